@@ -1,0 +1,1 @@
+"""Entry-file ingestion: parser (pure), inbox processing, watcher."""

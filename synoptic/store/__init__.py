@@ -1,0 +1,1 @@
+"""Store: SQLAlchemy models with Synoptux table and column names, engine and schema."""

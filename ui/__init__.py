@@ -1,0 +1,1 @@
+"""Qt user interface. Nothing here is imported by synoptic/."""
