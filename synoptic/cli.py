@@ -1,0 +1,279 @@
+"""The headless ``synoptux`` sub-commands (no Qt): init-db, check-config, status...
+
+``ui.main`` adds the GUI sub-commands on top of this parser, so ``synoptux ingest``
+runs on a server without Qt's libraries.  Exit status: 0 ok, 2 bad usage or bad
+configuration, 1 runtime failure.  Messages are in French.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from synoptic import __version__
+from synoptic.config import Config, ConfigError, load_config, resolve_config_path
+from synoptic.domain import is_late
+from synoptic.errors import SynoptuxError
+from synoptic.services import BoardServices, resolve_actor
+from synoptic.store import queries
+from synoptic.store.db import Store, open_store
+
+EXIT_OK = 0
+EXIT_RUNTIME = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad usage or configuration: exit status 2."""
+
+
+@dataclass
+class Context:
+    """What every command receives: the configuration and, on demand, the store."""
+
+    config: Config
+    _store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.config.database.url, self.config.database.table_prefix)
+        return self._store
+
+    def services(self, user: str | None = None) -> BoardServices:
+        return BoardServices(self.store, resolve_actor(user, self.config.interface.screen_name))
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+
+
+def load_context(args: argparse.Namespace) -> Context:
+    path = resolve_config_path(getattr(args, "config", None))
+    return Context(load_config(path, db_url_override=getattr(args, "db", None)))
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits 2 on usage errors, as we want
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"synoptux : erreur : {message}\n")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, Any]:
+    parser = _FrenchParser(
+        prog="synoptux",
+        description="Tableau synoptique des urgences (successeur de Synoptux/MedinTux).",
+    )
+    parser.add_argument("--config", metavar="FICHIER", help="fichier synoptux.ini à utiliser")
+    parser.add_argument("--db", metavar="URL", help="URL SQLAlchemy de la base (remplace l'ini)")
+    parser.add_argument("--version", action="version", version=f"synoptux {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
+
+    p = sub.add_parser("init-db", help="créer ou mettre à niveau la base (en place)")
+    p.add_argument("--demo", action="store_true", help="ajouter une douzaine de patients fictifs")
+    p.set_defaults(handler=cmd_init_db)
+
+    p = sub.add_parser("check-config", help="vérifier synoptux.ini et la connexion à la base")
+    p.set_defaults(handler=cmd_check_config)
+
+    p = sub.add_parser("status", help="le tableau en texte (boxes, patients, tâches, retards)")
+    p.add_argument("--json", action="store_true", help="sortie JSON pour scripts et supervision")
+    p.set_defaults(handler=cmd_status)
+    return parser, sub
+
+
+def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
+        default: Handler | None = None) -> int:
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None) or default
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except (ConfigError, UsageError) as err:
+        print(f"synoptux : {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except SynoptuxError as err:
+        print(f"synoptux : {err}", file=sys.stderr)
+        return EXIT_RUNTIME
+    except SQLAlchemyError as err:
+        print(f"synoptux : erreur de base de données : {_first_line(err)}", file=sys.stderr)
+        return EXIT_RUNTIME
+    except BrokenPipeError:  # output piped into head, for instance
+        return EXIT_OK
+    except OSError as err:
+        print(f"synoptux : erreur système : {err}", file=sys.stderr)
+        return EXIT_RUNTIME
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser, _ = build_parser()
+    return run(argv, parser)
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_init_db(args: argparse.Namespace) -> int:
+    from synoptic.demo import seed_demo
+    from synoptic.store.db import is_empty_board_reference, upgrade_schema
+    from synoptic.store.seed import seed_reference
+
+    ctx = load_context(args)
+    try:
+        store = ctx.store
+        changes = upgrade_schema(store)
+        for line in changes:
+            print(f"- {line}")
+        with store.write() as session:
+            seeded = is_empty_board_reference(session, store.models)
+            if seeded:
+                seed_reference(session, store.models)
+        if seeded:
+            print("Base neuve : boxes, états, tâches, responsables et destinations créés.")
+        if args.demo:
+            pks = seed_demo(ctx.services("demo"), datetime.now().replace(microsecond=0))
+            print(f"{len(pks)} patients de démonstration ajoutés.")
+        if not changes and not seeded and not args.demo:
+            print("La base est déjà à jour : rien à faire.")
+        print(f"Base : {_safe_url(ctx)}")
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    ctx = load_context(args)
+    try:
+        cfg = ctx.config
+        print(f"Configuration : {cfg.path}")
+        print(f"Base : {_safe_url(ctx)} (préfixe {cfg.database.table_prefix})")
+        print(f"Dossier des entrées : {cfg.interface.inbox_dir}")
+        if not cfg.interface.inbox_dir.is_dir():
+            print("  attention : ce dossier n'existe pas encore (il sera créé).")
+        from synoptic.store.db import current_version
+
+        version = current_version(ctx.store)
+        if version is None:
+            print("La base ne contient pas encore le schéma : lancez « synoptux init-db ».")
+            return EXIT_RUNTIME
+        print(f"Connexion à la base : OK (schéma version {version})")
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    ctx = load_context(args)
+    try:
+        now = datetime.now().replace(microsecond=0)
+        with ctx.store.read() as session:
+            board = queries.load_board(session, ctx.store.models)
+        if args.json:
+            print(json.dumps(board_as_json(board, now), ensure_ascii=False, indent=2))
+        else:
+            print(board_as_text(board, now))
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def _safe_url(ctx: Context) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(ctx.config.database.url).render_as_string(hide_password=True)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(sep=" ") if value else None
+
+
+def _hm(value: datetime | None) -> str:
+    return value.strftime("%d/%m %H:%M") if value else "—"
+
+
+def board_as_json(board: queries.BoardSnapshot, now: datetime) -> dict[str, Any]:
+    ref = board.reference
+    boxes = []
+    late_total = 0
+    for box in ref.boxes:
+        patients = []
+        for p in board.patients_in(box.code):
+            tasks = []
+            for t in p.tasks:
+                late = is_late(t, now)
+                late_total += late
+                tt = ref.task_types.get(t.code)
+                state = ref.states.get(t.state_code or "")
+                tasks.append({
+                    "num": t.num, "code": t.code, "label": tt.label if tt else t.code,
+                    "known": tt is not None, "comment": t.comment,
+                    "state": t.state_code, "state_label": state.label if state else None,
+                    "planned_start": _iso(t.planned_start), "planned_end": _iso(t.planned_end),
+                    "started_at": _iso(t.started_at), "ended_at": _iso(t.ended_at),
+                    "priority": t.priority, "late": late, "revision": t.revision,
+                })
+            patients.append({
+                "pk": p.pk, "last_name": p.last_name, "first_name": p.first_name,
+                "guid": p.guid, "responsable": p.responsable, "comment": p.comment,
+                "entered_at": _iso(p.entered_at), "moved_at": _iso(p.moved_at),
+                "folded": p.folded, "hidden": p.hidden, "destination": p.destination,
+                "revision": p.revision, "tasks": tasks,
+            })
+        boxes.append({
+            "code": box.code, "label": box.label, "type": box.type.value,
+            "capacity": box.capacity, "count": len(patients), "patients": patients,
+        })
+    orphans = [p.pk for p in board.patients if ref.box(p.box_code) is None]
+    return {"generated_at": _iso(now), "late_tasks": late_total, "boxes": boxes,
+            "patients_in_unknown_boxes": orphans}
+
+
+def board_as_text(board: queries.BoardSnapshot, now: datetime) -> str:
+    data = board_as_json(board, now)
+    lines = [f"Tableau au {now:%d/%m/%Y %H:%M} — {data['late_tasks']} tâche(s) en retard"]
+    for box in data["boxes"]:
+        cap = box["capacity"] if box["capacity"] else "∞"
+        lines.append(f"\n[{box['code']}] {box['label']} ({box['type']}) — {box['count']}/{cap}")
+        for p in box["patients"]:
+            resp = p["responsable"] or "sans responsable"
+            extra = f" → {p['destination']}" if p["destination"] else ""
+            lines.append(
+                f"  • {p['last_name']} {p['first_name']}".rstrip()
+                + f" — {resp} — {p['comment'] or ''}".rstrip(" —")
+                + f" (entrée {_hm(_parse(p['entered_at']))}){extra}"
+            )
+            for t in p["tasks"]:
+                mark = "  ⚠ EN RETARD" if t["late"] else ""
+                state = t["state_label"] or "non commencée"
+                comment = f" ({t['comment']})" if t["comment"] else ""
+                planned = ""
+                if t["planned_start"] or t["planned_end"]:
+                    planned = (f" prévue {_hm(_parse(t['planned_start']))}"
+                               f" → {_hm(_parse(t['planned_end']))}")
+                lines.append(f"      - {t['label']}{comment} : {state}{planned}{mark}")
+    if data["patients_in_unknown_boxes"]:
+        lines.append(f"\nPatients dans un box inconnu : {data['patients_in_unknown_boxes']}")
+    return "\n".join(lines)
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,487 @@
+"""Use cases of the board.  Each public method is one transaction that also writes its
+``historique`` row(s), naming who acted, in that same transaction.
+
+Screens pass the revision of the patient or task they displayed (``expected_revision``);
+if another screen changed it meanwhile the action fails with :class:`ConflictError`
+and writes nothing.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from synoptic import domain
+from synoptic.domain import BoxType
+from synoptic.errors import (
+    BoxFullError,
+    ConflictError,
+    DestinationRequiredError,
+    InvalidValueError,
+    NotInExitBoxError,
+    PatientNotFoundError,
+    SameBoxError,
+    StateNotAllowedError,
+    TaskNotFoundError,
+    UnknownBoxError,
+    UnknownDestinationError,
+    UnknownResponsableError,
+    UnknownStateError,
+    UnknownTaskCodeError,
+    WrongDestinationTypeError,
+)
+from synoptic.store import queries
+from synoptic.store.db import Store
+from synoptic.store.models import BoxColumns, PatientColumns, TaskColumns
+
+# History actions (the first six are Synoptux 2.16's).
+PATIENT_IN = "PATIENT_IN"
+TASK_STATE = "TASK_STATE"
+SET_OWNER = "SET_OWNER"
+SET_PLACE = "SET_PLACE"
+PATIENT_OUT = "PATIENT_OUT"
+PATIENT_LIFEOUT = "PATIENT_LIFEOUT"
+TASK_ADD = "TASK_ADD"
+TASK_DELETE = "TASK_DELETE"
+SET_COMMENT = "SET_COMMENT"
+SET_HIDDEN = "SET_HIDDEN"
+SET_FOLDED = "SET_FOLDED"
+SET_EXIT_TIME = "SET_EXIT_TIME"
+
+SHORT = 45  # most Synoptux text columns are VARCHAR(45)
+
+
+def fit(value: str | None, length: int = SHORT) -> str:
+    """Text cut to a column's size (MySQL in strict mode refuses longer values)."""
+    return (value or "")[:length]
+
+
+def resolve_actor(user: str | None = None, screen_name: str | None = None) -> str:
+    """Who acted: the chosen user, else this screen's name, else the host name."""
+    for candidate in (user, screen_name):
+        if candidate and candidate.strip():
+            return fit(candidate.strip())
+    return fit(socket.gethostname() or "inconnu")
+
+
+@dataclass(frozen=True)
+class NewTask:
+    code: str
+    priority: int | None = None
+    comment: str = ""
+    planned_start: datetime | None = None
+    planned_end: datetime | None = None
+    blob_key: int | None = None
+    note_file: str = ""
+    note_reader: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AdmitResult:
+    patient_pk: int
+    merged: bool  # the GUID was already on the board: tasks were appended
+    task_nums: tuple[int, ...]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    exits_removed: tuple[int, ...] = ()
+    lifetime_removed: tuple[int, ...] = ()
+
+
+@dataclass
+class BoardServices:
+    store: Store
+    actor: str = field(default_factory=resolve_actor)
+
+    def as_user(self, user: str | None) -> BoardServices:
+        """The same services acting in the name of ``user`` (a screen's chosen user)."""
+        return replace(self, actor=resolve_actor(user, self.actor))
+
+    # ------------------------------------------------------------------ patients
+
+    def admit(
+        self,
+        *,
+        box_code: str,
+        last_name: str,
+        now: datetime,
+        first_name: str = "",
+        guid: str = "",
+        responsable: str | None = None,
+        comment: str = "",
+        annex_program: str = "",
+        annex_args: Sequence[str] = (),
+        tasks: Sequence[NewTask] = (),
+        lenient: bool = False,
+        allow_over_capacity: bool = False,
+    ) -> AdmitResult:
+        """Put a patient on the board, or append tasks to the one with the same GUID.
+
+        ``lenient`` (entry files): an unknown task or responsable code is kept as given
+        with a warning instead of refusing the whole admission.
+        """
+        m = self.store.models
+        if not last_name.strip():
+            raise InvalidValueError("Le nom du patient est obligatoire.")
+        warnings: list[str] = []
+        with self.store.write() as s:
+            existing = None
+            if guid.strip():
+                existing = s.scalars(
+                    select(m.Patient).where(m.Patient.guid == guid.strip()).limit(1)
+                ).first()
+            if existing is None:
+                box = self._box(s, box_code, lock=True)
+                occupants = queries.count_in_box(s, m, box.code)
+                if not allow_over_capacity and not domain.has_room(box.capacity, occupants):
+                    raise BoxFullError(box.label or box.code, box.capacity or 0)
+                if responsable and s.get(m.Responsable, responsable) is None:
+                    if not lenient:
+                        raise UnknownResponsableError(responsable)
+                    warnings.append(f"Responsable inconnu « {responsable} » conservé tel quel.")
+                kind = domain.parse_box_type(box.type)
+                patient = m.Patient(
+                    box_code=box.code,
+                    last_name=fit(last_name.strip()),
+                    first_name=fit(first_name.strip()),
+                    guid=fit(guid.strip()) or None,
+                    responsable=fit(responsable) or None,
+                    comment=fit(comment.strip()),
+                    entered_at=now,
+                    moved_at=now,
+                    folded=1 if kind.folds_patients else 0,
+                    hidden=0,
+                    annex_program=fit(annex_program, 200),
+                    annex_args=fit("|".join(annex_args), 400),
+                    revision=0,
+                )
+                s.add(patient)
+                s.flush()
+                self._history(s, PATIENT_IN, patient, now, comment=comment)
+            else:
+                patient = existing
+            nums = []
+            for new in tasks:
+                task, warning = self._insert_task(s, patient, new, now, lenient)
+                nums.append(task.num)
+                if warning:
+                    warnings.append(warning)
+            return AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings))
+
+    def move(
+        self,
+        patient_pk: int,
+        box_code: str,
+        *,
+        now: datetime,
+        destination: str | None = None,
+        exit_time: datetime | None = None,
+        expected_revision: int | None = None,
+    ) -> None:
+        """Move a patient; into Absence/Sortie a destination of that type is required."""
+        m = self.store.models
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, expected_revision)
+            box = self._box(s, box_code, lock=True)
+            if box.code == patient.box_code:
+                raise SameBoxError(box.label or box.code)
+            kind = domain.parse_box_type(box.type)
+            if not domain.has_room(box.capacity, queries.count_in_box(s, m, box.code)):
+                raise BoxFullError(box.label or box.code, box.capacity or 0)
+            if kind.needs_destination:
+                if not destination or not destination.strip():
+                    raise DestinationRequiredError(box.label or box.code, kind.value)
+                self._check_destination(s, destination.strip(), kind)
+                patient.destination = fit(destination.strip())
+            else:
+                patient.destination = None
+            patient.box_code = box.code
+            patient.moved_at = exit_time if (kind is BoxType.EXIT and exit_time) else now
+            if kind.folds_patients:
+                patient.folded = 1
+            self._bump(patient)
+            self._history(s, SET_PLACE, patient, now, comment=patient.destination)
+
+    def set_exit_time(
+        self, patient_pk: int, exit_time: datetime, *, now: datetime,
+        expected_revision: int | None = None,
+    ) -> None:
+        """Correct the exit time of a patient in a Sortie box."""
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, expected_revision)
+            box = self._box(s, patient.box_code)
+            if domain.parse_box_type(box.type) is not BoxType.EXIT:
+                raise NotInExitBoxError()
+            patient.moved_at = exit_time
+            self._bump(patient)
+            self._history(s, SET_EXIT_TIME, patient, now,
+                          comment=exit_time.strftime("%d/%m/%Y %H:%M"))
+
+    def discharge(
+        self, patient_pk: int, *, now: datetime, expected_revision: int | None = None
+    ) -> None:
+        """Definitive exit of a patient in a Sortie box: off the board, history kept."""
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, expected_revision)
+            box = self._box(s, patient.box_code)
+            if domain.parse_box_type(box.type) is not BoxType.EXIT:
+                raise NotInExitBoxError()
+            self._remove_patient(s, patient, now, PATIENT_OUT, "sortie définitive")
+
+    def set_responsable(
+        self, patient_pk: int, code: str | None, *, now: datetime,
+        expected_revision: int | None = None,
+    ) -> None:
+        m = self.store.models
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, expected_revision)
+            if code and s.get(m.Responsable, code) is None:
+                raise UnknownResponsableError(code)
+            patient.responsable = code or None
+            self._bump(patient)
+            self._history(s, SET_OWNER, patient, now)
+
+    def set_comment(
+        self, patient_pk: int, comment: str, *, now: datetime,
+        expected_revision: int | None = None,
+    ) -> None:
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, expected_revision)
+            patient.comment = fit(comment.strip())
+            self._bump(patient)
+            self._history(s, SET_COMMENT, patient, now, comment=patient.comment)
+
+    def set_hidden(
+        self, patient_pk: int, hidden: bool, *, now: datetime,
+        expected_revision: int | None = None,
+    ) -> None:
+        """Hide or show the patient's name (public screens)."""
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, expected_revision)
+            patient.hidden = 1 if hidden else 0
+            self._bump(patient)
+            self._history(s, SET_HIDDEN, patient, now, comment="masqué" if hidden else "affiché")
+
+    def set_folded(
+        self, patient_pk: int, folded: bool, *, now: datetime,
+        expected_revision: int | None = None,
+    ) -> None:
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, expected_revision)
+            patient.folded = 1 if folded else 0
+            self._bump(patient)
+            self._history(s, SET_FOLDED, patient, now, comment="replié" if folded else "déplié")
+
+    # ------------------------------------------------------------------ tasks
+
+    def add_task(self, patient_pk: int, task: NewTask, *, now: datetime) -> int:
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, None)
+            row, _ = self._insert_task(s, patient, task, now, lenient=False)
+            return row.num
+
+    def set_task_state(
+        self, patient_pk: int, task_num: int, state_code: str, *, now: datetime,
+        expected_revision: int | None = None,
+    ) -> None:
+        m = self.store.models
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, None)
+            task = self._task(s, patient_pk, task_num, expected_revision)
+            state = s.get(m.State, state_code)
+            if state is None:
+                raise UnknownStateError(state_code)
+            task_type = s.get(m.TaskType, task.code) if task.code else None
+            allowed = set(
+                s.scalars(select(m.TaskState.state_code).where(
+                    m.TaskState.task_code == (task.code or "")))
+            )
+            # A task type with no configured states may take any state; an unknown task
+            # code (kept raw from an entry file) takes none.
+            if task_type is None or (allowed and state.code not in allowed):
+                raise StateNotAllowedError(
+                    task_type.label if task_type else (task.code or "?"),
+                    state.label or state.code,
+                )
+            effect = domain.state_change_effect(
+                now=now,
+                terminal=bool(state.terminal),
+                started_at=task.started_at,
+                planned_end=task.planned_end,
+                max_duration_min=task_type.max_duration_min,
+            )
+            task.state_code = state.code
+            task.started_at = effect.started_at
+            task.ended_at = effect.ended_at
+            task.planned_end = effect.planned_end
+            task.actor = self.actor
+            task.revision = (task.revision or 0) + 1
+            self._history(s, TASK_STATE, patient, now, task=task,
+                          task_label=task_type.label, state_label=state.label)
+
+    def delete_task(
+        self, patient_pk: int, task_num: int, *, now: datetime,
+        expected_revision: int | None = None,
+    ) -> None:
+        with self.store.write() as s:
+            patient = self._patient(s, patient_pk, None)
+            task = self._task(s, patient_pk, task_num, expected_revision)
+            self._history(s, TASK_DELETE, patient, now, task=task)
+            s.delete(task)
+
+    # ------------------------------------------------------------------ timers
+
+    def purge(self, *, now: datetime, exit_delay_min: int, max_lifetime_s: int) -> PurgeResult:
+        """Remove exits older than the delay (Sortie boxes only) and patients past the
+        lifetime limit, with their tasks, each removal with a history row."""
+        m = self.store.models
+        with self.store.write() as s:
+            exit_boxes = [
+                b.code for b in s.scalars(select(m.Box))
+                if domain.parse_box_type(b.type) is BoxType.EXIT
+            ]
+            exits: list[int] = []
+            lifetime: list[int] = []
+            for patient in list(s.scalars(select(m.Patient).with_for_update())):
+                if patient.box_code in exit_boxes and domain.is_exit_purgeable(
+                    patient.moved_at, now, exit_delay_min
+                ):
+                    exits.append(patient.pk)
+                    self._remove_patient(s, patient, now, PATIENT_OUT, "purge des sorties")
+                elif domain.is_past_lifetime(patient.entered_at, now, max_lifetime_s):
+                    lifetime.append(patient.pk)
+                    self._remove_patient(s, patient, now, PATIENT_LIFEOUT,
+                                         "durée de vie maximale dépassée")
+            return PurgeResult(tuple(exits), tuple(lifetime))
+
+    # ------------------------------------------------------------------ helpers
+
+    def _box(self, s: Session, code: str, lock: bool = False) -> BoxColumns:
+        m = self.store.models
+        query = select(m.Box).where(m.Box.code == code)
+        if lock:  # serialises concurrent moves into one box (capacity)
+            query = query.with_for_update()
+        box = s.scalars(query).first()
+        if box is None:
+            raise UnknownBoxError(code)
+        return box
+
+    def _patient(self, s: Session, pk: int, expected_revision: int | None) -> PatientColumns:
+        m = self.store.models
+        patient = s.scalars(select(m.Patient).where(m.Patient.pk == pk).with_for_update()).first()
+        if patient is None:
+            raise PatientNotFoundError(pk)
+        if expected_revision is not None and (patient.revision or 0) != expected_revision:
+            raise ConflictError(f"Le patient {patient.last_name}")
+        return patient
+
+    def _task(
+        self, s: Session, patient_pk: int, num: int, expected_revision: int | None
+    ) -> TaskColumns:
+        m = self.store.models
+        task = s.scalars(
+            select(m.Task)
+            .where(m.Task.patient_pk == patient_pk, m.Task.num == num)
+            .with_for_update()
+        ).first()
+        if task is None:
+            raise TaskNotFoundError(patient_pk, num)
+        if expected_revision is not None and (task.revision or 0) != expected_revision:
+            raise ConflictError("La tâche")
+        return task
+
+    @staticmethod
+    def _bump(patient: PatientColumns) -> None:
+        patient.revision = (patient.revision or 0) + 1
+
+    def _check_destination(self, s: Session, label: str, kind: BoxType) -> None:
+        m = self.store.models
+        found = s.scalars(select(m.Destination).where(m.Destination.label == label)).first()
+        if found is None:
+            raise UnknownDestinationError(label)
+        actual = domain.parse_exit_type(found.exit_type)
+        if actual is not kind:
+            raise WrongDestinationTypeError(label, kind.value, found.exit_type or "?")
+
+    def _insert_task(
+        self, s: Session, patient: PatientColumns, new: NewTask, now: datetime, lenient: bool
+    ) -> tuple[TaskColumns, str | None]:
+        m = self.store.models
+        code = new.code.strip()
+        task_type = s.get(m.TaskType, code)
+        warning = None
+        if task_type is None:
+            if not lenient:
+                raise UnknownTaskCodeError(code)
+            warning = f"Code de tâche inconnu « {code} » : tâche conservée avec ce code."
+        task = m.Task(
+            patient_pk=patient.pk,
+            code=fit(code),
+            comment=fit(new.comment, 200),
+            planned_start=new.planned_start,
+            planned_end=new.planned_end,
+            priority=new.priority,
+            note=new.note or None,
+            blob_key=new.blob_key,
+            note_file=fit(new.note_file, 200) or None,
+            note_reader=fit(new.note_reader, 200) or None,
+            revision=0,
+        )
+        s.add(task)
+        s.flush()
+        self._history(s, TASK_ADD, patient, now, task=task,
+                      task_label=task_type.label if task_type else code)
+        return task, warning
+
+    def _remove_patient(
+        self, s: Session, patient: PatientColumns, now: datetime, action: str, reason: str
+    ) -> None:
+        m = self.store.models
+        for task in s.scalars(select(m.Task).where(m.Task.patient_pk == patient.pk)):
+            self._history(s, TASK_DELETE, patient, now, task=task, comment=reason)
+            s.delete(task)
+        self._history(s, action, patient, now, comment=reason)
+        s.delete(patient)
+
+    def _history(
+        self,
+        s: Session,
+        action: str,
+        patient: PatientColumns,
+        now: datetime,
+        *,
+        task: TaskColumns | None = None,
+        task_label: str | None = None,
+        state_label: str | None = None,
+        comment: str | None = None,
+    ) -> None:
+        m = self.store.models
+        if task is not None and task_label is None:
+            task_type = s.get(m.TaskType, task.code) if task.code else None
+            task_label = task_type.label if task_type else task.code
+        s.add(
+            m.History(
+                box_code=patient.box_code,
+                last_name=fit(patient.last_name),
+                first_name=fit(patient.first_name),
+                responsable=fit(patient.responsable) or None,
+                task_code=fit(task.code) if task is not None else None,
+                task_num=task.num if task is not None else None,
+                date=now,
+                task_label=fit(task_label) or None,
+                action=action,
+                patient_pk=str(patient.pk),
+                state_label=fit(state_label) or None,
+                comment=fit(comment) or None,
+                actor=self.actor,
+            )
+        )
+

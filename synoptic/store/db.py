@@ -1,0 +1,226 @@
+"""Engine, sessions and in-place schema creation/upgrade.
+
+Everything this project adds to Synoptux 2.16's schema is additive (new defaulted
+columns, new tables, indexes) and recorded in ``<prefix>schema_version``, so
+``upgrade_schema`` turns an existing 2.16 database (MyISAM, utf8) into the current
+schema in place, and a second run finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import CreateColumn
+
+from synoptic.store.models import DEFAULT_PREFIX, Models, models_for
+
+SCHEMA_VERSION = 1
+
+# Upgrade steps contributed by other store modules (the change feed's triggers...).
+# Each receives the open transaction and the models and returns what it changed.
+UpgradeStep = Callable[[Connection, Models], list[str]]
+EXTRA_UPGRADE_STEPS: list[UpgradeStep] = []
+
+
+def normalize_url(url: str | URL) -> URL:
+    """PyMySQL for ``mysql://`` URLs and utf8mb4 on every MySQL connection."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() in ("mysql", "mariadb"):
+        if parsed.get_driver_name() in ("", "mysqldb", "mysqlconnector"):
+            parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+pymysql")
+        if "charset" not in parsed.query:
+            parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    return parsed
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            **kwargs,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        isolation_level="READ COMMITTED",
+        **kwargs,
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL for concurrent readers; BEGIN IMMEDIATE for writers so they queue, not fail."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("synoptux_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass
+class Store:
+    """One database: its engine, the models of its table prefix, and sessions."""
+
+    engine: Engine
+    models: Models
+    _writer: sessionmaker[Session] = field(init=False, repr=False)
+    _reader: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        write_bind = self.engine.execution_options(synoptux_write=True)
+        self._writer = sessionmaker(bind=write_bind, expire_on_commit=False)
+        self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        with self._writer.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str | URL, prefix: str = DEFAULT_PREFIX, **engine_kwargs: Any) -> Store:
+    return Store(make_engine(url, **engine_kwargs), models_for(prefix))
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def current_version(store: Store) -> int | None:
+    """The recorded schema version, ``None`` when the table does not exist yet."""
+    table = store.models.SchemaVersion.__table__  # type: ignore[attr-defined]
+    if not inspect(store.engine).has_table(table.name):
+        return None
+    with store.read() as session:
+        return session.scalar(select(table.c.SV_Version).order_by(table.c.SV_Version.desc()))
+
+
+def upgrade_schema(store: Store) -> list[str]:
+    """Create or upgrade every table in place; return what was changed (empty: nothing)."""
+    changes: list[str] = []
+    with store.engine.begin() as conn:
+        if store.dialect in ("mysql", "mariadb"):
+            changes += _mysql_convert_legacy_tables(conn, store.models)
+        existing = set(inspect(conn).get_table_names())
+        for table in store.models.metadata.sorted_tables:
+            if table.name not in existing:
+                table.create(conn)
+                changes.append(f"table {table.name} créée")
+                continue
+            changes += _add_missing_columns(conn, table)
+            changes += _add_missing_indexes(conn, table)
+        for step in EXTRA_UPGRADE_STEPS:
+            changes += step(conn, store.models)
+        version_table = store.models.SchemaVersion.__table__  # type: ignore[attr-defined]
+        recorded = conn.scalar(select(version_table.c.SV_Version).order_by(
+            version_table.c.SV_Version.desc()))
+        if recorded is None or recorded < SCHEMA_VERSION:
+            conn.execute(version_table.insert().values(SV_Version=SCHEMA_VERSION))
+            changes.append(f"version du schéma {SCHEMA_VERSION} enregistrée")
+    return changes
+
+
+def _add_missing_columns(conn: Connection, table: Any) -> list[str]:
+    present = {c["name"].lower() for c in inspect(conn).get_columns(table.name)}
+    changes = []
+    for column in table.columns:
+        if column.name.lower() in present:
+            continue
+        ddl = CreateColumn(column).compile(dialect=conn.dialect)
+        preparer = conn.dialect.identifier_preparer
+        conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {ddl}")
+        changes.append(f"colonne {table.name}.{column.name} ajoutée")
+    return changes
+
+
+def _add_missing_indexes(conn: Connection, table: Any) -> list[str]:
+    insp = inspect(conn)
+    present_names = {ix["name"] for ix in insp.get_indexes(table.name)}
+    present_cols = {tuple(c.lower() for c in ix["column_names"] if c) for ix in
+                    insp.get_indexes(table.name)}
+    pk = insp.get_pk_constraint(table.name).get("constrained_columns") or []
+    if pk:
+        present_cols.add(tuple(c.lower() for c in pk[:1]))
+    changes = []
+    for index in table.indexes:
+        cols = tuple(c.name.lower() for c in index.columns)
+        if index.name in present_names or cols in present_cols:
+            continue
+        index.create(conn)
+        changes.append(f"index {index.name} créé")
+    return changes
+
+
+def _mysql_convert_legacy_tables(conn: Connection, models: Models) -> list[str]:
+    """MyISAM/utf8 (Synoptux 2.16) -> InnoDB/utf8mb4, keeping every row."""
+    changes: list[str] = []
+    ours = {t.name.lower(): t for t in models.metadata.sorted_tables}
+    rows = conn.execute(
+        text(
+            "SELECT TABLE_NAME, ENGINE, TABLE_COLLATION FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = DATABASE()"
+        )
+    ).all()
+    preparer = conn.dialect.identifier_preparer
+    for name, engine_name, collation in rows:
+        table = ours.get(name.lower())
+        if table is None:
+            continue
+        quoted = preparer.quote(name)
+        if (engine_name or "").lower() != "innodb":
+            if table is models.Task.__table__:  # type: ignore[attr-defined]
+                # MyISAM allowed AUTO_INCREMENT as the 2nd column of the key; InnoDB
+                # needs it to lead an index of its own.
+                _ensure_num_tache_key(conn, name)
+            conn.exec_driver_sql(f"ALTER TABLE {quoted} ENGINE=InnoDB")
+            changes.append(f"table {name} convertie en InnoDB")
+        if not (collation or "").lower().startswith("utf8mb4"):
+            conn.exec_driver_sql(
+                f"ALTER TABLE {quoted} CONVERT TO CHARACTER SET utf8mb4 "
+                "COLLATE utf8mb4_unicode_ci"
+            )
+            changes.append(f"table {name} convertie en utf8mb4")
+    return changes
+
+
+def _ensure_num_tache_key(conn: Connection, table_name: str) -> None:
+    indexes = inspect(conn).get_indexes(table_name)
+    if any(ix["column_names"][:1] == ["EN_Num_tache"] for ix in indexes):
+        return
+    quoted = conn.dialect.identifier_preparer.quote(table_name)
+    conn.exec_driver_sql(f"ALTER TABLE {quoted} ADD KEY ix_num_tache (EN_Num_tache)")
+
+
+def is_empty_board_reference(session: Session, models: Models) -> bool:
+    return session.scalar(select(models.Box.code).limit(1)) is None

@@ -1,0 +1,237 @@
+"""SQLAlchemy models for the Synoptux tables, with their exact table and column names.
+
+The table prefix is configurable (``synopt_`` in 2.16, ``ST_`` in old host macros), so
+the mapped classes are built per prefix by :func:`models_for` from column mixins; each
+prefix gets its own declarative base and metadata.  Python attribute names are readable;
+the SQL names are Synoptux's.  Columns this project adds are additive and defaulted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import Index, Integer, MetaData, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from synoptic.store.types import LegacyDateTime, local_now
+
+DEFAULT_PREFIX = "synopt_"
+ZERO = text("0")
+EMPTY = text("''")
+
+
+class BoxColumns:
+    code: Mapped[str] = mapped_column("BO_Code", String(45), primary_key=True)
+    label: Mapped[str | None] = mapped_column("BO_Libelle", String(45))
+    background_color: Mapped[str | None] = mapped_column("BO_CouleurBG", String(45))
+    title_color: Mapped[str | None] = mapped_column("BO_CouleurTitre", String(45))
+    capacity: Mapped[int | None] = mapped_column("BO_Nb_Maxi_Pat", Integer)
+    type: Mapped[str | None] = mapped_column("BO_Type", String(45))
+
+
+class StateColumns:
+    code: Mapped[str] = mapped_column("ET_Code_etat", String(45), primary_key=True)
+    label: Mapped[str | None] = mapped_column("ET_Libelle_etat", String(45))
+    color: Mapped[str | None] = mapped_column("ET_Couleur_etat", String(45))
+    terminal: Mapped[int | None] = mapped_column("ET_Tache_terminee", Integer, server_default=ZERO)
+
+
+class TaskTypeColumns:
+    code: Mapped[str] = mapped_column("TA_Code_tache", String(45), primary_key=True)
+    label: Mapped[str] = mapped_column("TA_Libelle_tache", String(45), server_default=EMPTY)
+    color: Mapped[str | None] = mapped_column("TA_Couleur_tache", String(45))
+    max_duration_min: Mapped[int | None] = mapped_column("TA_Duree_maxi", Integer)
+    alarm_color: Mapped[str | None] = mapped_column("TA_Couleur_alarme", String(45))
+    button_mode: Mapped[str] = mapped_column(
+        "TA_BoutonMenu", String(45), server_default=text("'M'")
+    )
+    priority: Mapped[str | None] = mapped_column("TA_Priorite", String(10))
+    comment: Mapped[str | None] = mapped_column("TA_Commentaire", String(256))
+
+
+class TaskStateColumns:
+    task_code: Mapped[str] = mapped_column("ST_Code_tache", String(45), primary_key=True)
+    state_code: Mapped[str] = mapped_column("ST_Code_etat", String(45), primary_key=True)
+
+
+class DestinationColumns:
+    pk: Mapped[int] = mapped_column("DE_PK", Integer, primary_key=True, autoincrement=True)
+    label: Mapped[str] = mapped_column("DE_Destination", String(45))
+    exit_type: Mapped[str] = mapped_column("DE_TypeSortie", String(45))
+
+
+class PatientColumns:
+    pk: Mapped[int] = mapped_column("EC_PK", Integer, primary_key=True, autoincrement=True)
+    box_code: Mapped[str] = mapped_column("EC_CodeBox", String(45))
+    last_name: Mapped[str] = mapped_column("EC_NomPatient", String(45))
+    entered_at: Mapped[datetime | None] = mapped_column(
+        "EC_HeureEntree", LegacyDateTime, server_default=local_now()
+    )
+    responsable: Mapped[str | None] = mapped_column("EC_Medecin", String(45))
+    guid: Mapped[str | None] = mapped_column("EC_GUIDPatient", String(45))
+    folded: Mapped[int | None] = mapped_column("EC_Replier", Integer, server_default=ZERO)
+    moved_at: Mapped[datetime | None] = mapped_column("EC_HeureSortie", LegacyDateTime)
+    comment: Mapped[str | None] = mapped_column("EC_Commentaire", String(45))
+    first_name: Mapped[str | None] = mapped_column("EC_PrenomPatient", String(45))
+    annex_program: Mapped[str | None] = mapped_column("EC_ProgAnnexe", String(200))
+    annex_args: Mapped[str | None] = mapped_column("EC_ArgsAnnexe", String(400))
+    destination: Mapped[str | None] = mapped_column("EC_Destination", String(45))
+    hidden: Mapped[int | None] = mapped_column("EC_Anonyme", Integer, server_default=ZERO)
+    # Added by this project: optimistic concurrency between screens.
+    revision: Mapped[int] = mapped_column("EC_Revision", Integer, server_default=ZERO, default=0)
+
+
+class TaskColumns:
+    patient_pk: Mapped[int] = mapped_column("EN_PK_encours", Integer, index=True)
+    num: Mapped[int] = mapped_column(
+        "EN_Num_tache", Integer, primary_key=True, autoincrement=True
+    )
+    code: Mapped[str | None] = mapped_column("EN_Code_tache", String(45))
+    comment: Mapped[str | None] = mapped_column("EN_Comment", String(200))
+    state_code: Mapped[str | None] = mapped_column("EN_Etat_en_cours", String(45))
+    planned_start: Mapped[datetime | None] = mapped_column("EN_HeureDebPrevue", LegacyDateTime)
+    planned_end: Mapped[datetime | None] = mapped_column("EN_HeureFinPrevue", LegacyDateTime)
+    started_at: Mapped[datetime | None] = mapped_column("EN_HeureDebut", LegacyDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column("EN_HeureFin", LegacyDateTime)
+    priority: Mapped[int | None] = mapped_column("EN_Priorite", Integer)
+    note: Mapped[str | None] = mapped_column("EN_Note_tache", Text)
+    actor: Mapped[str | None] = mapped_column("EN_Code_acteur", String(45))
+    blob_key: Mapped[int | None] = mapped_column("EN_PrimKey_blob", Integer)
+    note_file: Mapped[str | None] = mapped_column("EN_NomFicNote", String(200))
+    note_reader: Mapped[str | None] = mapped_column("EN_NomProgNote", String(200))
+    # Added by this project.
+    revision: Mapped[int] = mapped_column("EN_Revision", Integer, server_default=ZERO, default=0)
+
+
+class HistoryColumns:
+    pk: Mapped[int] = mapped_column("HI_PK", Integer, primary_key=True, autoincrement=True)
+    box_code: Mapped[str | None] = mapped_column("HI_Code_box", String(45))
+    last_name: Mapped[str | None] = mapped_column("HI_Nom_patient", String(45))
+    responsable: Mapped[str | None] = mapped_column("HI_Code_resp", String(45))
+    task_code: Mapped[str | None] = mapped_column("HI_Code_tache", String(45))
+    date: Mapped[datetime | None] = mapped_column("HI_Date", LegacyDateTime, index=True)
+    task_label: Mapped[str | None] = mapped_column("HI_Libelle_tache", String(45))
+    action: Mapped[str | None] = mapped_column("HI_Action", String(45))
+    patient_pk: Mapped[str | None] = mapped_column("HI_NumEncours", String(45), index=True)
+    state_label: Mapped[str | None] = mapped_column("HI_Libelle_etat", String(45))
+    first_name: Mapped[str | None] = mapped_column("HI_PrenomPatient", String(45))
+    comment: Mapped[str | None] = mapped_column("HI_Commentaire", String(45))
+    actor: Mapped[str | None] = mapped_column("HI_Code_acteur", String(45))
+    # Added by this project: which task row the action was about.
+    task_num: Mapped[int | None] = mapped_column("HI_Num_tache", Integer)
+
+
+class ResponsableColumns:
+    """Not a Synoptux 2.16 table (it read MedinTux's ``Personnes``); the manual describes it."""
+
+    code: Mapped[str] = mapped_column("RE_Code", String(45), primary_key=True)
+    name: Mapped[str] = mapped_column("RE_Nom", String(90), server_default=EMPTY)
+    color: Mapped[str | None] = mapped_column("RE_Couleur", String(45))
+    active: Mapped[int] = mapped_column("RE_Actif", Integer, server_default=text("1"))
+
+
+class SchemaVersionColumns:
+    version: Mapped[int] = mapped_column("SV_Version", Integer, primary_key=True)
+    applied_at: Mapped[datetime | None] = mapped_column(
+        "SV_Date", LegacyDateTime, server_default=local_now()
+    )
+
+
+@dataclass(frozen=True)
+class Models:
+    """The mapped classes of one table prefix."""
+
+    prefix: str
+    metadata: MetaData
+    Box: type[BoxColumns]
+    State: type[StateColumns]
+    TaskType: type[TaskTypeColumns]
+    TaskState: type[TaskStateColumns]
+    Destination: type[DestinationColumns]
+    Patient: type[PatientColumns]
+    Task: type[TaskColumns]
+    History: type[HistoryColumns]
+    Responsable: type[ResponsableColumns]
+    SchemaVersion: type[SchemaVersionColumns]
+
+    def table_name(self, short: str) -> str:
+        return f"{self.prefix}{short}"
+
+
+@cache
+def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
+    """Build (once per prefix) the mapped classes for tables named ``prefix + name``."""
+
+    class Base(DeclarativeBase):
+        metadata = MetaData()
+
+    def table_args(_name: str) -> dict[str, str]:
+        return {
+            "mysql_engine": "InnoDB",
+            "mysql_charset": "utf8mb4",
+            "mysql_collate": "utf8mb4_unicode_ci",
+        }
+
+    class Box(BoxColumns, Base):
+        __tablename__ = f"{prefix}box"
+        __table_args__ = table_args("box")
+
+    class State(StateColumns, Base):
+        __tablename__ = f"{prefix}etats"
+        __table_args__ = table_args("etats")
+
+    class TaskType(TaskTypeColumns, Base):
+        __tablename__ = f"{prefix}taches"
+        __table_args__ = table_args("taches")
+
+    class TaskState(TaskStateColumns, Base):
+        __tablename__ = f"{prefix}etats_taches"
+        __table_args__ = table_args("etats_taches")
+
+    class Destination(DestinationColumns, Base):
+        __tablename__ = f"{prefix}destinations"
+        __table_args__ = table_args("destinations")
+
+    class Patient(PatientColumns, Base):
+        __tablename__ = f"{prefix}encours"
+        __table_args__ = (
+            Index(f"ix_{prefix}encours_box", "EC_CodeBox"),
+            Index(f"ix_{prefix}encours_guid", "EC_GUIDPatient"),
+            table_args("encours"),
+        )
+
+    class Task(TaskColumns, Base):
+        __tablename__ = f"{prefix}encours_taches"
+        __table_args__ = {"sqlite_autoincrement": True, **table_args("encours_taches")}  # noqa: RUF012
+        # Legacy MyISAM databases numbered tasks per patient; the pair is always unique.
+        __mapper_args__ = {"primary_key": ["patient_pk", "num"]}  # noqa: RUF012
+
+    class History(HistoryColumns, Base):
+        __tablename__ = f"{prefix}historique"
+        __table_args__ = table_args("historique")
+
+    class Responsable(ResponsableColumns, Base):
+        __tablename__ = f"{prefix}responsables"
+        __table_args__ = table_args("responsables")
+
+    class SchemaVersion(SchemaVersionColumns, Base):
+        __tablename__ = f"{prefix}schema_version"
+        __table_args__ = table_args("schema_version")
+
+    Task.__mapper__  # noqa: B018  (configure now: mapper errors surface at build time)
+    return Models(
+        prefix=prefix,
+        metadata=Base.metadata,
+        Box=Box,
+        State=State,
+        TaskType=TaskType,
+        TaskState=TaskState,
+        Destination=Destination,
+        Patient=Patient,
+        Task=Task,
+        History=History,
+        Responsable=Responsable,
+        SchemaVersion=SchemaVersion,
+    )

@@ -1,0 +1,345 @@
+"""Read side: immutable snapshots of the board for screens, the CLI and the services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from synoptic.domain import BoxType, parse_box_type, parse_exit_type
+from synoptic.store.models import HistoryColumns, Models, TaskColumns
+from synoptic.store.types import NOT_SET_BEFORE
+
+
+@dataclass(frozen=True)
+class BoxView:
+    code: str
+    label: str
+    background_color: str
+    title_color: str
+    capacity: int | None
+    type: BoxType
+
+
+@dataclass(frozen=True)
+class StateView:
+    code: str
+    label: str
+    color: str
+    terminal: bool
+
+
+@dataclass(frozen=True)
+class TaskTypeView:
+    code: str
+    label: str
+    color: str
+    alarm_color: str
+    max_duration_min: int | None
+    button_mode: str  # "B" one button per state, "M" one menu button
+    comment: str
+    allowed_states: tuple[str, ...]  # state codes, in state order
+
+
+@dataclass(frozen=True)
+class DestinationView:
+    pk: int
+    label: str
+    type: BoxType | None
+
+
+@dataclass(frozen=True)
+class ResponsableView:
+    code: str
+    name: str
+    color: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class TaskView:
+    patient_pk: int
+    num: int
+    code: str
+    comment: str
+    state_code: str | None
+    planned_start: datetime | None
+    planned_end: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    priority: int | None
+    note: str
+    actor: str
+    blob_key: int | None
+    note_file: str
+    note_reader: str
+    revision: int
+
+
+@dataclass(frozen=True)
+class PatientView:
+    pk: int
+    box_code: str
+    last_name: str
+    first_name: str
+    guid: str
+    responsable: str | None
+    comment: str
+    entered_at: datetime | None
+    moved_at: datetime | None
+    folded: bool
+    hidden: bool
+    annex_program: str
+    annex_args: tuple[str, ...]
+    destination: str
+    revision: int
+    tasks: tuple[TaskView, ...]
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    pk: int
+    date: datetime | None
+    action: str
+    box_code: str
+    last_name: str
+    first_name: str
+    responsable: str
+    task_code: str
+    task_label: str
+    state_label: str
+    comment: str
+    actor: str
+    task_num: int | None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The slowly changing tables: boxes, states, task types, destinations, responsables."""
+
+    boxes: tuple[BoxView, ...]
+    states: dict[str, StateView]
+    task_types: dict[str, TaskTypeView]
+    destinations: tuple[DestinationView, ...]
+    responsables: dict[str, ResponsableView]
+
+    def box(self, code: str) -> BoxView | None:
+        return next((b for b in self.boxes if b.code == code), None)
+
+    def destinations_of(self, kind: BoxType) -> tuple[DestinationView, ...]:
+        return tuple(d for d in self.destinations if d.type is kind)
+
+    def allowed_states(self, task_code: str) -> tuple[StateView, ...]:
+        """States a task may take; a task type with none configured may take any state."""
+        task_type = self.task_types.get(task_code)
+        codes = task_type.allowed_states if task_type and task_type.allowed_states else ()
+        if task_type is not None and not codes:
+            codes = tuple(self.states)
+        return tuple(self.states[c] for c in codes if c in self.states)
+
+
+@dataclass(frozen=True)
+class BoardSnapshot:
+    reference: Reference
+    patients: tuple[PatientView, ...]
+
+    def patients_in(self, box_code: str) -> tuple[PatientView, ...]:
+        return tuple(p for p in self.patients if p.box_code == box_code)
+
+
+def split_annex_args(raw: str | None) -> tuple[str, ...]:
+    """Arguments are stored ``|``-separated; older hosts used ``+``."""
+    if not raw or not raw.strip():
+        return ()
+    sep = "|" if "|" in raw else "+"
+    return tuple(part.strip() for part in raw.split(sep))
+
+
+_BOX_ORDER = (BoxType.WAITING, BoxType.CARE, BoxType.ABSENCE, BoxType.EXIT)
+
+
+def _s(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def load_reference(session: Session, m: Models) -> Reference:
+    boxes = tuple(
+        BoxView(
+            code=b.code,
+            label=_s(b.label) or b.code,
+            background_color=_s(b.background_color) or "#dddddd",
+            title_color=_s(b.title_color) or "#ffffff",
+            capacity=b.capacity,
+            type=parse_box_type(b.type),
+        )
+        for b in session.scalars(select(m.Box).order_by(m.Box.code))
+    )
+    boxes = tuple(sorted(boxes, key=lambda b: (_BOX_ORDER.index(b.type), b.code)))
+    states = {
+        s.code: StateView(s.code, _s(s.label) or s.code, _s(s.color) or "#cccccc", bool(s.terminal))
+        for s in session.scalars(select(m.State).order_by(m.State.code))
+    }
+    allowed: dict[str, list[str]] = {}
+    for pair in session.scalars(select(m.TaskState)):
+        allowed.setdefault(pair.task_code, []).append(pair.state_code)
+    order = {code: i for i, code in enumerate(states)}
+    task_types = {
+        t.code: TaskTypeView(
+            code=t.code,
+            label=_s(t.label) or t.code,
+            color=_s(t.color) or "#eeeeee",
+            alarm_color=_s(t.alarm_color) or "#ff0000",
+            max_duration_min=t.max_duration_min,
+            button_mode="B" if _s(t.button_mode).strip().upper() == "B" else "M",
+            comment=_s(t.comment),
+            allowed_states=tuple(
+                sorted(set(allowed.get(t.code, [])), key=lambda c: (order.get(c, 1 << 30), c))
+            ),
+        )
+        for t in session.scalars(select(m.TaskType).order_by(m.TaskType.code))
+    }
+    destinations = tuple(
+        DestinationView(d.pk, d.label, parse_exit_type(d.exit_type))
+        for d in session.scalars(select(m.Destination).order_by(m.Destination.label))
+    )
+    responsables = {
+        r.code: ResponsableView(r.code, r.name or r.code, _s(r.color) or "#888888", bool(r.active))
+        for r in session.scalars(select(m.Responsable).order_by(m.Responsable.name))
+    }
+    return Reference(boxes, states, task_types, destinations, responsables)
+
+
+def task_sort_key(task: TaskView) -> tuple[datetime, datetime, int, int]:
+    """Planned start/end first, then priority (Synoptux's order)."""
+    far = datetime.max
+    first = task.planned_start or task.planned_end or far
+    return (first, task.planned_end or far, task.priority if task.priority is not None else 1 << 30,
+            task.num)
+
+
+def task_view(row: TaskColumns) -> TaskView:
+    return TaskView(
+        patient_pk=int(row.patient_pk),
+        num=int(row.num),
+        code=_s(row.code),
+        comment=_s(row.comment),
+        state_code=row.state_code or None,
+        planned_start=row.planned_start,
+        planned_end=row.planned_end,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        priority=row.priority,
+        note=_s(row.note),
+        actor=_s(row.actor),
+        blob_key=row.blob_key or None,
+        note_file=_s(row.note_file),
+        note_reader=_s(row.note_reader),
+        revision=int(row.revision or 0),
+    )
+
+
+def load_patients(
+    session: Session, m: Models, pks: Iterable[int] | None = None
+) -> tuple[PatientView, ...]:
+    """Patients on the board (or only ``pks``) with their sorted tasks: two queries."""
+    patient_query = select(m.Patient).order_by(m.Patient.entered_at, m.Patient.pk)
+    task_query = select(m.Task)
+    if pks is not None:
+        wanted = sorted(set(pks))
+        if not wanted:
+            return ()
+        patient_query = patient_query.where(m.Patient.pk.in_(wanted))
+        task_query = task_query.where(m.Task.patient_pk.in_(wanted))
+    rows = list(session.scalars(patient_query))
+    tasks: dict[int, list[TaskView]] = {}
+    if rows:
+        if pks is None:
+            task_query = task_query.where(m.Task.patient_pk.in_([p.pk for p in rows]))
+        for t in session.scalars(task_query):
+            tasks.setdefault(int(t.patient_pk), []).append(task_view(t))
+    return tuple(
+        PatientView(
+            pk=p.pk,
+            box_code=p.box_code,
+            last_name=p.last_name,
+            first_name=_s(p.first_name),
+            guid=_s(p.guid),
+            responsable=p.responsable or None,
+            comment=_s(p.comment),
+            entered_at=p.entered_at,
+            moved_at=p.moved_at,
+            folded=bool(p.folded),
+            hidden=bool(p.hidden),
+            annex_program=_s(p.annex_program),
+            annex_args=split_annex_args(p.annex_args),
+            destination=_s(p.destination),
+            revision=int(p.revision or 0),
+            tasks=tuple(sorted(tasks.get(p.pk, []), key=task_sort_key)),
+        )
+        for p in rows
+    )
+
+
+def load_board(session: Session, m: Models) -> BoardSnapshot:
+    return BoardSnapshot(load_reference(session, m), load_patients(session, m))
+
+
+def late_tasks(session: Session, m: Models, now: datetime) -> tuple[TaskView, ...]:
+    """Late tasks of patients on the board, computed in SQL (see ``domain.is_late``)."""
+    t = m.Task
+
+    def unset(col: object) -> object:
+        return or_(col.is_(None), col < NOT_SET_BEFORE)
+
+    def passed(col: object) -> object:
+        return and_(col >= NOT_SET_BEFORE, col < now)  # type: ignore[operator]
+
+    query = (
+        select(t)
+        .join(m.Patient, m.Patient.pk == t.patient_pk)
+        .where(
+            or_(
+                and_(passed(t.planned_start), unset(t.started_at)),  # type: ignore[arg-type]
+                and_(passed(t.planned_end), unset(t.ended_at)),  # type: ignore[arg-type]
+            )
+        )
+    )
+    return tuple(sorted((task_view(r) for r in session.scalars(query)), key=task_sort_key))
+
+
+def patient_history(session: Session, m: Models, patient_pk: int) -> tuple[HistoryView, ...]:
+    """Every history row of one patient, in the order the actions happened."""
+    h = m.History
+    rows = session.scalars(
+        select(h).where(h.patient_pk == str(patient_pk)).order_by(h.date, h.pk)
+    )
+    return tuple(history_view(r) for r in rows)
+
+
+def history_view(row: HistoryColumns) -> HistoryView:
+    return HistoryView(
+        pk=row.pk,
+        date=row.date,
+        action=_s(row.action),
+        box_code=_s(row.box_code),
+        last_name=_s(row.last_name),
+        first_name=_s(row.first_name),
+        responsable=_s(row.responsable),
+        task_code=_s(row.task_code),
+        task_label=_s(row.task_label),
+        state_label=_s(row.state_label),
+        comment=_s(row.comment),
+        actor=_s(row.actor),
+        task_num=row.task_num,
+    )
+
+
+def count_in_box(session: Session, m: Models, box_code: str) -> int:
+    return int(session.scalar(select(func.count()).where(m.Patient.box_code == box_code)) or 0)
+
+
+def sorted_tasks(tasks: Sequence[TaskView]) -> list[TaskView]:
+    return sorted(tasks, key=task_sort_key)

@@ -1,0 +1,114 @@
+"""Shared fixtures: a seeded store on SQLite and, when available, on MariaDB.
+
+MariaDB tests run when ``SYNOPTUX_TEST_MARIADB=1`` (CI sets it: then an unreachable
+server is an error, not a skip) or when a server answers at
+``SYNOPTUX_TEST_MARIADB_URL`` (default ``mysql+pymysql://root@127.0.0.1:3306``);
+otherwise they skip with a one-line reason.  Each test gets its own database, dropped
+afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+from synoptic.services import BoardServices
+from synoptic.store.db import Store, open_store, upgrade_schema
+from synoptic.store.seed import seed_reference
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+LEGACY_DIR = SHARED / "reference" / "synoptux-2.16"
+NOW = datetime(2026, 11, 21, 14, 0, 0)
+
+MARIADB_REQUIRED = os.environ.get("SYNOPTUX_TEST_MARIADB") == "1"
+MARIADB_SERVER = os.environ.get("SYNOPTUX_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
+_mariadb_state: dict[str, str | None] = {}
+
+
+def _server_url() -> URL:
+    return make_url(MARIADB_SERVER)
+
+
+def mariadb_unavailable_reason() -> str | None:
+    """``None`` when the server answers, else why not (cached)."""
+    if "reason" not in _mariadb_state:
+        try:
+            engine = create_engine(_server_url(), connect_args={"connect_timeout": 3})
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            engine.dispose()
+            _mariadb_state["reason"] = None
+        except Exception as err:  # noqa: BLE001 - any failure means "no server"
+            _mariadb_state["reason"] = f"MariaDB injoignable à {MARIADB_SERVER}: {err}"
+    return _mariadb_state["reason"]
+
+
+@pytest.fixture
+def mariadb_database() -> Iterator[str]:
+    """A new, uniquely named, empty MariaDB database; yields its URL; dropped afterwards."""
+    reason = mariadb_unavailable_reason()
+    if reason is not None:
+        if MARIADB_REQUIRED:
+            pytest.fail(f"SYNOPTUX_TEST_MARIADB=1 but {reason}")
+        pytest.skip(reason.splitlines()[0])
+    name = f"synoptux_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 "
+                          "COLLATE utf8mb4_unicode_ci"))
+    try:
+        yield _server_url().set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'synoptux.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """An empty database on each backend."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "mariadb_database"
+    return str(request.getfixturevalue(fixture))
+
+
+def make_seeded_store(url: str) -> Store:
+    store = open_store(url)
+    upgrade_schema(store)
+    with store.write() as session:
+        seed_reference(session, store.models)
+    return store
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """A store with the schema and the French reference data, on SQLite and MariaDB."""
+    s = make_seeded_store(db_url)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    s = make_seeded_store(sqlite_url)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def services(store: Store) -> BoardServices:
+    return BoardServices(store, "test-screen")

@@ -1,0 +1,48 @@
+"""Entry point of the ``synoptux`` command.
+
+It sits on the top floor: it takes the headless sub-commands from ``synoptic.cli`` and
+adds the GUI ones (``board``, the default, and ``screenshot``).  PySide6 is imported only
+when a GUI sub-command runs, so headless commands start fast on a server without Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from synoptic import cli
+
+
+def _cmd_board(args: argparse.Namespace) -> int:
+    from ui.app import run_board
+
+    return run_board(args)
+
+
+def _cmd_screenshot(args: argparse.Namespace) -> int:
+    from ui.app import run_screenshot
+
+    return run_screenshot(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser, sub = cli.build_parser()
+    p = sub.add_parser("board", help="ouvrir le tableau (commande par défaut)")
+    p.add_argument("--user", help="utilisateur nommé dans l'historique (sinon le nom de l'écran)")
+    p.set_defaults(handler=_cmd_board)
+    p = sub.add_parser("screenshot", help="rendre le tableau dans une image PNG (hors écran)")
+    p.add_argument("output", metavar="SORTIE.png")
+    p.add_argument("--size", default="1920x1080", help="taille LxH (défaut 1920x1080)")
+    p.add_argument("--demo", action="store_true",
+                   help="base temporaire avec les patients de démonstration")
+    p.set_defaults(handler=_cmd_screenshot)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return cli.run(argv, build_parser(), default=_cmd_board)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
