@@ -147,7 +147,7 @@ def cmd_init_db(args: argparse.Namespace) -> int:
             print("Base neuve : boxes, états, tâches, responsables et destinations créés.")
         if args.demo:
             pks = seed_demo(ctx.services("demo"), datetime.now().replace(microsecond=0))
-            print(f"{len(pks)} patients de démonstration ajoutés.")
+            print(f"{len(pks)} patient(s) de démonstration ajouté(s).")
         if not changes and not seeded and not args.demo:
             print("La base est déjà à jour : rien à faire.")
         print(f"Base : {_safe_url(ctx)}")

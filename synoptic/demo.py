@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
+
 from synoptic.services import BoardServices, NewTask
 
 # box, last name, first name, responsable, comment, minutes since arrival,
@@ -37,13 +39,18 @@ DESTINATIONS = {"ABS": "Scanner", "SORT": "Retour domicile"}
 
 
 def seed_demo(services: BoardServices, now: datetime) -> list[int]:
-    """Admit the demo patients; return their keys."""
+    """Admit the demo patients not already on the board; return the new keys."""
+    store = services.store
+    with store.read() as session:
+        present = set(session.scalars(select(store.models.Patient.guid)))
     pks = []
 
     def at(offset: int | None) -> datetime | None:
         return None if offset is None else now + timedelta(minutes=offset)
 
     for box, last, first, resp, comment, age, tasks in DEMO_PATIENTS:
+        if f"demo-{last.lower()}" in present:
+            continue
         arrived = now - timedelta(minutes=age)
         landing = "ATT" if box in DESTINATIONS else box
         result = services.admit(
