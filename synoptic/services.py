@@ -9,7 +9,7 @@ and writes nothing.
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -122,11 +122,14 @@ class BoardServices:
         tasks: Sequence[NewTask] = (),
         lenient: bool = False,
         allow_over_capacity: bool = False,
+        on_commit_row: Callable[[Session, AdmitResult], None] | None = None,
     ) -> AdmitResult:
         """Put a patient on the board, or append tasks to the one with the same GUID.
 
         ``lenient`` (entry files): an unknown task or responsable code is kept as given
-        with a warning instead of refusing the whole admission.
+        with a warning instead of refusing the whole admission. ``on_commit_row`` is called
+        with the session and the result just before the transaction commits, so a caller can
+        write its own row in that same transaction (the inbox's log of ingested files).
         """
         m = self.store.models
         if not last_name.strip():
@@ -174,7 +177,10 @@ class BoardServices:
                 nums.append(task.num)
                 if warning:
                     warnings.append(warning)
-            return AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings))
+            result = AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings))
+            if on_commit_row is not None:
+                on_commit_row(s, result)
+            return result
 
     def move(
         self,

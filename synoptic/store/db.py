@@ -224,3 +224,9 @@ def _ensure_num_tache_key(conn: Connection, table_name: str) -> None:
 
 def is_empty_board_reference(session: Session, models: Models) -> bool:
     return session.scalar(select(models.Box.code).limit(1)) is None
+
+
+# The change feed's tables and triggers (synoptic/store/feed_schema.py) are part of the schema.
+from synoptic.store.feed_schema import upgrade_feed_schema  # noqa: E402
+
+EXTRA_UPGRADE_STEPS.append(upgrade_feed_schema)

@@ -206,7 +206,12 @@ def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
         __tablename__ = f"{prefix}encours_taches"
         __table_args__ = {"sqlite_autoincrement": True, **table_args("encours_taches")}  # noqa: RUF012
         # Legacy MyISAM databases numbered tasks per patient; the pair is always unique.
-        __mapper_args__ = {"primary_key": ["patient_pk", "num"]}  # noqa: RUF012
+        # A patient's tasks may already be gone when the ORM deletes them: the AFTER DELETE
+        # trigger on encours (store/feed_schema.py) removes them when the patient row goes.
+        __mapper_args__ = {  # noqa: RUF012
+            "primary_key": ["patient_pk", "num"],
+            "confirm_deleted_rows": False,
+        }
 
     class History(HistoryColumns, Base):
         __tablename__ = f"{prefix}historique"
