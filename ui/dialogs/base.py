@@ -1,0 +1,96 @@
+"""What every dialog shares: French touch buttons, big fonts, a title, kinetic scrolling.
+
+Sizes come from :class:`ui.metrics.Metrics` only.  Object names (``DialogOk``,
+``DialogCancel``...) are the stylesheet's and the tests' handles: see ``docs/dialogs.md``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScroller,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.metrics import Metrics
+
+OK_NAME = "DialogOk"
+CANCEL_NAME = "DialogCancel"
+CLOSE_NAME = "DialogClose"
+
+
+def touch_button(
+    metrics: Metrics, text: str, object_name: str, *, height: int | None = None
+) -> QPushButton:
+    """A button a finger can hit: at least ``height`` (default ``dialog_button``) both ways."""
+    side = max(metrics.touch, height if height is not None else metrics.dialog_button)
+    button = QPushButton(text)
+    button.setObjectName(object_name)
+    button.setMinimumSize(side, side)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    button.setAutoDefault(False)  # Enter must not fire whichever button a finger touched last
+    return button
+
+
+def make_kinetic(area: QAbstractScrollArea) -> None:
+    """Flick to scroll with a finger (or the mouse): no scroll bar to aim at."""
+    if isinstance(area, QAbstractItemView):
+        area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+
+
+class TouchDialog(QDialog):
+    """A modal dialog with a big title, the board's fonts and an action row at the bottom."""
+
+    def __init__(
+        self, metrics: Metrics, title: str, object_name: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.metrics = metrics
+        self.setObjectName(object_name)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        font = self.font()
+        font.setPointSize(metrics.font_pt)
+        self.setFont(font)
+        self.setMinimumWidth(metrics.px(480))
+
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(*(metrics.margin * 2,) * 4)
+        self.body.setSpacing(metrics.spacing * 2)
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("DialogTitle")
+        self.title_label.setWordWrap(True)
+        title_font = self.title_label.font()
+        title_font.setPointSize(metrics.title_font_pt)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        self.body.addWidget(self.title_label)
+
+    def button(self, text: str, object_name: str) -> QPushButton:
+        return touch_button(self.metrics, text, object_name)
+
+    def text_label(self, text: str, object_name: str = "DialogText") -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(object_name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)  # patient data is never markup
+        return label
+
+    def add_actions(self, *buttons: QPushButton) -> QHBoxLayout:
+        """The bottom row; the first button is the positive one (Valider/Oui/OK)."""
+        row = QHBoxLayout()
+        row.setSpacing(self.metrics.spacing * 3)
+        for button in buttons:
+            row.addWidget(button)
+        self.body.addLayout(row)
+        return row

@@ -1,0 +1,113 @@
+"""``Dialogs``: the one object the board asks questions through.
+
+Each method builds its dialog, runs it modally and returns a plain value, so board code
+stays free of Qt dialog plumbing and board tests can replace the whole object by a fake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TypeVar
+
+from PySide6.QtWidgets import QDialog, QWidget
+
+from synoptic.store.queries import DestinationView, HistoryView, Reference, ResponsableView
+from ui.dialogs.confirm import ConfirmDialog
+from ui.dialogs.destination import DestinationChoice, DestinationDialog
+from ui.dialogs.error import ErrorDialog
+from ui.dialogs.history import HistoryDialog
+from ui.dialogs.info import InfoDialog
+from ui.dialogs.responsable import ResponsableDialog
+from ui.dialogs.text import TextDialog
+from ui.dialogs.time_adjuster import Clock
+from ui.dialogs.time_picker import TimePickerDialog
+from ui.metrics import Metrics
+
+_D = TypeVar("_D", bound=QDialog)
+
+
+@contextmanager
+def _running(dialog: _D) -> Iterator[_D]:
+    """Run ``dialog`` modally, let the caller read it, then free it.
+
+    A dialog parented to the board would otherwise live as long as the board: one more
+    child per touch, all day long.
+    """
+    try:
+        dialog.exec()
+        yield dialog
+    finally:
+        dialog.deleteLater()
+
+
+def _show(dialog: QDialog) -> None:
+    """Run a dialog that answers nothing, then free it."""
+    with _running(dialog):
+        pass
+
+
+class Dialogs:
+    """One instance in the UI context.  ``clock`` feeds the "Maintenant" buttons."""
+
+    def __init__(self, metrics: Metrics, *, clock: Clock = datetime.now) -> None:
+        self.metrics = metrics
+        self.clock = clock
+
+    def choose_destination(
+        self,
+        parent: QWidget | None,
+        box_label: str,
+        destinations: Sequence[DestinationView],
+        *,
+        ask_exit_time: bool,
+        now: datetime,
+    ) -> DestinationChoice | None:
+        dialog = DestinationDialog(
+            self.metrics,
+            box_label,
+            destinations,
+            ask_exit_time=ask_exit_time,
+            now=now,
+            parent=parent,
+            clock=self.clock,
+        )
+        with _running(dialog):
+            return dialog.result_value()
+
+    def choose_responsable(
+        self, parent: QWidget | None, responsables: Sequence[ResponsableView], current: str | None
+    ) -> tuple[bool, str | None]:
+        with _running(ResponsableDialog(self.metrics, responsables, current, parent)) as dialog:
+            return dialog.result_value()
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        with _running(ConfirmDialog(self.metrics, title, text, parent)) as dialog:
+            return dialog.result_value()
+
+    def show_history(
+        self,
+        parent: QWidget | None,
+        title: str,
+        rows: Sequence[HistoryView],
+        reference: Reference,
+    ) -> None:
+        _show(HistoryDialog(self.metrics, title, rows, reference, parent))
+
+    def show_info(self, parent: QWidget | None, title: str, text: str) -> None:
+        _show(InfoDialog(self.metrics, title, text, parent))
+
+    def show_error(self, parent: QWidget | None, message: str) -> None:
+        _show(ErrorDialog(self.metrics, message, parent))
+
+    def pick_time(self, parent: QWidget | None, title: str, initial: datetime) -> datetime | None:
+        dialog = TimePickerDialog(self.metrics, title, initial, parent, clock=self.clock)
+        with _running(dialog):
+            return dialog.result_value()
+
+    def edit_text(
+        self, parent: QWidget | None, title: str, initial: str, max_length: int
+    ) -> str | None:
+        with _running(TextDialog(self.metrics, title, initial, max_length, parent)) as dialog:
+            return dialog.result_value()

@@ -1,0 +1,62 @@
+"""The "information" window (a task's note): a tap anywhere on it closes it.
+
+Synoptux 2.16 closed it on any touch.  We close on the *release* of a tap, not on the
+press: a long note can then be flicked to scroll (a drag is not a tap), and the release
+does not land on the board underneath after the window has gone.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QScrollArea, QWidget
+
+from ui.dialogs.base import CLOSE_NAME, TouchDialog, make_kinetic
+from ui.metrics import Metrics
+
+
+class InfoDialog(TouchDialog):
+    def __init__(
+        self, metrics: Metrics, title: str, text: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(metrics, title, "InfoDialog", parent)
+        self.setWindowFlags(Qt.WindowType.Dialog | Qt.WindowType.FramelessWindowHint)
+        self.text = self.text_label(text, "InfoText")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        font = self.text.font()
+        font.setPointSize(metrics.title_font_pt)  # read standing, from a distance
+        self.text.setFont(font)
+
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("InfoScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.text)
+        width = metrics.px(640)
+        self.scroll.setMinimumWidth(width)
+        self.scroll.setMinimumHeight(min(self.text.heightForWidth(width), metrics.px(560)))
+        make_kinetic(self.scroll)
+        self.body.addWidget(self.scroll, 1)
+
+        self.close_button = self.button("Fermer", CLOSE_NAME)
+        self.close_button.clicked.connect(self.accept)
+        self.add_actions(self.close_button)
+
+        self._pressed_at: QPointF | None = None
+        self._tap_slop = max(QApplication.styleHints().startDragDistance(), metrics.px(12))
+        for widget in (self, *self.findChildren(QWidget)):
+            if not isinstance(widget, QAbstractButton):  # buttons close by their own click
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            self._pressed_at = event.globalPosition()
+        elif event.type() == QEvent.Type.MouseButtonRelease and isinstance(event, QMouseEvent):
+            start, self._pressed_at = self._pressed_at, None
+            if start is not None and (event.globalPosition() - start).manhattanLength() <= (
+                self._tap_slop
+            ):
+                self.accept()
+                return True
+        return super().eventFilter(watched, event)
