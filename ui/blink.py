@@ -1,0 +1,80 @@
+"""One timer blinks every late element of the board.
+
+Late widgets register here; every ``Periodicite_clignotement_en_secondes`` the timer flips
+the dynamic property ``blinkOn`` on each of them and re-polishes it, so the style sheet
+alone decides what "on" looks like (``QPushButton#TaskButton[late="true"][blinkOn="true"]``
+takes the task's alarm colour).  Synoptux 2.16 looked its blinking widgets up by name and
+stopped blinking when the names changed (facts, failure 1); here nothing is looked up.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+BLINK_PROPERTY = "blinkOn"
+
+
+def repolish(widget: QWidget) -> None:
+    """Apply the style sheet again after a dynamic property changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()
+
+
+class Blinker(QObject):
+    """Holds the late widgets and the one timer that blinks them."""
+
+    ticked = Signal(bool)  # the new phase
+
+    def __init__(self, period_s: float, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._widgets: dict[int, QWidget] = {}
+        self.phase = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(max(50, round(period_s * 1000)))
+        self.timer.timeout.connect(self.tick)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def register(self, widget: QWidget) -> None:
+        """Blink ``widget`` from now on, in phase with the others."""
+        key = id(widget)
+        if key in self._widgets:
+            return
+        self._widgets[key] = widget
+        widget.destroyed.connect(lambda *_: self._widgets.pop(key, None))
+        self._set(widget, self.phase)
+
+    def unregister(self, widget: QWidget) -> None:
+        if self._widgets.pop(id(widget), None) is not None and shiboken6.isValid(widget):
+            self._set(widget, False)
+
+    def is_registered(self, widget: QWidget) -> bool:
+        return id(widget) in self._widgets
+
+    def count(self) -> int:
+        return len(self._widgets)
+
+    def tick(self) -> None:
+        """Next phase for every registered widget (the timer calls it; tests may too)."""
+        self.phase = not self.phase
+        for key, widget in list(self._widgets.items()):
+            if not shiboken6.isValid(widget):
+                self._widgets.pop(key, None)
+                continue
+            self._set(widget, self.phase)
+        self.ticked.emit(self.phase)
+
+    @staticmethod
+    def _set(widget: QWidget, on: bool) -> None:
+        if widget.property(BLINK_PROPERTY) == on:
+            return
+        widget.setProperty(BLINK_PROPERTY, on)
+        repolish(widget)

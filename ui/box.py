@@ -1,0 +1,306 @@
+"""A box panel: its title (label, occupancy/capacity; the target of a move) and its cards.
+
+The list scrolls by flicking it (kinetic scrolling, finger or mouse), the scroll bar is
+only a hint.  In ``Fenetre`` mode the title drags the panel and the corner grip resizes
+it; in ``Cadre`` mode the panel is fixed and frameless (style sheet: ``[mode="cadre"]``).
+Cards are keyed by patient: a changed patient replaces its card alone, so the scroll
+position and the other cards stay as they are.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synoptic.domain import has_room
+from synoptic.store.queries import BoxView, PatientView
+from ui.card import PATIENT_MIME, PatientCard
+from ui.metrics import Metrics
+from ui.widgets import set_prop
+
+CardFactory = Callable[[PatientView], PatientCard]
+MODE_WINDOW = "fenetre"
+MODE_FRAME = "cadre"
+
+
+def order_key(p: PatientView) -> tuple[datetime, int]:
+    return (p.entered_at or datetime.min, p.pk)
+
+
+def make_kinetic(area: QScrollArea) -> None:
+    """Flick to scroll, with a finger or the mouse; no overshoot bounce on a wall screen."""
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(area.viewport())
+    props = scroller.scrollerProperties()
+    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
+    scroller.setScrollerProperties(props)
+
+
+class BoxTitle(QPushButton):
+    """Touch: destination of a move.  In window mode, dragging it moves the panel."""
+
+    dragged = Signal(QPoint)  # offset since the press
+    drag_finished = Signal()
+
+    def __init__(self, metrics: Metrics) -> None:
+        super().__init__()
+        self.setObjectName("BoxTitle")
+        self.setMinimumHeight(metrics.touch)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.draggable = False
+        self._press: QPoint | None = None
+        self._dragging = False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.globalPosition().toPoint() if self.draggable else None
+        self._dragging = False
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None:
+            offset = event.globalPosition().toPoint() - self._press
+            if self._dragging or offset.manhattanLength() > self.height() // 4:
+                self._dragging = True
+                self.setDown(False)
+                self.dragged.emit(offset)
+                return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._dragging:
+            self._dragging = False
+            self._press = None
+            self.setDown(False)
+            self.drag_finished.emit()
+            return  # a drag is not a touch on the title
+        self._press = None
+        super().mouseReleaseEvent(event)
+
+
+class ResizeGrip(QWidget):
+    """The corner a finger drags to resize the panel (window mode only)."""
+
+    def __init__(self, panel: BoxPanel, metrics: Metrics) -> None:
+        super().__init__(panel)
+        self.setObjectName("ResizeGrip")
+        self.panel = panel
+        self.setFixedSize(metrics.touch, metrics.touch)
+        self.setCursor(Qt.CursorShape.SizeFDiagCursor)
+        self._start: tuple[QPoint, QRect] | None = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = self.palette().color(self.foregroundRole())
+        painter.setPen(colour)
+        w, h = self.width(), self.height()
+        for i in range(1, 4):  # three diagonal strokes, the usual "resize" mark
+            d = i * w // 4
+            painter.drawLine(w - d, h - 2, w - 2, h - d)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._start = (event.globalPosition().toPoint(), self.panel.geometry())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._start is None:
+            return
+        origin, geometry = self._start
+        delta = event.globalPosition().toPoint() - origin
+        self.panel.resize_to(geometry.width() + delta.x(), geometry.height() + delta.y())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._start is not None:
+            self._start = None
+            self.panel.geometry_edited.emit(self.panel.box.code)
+
+
+class BoxPanel(QFrame):
+    title_touched = Signal(str)  # box code
+    patient_dropped = Signal(int, str)  # patient key, box code
+    geometry_edited = Signal(str)  # box code: moved or resized by hand
+
+    def __init__(self, metrics: Metrics, box: BoxView, make_card: CardFactory,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("BoxPanel")
+        self.metrics = metrics
+        self.box = box
+        self.make_card = make_card
+        self.patients: dict[int, PatientView] = {}  # every patient in the box
+        self.cards: dict[int, PatientCard] = {}
+        self._visible: Callable[[PatientView], bool] = lambda _p: True
+        self.setProperty("boxCode", box.code)
+        self.setProperty("boxType", box.type.value)
+        self.setProperty("mode", MODE_FRAME)
+        self.setProperty("target", "none")
+        self.setProperty("full", False)
+        self.setAcceptDrops(True)
+
+        layout = QVBoxLayout(self)
+        m = metrics
+        layout.setContentsMargins(m.px(3), m.px(3), m.px(3), m.px(3))
+        layout.setSpacing(m.px(3))
+        self.title = BoxTitle(metrics)
+        self.title.setProperty("boxCode", box.code)
+        self.title.setProperty("target", "none")
+        self.title.clicked.connect(lambda: self.title_touched.emit(self.box.code))
+        self.title.dragged.connect(self._drag_panel)
+        self.title.drag_finished.connect(self.end_drag)
+        layout.addWidget(self.title)
+
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("BoxScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.content = QWidget()
+        self.content.setObjectName("BoxContent")
+        self.list_layout = QVBoxLayout(self.content)
+        self.list_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_layout.setSpacing(m.px(4))
+        self.list_layout.addStretch(1)
+        self.scroll.setWidget(self.content)
+        make_kinetic(self.scroll)
+        layout.addWidget(self.scroll, 1)
+
+        self.grip = ResizeGrip(self, metrics)
+        self.grip.hide()
+        self._drag_origin: QPoint | None = None
+        self._update_title()
+
+    # ------------------------------------------------------------------ patients
+
+    def set_filter(self, visible: Callable[[PatientView], bool]) -> None:
+        self._visible = visible
+        for pk, card in self.cards.items():
+            card.setVisible(visible(self.patients[pk]))
+
+    def put_patient(self, view: PatientView) -> PatientCard:
+        """Add the patient or replace its card (only this card is rebuilt)."""
+        old = self.cards.get(view.pk)
+        card = self.make_card(view)
+        card.setVisible(self._visible(view))
+        self.content.setUpdatesEnabled(False)
+        try:
+            if old is not None and self.patients[view.pk].entered_at == view.entered_at:
+                index = self.list_layout.indexOf(old)
+                self._drop_card(view.pk)
+            else:
+                if old is not None:
+                    self._drop_card(view.pk)
+                    self.patients.pop(view.pk, None)
+                keys = sorted(order_key(p) for p in self.patients.values())
+                index = bisect.bisect(keys, order_key(view))
+            self.list_layout.insertWidget(index, card)
+            self.cards[view.pk] = card
+            self.patients[view.pk] = view
+        finally:
+            self.content.setUpdatesEnabled(True)
+        self._update_title()
+        return card
+
+    def remove_patient(self, pk: int) -> None:
+        if pk in self.cards:
+            self._drop_card(pk)
+        self.patients.pop(pk, None)
+        self._update_title()
+
+    def _drop_card(self, pk: int) -> None:
+        card = self.cards.pop(pk)
+        self.list_layout.removeWidget(card)
+        card.hide()
+        card.setParent(None)
+        card.deleteLater()
+
+    def count(self) -> int:
+        """Every patient in the box, whatever the filter (capacity ignores the filter)."""
+        return len(self.patients)
+
+    def has_room(self) -> bool:
+        return has_room(self.box.capacity, self.count())
+
+    def _update_title(self) -> None:
+        cap = self.box.capacity
+        count = f"{self.count()}/{cap}" if cap and cap > 0 else f"{self.count()}"
+        self.title.setText(f"{self.box.label}   {count}")
+        self.title.setToolTip(f"{self.box.label} ({self.box.type.value}) — {count}")
+        full = not self.has_room()
+        set_prop(self, "full", full)
+        set_prop(self.title, "full", full)
+
+    # ------------------------------------------------------------------ moves
+
+    def set_target(self, state: str) -> None:
+        """``none``, ``possible``, ``refused`` (full) or ``source``, for the style sheet."""
+        set_prop(self, "target", state)
+        set_prop(self.title, "target", state)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasFormat(PATIENT_MIME):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasFormat(PATIENT_MIME):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        data = event.mimeData().data(PATIENT_MIME)
+        try:
+            pk = int(bytes(data.data()).decode())
+        except ValueError:
+            return
+        event.acceptProposedAction()
+        self.patient_dropped.emit(pk, self.box.code)
+
+    # ------------------------------------------------------------------ window mode
+
+    def set_mode(self, mode: str) -> None:
+        set_prop(self, "mode", mode)
+        window = mode == MODE_WINDOW
+        self.title.draggable = window
+        self.grip.setVisible(window)
+        if window:
+            self._place_grip()
+            self.grip.raise_()
+
+    def resize_to(self, width: int, height: int) -> None:
+        m = self.metrics
+        self.resize(max(m.touch * 4, width), max(m.touch * 3, height))
+
+    def _drag_panel(self, offset: QPoint) -> None:
+        if self._drag_origin is None:
+            self._drag_origin = self.pos()
+        target = self._drag_origin + offset
+        self.move(max(0, target.x()), max(0, target.y()))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._place_grip()
+
+    def _place_grip(self) -> None:
+        self.grip.move(self.width() - self.grip.width(), self.height() - self.grip.height())
+
+    def end_drag(self) -> None:
+        self._drag_origin = None
+        self.geometry_edited.emit(self.box.code)
+
+    def rect_tuple(self) -> tuple[int, int, int, int]:
+        g = self.geometry()
+        return (g.x(), g.y(), g.width(), g.height())

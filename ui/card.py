@@ -1,0 +1,261 @@
+"""One patient: name, first name, comment, responsable, times, and the patient's tasks.
+
+A card is built from one immutable :class:`PatientView` and never edited in place: when the
+patient changes, the box puts a new card in its place (only that card is rebuilt).
+Lateness changes with time, not with data, so :meth:`update_time` recomputes it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QDrag, QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from synoptic.domain import BoxType, initials, is_late
+from synoptic.store.queries import PatientView, Reference
+from ui.actions import Actions
+from ui.context import UiContext
+from ui.task_row import TaskRow
+from ui.widgets import ElideButton, glyph, set_prop, touch_button
+
+PATIENT_MIME = "application/x-synoptux-patient"
+
+
+def format_time(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return "—"
+    if value.date() == now.date():
+        return value.strftime("%H:%M")
+    return value.strftime("%d/%m %H:%M")
+
+
+def format_duration(start: datetime | None, end: datetime) -> str:
+    if start is None:
+        return ""
+    minutes = max(0, int((end - start).total_seconds() // 60))
+    hours, mins = divmod(minutes, 60)
+    if hours >= 24:
+        days, hours = divmod(hours, 24)
+        return f"{days} j {hours} h"
+    return f"{hours} h {mins:02d}" if hours else f"{mins} min"
+
+
+def shown_name(p: PatientView, hidden: bool, anonymous_label: str) -> str:
+    """The name as displayed; hidden: the anonymous label and the initials (public screens)."""
+    if not hidden:
+        return f"{p.last_name} {p.first_name}".strip()
+    return f"{anonymous_label} {initials(p.last_name, p.first_name)}".strip()
+
+
+class MoveButton(QPushButton):
+    """Touch: choose this patient for a move.  Press and drag: carry the card onto a box."""
+
+    def __init__(self, pk: int) -> None:
+        super().__init__("⇄")
+        self.pk = pk
+        self._press: QPoint | None = None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if (self._press is not None and event.buttons() & Qt.MouseButton.LeftButton
+                and (event.position().toPoint() - self._press).manhattanLength()
+                >= QApplication.startDragDistance()):
+            self._press = None
+            self.setDown(False)
+            drag = QDrag(self)
+            mime = QMimeData()
+            mime.setData(PATIENT_MIME, str(self.pk).encode())
+            drag.setMimeData(mime)
+            card = self.parentWidget()
+            while card is not None and not isinstance(card, PatientCard):
+                card = card.parentWidget()
+            if card is not None:
+                drag.setPixmap(card.grab().scaledToWidth(max(1, card.width() // 2)))
+            drag.exec(Qt.DropAction.MoveAction)
+            return
+        super().mouseMoveEvent(event)
+
+
+class PatientCard(QFrame):
+    move_requested = Signal(object)  # PatientView
+
+    def __init__(self, ctx: UiContext, actions: Actions, patient: PatientView,
+                 reference: Reference, *, box_type: BoxType, screen_masked: bool,
+                 revealed: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("PatientCard")
+        self.ctx = ctx
+        self.actions = actions
+        self.patient = patient
+        self.box_type = box_type
+        m = ctx.metrics
+        p = patient
+        # Public screen: names masked on this screen unless revealed here; else the shared flag.
+        self.screen_masked = screen_masked
+        self.revealed = revealed
+        self.hidden_name = (not revealed) if screen_masked else p.hidden
+        self.setProperty("folded", p.folded)
+        self.setProperty("hiddenName", self.hidden_name)
+        self.setProperty("late", False)
+        self.setProperty("moving", False)
+        self.setProperty("boxType", box_type.value)
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(m.px(4), m.px(4), m.px(4), m.px(4))
+        outer.setSpacing(m.px(3))
+
+        # Row 1: fold, name (+ first name), move, history, annex.
+        row = QHBoxLayout()
+        row.setSpacing(m.px(3))
+        self.fold_button = touch_button(m, "▸" if p.folded else "▾", "FoldButton", square=True,
+                                        tooltip="Déplier" if p.folded else "Replier")
+        self.fold_button.clicked.connect(lambda: actions.set_folded(p, not p.folded))
+        row.addWidget(self.fold_button)
+        self.name_button = ElideButton(m, "", "NameButton", min_width=m.touch * 2)
+        self.name_button.setProperty("late", False)
+        self.name_button.setProperty("hiddenName", self.hidden_name)
+        self.name_button.clicked.connect(self.toggle_name)
+        row.addWidget(self.name_button, 1)
+        self.move_button = MoveButton(p.pk)
+        self.move_button.setObjectName("MoveButton")
+        self.move_button.setFixedSize(m.touch, m.touch)
+        self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.move_button.setToolTip("Sortie définitive" if box_type is BoxType.EXIT
+                                    else "Déplacer")
+        self.move_button.clicked.connect(lambda: self.move_requested.emit(self.patient))
+        row.addWidget(self.move_button)
+        self.history_button = touch_button(m, "☰", "HistoryButton", square=True,
+                                           tooltip="Historique du patient")
+        self.history_button.clicked.connect(lambda: actions.show_history(p))
+        row.addWidget(self.history_button)
+        self.annex_button: QPushButton | None = None
+        if (ctx.config.interface.annex_button and p.annex_program
+                and ctx.launcher.is_allowed(p.annex_program)):
+            self.annex_button = touch_button(m, glyph("↗", ">"), "AnnexButton", square=True,
+                                             tooltip="Dossier du patient")
+            self.annex_button.clicked.connect(lambda: actions.launch_annex(p))
+            row.addWidget(self.annex_button)
+        outer.addLayout(row)
+
+        # Row 2 (unfolded): responsable and comment.
+        self.details = QWidget()
+        self.details.setObjectName("PatientDetails")
+        details = QHBoxLayout(self.details)
+        details.setContentsMargins(0, 0, 0, 0)
+        details.setSpacing(m.px(3))
+        resp = reference.responsables.get(p.responsable or "")
+        resp_text = resp.name if resp else (p.responsable or "Aucun responsable")
+        self.responsable_button = ElideButton(m, resp_text, "ResponsableButton",
+                                              min_width=m.touch * 2)
+        self.responsable_button.setProperty("responsable", p.responsable or "")
+        self.responsable_button.clicked.connect(lambda: actions.choose_responsable(p))
+        details.addWidget(self.responsable_button, 2)
+        self.comment_button = ElideButton(m, p.comment or "✎", "CommentButton",
+                                          min_width=m.touch)
+        self.comment_button.setProperty("empty", not p.comment)
+        self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
+        details.addWidget(self.comment_button, 3)
+        outer.addWidget(self.details)
+
+        # Row 3: entry time, last move or exit time, time spent.
+        times = QHBoxLayout()
+        times.setSpacing(m.px(6))
+        self.entry_label = QLabel()
+        self.entry_label.setObjectName("EntryTime")
+        self.exit_button: QPushButton | None = None
+        self.move_label: QLabel | None = None
+        if box_type is BoxType.EXIT:
+            self.exit_button = touch_button(m, "", "ExitTime", tooltip="Changer l'heure de sortie")
+            self.exit_button.clicked.connect(lambda: actions.change_exit_time(p))
+        else:
+            self.move_label = QLabel()
+            self.move_label.setObjectName("MoveTime")
+        self.duration_label = QLabel()
+        self.duration_label.setObjectName("Duration")
+        times.addWidget(self.entry_label)
+        times.addWidget(self.exit_button or self.move_label)
+        times.addStretch(1)
+        times.addWidget(self.duration_label)
+        outer.addLayout(times)
+
+        self.task_rows: list[TaskRow] = []
+        self.tasks_box = QWidget()
+        self.tasks_box.setObjectName("TaskList")
+        tasks_layout = QVBoxLayout(self.tasks_box)
+        tasks_layout.setContentsMargins(0, 0, 0, 0)
+        tasks_layout.setSpacing(m.px(3))
+        for task in p.tasks:
+            task_row = TaskRow(ctx, actions, p, task, reference)
+            tasks_layout.addWidget(task_row)
+            self.task_rows.append(task_row)
+        outer.addWidget(self.tasks_box)
+        self.details.setVisible(not p.folded)
+        self.tasks_box.setVisible(not p.folded and bool(p.tasks))
+        self._render_name()
+        self.update_time(ctx.clock())
+
+    # ------------------------------------------------------------------ display
+
+    def _render_name(self) -> None:
+        p = self.patient
+        text = shown_name(p, self.hidden_name, self.ctx.config.display.anonymous_label)
+        self.name_button.setFullText(text)
+
+    def toggle_name(self) -> None:
+        """Hide or show the name: for everyone, or on this screen only when it is public."""
+        if self.screen_masked:
+            board = self.window()
+            toggle = getattr(board, "toggle_reveal", None)
+            if callable(toggle):
+                toggle(self.patient.pk)
+            return
+        self.actions.set_hidden(self.patient, not self.patient.hidden)
+
+    def update_time(self, now: datetime) -> list[QWidget]:
+        """Refresh times and lateness; return the widgets that must blink now."""
+        p = self.patient
+        self.entry_label.setText(f"Entrée {format_time(p.entered_at, now)}")
+        if self.exit_button is not None:
+            self.exit_button.setText(f"Sortie {format_time(p.moved_at, now)}")
+            end = p.moved_at or now
+        else:
+            assert self.move_label is not None
+            self.move_label.setText(f"Dépl. {format_time(p.moved_at, now)}")
+            end = now
+        self.duration_label.setText(format_duration(p.entered_at, max(end, p.entered_at or end)))
+        blinking: list[QWidget] = []
+        any_late = False
+        for task_row in self.task_rows:
+            late = is_late(task_row.task, now)
+            any_late |= late
+            task_row.set_late(late)
+            if late and not p.folded:
+                blinking.append(task_row.blink_target)
+        set_prop(self, "late", any_late)
+        # A folded patient blinks its name instead of its (hidden) tasks.
+        name_late = any_late and p.folded
+        set_prop(self.name_button, "late", name_late)
+        if name_late:
+            blinking.append(self.name_button)
+        return blinking
+
+    def late_count(self, now: datetime) -> int:
+        return sum(is_late(t, now) for t in self.patient.tasks)
+
+    def set_moving(self, moving: bool) -> None:
+        set_prop(self, "moving", moving)
+        set_prop(self.move_button, "moving", moving)

@@ -1,0 +1,178 @@
+"""The board's one style sheet: generated rules, then the user's ``synoptux.css``.
+
+Colours that come from the database (box, task type, state, responsable) cannot live in a
+static file, and per-widget style strings would defeat the file.  So each widget carries
+its code as a dynamic property (``taskCode="RX"``) and this module writes one rule per
+code, e.g. ``QPushButton#TaskButton[taskCode="RX"] { background-color: #d6eaf8; }``.
+Sizes of text come from the metrics (``Taille_Police`` x ``Echelle``).
+
+The sheet is, in this order: generated sizes and board colours, generated data colours,
+then ``synoptux.css``; for rules of equal specificity the later wins, so the file can
+override anything, including one box (``QFrame#BoxPanel[boxCode="B1"]``).
+
+:class:`StyleSheet` watches the file and applies it again when it changes (editors replace
+files atomically, so the folder is watched too).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from synoptic.config import Config
+from synoptic.store.queries import Reference
+from ui.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+CSS_FILE_NAME = "synoptux.css"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def css_candidates(config: Config) -> list[Path]:
+    """Where ``synoptux.css`` is looked for: beside the ini file, then the project root."""
+    places = []
+    if config.path is not None:
+        places.append(config.path.parent / CSS_FILE_NAME)
+    places.append(REPO_ROOT / CSS_FILE_NAME)
+    return places
+
+
+def find_css(config: Config) -> Path | None:
+    return next((p for p in css_candidates(config) if p.is_file()), None)
+
+
+def quote(value: str) -> str:
+    """A property value as a quoted style-sheet string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def colour(value: str, fallback: str) -> str:
+    """A colour Qt understands, as #rrggbb (data may hold anything)."""
+    c = QColor(value.strip()) if value else QColor()
+    return c.name() if c.isValid() else fallback
+
+
+def text_on(background: str) -> str:
+    """Black or white, whichever reads better on ``background`` (WCAG luminance)."""
+    c = QColor(background)
+
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+    return "#000000" if lum > 0.179 else "#ffffff"
+
+
+def base_rules(config: Config, metrics: Metrics) -> str:
+    """Text sizes and the board's own colours."""
+    alarm = colour(config.display.alarm_color, "#ff0000")
+    board = colour(config.display.board_background, "#2b2b2b")
+    return f"""
+QMainWindow#Board, QWidget#BoardCanvas, QScrollArea#BoardScroll {{ background-color: {board}; }}
+QPushButton#BoxTitle {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
+QPushButton#NameButton {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
+QLabel#EntryTime, QLabel#MoveTime, QPushButton#ExitTime, QLabel#Duration,
+QLabel#FirstNameLabel {{ font-size: {metrics.small_font_pt}pt; }}
+QPushButton#StateButton, QPushButton#StateMenuButton {{ font-size: {metrics.small_font_pt}pt; }}
+QLabel#OutageBanner {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
+QPushButton#NameButton[late="true"][blinkOn="true"],
+QPushButton#TaskButton[late="true"][blinkOn="true"] {{
+    background-color: {alarm}; color: {text_on(alarm)}; }}
+"""
+
+
+def data_rules(reference: Reference, config: Config) -> str:
+    """One rule per box, task type, state and responsable of the database."""
+    out: list[str] = []
+    for box in reference.boxes:
+        code = quote(box.code)
+        bg = colour(box.background_color, "#dddddd")
+        title = colour(box.title_color, "#555555")
+        out.append(f"QFrame#BoxPanel[boxCode={code}] {{ background-color: {bg}; }}")
+        out.append(f"QPushButton#BoxTitle[boxCode={code}] "
+                   f"{{ background-color: {title}; color: {text_on(title)}; }}")
+    default_alarm = colour(config.display.alarm_color, "#ff0000")
+    for task in reference.task_types.values():
+        code = quote(task.code)
+        bg = colour(task.color, "#eeeeee")
+        alarm = colour(task.alarm_color, default_alarm)
+        out.append(f"QPushButton#TaskButton[taskCode={code}] "
+                   f"{{ background-color: {bg}; color: {text_on(bg)}; }}")
+        out.append(f'QPushButton#TaskButton[taskCode={code}][late="true"][blinkOn="true"] '
+                   f"{{ background-color: {alarm}; color: {text_on(alarm)}; }}")
+    for state in reference.states.values():
+        code = quote(state.code)
+        bg = colour(state.color, "#cccccc")
+        out.append(f"QPushButton#StateButton[stateCode={code}], "
+                   f"QPushButton#StateMenuButton[stateCode={code}] "
+                   f"{{ background-color: {bg}; color: {text_on(bg)}; }}")
+    for resp in reference.responsables.values():
+        bg = colour(resp.color, "#888888")
+        out.append(f"QPushButton#ResponsableButton[responsable={quote(resp.code)}] "
+                   f"{{ background-color: {bg}; color: {text_on(bg)}; }}")
+    return "\n".join(out) + "\n"
+
+
+class StyleSheet(QObject):
+    """Builds the sheet, applies it to the board and re-applies it when the file changes."""
+
+    reloaded = Signal(str)  # path of the file read ("" when none)
+
+    def __init__(self, target: QWidget, config: Config, metrics: Metrics,
+                 path: Path | None = None, *, read: Callable[[Path], str] | None = None) -> None:
+        super().__init__(target)
+        self.target = target
+        self.config = config
+        self.metrics = metrics
+        self.path = path if path is not None else find_css(config)
+        self._read = read or (lambda p: p.read_text(encoding="utf-8-sig", errors="replace"))
+        self._base = base_rules(config, metrics)
+        self._data = ""
+        self._user = ""
+        self.error = ""
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._changed)
+        self.watcher.directoryChanged.connect(self._changed)
+        # Editors write in several steps: wait for the burst to end, then read once.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(200)
+        self._debounce.timeout.connect(self.reload)
+        if self.path is not None:
+            self.watcher.addPath(str(self.path.parent))
+        self.reload()
+
+    def set_reference(self, reference: Reference) -> None:
+        data = data_rules(reference, self.config)
+        if data != self._data:
+            self._data = data
+            self.apply()
+
+    def reload(self) -> None:
+        self.error = ""
+        self._user = ""
+        if self.path is not None:
+            try:
+                self._user = self._read(self.path)
+            except OSError as err:
+                self.error = f"Feuille de style {self.path} illisible : {err}"
+                log.warning("%s", self.error)
+            if self.path.is_file() and str(self.path) not in self.watcher.files():
+                self.watcher.addPath(str(self.path))
+        self.apply()
+        self.reloaded.emit(str(self.path or ""))
+
+    def sheet(self) -> str:
+        return self._base + self._data + self._user
+
+    def apply(self) -> None:
+        self.target.setStyleSheet(self.sheet())
+
+    def _changed(self, _path: str) -> None:
+        self._debounce.start()

@@ -1,0 +1,133 @@
+"""Small building blocks shared by the board's widgets: touch buttons that elide their text,
+glyphs with a fallback, and setting a dynamic property with a re-polish."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
+
+from ui.blink import repolish
+from ui.metrics import Metrics
+
+
+@cache
+def _font_has(char: str) -> bool:
+    return QFontMetrics(QApplication.font()).inFontUcs4(ord(char))
+
+
+def glyph(preferred: str, fallback: str) -> str:
+    """``preferred`` when the board's font can draw it, else ``fallback`` (never a box)."""
+    return preferred if all(_font_has(c) for c in preferred) else fallback
+
+
+def eye() -> str:
+    return glyph("👁", "◉")
+
+
+def set_prop(widget: QWidget, name: str, value: object) -> None:
+    """Set a dynamic property the style sheet reads, re-polishing only on a real change."""
+    if widget.property(name) == value:
+        return
+    widget.setProperty(name, value)
+    repolish(widget)
+
+
+def touch_button(metrics: Metrics, text: str, name: str, *, square: bool = False,
+                 tooltip: str = "") -> QPushButton:
+    """A plain button at least ``metrics.touch`` high (and wide when ``square``)."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setMinimumHeight(metrics.touch)
+    button.setMinimumWidth(metrics.touch)
+    if square:
+        button.setFixedSize(metrics.touch, metrics.touch)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    button.setAutoDefault(False)
+    if tooltip:
+        button.setToolTip(tooltip)  # a help for the mouse only; the glyph says the same
+        button.setAccessibleName(tooltip)
+    return button
+
+
+class ElideButton(QPushButton):
+    """A touch button whose text is cut with "…" instead of widening the box."""
+
+    def __init__(self, metrics: Metrics, text: str, name: str, *, min_width: int = 0) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self._metrics = metrics
+        self._full = ""
+        self._min_width = max(min_width, metrics.touch)
+        self.setMinimumHeight(metrics.touch)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAutoDefault(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setFullText(text)
+
+    def fullText(self) -> str:
+        return self._full
+
+    def setFullText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleName(text)
+        self._elide()
+        self.updateGeometry()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._min_width, self._metrics.touch)
+
+    def sizeHint(self) -> QSize:
+        width = self.fontMetrics().horizontalAdvance(self._full) + 2 * self._metrics.margin
+        return QSize(max(self._min_width, width), self._metrics.touch)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+            self._elide()
+
+    def _elide(self) -> None:
+        room = max(1, self.width() - 2 * self._metrics.margin)
+        lines = self._full.split("\n")
+        shown = "\n".join(
+            self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room)
+            for line in lines
+        )
+        if shown != self.text():
+            super().setText(shown)
+
+
+class ElideLabel(QLabel):
+    """A one-line label cut with "…" to the room it gets."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setFullText(text)
+
+    def fullText(self) -> str:
+        return self._full
+
+    def setFullText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(1, self.contentsRect().width())
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
+        if shown != self.text():
+            super().setText(shown)
