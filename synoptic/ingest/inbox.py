@@ -1,0 +1,780 @@
+"""Inbox processing: claim an entry file, admit its patient in one transaction, archive it.
+
+The host system drops ``*.txt`` entry files into the inbox (``Dossier_Entrees``). For each:
+
+1. **Claim.** An atomic rename moves it into this process's own working folder
+   ``.work/<host>-<pid>-<random>/``: of two processes racing for a file, one rename wins and
+   the other gets ``FileNotFoundError`` and moves on. The working folder holds a lock file
+   (``flock``) for as long as the process lives; a folder whose lock can be taken belongs to
+   a dead process, and its files are taken over and processed first (:meth:`recover`).
+2. **Admit.** The file is parsed (:mod:`synoptic.ingest.parser`) and its patient admitted by
+   :meth:`BoardServices.admit`; a row of ``<prefix>ingest_log`` (name, key, outcome, patient)
+   is written in that same transaction. A crash after the commit leaves the file in the
+   working folder; when it is processed again its key is found in the log and the file is
+   only archived. The key is a SHA-256 of the file name, modification time and content:
+   the same bytes dropped again later are a new message and are admitted again.
+3. **Archive.** Accepted files go to ``processed/YYYY-MM-DD/`` (removed after
+   ``Jours_Conservation_Entrees_Traitees`` days), rejected ones to ``rejected/`` beside a
+   ``NAME.error.txt`` that says in French what is wrong and where. Nothing is deleted unseen.
+
+A file is taken only once it has stopped changing: its size and modification time unchanged
+for ``stability_delay_s``, or a "closed after writing" event seen by the watcher for exactly
+that size and time. Hidden files (``.name``) and files not ending in ``.txt`` (any case) are
+left alone. Box choice: ``Code_Box`` if known and not full, else the default box (with a
+warning), else the default box over its capacity (with a warning): a patient is never
+refused for want of room.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import re
+import secrets
+import shutil
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any, Self
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from synoptic import domain
+from synoptic.errors import BoxFullError, SynoptuxError
+from synoptic.ingest.parser import (
+    MAX_ENTRY_FILE_BYTES,
+    EntryFile,
+    EntryFileError,
+    parse_entry_file,
+)
+from synoptic.services import AdmitResult, BoardServices, NewTask
+from synoptic.store.feed_schema import OUTCOME_ACCEPTED, OUTCOME_REJECTED, feed_tables
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+try:  # Windows
+    import msvcrt
+except ImportError:
+    msvcrt = None  # type: ignore[assignment]
+
+__all__ = [
+    "InboxProcessor",
+    "IngestResult",
+    "Outcome",
+    "PassResult",
+    "TransientError",
+    "is_entry_file_name",
+]
+
+log = logging.getLogger(__name__)
+
+WORK_DIR = ".work"
+PROCESSED_DIR = "processed"
+REJECTED_DIR = "rejected"
+LOCK_FILE = ".lock"
+# A working folder with no lock file (its process died while creating it) is taken over
+# once it is this old; so is one whose lock cannot be tested (file system without locks)
+# and whose owner has not touched its lock file (heartbeat) for that long.
+STALE_WORK_DIR_S = 300.0
+HEARTBEAT_S = 30.0
+# A file untouched for this long is complete, whatever we observed of it.
+UNTOUCHED_S = 2.0
+_DATED_DIR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SHORT = 45
+
+
+class Outcome(Enum):
+    ACCEPTED = "accepted"  # admitted now
+    REJECTED = "rejected"  # set aside in rejected/ with NAME.error.txt
+    ALREADY = "already"  # committed before a crash: archived without a second admission
+
+
+class TransientError(Exception):
+    """The database is unreachable: the file is put back and retried on a later pass."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    name: str
+    outcome: Outcome
+    patient_pk: int | None = None
+    box_code: str | None = None
+    merged: bool = False
+    tasks: int = 0
+    warnings: tuple[str, ...] = ()
+    message: str = ""
+    archived_as: Path | None = None
+
+    def line(self) -> str:
+        """One line for the command line and the log, in French."""
+        if self.outcome is Outcome.REJECTED:
+            return f"REJETÉ   {self.name} : {self.message}"
+        if self.outcome is Outcome.ALREADY:
+            return f"DÉJÀ INTÉGRÉ {self.name} : patient n° {self.patient_pk}, fichier archivé"
+        what = "tâche(s) ajoutée(s) au" if self.merged else "tâche(s), nouveau"
+        text = (f"ACCEPTÉ  {self.name} : {self.tasks} {what} patient n° {self.patient_pk}"
+                + (f" (box {self.box_code})" if self.box_code and not self.merged else ""))
+        if self.warnings:
+            text += " ; avertissement(s) : " + " ".join(self.warnings)
+        return text
+
+
+@dataclass(frozen=True)
+class PassResult:
+    results: tuple[IngestResult, ...]
+    waiting: int  # files seen but still being written: look again after the delay
+
+
+def is_entry_file_name(name: str) -> bool:
+    """``*.txt`` in any case, not hidden."""
+    return not name.startswith(".") and name.lower().endswith(".txt") and len(name) > 4
+
+
+@dataclass
+class _Seen:
+    signature: tuple[int, int]  # size, mtime_ns
+    since: float  # monotonic time it was first seen with this signature
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    name: str  # original file name
+    path: Path  # where it is now, in our working folder
+    origin: Path  # folder to put it back into on a transient failure
+
+
+class _DuplicateGuid(Exception):
+    """Another transaction admitted the same GUID meanwhile: retry, which merges."""
+
+
+@dataclass
+class InboxProcessor:
+    """Processes one inbox folder. Open it (``with`` or :meth:`open`) before use.
+
+    ``now`` gives the local time used for admissions and folder names (tests pass a fixed
+    one); ``monotonic`` the clock of the stability delay.
+    """
+
+    services: BoardServices
+    inbox_dir: Path
+    default_box: str
+    retention_days: int = 30
+    stability_delay_s: float = 0.5
+    now: Callable[[], datetime] = datetime.now
+    monotonic: Callable[[], float] = time.monotonic
+    _work: Path | None = field(default=None, init=False, repr=False)
+    _lock: IO[bytes] | None = field(default=None, init=False, repr=False)
+    _locks_work: bool = field(default=False, init=False, repr=False)
+    _heartbeat_at: float = field(default=0.0, init=False, repr=False)
+    _seen: dict[str, _Seen] = field(default_factory=dict, init=False, repr=False)
+    _closed: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def work_dir(self) -> Path:
+        if self._work is None:
+            raise RuntimeError("InboxProcessor.open() n'a pas été appelé")
+        return self._work
+
+    @property
+    def processed_dir(self) -> Path:
+        return self.inbox_dir / PROCESSED_DIR
+
+    @property
+    def rejected_dir(self) -> Path:
+        return self.inbox_dir / REJECTED_DIR
+
+    def open(self) -> None:
+        """Create the inbox folders and this process's locked working folder."""
+        if self._work is not None:
+            return
+        self.inbox_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (self.processed_dir, self.rejected_dir, self.inbox_dir / WORK_DIR):
+            folder.mkdir(exist_ok=True)
+        host = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname() or "hote")[:40]
+        work = self.inbox_dir / WORK_DIR / f"{host}-{os.getpid()}-{secrets.token_hex(3)}"
+        work.mkdir()
+        lock = open(work / LOCK_FILE, "wb")  # noqa: SIM115 - held open for our lifetime
+        self._locks_work = _try_lock(lock) is True
+        if not self._locks_work:
+            log.warning("Verrouillage de fichiers indisponible dans %s : reprise des fichiers "
+                        "d'un processus arrêté après %d s seulement", work, STALE_WORK_DIR_S)
+        self._work, self._lock = work, lock
+        self._heartbeat_at = self.monotonic()
+
+    def close(self) -> None:
+        """Release the working folder (files still in it are taken over by the next run)."""
+        work, lock = self._work, self._lock
+        self._work = self._lock = None
+        if lock is not None:
+            lock.close()
+        if work is None:
+            return
+        leftovers = [p for p in work.iterdir() if p.name != LOCK_FILE]
+        if leftovers:
+            log.warning("%d fichier(s) laissé(s) dans %s, repris au prochain démarrage",
+                        len(leftovers), work)
+            return  # the lock is released: another process will take them over
+        with contextlib.suppress(OSError):
+            (work / LOCK_FILE).unlink()
+            work.rmdir()
+
+    # ------------------------------------------------------------------ passes
+
+    def note_closed(self, path: Path) -> None:
+        """The watcher saw ``path`` closed after writing: it is complete as it is now."""
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            self._closed[path.name] = (st.st_size, st.st_mtime_ns)
+
+    def run_pass(self, should_stop: Callable[[], bool] = lambda: False) -> PassResult:
+        """Recover files of dead processes, then take every complete entry file, oldest first.
+
+        Raises :class:`TransientError` when the database cannot be reached (the file being
+        processed is put back first).
+        """
+        results = list(self.recover(should_stop))
+        ready, waiting = self.ready_files()
+        for path in ready:
+            if should_stop():
+                break
+            claimed = self._claim(path)
+            if claimed is not None:
+                results.append(self._process(claimed))
+        self._heartbeat()
+        return PassResult(tuple(results), waiting)
+
+    def ready_files(self) -> tuple[list[Path], int]:
+        """Entry files of the inbox ready to be taken (oldest first), and how many wait."""
+        now_mono, now_wall = self.monotonic(), time.time()
+        ready: list[tuple[int, str, Path]] = []
+        waiting = 0
+        names: set[str] = set()
+        try:
+            entries = list(os.scandir(self.inbox_dir))
+        except FileNotFoundError:
+            return [], 0
+        for entry in entries:
+            if not is_entry_file_name(entry.name):
+                continue
+            try:
+                if not entry.is_file(follow_symlinks=False):
+                    continue
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            names.add(entry.name)
+            signature = (st.st_size, st.st_mtime_ns)
+            if self._is_complete(entry.name, signature, now_mono, now_wall):
+                ready.append((st.st_mtime_ns, entry.name, Path(entry.path)))
+            else:
+                waiting += 1
+        for gone in set(self._seen) - names:
+            del self._seen[gone]
+        for gone in set(self._closed) - names:
+            del self._closed[gone]
+        ready.sort()
+        return [path for _mtime, _name, path in ready], waiting
+
+    def ingest_path(self, path: Path) -> IngestResult | None:
+        """Claim and process one given file, wherever it is (``synoptux ingest FILE``).
+
+        ``None`` when the file vanished (another process took it).
+        """
+        claimed = self._claim(path)
+        return None if claimed is None else self._process(claimed)
+
+    def recover(self, should_stop: Callable[[], bool] = lambda: False) -> Iterator[IngestResult]:
+        """Process our own leftovers, then the files of working folders of dead processes."""
+        for path in self._own_leftovers():
+            if should_stop():
+                return
+            yield self._process(_Claimed(path.name, path, self.inbox_dir))
+        root = self.inbox_dir / WORK_DIR
+        try:
+            folders = [p for p in root.iterdir() if p.is_dir() and p != self._work]
+        except FileNotFoundError:
+            return
+        for folder in folders:
+            for claimed in self._take_over(folder):
+                if should_stop():
+                    return
+                yield self._process(claimed)
+
+    # ------------------------------------------------------------------ housekeeping
+
+    def purge_processed(self, today: date | None = None) -> int:
+        """Delete ``processed/`` day folders and log rows older than the retention period."""
+        today = today or self.now().date()
+        limit = today - timedelta(days=self.retention_days)
+        removed = 0
+        with contextlib.suppress(FileNotFoundError):
+            for folder in self.processed_dir.iterdir():
+                if not (folder.is_dir() and _DATED_DIR.fullmatch(folder.name)):
+                    continue
+                try:
+                    day = date.fromisoformat(folder.name)
+                except ValueError:
+                    continue
+                if day < limit:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed += 1
+        log_table = feed_tables(self.services.store.models.prefix).ingest_log
+        cutoff = datetime.combine(limit, datetime.min.time())
+        with self.services.store.write() as session:
+            session.execute(delete(log_table).where(log_table.c.IL_Date < cutoff))
+        if removed:
+            log.info("%d dossier(s) de fichiers traités de plus de %d jours supprimé(s)",
+                     removed, self.retention_days)
+        return removed
+
+    # ------------------------------------------------------------------ claim
+
+    def _is_complete(
+        self, name: str, signature: tuple[int, int], now_mono: float, now_wall: float
+    ) -> bool:
+        if self.stability_delay_s <= 0:
+            return True
+        size, mtime_ns = signature
+        if size > 0 and self._closed.get(name) == signature:
+            return True
+        age = now_wall - mtime_ns / 1e9
+        if age >= max(self.stability_delay_s, UNTOUCHED_S):
+            return True
+        seen = self._seen.get(name)
+        if seen is None or seen.signature != signature:
+            self._seen[name] = _Seen(signature, now_mono)
+            return False
+        return now_mono - seen.since >= self.stability_delay_s
+
+    def _claim(self, source: Path) -> _Claimed | None:
+        target = self.work_dir / source.name
+        if target.exists():  # one of ours not yet archived: process it before taking more
+            log.warning("%s est déjà dans le dossier de travail : traité d'abord", source.name)
+            return _Claimed(source.name, target, source.parent)
+        try:
+            os.replace(source, target)
+        except FileNotFoundError:
+            return None  # another process took it
+        except PermissionError:
+            return None  # still open by its writer (Windows): next pass
+        except OSError as err:
+            if err.errno != 18:  # EXDEV: a file given on another file system
+                raise
+            shutil.copy2(source, target)
+            source.unlink()
+        self._seen.pop(source.name, None)
+        self._closed.pop(source.name, None)
+        return _Claimed(source.name, target, source.parent)
+
+    def _own_leftovers(self) -> list[Path]:
+        return sorted(p for p in self.work_dir.iterdir() if p.name != LOCK_FILE and p.is_file())
+
+    def _take_over(self, folder: Path) -> list[_Claimed]:
+        """The files of a dead process's working folder, moved into ours (else nothing)."""
+        lock_path = folder / LOCK_FILE
+        try:
+            lock = open(lock_path, "r+b")  # noqa: SIM115
+        except FileNotFoundError:
+            if _age(folder) < STALE_WORK_DIR_S:
+                return []  # being created right now
+            lock = None
+        except OSError:
+            return []
+        try:
+            if lock is not None:
+                locked = _try_lock(lock)
+                if locked is False:
+                    return []  # its process is alive
+                if locked is None and _age(lock_path) < STALE_WORK_DIR_S:
+                    return []  # no locks here; its heartbeat is recent
+            taken: list[_Claimed] = []
+            for path in sorted(folder.iterdir()):
+                if path.name == LOCK_FILE or not path.is_file():
+                    continue
+                target = self.work_dir / path.name
+                if target.exists():
+                    continue  # same name as one of ours: taken on a later pass
+                try:
+                    os.replace(path, target)
+                except FileNotFoundError:
+                    continue
+                log.warning("Reprise de %s laissé par un processus arrêté (%s)",
+                            path.name, folder.name)
+                taken.append(_Claimed(path.name, target, self.inbox_dir))
+            if not any(p.name != LOCK_FILE for p in folder.iterdir()):
+                with contextlib.suppress(OSError):
+                    lock_path.unlink()
+                if lock is not None:
+                    lock.close()
+                    lock = None
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            return taken
+        finally:
+            if lock is not None:
+                lock.close()
+
+    def _heartbeat(self) -> None:
+        now = self.monotonic()
+        if self._work is not None and now - self._heartbeat_at >= HEARTBEAT_S:
+            self._heartbeat_at = now
+            with contextlib.suppress(OSError):
+                os.utime(self._work / LOCK_FILE)
+
+    # ------------------------------------------------------------------ process
+
+    def _process(self, claimed: _Claimed) -> IngestResult:
+        try:
+            st = claimed.path.stat()
+            with open(claimed.path, "rb") as handle:
+                data = handle.read(MAX_ENTRY_FILE_BYTES + 1)
+        except FileNotFoundError:
+            log.warning("%s a disparu du dossier de travail", claimed.name)
+            return IngestResult(claimed.name, Outcome.REJECTED, message="fichier disparu")
+        key = _file_key(claimed.name, st.st_mtime_ns, data)
+        try:
+            return self._admit_or_reject(claimed, st.st_mtime, data, key)
+        except TransientError:
+            self._put_back(claimed)
+            raise
+        except Exception as err:  # a bug: set the file aside rather than retry it for ever
+            log.exception("Erreur interne pendant le traitement de %s", claimed.name)
+            now = self.now().replace(microsecond=0)
+            return self._reject(claimed, key, now, _arrival(st.st_mtime, now),
+                                f"Erreur interne du programme : {_first_line(err)}", None, None)
+
+    def _admit_or_reject(
+        self, claimed: _Claimed, mtime: float, data: bytes, key: str
+    ) -> IngestResult:
+        now = self.now().replace(microsecond=0)
+        previous = self._logged(key)
+        if previous is not None:
+            return self._archive_logged(claimed, previous, now)
+        arrived_at = _arrival(mtime, now)
+        try:
+            entry = parse_entry_file(data, arrived_at)
+        except EntryFileError as err:
+            return self._reject(claimed, key, now, arrived_at, err.message, err.line, err.key)
+        for _attempt in range(5):
+            try:
+                result, box, box_warnings = self._admit(claimed.name, entry, key, now)
+            except _DuplicateGuid:
+                continue  # the other transaction committed: this time the GUID merges
+            except BoxFullError:
+                continue  # filled meanwhile: choose again
+            except IntegrityError:
+                previous = self._logged(key)
+                if previous is None:
+                    raise
+                return self._archive_logged(claimed, previous, now)
+            except SynoptuxError as err:
+                return self._reject(claimed, key, now, arrived_at, err.message, None, None)
+            except DBAPIError as err:
+                if _is_deadlock(err):
+                    continue
+                if self._database_reachable():  # the database refused a value of this file
+                    return self._reject(
+                        claimed, key, now, arrived_at,
+                        f"Valeur refusée par la base de données : {_first_line(err)}",
+                        None, None,
+                    )
+                log.error("Base de données injoignable pendant le traitement de %s : %s",
+                          claimed.name, _first_line(err))
+                raise TransientError(_first_line(err)) from err
+            warnings = box_warnings + result.warnings
+            for warning in warnings:
+                log.warning("%s : %s", claimed.name, warning)
+            archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
+            outcome = IngestResult(
+                claimed.name, Outcome.ACCEPTED, result.patient_pk,
+                None if result.merged else box, result.merged, len(result.task_nums),
+                tuple(warnings), archived_as=archived,
+            )
+            log.info("%s", outcome.line())
+            return outcome
+        raise TransientError(f"{claimed.name} : conflits répétés avec d'autres écritures")
+
+    def _admit(
+        self, name: str, entry: EntryFile, key: str, now: datetime
+    ) -> tuple[AdmitResult, str, tuple[str, ...]]:
+        box, over_capacity, warnings = self._choose_box(entry)
+        guid = entry.guid.strip()[:_SHORT]
+        log_table = feed_tables(self.services.store.models.prefix).ingest_log
+        models = self.services.store.models
+
+        def write_log_row(session: Session, result: AdmitResult) -> None:
+            if guid and not result.merged:
+                # Two processes admitting the same new GUID at once: the second one waits
+                # for the first here (row lock), sees its patient, and retries as a merge.
+                same = session.scalars(
+                    select(models.Patient.pk)
+                    .where(models.Patient.guid == guid)
+                    .order_by(models.Patient.pk)
+                    .with_for_update()
+                ).all()
+                if any(pk != result.patient_pk for pk in same):
+                    raise _DuplicateGuid(guid)
+            notes = list(warnings) + list(result.warnings)
+            session.execute(log_table.insert().values(
+                IL_Name=name[:255], IL_Hash=key, IL_Date=now, IL_Outcome=OUTCOME_ACCEPTED,
+                IL_PK_encours=result.patient_pk, IL_Message="\n".join(notes) or None,
+            ))
+
+        result = self.services.admit(
+            box_code=box,
+            last_name=entry.last_name,
+            first_name=entry.first_name,
+            guid=entry.guid,
+            responsable=entry.responsable,
+            comment=entry.comment,
+            annex_program=entry.annex_program,
+            annex_args=entry.annex_args,
+            tasks=[
+                NewTask(
+                    code=task.code,
+                    priority=task.priority,
+                    comment=task.comment,
+                    planned_start=_naive(task.planned_start),
+                    planned_end=_naive(task.planned_end),
+                    blob_key=task.blob_key,
+                    note_file=task.note_file,
+                    note_reader=task.note_reader,
+                )
+                for task in entry.tasks
+            ],
+            now=now,
+            lenient=True,
+            allow_over_capacity=over_capacity,
+            on_commit_row=write_log_row,
+        )
+        return result, box, tuple(warnings) if not result.merged else ()
+
+    def _choose_box(self, entry: EntryFile) -> tuple[str, bool, list[str]]:
+        """(box code, admit over capacity, warnings) following the ini's default box."""
+        m = self.services.store.models
+        default = self.default_box
+        warnings: list[str] = []
+        with self.services.store.read() as session:
+            if entry.guid.strip():
+                known = session.scalar(
+                    select(m.Patient.pk).where(m.Patient.guid == entry.guid.strip()[:_SHORT])
+                    .limit(1)
+                )
+                if known is not None:
+                    return default, True, []  # tasks appended: the box is not used
+            wanted = entry.box_code
+            if wanted is not None and wanted != default:
+                box = session.get(m.Box, wanted)
+                if box is None:
+                    warnings.append(f"Box inconnu « {wanted} » : patient placé dans le box "
+                                    f"par défaut « {default} ».")
+                elif domain.has_room(box.capacity, _count(session, m, box.code)):
+                    return box.code, False, warnings
+                else:
+                    warnings.append(f"Box « {wanted} » plein : patient placé dans le box par "
+                                    f"défaut « {default} ».")
+            box = session.get(m.Box, default)
+            if box is None:  # admit() refuses it with a clear message: the file is rejected
+                return default, False, warnings
+            if domain.has_room(box.capacity, _count(session, m, box.code)):
+                return box.code, False, warnings
+            warnings.append(f"Box par défaut « {default} » plein : patient admis au-delà de sa "
+                            f"capacité ({box.capacity} place(s)).")
+            return box.code, True, warnings
+
+    def _logged(self, key: str) -> Any:
+        log_table = feed_tables(self.services.store.models.prefix).ingest_log
+        try:
+            with self.services.store.read() as session:
+                return session.execute(
+                    select(log_table.c.IL_Outcome, log_table.c.IL_PK_encours,
+                           log_table.c.IL_Message).where(log_table.c.IL_Hash == key)
+                ).first()
+        except SQLAlchemyError as err:
+            raise TransientError(_first_line(err)) from err
+
+    def _database_reachable(self) -> bool:
+        try:
+            with self.services.store.engine.connect() as conn:
+                conn.execute(select(1))
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def _archive_logged(self, claimed: _Claimed, row: Any, now: datetime) -> IngestResult:
+        outcome, patient_pk, message = row
+        if outcome == OUTCOME_REJECTED:
+            archived = self._archive(claimed, self.rejected_dir, error_text=message or "")
+            return IngestResult(claimed.name, Outcome.REJECTED, message=message or "",
+                                archived_as=archived)
+        log.warning("%s déjà intégré (patient n° %s) avant un arrêt : archivé sans être "
+                    "intégré une seconde fois", claimed.name, patient_pk)
+        archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
+        return IngestResult(claimed.name, Outcome.ALREADY, patient_pk, archived_as=archived)
+
+    def _reject(
+        self, claimed: _Claimed, key: str, now: datetime, arrived_at: datetime,
+        message: str, line: int | None, key_name: str | None,
+    ) -> IngestResult:
+        where = []
+        if line is not None:
+            where.append(f"ligne {line}")
+        if key_name:
+            where.append(f"clé {key_name}")
+        # The parser's messages name the line already; others get it appended.
+        full = message + (f" ({', '.join(where)})" if where and "ligne" not in message else "")
+        text = _error_text(claimed.name, arrived_at, now, full, self.inbox_dir)
+        log_table = feed_tables(self.services.store.models.prefix).ingest_log
+        try:
+            with self.services.store.write() as session:
+                session.execute(log_table.insert().values(
+                    IL_Name=claimed.name[:255], IL_Hash=key, IL_Date=now,
+                    IL_Outcome=OUTCOME_REJECTED, IL_PK_encours=None, IL_Message=text,
+                ))
+        except IntegrityError:
+            pass  # logged by an earlier attempt
+        except SQLAlchemyError as err:
+            raise TransientError(_first_line(err)) from err
+        archived = self._archive(claimed, self.rejected_dir, error_text=text)
+        log.warning("Fichier d'entrée rejeté %s : %s", claimed.name, full)
+        return IngestResult(claimed.name, Outcome.REJECTED, message=full, archived_as=archived)
+
+    def _archive(self, claimed: _Claimed, folder: Path, error_text: str | None = None) -> Path:
+        """Move the claimed file into ``folder`` under a free name (never overwriting)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _reserve(folder, claimed.name, with_error_file=error_text is not None)
+        if error_text is not None:
+            error_file = target.with_name(_stem(target.name) + ".error.txt")
+            error_file.write_text(error_text, encoding="utf-8-sig")
+        os.replace(claimed.path, target)
+        return target
+
+    def _put_back(self, claimed: _Claimed) -> None:
+        back = claimed.origin / claimed.name
+        if back.exists():
+            return  # a new file of that name arrived: ours waits in the working folder
+        with contextlib.suppress(OSError):
+            os.replace(claimed.path, back)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _file_key(name: str, mtime_ns: int, data: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(name.encode("utf-8", "surrogateescape"))
+    digest.update(b"\0" + str(mtime_ns).encode() + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _arrival(mtime: float, now: datetime) -> datetime:
+    """The file's modification time, or now when that is in the future or unreadable."""
+    try:
+        arrived = datetime.fromtimestamp(mtime).replace(microsecond=0)
+    except (OverflowError, OSError, ValueError):
+        return now
+    return arrived if arrived <= now + timedelta(minutes=1) else now
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=None)
+
+
+def _count(session: Session, models: Any, box_code: str) -> int:
+    return int(session.scalar(
+        select(func.count()).where(models.Patient.box_code == box_code)) or 0)
+
+
+def _stem(name: str) -> str:
+    return name[:-4] if name.lower().endswith(".txt") else name
+
+
+def _reserve(folder: Path, name: str, *, with_error_file: bool = False) -> Path:
+    """Create an empty placeholder under a free name in ``folder`` (atomic) and return it.
+
+    ``name``, else ``stem_2.txt``, ``stem_3.txt``...; with ``with_error_file`` the name of
+    its ``stem.error.txt`` must be free too.
+    """
+    stem = _stem(name)
+    ext = name[len(stem):]
+    for n in range(1, 100_000):
+        candidate = folder / (name if n == 1 else f"{stem}_{n}{ext}")
+        if with_error_file and (folder / (_stem(candidate.name) + ".error.txt")).exists():
+            continue
+        try:
+            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return candidate
+    raise OSError(f"aucun nom libre pour {name} dans {folder}")
+
+
+def _error_text(name: str, arrived_at: datetime, now: datetime, message: str,
+                inbox: Path) -> str:
+    return (
+        f"Fichier d'entrée rejeté : {name}\n"
+        f"Déposé le : {arrived_at:%d/%m/%Y à %H:%M:%S}\n"
+        f"Traité le : {now:%d/%m/%Y à %H:%M:%S}\n"
+        f"\n"
+        f"Motif : {message}\n"
+        f"\n"
+        f"Le patient de ce fichier n'a PAS été inscrit au tableau.\n"
+        f"Corrigez le fichier puis déposez-le à nouveau dans le dossier des entrées\n"
+        f"({inbox}).\n"
+    )
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _try_lock(handle: IO[bytes]) -> bool | None:
+    """True: locked now; False: held by another process; None: locks unsupported here."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        if msvcrt is not None:  # pragma: no cover - Windows
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+    except (BlockingIOError, PermissionError):
+        return False
+    except OSError as err:
+        if err.errno in (11, 13, 35):  # EAGAIN, EACCES, EWOULDBLOCK (macOS)
+            return False
+        return None
+    return None
+
+
+def _is_deadlock(err: DBAPIError) -> bool:
+    code = getattr(err.orig, "args", (None,))[0] if err.orig is not None else None
+    return code in (1205, 1213)  # lock wait timeout, deadlock (MariaDB)
+
+
+def _first_line(err: BaseException) -> str:
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
