@@ -88,6 +88,29 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     p = sub.add_parser("status", help="le tableau en texte (boxes, patients, tâches, retards)")
     p.add_argument("--json", action="store_true", help="sortie JSON pour scripts et supervision")
     p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser(
+        "ingest",
+        help="intégrer une fois les fichiers d'entrée donnés, sinon ceux du dossier des entrées",
+    )
+    p.add_argument("paths", nargs="*", metavar="FICHIER", help="fichiers d'entrée (.txt)")
+    p.add_argument("--stability-delay", type=float, default=0.5, metavar="SECONDES",
+                   help="attendre qu'un fichier n'ait pas changé depuis ce délai (défaut 0,5)")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser(
+        "watch",
+        help="surveiller le dossier des entrées et lancer les purges, sans interface",
+    )
+    p.add_argument("--stability-delay", type=float, default=0.5, metavar="SECONDES",
+                   help="attendre qu'un fichier n'ait pas changé depuis ce délai (défaut 0,5)")
+    p.add_argument("--rescan", type=float, metavar="SECONDES",
+                   help="contrôle complet du dossier (défaut : Periodicite_controle_des_entrees)")
+    p.add_argument("--purge-interval", type=float, default=60.0, metavar="SECONDES",
+                   help="intervalle des purges des sorties et du journal (défaut 60)")
+    p.add_argument("--log-file", metavar="FICHIER",
+                   help="journal (défaut : synoptux.log du dossier de journaux de l'utilisateur)")
+    p.set_defaults(handler=cmd_watch)
     return parser, sub
 
 
@@ -190,6 +213,20 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         ctx.close()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from synoptic.ingest import commands
+
+    return commands.ingest(load_context(args), args.paths, args.stability_delay)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from synoptic.ingest import commands
+
+    return commands.watch(load_context(args), stability_delay_s=args.stability_delay,
+                          rescan_s=args.rescan, purge_interval_s=args.purge_interval,
+                          log_file=args.log_file)
 
 
 def _safe_url(ctx: Context) -> str:

@@ -245,6 +245,10 @@ class InboxProcessor:
             st = path.stat()
             self._closed[path.name] = (st.st_size, st.st_mtime_ns)
 
+    def note_changed(self, path: Path) -> None:
+        """The watcher saw ``path`` created or written: not known to be complete any more."""
+        self._closed.pop(path.name, None)
+
     def run_pass(self, should_stop: Callable[[], bool] = lambda: False) -> PassResult:
         """Recover files of dead processes, then take every complete entry file, oldest first.
 

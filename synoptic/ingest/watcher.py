@@ -1,0 +1,233 @@
+"""The inbox watcher: reacts to new entry files at once, and catches what events miss.
+
+- At start, the files left over (a crash, files dropped while nobody watched) are processed.
+- A watchdog observer reports files written into the inbox; events are coalesced (a burst of
+  files is one pass) for ``debounce_s`` after the last one, at most ``max_debounce_s``.
+  On Linux a "closed after writing" event tells that a file is complete, so it is taken at
+  once instead of after the stability delay.
+- Every ``rescan_s`` seconds (``Periodicite_controle_des_entrees``) the folder is scanned
+  anyway: file-system events do not cross network shares.
+- Periodic jobs (purges, pruning of the change log) run on their own intervals, in the same
+  thread, between two files.
+
+No Qt here: ``synoptux watch`` runs it headless; a screen may run it in a thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+
+from synoptic.ingest.inbox import InboxProcessor, IngestResult, TransientError, is_entry_file_name
+
+__all__ = ["InboxWatcher", "PeriodicJob"]
+
+log = logging.getLogger(__name__)
+
+# After a database outage, how long before the next attempt (at most the rescan period).
+RETRY_AFTER_OUTAGE_S = 5.0
+
+
+@dataclass
+class PeriodicJob:
+    """``action()`` every ``interval_s`` seconds (the first run ``first_delay_s`` after start)."""
+
+    name: str
+    interval_s: float
+    action: Callable[[], object]
+    first_delay_s: float = 0.0
+    due: float = field(default=0.0, init=False)
+
+
+class _Events(FileSystemEventHandler):
+    """Watchdog thread side: keeps only events about entry files at the inbox's top level."""
+
+    def __init__(self, inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool]],
+                 wake: threading.Event) -> None:
+        self._inbox = inbox.resolve()
+        self._sink = sink
+        self._wake = wake
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory:
+            return
+        if isinstance(event, FileMovedEvent):
+            path = _as_path(event.dest_path)
+        elif isinstance(event, FileCreatedEvent | FileModifiedEvent | FileClosedEvent):
+            path = _as_path(event.src_path)
+        else:
+            return
+        if path.parent != self._inbox or not is_entry_file_name(path.name):
+            return
+        # A file moved in was written elsewhere: complete, like one closed after writing.
+        complete = isinstance(event, FileClosedEvent | FileMovedEvent)
+        self._sink.put((path, complete))
+        self._wake.set()
+
+
+def _as_path(value: str | bytes) -> Path:
+    return Path(value.decode() if isinstance(value, bytes) else value)
+
+
+class InboxWatcher:
+    """Drives an opened :class:`InboxProcessor` until ``stop()`` (or the stop event) is set.
+
+    ``on_result`` receives each file's result (in the watcher's thread).
+    """
+
+    def __init__(
+        self,
+        processor: InboxProcessor,
+        *,
+        rescan_s: float,
+        debounce_s: float = 0.05,
+        max_debounce_s: float = 0.25,
+        jobs: Sequence[PeriodicJob] = (),
+        on_result: Callable[[IngestResult], None] | None = None,
+        use_observer: bool = True,
+    ) -> None:
+        self.processor = processor
+        self.rescan_s = max(0.05, rescan_s)
+        self.debounce_s = debounce_s
+        self.max_debounce_s = max(debounce_s, max_debounce_s)
+        self.jobs = list(jobs)
+        self.on_result = on_result
+        self.use_observer = use_observer
+        self.stop_event = threading.Event()
+        self.passes = 0
+        self._wake = threading.Event()
+        self._events: queue.SimpleQueue[tuple[Path, bool]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------------ control
+
+    def start(self) -> None:
+        """Run in a background thread (screens, tests, the benchmark)."""
+        self._thread = threading.Thread(target=self.run, name="synoptux-inbox", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float | None = 30.0) -> None:
+        """Ask to stop (the current file is finished first); join the thread if any."""
+        self.stop_event.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        """Scan now (for instance after a configuration change)."""
+        self._wake.set()
+
+    # ------------------------------------------------------------------ loop
+
+    def run(self) -> None:
+        """The loop, in the calling thread, until stopped."""
+        observer = self._start_observer()
+        try:
+            start = time.monotonic()
+            for job in self.jobs:
+                job.due = start + job.first_delay_s
+            next_scan = self._scan(start)
+            while not self.stop_event.is_set():
+                now = time.monotonic()
+                due = min([next_scan] + [job.due for job in self.jobs])
+                if self._wake.wait(max(0.0, due - now)):
+                    self._debounce()
+                if self.stop_event.is_set():
+                    break
+                now = time.monotonic()
+                if self._wake.is_set() or now >= next_scan or not self._events.empty():
+                    self._wake.clear()
+                    next_scan = self._scan(now)
+                self._run_due_jobs()
+        finally:
+            if observer is not None:
+                observer.stop()
+                observer.join(timeout=10)
+            log.info("Surveillance du dossier des entrées arrêtée")
+
+    def _start_observer(self) -> object | None:
+        if not self.use_observer:
+            return None
+        observer = Observer()
+        try:
+            observer.schedule(_Events(self.processor.inbox_dir, self._events, self._wake),
+                              str(self.processor.inbox_dir), recursive=False)
+            observer.start()
+        except Exception as err:  # noqa: BLE001 - no events: the periodic scan still works
+            log.warning("Événements du système de fichiers indisponibles (%s) : contrôle du "
+                        "dossier toutes les %.0f s seulement", err, self.rescan_s)
+            return None
+        log.info("Surveillance de %s (contrôle complet toutes les %.1f s)",
+                 self.processor.inbox_dir, self.rescan_s)
+        return observer
+
+    def _debounce(self) -> None:
+        """Let a burst of events settle: wait for a quiet ``debounce_s``, at most the max."""
+        deadline = time.monotonic() + self.max_debounce_s
+        while not self.stop_event.is_set():
+            quiet_until = time.monotonic() + self.debounce_s
+            self._wake.clear()
+            remaining = min(quiet_until, deadline) - time.monotonic()
+            if remaining <= 0 or not self._wake.wait(remaining):
+                break
+            if time.monotonic() >= deadline:
+                break
+        self._wake.set()  # a scan is due
+
+    def _drain_events(self) -> None:
+        while True:
+            try:
+                path, complete = self._events.get_nowait()
+            except queue.Empty:
+                return
+            if complete:
+                self.processor.note_closed(path)
+            else:  # written again since: back to the stability delay
+                self.processor.note_changed(path)
+
+    def _scan(self, now: float) -> float:
+        """One pass; returns when the next one is due."""
+        self._drain_events()
+        self.passes += 1
+        try:
+            result = self.processor.run_pass(self.stop_event.is_set)
+        except TransientError as err:
+            log.error("Fichiers d'entrée en attente : base de données injoignable (%s)", err)
+            return now + min(self.rescan_s, RETRY_AFTER_OUTAGE_S)
+        except Exception:  # the watcher must survive; the next pass retries
+            log.exception("Erreur pendant le contrôle du dossier des entrées")
+            return now + min(self.rescan_s, RETRY_AFTER_OUTAGE_S)
+        if self.on_result is not None:
+            for item in result.results:
+                self.on_result(item)
+        if result.waiting:
+            # Files still being written: look again once the stability delay has passed.
+            return now + min(self.rescan_s, max(0.05, self.processor.stability_delay_s / 2))
+        return now + self.rescan_s
+
+    def _run_due_jobs(self) -> None:
+        for job in self.jobs:
+            now = time.monotonic()
+            if now < job.due or self.stop_event.is_set():
+                continue
+            job.due = now + job.interval_s
+            try:
+                job.action()
+            except Exception:  # one failing job must not stop the others
+                log.exception("Tâche périodique « %s » en échec", job.name)
