@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, or_, select, text
+from sqlalchemy import BigInteger, Integer, bindparam, delete, func, or_, select, text
 
 from synoptic.store.db import Store
 from synoptic.store.feed_schema import feed_tables
@@ -89,24 +89,24 @@ class ChangeFeed:
         columns = (c.CH_Rev, c.CH_PK_encours, c.CH_Table)
         self._query = (
             select(*columns)
-            .where(c.CH_Rev >= bindparam("rev"))
+            .where(c.CH_Rev >= bindparam("rev", type_=BigInteger()))
             .order_by(c.CH_Rev)
-            .limit(bindparam("limit"))
+            .limit(bindparam("limit", type_=Integer()))
         )
         self._query_with_gaps = (
             select(*columns)
             .where(
                 or_(
-                    c.CH_Rev >= bindparam("rev"),
+                    c.CH_Rev >= bindparam("rev", type_=BigInteger()),
                     c.CH_Rev.in_(bindparam("gaps", expanding=True)),
                 )
             )
             .order_by(c.CH_Rev)
-            .limit(bindparam("limit"))
+            .limit(bindparam("limit", type_=Integer()))
         )
         self._max_query = select(func.max(c.CH_Rev))
         self._top_query = (
-            select(c.CH_Rev).order_by(c.CH_Rev.desc()).limit(bindparam("limit"))
+            select(c.CH_Rev).order_by(c.CH_Rev.desc()).limit(bindparam("limit", type_=Integer()))
         )
 
     @property

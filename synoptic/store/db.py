@@ -227,6 +227,6 @@ def is_empty_board_reference(session: Session, models: Models) -> bool:
 
 
 # The change feed's tables and triggers (synoptic/store/feed_schema.py) are part of the schema.
-from synoptic.store.feed_schema import upgrade_feed_schema  # noqa: E402
+from synoptic.store.feed_schema import upgrade_feed_schema
 
 EXTRA_UPGRADE_STEPS.append(upgrade_feed_schema)

@@ -1,0 +1,368 @@
+"""The change feed: every writer's changes (ours and the host's direct SQL) reach readers.
+
+Database-facing: each test runs on SQLite and, when available, on MariaDB.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pymysql
+import pytest
+from pymysql.constants import CLIENT
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from synoptic.feed import ChangeFeed, FeedResult, prune_changes
+from synoptic.services import BoardServices, NewTask
+from synoptic.store.db import Store, open_store, upgrade_schema
+from synoptic.store.feed_schema import feed_tables, trigger_names
+
+from conftest import LEGACY_DIR, NOW, make_seeded_store
+
+# The host's statements, as the facts file quotes them (values bound here, not concatenated).
+HOST_INSERT_PATIENT = (
+    "INSERT INTO synopt_encours (EC_CodeBox,EC_NomPatient,EC_PrenomPatient,EC_Medecin,"
+    "EC_GUIDPatient,EC_Replier,EC_Commentaire,EC_HeureEntree,EC_ProgAnnexe,EC_ArgsAnnexe) "
+    "VALUES (:box, :nom, :prenom, :medecin, :guid, '1', :commentaire, :entree, :prog, :args)"
+)
+HOST_SELECT_PK = "SELECT EC_PK FROM synopt_encours WHERE EC_GUIDPatient = :guid"
+HOST_INSERT_TASK = (
+    "INSERT INTO synopt_encours_taches (EN_PK_encours,EN_Code_tache,EN_Comment,"
+    "EN_HeureDebPrevue,EN_HeureFinPrevue,EN_Priorite) "
+    "VALUES (:pk, :code, :comment, :debut, :fin, :priorite)"
+)
+HOST_DELETE_PATIENT = "DELETE FROM synopt_encours WHERE EC_GUIDPatient = :guid"
+
+
+@pytest.fixture
+def host(store: Store) -> Iterator[Engine]:
+    """The host system: its own connection, autocommit, raw SQL (MyISAM-era habits)."""
+    engine = create_engine(store.engine.url, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def host_admit(host: Engine, guid: str, name: str = "O'Brien") -> int:
+    """The host macro: insert the patient, read its key back, insert one task."""
+    with host.connect() as conn:
+        conn.execute(text(HOST_INSERT_PATIENT), {
+            "box": "ATT", "nom": name, "prenom": "Jean", "medecin": "MARTIN", "guid": guid,
+            "commentaire": "URGENCES MARIGNANE", "entree": "2026-11-21 14:00:00",
+            "prog": "../../drtux/bin/drtux", "args": "u|u|" + guid,
+        })
+        pk = int(conn.execute(text(HOST_SELECT_PK), {"guid": guid}).scalar_one())
+        conn.execute(text(HOST_INSERT_TASK), {
+            "pk": pk, "code": "ECG", "comment": "Circonstances : chute",
+            "debut": "2026-11-21 14:00:00", "fin": "2026-11-21 14:10:00", "priorite": "3",
+        })
+    return pk
+
+
+def settled(feed: ChangeFeed) -> FeedResult:
+    """A feed past its first answer (which always says full_reload)."""
+    first = feed.changes_since(0)
+    assert first.full_reload
+    return first
+
+
+# ---------------------------------------------------------------------- schema
+
+
+def test_upgrade_is_idempotent(store: Store) -> None:
+    assert upgrade_schema(store) == []
+
+
+def test_triggers_are_installed(store: Store) -> None:
+    with store.engine.connect() as conn:
+        if store.dialect == "sqlite":
+            rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))
+        else:
+            rows = conn.execute(text("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                                     "WHERE TRIGGER_SCHEMA = DATABASE()"))
+        present = {row[0] for row in rows}
+    assert set(trigger_names("synopt_", store.dialect)) <= present
+
+
+def test_an_older_trigger_version_is_replaced(store: Store) -> None:
+    old = "synopt_trg0_encours_i"
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"CREATE TRIGGER {old} AFTER INSERT ON synopt_encours FOR EACH ROW "
+            "BEGIN DELETE FROM synopt_changes WHERE CH_Rev < 0; END"
+        )
+    changes = upgrade_schema(store)
+    assert changes == [f"déclencheur {old} supprimé (ancienne version)"]
+    assert upgrade_schema(store) == []
+
+
+# ---------------------------------------------------------------------- host writes
+
+
+def test_host_statements_of_the_facts_file_are_reported(store: Store, host: Engine) -> None:
+    feed = ChangeFeed(store)
+    start = settled(feed)
+    pk = host_admit(host, "7543d90c-325a")
+    after_insert = feed.changes_since(start.revision)
+    assert after_insert.patient_pks == {pk}
+    assert not after_insert.full_reload and not after_insert.reference_changed
+    assert after_insert.revision > start.revision
+
+    with host.connect() as conn:
+        conn.execute(text("UPDATE synopt_encours_taches SET EN_Etat_en_cours = '3EC' "
+                          "WHERE EN_PK_encours = :pk"), {"pk": pk})
+    after_update = feed.changes_since(after_insert.revision)
+    assert after_update.patient_pks == {pk}
+
+    with host.connect() as conn:
+        conn.execute(text(HOST_DELETE_PATIENT), {"guid": "7543d90c-325a"})
+        orphans = conn.execute(text("SELECT COUNT(*) FROM synopt_encours_taches "
+                                    "WHERE EN_PK_encours = :pk"), {"pk": pk}).scalar_one()
+    assert orphans == 0  # the trigger removed the patient's tasks with it
+    after_delete = feed.changes_since(after_update.revision)
+    assert after_delete.patient_pks == {pk}
+    assert feed.changes_since(after_delete.revision) == FeedResult(
+        after_delete.revision, frozenset(), False, False)
+
+
+def test_a_task_moved_to_another_patient_reports_both(store: Store, host: Engine) -> None:
+    first, second = host_admit(host, "g-1"), host_admit(host, "g-2")
+    feed = ChangeFeed(store)
+    start = settled(feed)
+    with host.connect() as conn:
+        conn.execute(text("UPDATE synopt_encours_taches SET EN_PK_encours = :to "
+                          "WHERE EN_PK_encours = :frm"), {"to": second, "frm": first})
+    assert feed.changes_since(start.revision).patient_pks == {first, second}
+
+
+def test_reference_tables_report_a_reference_change(store: Store, host: Engine) -> None:
+    feed = ChangeFeed(store)
+    start = settled(feed)
+    with host.connect() as conn:
+        conn.execute(text("UPDATE synopt_box SET BO_Libelle = :label WHERE BO_Code = 'B1'"),
+                     {"label": "Box n° 1"})
+        conn.execute(text("INSERT INTO synopt_responsables (RE_Code, RE_Nom) VALUES ('ro', "
+                          ":name)"), {"name": "Dr Ro"})
+    result = feed.changes_since(start.revision)
+    assert result.reference_changed
+    assert result.patient_pks == frozenset()
+
+
+# ---------------------------------------------------------------------- our writes
+
+
+def test_service_writes_are_reported_without_orm_warnings(services: BoardServices) -> None:
+    feed = ChangeFeed(services.store)
+    revision = settled(feed).revision
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the orphan trigger must not upset the ORM's deletes
+        admitted = services.admit(box_code="B1", last_name="Durand", now=NOW,
+                                  tasks=[NewTask("ECG"), NewTask("BIO")])
+        result = feed.changes_since(revision)
+        assert result.patient_pks == {admitted.patient_pk}
+        services.set_task_state(admitted.patient_pk, admitted.task_nums[0], "3EC", now=NOW)
+        services.move(admitted.patient_pk, "SORT", now=NOW, destination="Retour domicile")
+        result = feed.changes_since(result.revision)
+        assert result.patient_pks == {admitted.patient_pk}
+        purged = services.purge(now=NOW + timedelta(days=2), exit_delay_min=60,
+                                max_lifetime_s=0)
+        assert purged.exits_removed == (admitted.patient_pk,)
+        result = feed.changes_since(result.revision)
+        assert result.patient_pks == {admitted.patient_pk}
+    with services.store.read() as session:
+        m = services.store.models
+        assert session.scalars(select(m.Task)).all() == []
+
+
+# ---------------------------------------------------------------------- reader contract
+
+
+def test_first_call_says_full_reload_then_follows(store: Store) -> None:
+    feed = ChangeFeed(store)
+    first = feed.changes_since(0)
+    assert first.full_reload
+    assert first.revision == feed.current_revision() > 0  # the seeded reference rows
+    again = feed.changes_since(first.revision)
+    assert again == FeedResult(first.revision, frozenset(), False, False)
+
+
+def test_a_reader_behind_pruned_rows_reloads_everything(
+    services: BoardServices, host: Engine
+) -> None:
+    feed = ChangeFeed(services.store)
+    old = settled(feed).revision
+    for n in range(3):
+        host_admit(host, f"guid-{n}")
+    newest = feed.current_revision()
+    deleted = prune_changes(services.store, keep_revisions=1)
+    assert deleted > 0
+    assert feed.current_revision() == newest  # the newest row is always kept
+    behind = feed.changes_since(old)
+    assert behind.full_reload and behind.revision == newest
+    # A reader that is up to date is not disturbed by the pruning.
+    assert feed.changes_since(newest) == FeedResult(newest, frozenset(), False, False)
+
+
+def test_too_many_changes_means_full_reload(store: Store, host: Engine) -> None:
+    feed = ChangeFeed(store, batch_limit=3)
+    start = settled(feed)
+    host_admit(host, "g-a")
+    host_admit(host, "g-b")  # 4 change rows
+    result = feed.changes_since(start.revision)
+    assert result.full_reload
+    assert result.revision == feed.current_revision()
+
+
+def test_prune_by_age_keeps_recent_rows(store: Store, host: Engine) -> None:
+    changes = feed_tables("synopt_").changes
+    host_admit(host, "g-old")
+    with store.write() as session:
+        session.execute(changes.update().values(CH_Date=datetime(2020, 1, 1)))
+    host_admit(host, "g-new")
+    with store.read() as session:
+        total = len(session.execute(select(changes.c.CH_Rev)).all())
+    deleted = prune_changes(store, keep_seconds=3600)
+    with store.read() as session:
+        tables = {row[0] for row in session.execute(select(changes.c.CH_Table))}
+        left = len(session.execute(select(changes.c.CH_Rev)).all())
+    assert deleted == total - left
+    assert left == 2 and tables == {"encours", "encours_taches"}  # g-new's two rows
+
+
+def test_the_feed_query_uses_the_primary_key(store: Store) -> None:
+    feed = ChangeFeed(store)
+    query = feed._query.params(rev=10, limit=100)  # noqa: SLF001 - inspecting the plan
+    sql = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
+    with store.engine.connect() as conn:
+        if store.dialect == "sqlite":
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "USING INTEGER PRIMARY KEY" in plan, plan
+        else:
+            row = conn.exec_driver_sql("EXPLAIN " + sql).mappings().one()
+            assert row["key"] == "PRIMARY" and row["type"] == "range", dict(row)
+
+
+def test_a_change_is_visible_within_one_second_with_500_ms_polls(
+    store: Store, host: Engine
+) -> None:
+    feed = ChangeFeed(store)
+    revision = settled(feed).revision
+    seen: dict[int, float] = {}
+    stop = threading.Event()
+
+    def reader() -> None:
+        nonlocal revision
+        while not stop.is_set():
+            result = feed.changes_since(revision)
+            now = time.monotonic()
+            for pk in result.patient_pks:
+                seen.setdefault(pk, now)
+            revision = result.revision
+            stop.wait(0.5)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    written: dict[int, float] = {}
+    try:
+        for n in range(5):
+            pk = host_admit(host, f"late-{n}")
+            written[pk] = time.monotonic()
+            time.sleep(0.17)  # spread the writes over the poll period
+        deadline = time.monotonic() + 5
+        while set(written) - set(seen) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join()
+    delays = {pk: seen[pk] - at for pk, at in written.items() if pk in seen}
+    assert set(delays) == set(written)
+    assert max(delays.values()) < 1.0, delays
+
+
+# ---------------------------------------------------------------------- MariaDB specifics
+
+
+@pytest.mark.mariadb
+def test_out_of_order_commits_are_not_missed(mariadb_database: str) -> None:
+    """A transaction holding revision N commits after N+1 was read: N is still reported."""
+    store = make_seeded_store(mariadb_database)
+    other = create_engine(store.engine.url)
+    clock = [0.0]
+    feed = ChangeFeed(store, clock=lambda: clock[0], gap_grace_s=30)
+    try:
+        revision = settled(feed).revision
+        with other.connect() as slow:
+            slow.execute(text(HOST_INSERT_PATIENT), {
+                "box": "ATT", "nom": "Lent", "prenom": "", "medecin": "", "guid": "slow",
+                "commentaire": "", "entree": "2026-11-21 14:00:00", "prog": "", "args": ""})
+            slow_pk = slow.execute(text(HOST_SELECT_PK), {"guid": "slow"}).scalar_one()
+            services = BoardServices(store, "test")
+            fast = services.admit(box_code="ATT", last_name="Rapide", now=NOW).patient_pk
+            first = feed.changes_since(revision)
+            assert first.patient_pks == {fast}
+            assert feed.pending_revisions  # the slow transaction's revision
+            slow.commit()
+        second = feed.changes_since(first.revision)
+        assert second.patient_pks == {slow_pk}
+        assert second.revision == first.revision
+        assert not feed.pending_revisions
+
+        # A rolled-back transaction leaves a hole that is waited for, then forgotten.
+        with other.connect() as aborted:
+            aborted.execute(text(HOST_INSERT_PATIENT), {
+                "box": "ATT", "nom": "Annulé", "prenom": "", "medecin": "", "guid": "gone",
+                "commentaire": "", "entree": "2026-11-21 14:00:00", "prog": "", "args": ""})
+            aborted.rollback()
+        later = services.admit(box_code="ATT", last_name="Après", now=NOW).patient_pk
+        third = feed.changes_since(second.revision)
+        assert third.patient_pks == {later}
+        assert feed.pending_revisions
+        clock[0] += 31
+        assert feed.changes_since(third.revision).patient_pks == frozenset()
+        assert not feed.pending_revisions
+    finally:
+        other.dispose()
+        store.dispose()
+
+
+def load_legacy_dump(url: str) -> None:
+    """Synoptux 2.16's real dump (MyISAM, utf8), its schema name replaced by ours."""
+    parsed = make_url(url)
+    sql = (LEGACY_DIR / "synoptuxBases.sql").read_text(encoding="utf-8")
+    sql = sql.replace("DrTuxTest", str(parsed.database))
+    conn = pymysql.connect(
+        host=parsed.host or "127.0.0.1", port=parsed.port or 3306,
+        user=parsed.username or "root", password=parsed.password or "",
+        database=parsed.database, charset="utf8mb4", client_flag=CLIENT.MULTI_STATEMENTS,
+    )
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+            while cursor.nextset():
+                pass
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.mark.mariadb
+def test_legacy_216_database_gets_the_feed(mariadb_database: str) -> None:
+    load_legacy_dump(mariadb_database)
+    store = open_store(mariadb_database)
+    host = create_engine(store.engine.url, isolation_level="AUTOCOMMIT")
+    try:
+        changes = upgrade_schema(store)
+        assert "table synopt_changes créée" in changes
+        assert "table synopt_ingest_log créée" in changes
+        assert upgrade_schema(store) == []
+        feed = ChangeFeed(store)
+        start = settled(feed)
+        pk = host_admit(host, "legacy-guid")
+        assert feed.changes_since(start.revision).patient_pks == {pk}
+    finally:
+        host.dispose()
+        store.dispose()
