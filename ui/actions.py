@@ -202,6 +202,9 @@ class Actions:
     def host_record_text(self, blob_key: int) -> str:
         reader = self.ctx.host_records
         if reader is None:
+            if self.ctx.config.database.host_url:
+                return (f"Texte du dossier n° {blob_key} (lecture du dossier MedinTux "
+                        "pas encore disponible dans cette version)")
             return f"Texte du dossier n° {blob_key} (connexion MedinTux non configurée)"
         try:
             return reader.text(blob_key)

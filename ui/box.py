@@ -67,6 +67,32 @@ class BoxTitle(QPushButton):
         self.draggable = False
         self._press: QPoint | None = None
         self._dragging = False
+        self._label = ""
+        self._count = ""
+        self._margin = metrics.margin
+
+    def set_parts(self, label: str, count: str) -> None:
+        """The box label (cut with "…" when needed) and its occupancy, always visible."""
+        self._label, self._count = label, count
+        self._render()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._render()
+
+    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().changeEvent(event)
+        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+            self._render()
+
+    def _render(self) -> None:
+        fm = self.fontMetrics()
+        tail = f"   {self._count}"
+        room = max(1, self.width() - 2 * self._margin - fm.horizontalAdvance(tail))
+        label = fm.elidedText(self._label, Qt.TextElideMode.ElideRight, room)
+        text = label + tail
+        if text != self.text():
+            self.setText(text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.globalPosition().toPoint() if self.draggable else None
@@ -239,7 +265,7 @@ class BoxPanel(QFrame):
     def _update_title(self) -> None:
         cap = self.box.capacity
         count = f"{self.count()}/{cap}" if cap and cap > 0 else f"{self.count()}"
-        self.title.setText(f"{self.box.label}   {count}")
+        self.title.set_parts(self.box.label, count)
         self.title.setToolTip(f"{self.box.label} ({self.box.type.value}) — {count}")
         full = not self.has_room()
         set_prop(self, "full", full)

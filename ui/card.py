@@ -118,7 +118,7 @@ class PatientCard(QFrame):
         outer.setContentsMargins(m.px(4), m.px(4), m.px(4), m.px(4))
         outer.setSpacing(m.px(3))
 
-        # Row 1: fold, name (+ first name), move, history, annex.
+        # Row 1: fold, name and first name, move, annex program.
         row = QHBoxLayout()
         row.setSpacing(m.px(3))
         self.fold_button = touch_button(m, "▸" if p.folded else "▾", "FoldButton", square=True,
@@ -138,10 +138,6 @@ class PatientCard(QFrame):
                                     else "Déplacer")
         self.move_button.clicked.connect(lambda: self.move_requested.emit(self.patient))
         row.addWidget(self.move_button)
-        self.history_button = touch_button(m, "☰", "HistoryButton", square=True,
-                                           tooltip="Historique du patient")
-        self.history_button.clicked.connect(lambda: actions.show_history(p))
-        row.addWidget(self.history_button)
         self.annex_button: QPushButton | None = None
         if (ctx.config.interface.annex_button and p.annex_program
                 and ctx.launcher.is_allowed(p.annex_program)):
@@ -151,7 +147,7 @@ class PatientCard(QFrame):
             row.addWidget(self.annex_button)
         outer.addLayout(row)
 
-        # Row 2 (unfolded): responsable and comment.
+        # Row 2 (unfolded): responsable, comment, history.
         self.details = QWidget()
         self.details.setObjectName("PatientDetails")
         details = QHBoxLayout(self.details)
@@ -169,6 +165,14 @@ class PatientCard(QFrame):
         self.comment_button.setProperty("empty", not p.comment)
         self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
         details.addWidget(self.comment_button, 3)
+        # History: beside the comment, or on the first row when the card is folded.
+        self.history_button = touch_button(m, "☰", "HistoryButton", square=True,
+                                           tooltip="Historique du patient")
+        self.history_button.clicked.connect(lambda: actions.show_history(p))
+        if p.folded:
+            row.insertWidget(row.indexOf(self.move_button) + 1, self.history_button)
+        else:
+            details.addWidget(self.history_button)
         outer.addWidget(self.details)
 
         # Row 3: entry time, last move or exit time, time spent.

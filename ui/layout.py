@@ -38,8 +38,11 @@ class LayoutSpec:
 
     width: int
     height: int
-    column_width: int = 300
+    column_width: int = 360  # preferred
+    min_column_width: int = 300
     min_height: int = 220
+    # A care box this tall shows one patient with a few tasks without scrolling.
+    comfortable_height: int = 340
     gap: int = 6
 
 
@@ -53,21 +56,48 @@ def box_weight(box: LayoutBox) -> float:
 
 def _stack(boxes: Sequence[LayoutBox], x: int, top: int, width: int, height: int,
            gap: int, min_height: int) -> dict[str, Rect]:
-    """Boxes one above the other in one column, heights by weight."""
+    """Boxes one above the other in one column: each at least ``min_height``, the rest of
+    the height shared by weight."""
     if not boxes:
         return {}
-    usable = max(height - gap * (len(boxes) - 1), min_height * len(boxes))
+    usable = height - gap * (len(boxes) - 1)
+    floor = min(min_height, max(1, usable // len(boxes)))
+    extra = max(0, usable - floor * len(boxes))
     total = sum(box_weight(b) for b in boxes)
     result: dict[str, Rect] = {}
     y = top
     for i, box in enumerate(boxes):
         if i == len(boxes) - 1:
-            h = max(min_height, top + usable + gap * (len(boxes) - 1) - y)
+            h = max(floor, top + height - y)
         else:
-            h = max(min_height, round(usable * box_weight(box) / total))
+            h = floor + round(extra * box_weight(box) / total)
         result[box.code] = (x, y, width, h)
         y += h + gap
     return result
+
+
+def _middle_columns(columns: int, has_waiting: bool, has_away: bool) -> int:
+    if has_waiting and has_away:
+        return columns - (2 if columns >= 5 else 1)
+    return columns - (1 if has_waiting or has_away else 0)
+
+
+def choose_columns(care: int, has_waiting: bool, has_away: bool, spec: LayoutSpec) -> int:
+    """The fewest columns (the widest, most readable boxes) whose care boxes are still
+    comfortably tall; else as many as fit at the minimum width."""
+    gap = spec.gap
+    most = max(1, (spec.width + gap) // (spec.min_column_width + gap))
+    fewest = max(1, min(most, round(spec.width / spec.column_width)))
+    if care == 0:
+        return fewest
+    for columns in range(fewest, most + 1):
+        middle = _middle_columns(columns, has_waiting, has_away)
+        if middle < 1:
+            continue
+        rows = math.ceil(care / middle)
+        if (spec.height - gap * (rows - 1)) / rows >= spec.comfortable_height:
+            return columns
+    return most
 
 
 def auto_layout(boxes: Sequence[LayoutBox], spec: LayoutSpec) -> dict[str, Rect]:
@@ -78,7 +108,7 @@ def auto_layout(boxes: Sequence[LayoutBox], spec: LayoutSpec) -> dict[str, Rect]
     waiting = [b for b in boxes if b.type is BoxType.WAITING]
     care = [b for b in boxes if b.type is BoxType.CARE]
     away = [b for b in boxes if b.type in (BoxType.ABSENCE, BoxType.EXIT)]
-    columns = max(1, (spec.width + gap) // (spec.column_width + gap))
+    columns = choose_columns(len(care), bool(waiting), bool(away), spec)
     if not care or columns < 2:
         return _grid(boxes, 0, 0, spec.width, spec.height, columns, gap, spec.min_height)
     # Separate side columns need room for a care grid of at least three columns beside them.

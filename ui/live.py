@@ -124,8 +124,10 @@ class LiveFeed(QObject):
         self.timer.stop()
 
     def initial_revision(self) -> int:
-        """The feed's revision now; read it before loading the board (nothing is missed)."""
-        return self._get_feed().current_revision()
+        """The feed's revision now; read it before loading the board (nothing is missed).
+
+        The feed's first answer is always "reload everything": this is that answer."""
+        return int(self._get_feed().changes_since(0).revision)
 
     def _get_feed(self) -> FeedLike:
         if self._feed is None:
@@ -145,12 +147,7 @@ class LiveFeed(QObject):
         """In the worker thread: what changed, and the fresh views.  No widget here."""
         feed = self._get_feed()
         store = self.ctx.store
-        if revision is None:
-            current = feed.current_revision()
-            with store.read() as session:
-                board = queries.load_board(session, store.models)
-            return FeedUpdate(current, frozenset(), (), board.reference, board, sequence)
-        result = feed.changes_since(revision)
+        result = feed.changes_since(revision if revision is not None else 0)
         with store.read() as session:
             if result.full_reload:
                 board = queries.load_board(session, store.models)
@@ -177,7 +174,7 @@ class LiveFeed(QObject):
     def _failed(self, err: BaseException) -> None:
         self._in_flight = False
         self.polls += 1
-        self._feed = None  # a new connection next time
+        # The feed object is kept: it remembers revisions in flight (see synoptic.feed).
         if not self.running:
             return
         self.report(err)

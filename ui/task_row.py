@@ -8,7 +8,8 @@ task button takes the task type's colour and blinks to its alarm colour when lat
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QMenu, QSizePolicy, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QMenu, QSizePolicy, QWidget
 
 from synoptic.store.queries import PatientView, Reference, StateView, TaskView
 from ui.actions import Actions
@@ -40,9 +41,12 @@ class TaskRow(QFrame):
         self.setProperty("taskCode", task.code)
         self.setProperty("late", False)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(m.px(3))
+        # One line when the box is wide enough; else the state buttons go under the label.
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(m.px(3))
+        self.grid.setVerticalSpacing(m.px(3))
+        self.two_lines: bool | None = None
 
         text = self.label + (f" · {task.comment}" if task.comment else "")
         if has_information(task):
@@ -52,7 +56,6 @@ class TaskRow(QFrame):
         self.task_button.setProperty("late", False)
         self.task_button.setProperty("info", has_information(task))
         self.task_button.clicked.connect(lambda: actions.show_task_info(patient, task))
-        layout.addWidget(self.task_button, 3)
 
         self.state_buttons: dict[str, ElideButton] = {}
         self.menu_button: ElideButton | None = None
@@ -66,7 +69,6 @@ class TaskRow(QFrame):
                 b.setCheckable(False)
                 b.clicked.connect(lambda _=False, c=state.code: actions.set_task_state(
                     patient, task, c))
-                layout.addWidget(b, 2)
                 self.state_buttons[state.code] = b
         else:
             shown = current.label if current else (task.state_code or NO_STATE)
@@ -75,13 +77,57 @@ class TaskRow(QFrame):
             self.menu_button.setProperty("stateCode", task.state_code or "")
             self.menu_button.setProperty("current", task.state_code is not None)
             self.menu_button.clicked.connect(self.open_state_menu)
-            layout.addWidget(self.menu_button, 3)
 
         self.delete_button = touch_button(m, "✕", "DeleteTaskButton", square=True,
                                           tooltip="Supprimer la tâche")
         self.delete_button.clicked.connect(lambda: actions.delete_task(patient, task))
-        layout.addWidget(self.delete_button)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._arrange(two_lines=False)
+
+    def one_line_width(self) -> int:
+        """Width needed to show the label and every state button readably on one line."""
+        m = self.ctx.metrics
+        states = list(self.state_buttons.values())
+        gap = m.px(3)
+        needed = round(m.touch * 1.5) + m.touch + gap * (len(states) + 1)  # label, delete
+        for b in states:
+            needed += max(m.touch, b.fontMetrics().horizontalAdvance(b.fullText()) + m.px(10))
+        return needed
+
+    def _arrange(self, *, two_lines: bool) -> None:
+        if two_lines == self.two_lines:
+            return
+        self.two_lines = two_lines
+        grid = self.grid
+        for w in (self.task_button, self.delete_button, self.menu_button,
+                  *self.state_buttons.values()):
+            if w is not None:
+                grid.removeWidget(w)
+        states: list[QWidget] = list(self.state_buttons.values())
+        if self.menu_button is not None:
+            states = [self.menu_button]
+        for col in range(grid.columnCount()):
+            grid.setColumnStretch(col, 0)
+        if two_lines:
+            span = max(1, len(states))
+            grid.addWidget(self.task_button, 0, 0, 1, span)
+            grid.addWidget(self.delete_button, 0, span)
+            for i, w in enumerate(states):
+                grid.addWidget(w, 1, i)
+                grid.setColumnStretch(i, 1)
+        else:
+            grid.addWidget(self.task_button, 0, 0)
+            grid.setColumnStretch(0, 3)
+            for i, w in enumerate(states, start=1):
+                grid.addWidget(w, 0, i)
+                grid.setColumnStretch(i, 3 if self.menu_button is not None else 2)
+            grid.addWidget(self.delete_button, 0, len(states) + 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Only buttons per state need two lines; a menu button always fits.
+        if self.state_buttons:
+            self._arrange(two_lines=event.size().width() < self.one_line_width())
 
     def build_state_menu(self) -> QMenu:
         menu = QMenu(self)

@@ -73,13 +73,26 @@ def base_rules(config: Config, metrics: Metrics) -> str:
     """Text sizes and the board's own colours."""
     alarm = colour(config.display.alarm_color, "#ff0000")
     board = colour(config.display.board_background, "#2b2b2b")
+    title = metrics.title_font_pt
     return f"""
+/* Every widget gets its size here: with a style sheet on an ancestor, Qt does not pass a
+   parent's setFont() on to a widget added later (its text would fall back to 9 pt). */
+QWidget {{ font-size: {metrics.font_pt}pt; }}
+/* The dialogs' own sizes (ui/dialogs sets them with setFont, which the rule above hides). */
+QLabel#DialogTitle {{ font-size: {title}pt; font-weight: bold; }}
+QLabel#InfoText, QLabel#TimeDateLabel {{ font-size: {title}pt; }}
+QLabel#TimeLabel {{ font-size: {title * 2}pt; font-weight: bold; }}
+QLabel#ExitTimeCaption {{ font-weight: bold; }}
+QDialog#ResponsableDialog QPushButton#ResponsableButton[current="true"] {{ font-weight: bold; }}
 QMainWindow#Board, QWidget#BoardCanvas, QScrollArea#BoardScroll {{ background-color: {board}; }}
 QPushButton#BoxTitle {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
-QPushButton#NameButton {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
+QPushButton#NameButton {{ font-size: {metrics.font_pt}pt; font-weight: bold; }}
+QLabel#ClockLabel {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
 QLabel#EntryTime, QLabel#MoveTime, QPushButton#ExitTime, QLabel#Duration,
 QLabel#FirstNameLabel {{ font-size: {metrics.small_font_pt}pt; }}
 QPushButton#StateButton, QPushButton#StateMenuButton {{ font-size: {metrics.small_font_pt}pt; }}
+QMenu#StateMenu::item, QMenu#FilterMenu::item {{
+    padding: {max(2, (metrics.touch - round(metrics.font_pt * 96 / 72 * 1.2)) // 2)}px {metrics.px(24)}px; }}
 QLabel#OutageBanner {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
 QPushButton#NameButton[late="true"][blinkOn="true"],
 QPushButton#TaskButton[late="true"][blinkOn="true"] {{

@@ -7,7 +7,15 @@ from functools import cache
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+    QWidget,
+)
 
 from ui.blink import repolish
 from ui.metrics import Metrics
@@ -94,7 +102,11 @@ class ElideButton(QPushButton):
             self._elide()
 
     def _elide(self) -> None:
-        room = max(1, self.width() - 2 * self._metrics.margin)
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, self)
+        room = max(1, contents.width())
         lines = self._full.split("\n")
         shown = "\n".join(
             self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room)

@@ -1,0 +1,163 @@
+"""Composition root of the GUI: the application, French translations, the style sheet,
+the context, the board; and the offscreen screenshot.
+
+Everything is built here and handed down; no widget reaches for a global.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from synoptic.cli import UsageError, load_context
+
+QT_TRANSLATIONS = ("qtbase_fr",)
+
+
+def create_application(argv: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
+    """The QApplication (reused when one exists), in French."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+        app.setApplicationName("synoptux")
+        app.setApplicationDisplayName("Synoptux")
+    install_translations(app)
+    return app
+
+
+def install_translations(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Qt's own French strings ("Oui", "Annuler"...); returns the catalogues loaded."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
+
+    if getattr(app, "_synoptux_translators", None):
+        return [t.filePath() for t in app._synoptux_translators]
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = []
+    translators = []
+    for name in QT_TRANSLATIONS:
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            translators.append(translator)
+            loaded.append(translator.filePath())
+    app._synoptux_translators = translators  # keep them alive as long as the application
+    return loaded
+
+
+def _host_records(config):  # type: ignore[no-untyped-def]
+    """Reader of the host's record texts: none yet (see ``Actions.host_record_text``)."""
+    return
+
+
+def run_board(args: argparse.Namespace) -> int:
+    from ui.board import BoardWindow
+    from ui.context import build_context
+
+    cli_ctx = load_context(args)
+    try:
+        app = create_application()
+        services = cli_ctx.services(getattr(args, "user", None))
+        ctx = build_context(cli_ctx.config, cli_ctx.store, services,
+                            host_records=_host_records(cli_ctx.config))
+        board = BoardWindow(ctx)
+        if cli_ctx.config.display.mode == "Cadre":
+            board.showFullScreen()  # a wall screen: nothing but the board
+        else:
+            board.showMaximized()
+        return int(app.exec())
+    finally:
+        cli_ctx.close()
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise UsageError(f"taille invalide « {text} » : attendu LARGEURxHAUTEUR, "
+                         "par exemple 1920x1080") from None
+    if not (200 <= w <= 10000 and 200 <= h <= 10000):
+        raise UsageError(f"taille invalide « {text} » : de 200 à 10000 pixels de chaque côté")
+    return w, h
+
+
+def demo_store(folder: Path, now: datetime):  # type: ignore[no-untyped-def]
+    """A temporary SQLite board with the reference data and the demo patients."""
+    from synoptic.demo import seed_demo
+    from synoptic.services import BoardServices
+    from synoptic.store.db import open_store, upgrade_schema
+    from synoptic.store.seed import seed_reference
+
+    store = open_store(f"sqlite:///{(folder / 'demo.sqlite').as_posix()}")
+    upgrade_schema(store)
+    with store.write() as session:
+        seed_reference(session, store.models)
+    seed_demo(BoardServices(store, "demo"), now)
+    return store
+
+
+def render_board(ctx, size: tuple[int, int], output: Path) -> None:  # type: ignore[no-untyped-def]
+    """Build the board at ``size`` offscreen, show late tasks in their alarm phase, save."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.board import BoardWindow
+
+    board = BoardWindow(ctx, live=False, timers=False, inbox=False)
+    board.resize(*size)
+    board.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    board.layout_panels()
+    QApplication.processEvents()
+    board.check_alarms()
+    board.blinker.tick()  # late elements in their "on" phase: the picture shows them
+    QApplication.processEvents()
+    image = board.grab()
+    board.shutdown()
+    board.close()
+    if not image.save(str(output), "PNG"):
+        raise OSError(f"impossible d'écrire l'image {output}")
+
+
+def run_screenshot(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    size = parse_size(args.size)
+    output = Path(args.output)
+    create_application()
+    from synoptic.config import load_config, resolve_config_path
+    from synoptic.services import BoardServices, resolve_actor
+    from ui.context import build_context
+
+    now = datetime.now().replace(microsecond=0, second=0)
+    if args.demo:
+        with tempfile.TemporaryDirectory(prefix="synoptux-demo-") as folder:
+            # An explicit --config is honoured (its display settings); else the defaults.
+            path = resolve_config_path(args.config) if args.config else None
+            config = load_config(path, db_url_override=f"sqlite:///{folder}/demo.sqlite")
+            store = demo_store(Path(folder), now)
+            try:
+                ctx = build_context(config, store, BoardServices(store, "demo"),
+                                    clock=lambda: now)
+                render_board(ctx, size, output)
+            finally:
+                store.dispose()
+    else:
+        cli_ctx = load_context(args)
+        try:
+            services = BoardServices(cli_ctx.store,
+                                     resolve_actor(None, cli_ctx.config.interface.screen_name))
+            ctx = build_context(cli_ctx.config, cli_ctx.store, services,
+                                host_records=_host_records(cli_ctx.config))
+            render_board(ctx, size, output)
+        finally:
+            cli_ctx.close()
+    print(f"Image du tableau ({size[0]}x{size[1]}) : {output}")
+    return 0

@@ -1,0 +1,124 @@
+"""The board's bars: the touch tool bar at the top, the move hint, the outage banner and the
+status bar.  They only display and forward touches; the board decides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
+
+from ui.metrics import Metrics
+from ui.widgets import set_prop, touch_button
+
+
+class TopBar(QFrame):
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TopBar")
+        m = metrics
+        row = QHBoxLayout(self)
+        row.setContentsMargins(m.margin, m.px(4), m.margin, m.px(4))
+        row.setSpacing(m.margin)
+        self.filter_button = touch_button(m, "Responsable : Tous ▾", "FilterButton")
+        self.names_button = touch_button(m, "", "NamesButton")
+        self.mode_button = touch_button(m, "", "ModeButton")
+        self.save_button = touch_button(m, "Enregistrer les positions", "SavePositionsButton")
+        self.clock_label = QLabel()
+        self.clock_label.setObjectName("ClockLabel")
+        for button in (self.filter_button, self.names_button, self.mode_button,
+                       self.save_button):
+            button.setMinimumWidth(m.touch * 3)
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.clock_label)
+
+    def set_clock(self, now: datetime) -> None:
+        self.clock_label.setText(now.strftime("%d/%m/%Y  %H:%M"))
+
+
+class MoveBanner(QFrame):
+    """Shown while a patient is being moved: what to touch next, and a way out."""
+
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MoveBanner")
+        m = metrics
+        row = QHBoxLayout(self)
+        row.setContentsMargins(m.margin, m.px(4), m.margin, m.px(4))
+        self.text = QLabel()
+        self.text.setObjectName("MoveBannerText")
+        self.text.setWordWrap(True)
+        self.cancel_button = touch_button(m, "Annuler le déplacement", "MoveCancelButton")
+        row.addWidget(self.text, 1)
+        row.addWidget(self.cancel_button)
+        self.hide()
+
+
+class OutageBanner(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("OutageBanner")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_since(self, since: datetime) -> None:
+        self.setText(f"Base de données injoignable depuis {since:%H:%M} — le tableau montre le "
+                     "dernier état connu ; reconnexion automatique")
+        self.show()
+
+
+class BoardStatusBar(QStatusBar):
+    """Late tasks, inbox and database listening, rejected entry files."""
+
+    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("StatusBar")
+        self.setSizeGripEnabled(False)
+        m = metrics
+        self.late_label = QLabel()
+        self.late_label.setObjectName("LateCount")
+        self.database_label = QLabel()
+        self.database_label.setObjectName("DatabaseStatus")
+        self.inbox_label = QLabel()
+        self.inbox_label.setObjectName("InboxStatus")
+        self.rejected_button = QPushButton()
+        self.rejected_button.setObjectName("RejectedFiles")
+        self.rejected_button.setMinimumHeight(m.touch)
+        self.rejected_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.rejected_button.hide()
+        self.message_label = QLabel()
+        self.message_label.setObjectName("StatusMessage")
+        for widget in (self.late_label, self.database_label, self.inbox_label):
+            widget.setMinimumHeight(m.touch)
+            self.addWidget(widget)
+        self.addWidget(self.rejected_button)
+        self.addPermanentWidget(self.message_label)
+
+    def set_late(self, count: int) -> None:
+        if count == 0:
+            self.late_label.setText("Aucune tâche en retard")
+        else:
+            self.late_label.setText(f"⚠ {count} tâche{'s' if count > 1 else ''} en retard")
+        set_prop(self.late_label, "alarm", count > 0)
+
+    def set_database(self, listening: bool, since: datetime | None = None) -> None:
+        if listening:
+            self.database_label.setText("Base : à l'écoute")
+        elif since is not None:
+            self.database_label.setText(f"Base : injoignable depuis {since:%H:%M}")
+        else:
+            self.database_label.setText("Base : non suivie")
+        set_prop(self.database_label, "ok", listening)
+
+    def set_inbox(self, listening: bool, detail: str) -> None:
+        self.inbox_label.setText(detail)
+        set_prop(self.inbox_label, "ok", listening)
+
+    def set_rejected(self, count: int) -> None:
+        self.rejected_button.setVisible(count > 0)
+        self.rejected_button.setText(
+            f"⚠ {count} fichier{'s' if count > 1 else ''} d'entrée refusé{'s' if count > 1 else ''}"
+        )
+        set_prop(self.rejected_button, "alarm", count > 0)
