@@ -1,0 +1,275 @@
+"""``synoptux ingest`` and ``synoptux watch`` as real processes: races, kills, signals.
+
+Each test runs on SQLite and, when available, on MariaDB. Waits are deadline loops that
+poll the database or the folder; nothing asserts after a bare sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import make_seeded_store
+from synoptic.feed import ChangeFeed
+from synoptic.store.db import Store
+from synoptic.store.feed_schema import feed_tables
+
+
+def write_ini(folder: Path, url: str, rescan_s: float = 1.0) -> Path:
+    ini = folder / "synoptux.ini"
+    ini.write_text(
+        "[Connexion]\n"
+        f"URL={url}\n"
+        "[Interface]\n"
+        f"Dossier_Entrees={folder / 'inbox'}\n"
+        "Code_Box_Par_Defaut=ATT\n"
+        "[Timer]\n"
+        f"Periodicite_controle_des_entrees={rescan_s}\n",
+        encoding="utf-8",
+    )
+    return ini
+
+
+def entry_bytes(n: int) -> bytes:
+    return (f"[Entree]\r\nNom_Patient=PATIENT{n:04d}\r\nGUID_Patient=guid-{n:04d}\r\n"
+            f"Code_Responsable=MARTIN\r\n[Tache_1]\r\nCode_Tache=ECG\r\n").encode()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"délai dépassé : {what}")
+        time.sleep(0.05)
+
+
+class Env:
+    """A test installation: ini, inbox, seeded database, and the processes started."""
+
+    def __init__(self, folder: Path, url: str) -> None:
+        self.folder = folder
+        self.url = url
+        self.inbox = folder / "inbox"
+        self.inbox.mkdir()
+        self.state = folder / "state"
+        self.store: Store = make_seeded_store(url)
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def ini(self, rescan_s: float = 1.0) -> Path:
+        return write_ini(self.folder, self.url, rescan_s)
+
+    def environ(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update({"XDG_STATE_HOME": str(self.state), "XDG_DATA_HOME": str(self.folder / "d"),
+                    "XDG_CONFIG_HOME": str(self.folder / "c"), "PYTHONUNBUFFERED": "1"})
+        return env
+
+    def start(self, *args: str, rescan_s: float = 1.0, name: str = "p") -> subprocess.Popen[bytes]:
+        out = open(self.folder / f"{name}.out", "wb")  # noqa: SIM115 - closed with the process
+        err = open(self.folder / f"{name}.err", "wb")  # noqa: SIM115
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ui.main", "--config", str(self.ini(rescan_s)), *args],
+            stdout=out, stderr=err, env=self.environ(), cwd=self.folder,
+        )
+        out.close()
+        err.close()
+        self.procs.append(proc)
+        return proc
+
+    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ui.main", "--config", str(self.ini()), *args],
+            capture_output=True, text=True, env=self.environ(), cwd=self.folder,
+            timeout=timeout,
+        )
+
+    def output(self, name: str, stream: str = "err") -> str:
+        return (self.folder / f"{name}.{stream}").read_text(encoding="utf-8", errors="replace")
+
+    def patients_by_guid(self) -> dict[str, int]:
+        m = self.store.models
+        with self.store.read() as session:
+            rows = session.execute(
+                select(m.Patient.guid, func.count()).group_by(m.Patient.guid)).all()
+        return {str(guid): int(count) for guid, count in rows}
+
+    def patient_count(self) -> int:
+        m = self.store.models
+        with self.store.read() as session:
+            return int(session.scalar(select(func.count()).select_from(m.Patient)) or 0)
+
+    def log_outcomes(self) -> dict[str, int]:
+        t = feed_tables("synopt_").ingest_log
+        with self.store.read() as session:
+            rows = session.execute(
+                select(t.c.IL_Outcome, func.count()).group_by(t.c.IL_Outcome)).all()
+        return {str(outcome): int(count) for outcome, count in rows}
+
+    def processed(self) -> list[Path]:
+        return sorted((self.inbox / "processed").rglob("*.txt"))
+
+    def inbox_files(self) -> list[str]:
+        return sorted(p.name for p in self.inbox.iterdir() if p.is_file())
+
+    def work_files(self) -> list[Path]:
+        """Entry files in working folders (the live processes' lock files aside)."""
+        return [p for p in (self.inbox / ".work").rglob("*") if p.is_file() and p.name != ".lock"]
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+        self.store.dispose()
+
+
+@pytest.fixture
+def env(tmp_path: Path, db_url: str) -> Iterator[Env]:
+    e = Env(tmp_path, db_url)
+    yield e
+    e.close()
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path, sqlite_url: str) -> Iterator[Env]:
+    e = Env(tmp_path, sqlite_url)
+    yield e
+    e.close()
+
+
+def stop(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
+    proc.send_signal(sig)
+    return proc.wait(30)
+
+
+# ---------------------------------------------------------------------- ingest
+
+
+def test_ingest_prints_one_line_per_file_and_fails_on_a_rejection(env: Env) -> None:
+    (env.inbox / "bon.txt").write_bytes(entry_bytes(1))
+    (env.inbox / "mauvais.txt").write_bytes(b"[Entree]\r\nPrenom_Patient=Sans nom\r\n")
+    done = env.run("ingest")
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1, done.stderr
+    assert sorted(line.split()[0] for line in lines) == ["ACCEPTÉ", "REJETÉ"]
+    assert any("mauvais.txt" in line and "Nom_Patient" in line for line in lines)
+    assert (env.inbox / "rejected" / "mauvais.error.txt").exists()
+
+    given = env.folder / "donne.txt"
+    given.write_bytes(entry_bytes(2))
+    done = env.run("ingest", str(given))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("ACCEPTÉ  donne.txt")
+    assert env.patients_by_guid() == {"guid-0001": 1, "guid-0002": 1}
+
+
+def test_ingest_asks_for_init_db_on_a_database_without_the_feed(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'vide.sqlite'}"
+    ini = write_ini(tmp_path, url)
+    done = subprocess.run([sys.executable, "-m", "ui.main", "--config", str(ini), "ingest"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "synoptux init-db" in done.stderr
+
+
+def test_an_ingester_killed_mid_batch_loses_and_doubles_nothing(env: Env) -> None:
+    total = 300
+    for n in range(total):
+        (env.inbox / f"entree_{n:04d}.txt").write_bytes(entry_bytes(n))
+    first = env.start("ingest", "--stability-delay", "0", name="first")
+    wait_for(lambda: env.patient_count() >= 40 or first.poll() is not None, 120,
+             "40 fichiers intégrés avant l'arrêt brutal")
+    first.send_signal(signal.SIGKILL)
+    first.wait(30)
+    assert env.patient_count() < total, "the batch ended before the kill: nothing was tested"
+
+    again = env.run("ingest", "--stability-delay", "0")
+    assert again.returncode == 0, again.stdout + again.stderr
+    by_guid = env.patients_by_guid()
+    assert len(by_guid) == total and set(by_guid.values()) == {1}
+    assert len(env.processed()) == total
+    assert env.inbox_files() == [] and env.work_files() == []
+    assert env.log_outcomes() == {"accepted": total}
+
+
+# ---------------------------------------------------------------------- watch
+
+
+def test_two_watchers_on_one_inbox_ingest_each_file_exactly_once(env: Env) -> None:
+    watchers = [env.start("watch", "--stability-delay", "0.2", name=f"w{i}") for i in (1, 2)]
+    wait_for(lambda: all("Surveillance de" in env.output(f"w{i}") for i in (1, 2)), 60,
+             "démarrage des deux surveillances")
+    total = 200
+    for n in range(total):
+        (env.inbox / f"entree_{n:04d}.txt").write_bytes(entry_bytes(n))
+    wait_for(lambda: len(env.processed()) == total, 120, "200 fichiers archivés")
+    by_guid = env.patients_by_guid()
+    assert len(by_guid) == total and set(by_guid.values()) == {1}
+    assert env.log_outcomes() == {"accepted": total}
+    assert env.inbox_files() == [] and env.work_files() == []
+    assert not (env.inbox / "rejected").exists() or not any((env.inbox / "rejected").iterdir())
+    assert [stop(w) for w in watchers] == [0, 0]
+    shares = [env.output(f"w{i}").count("ACCEPTÉ") for i in (1, 2)]
+    assert sum(shares) == total
+
+
+def test_watch_takes_a_new_file_at_once_and_stops_on_sigint(sqlite_env: Env) -> None:
+    env = sqlite_env
+    # A rescan every 60 s: only the file-system event can be this quick.
+    watcher = env.start("watch", rescan_s=60, name="w")
+    wait_for(lambda: "Surveillance de" in env.output("w"), 60, "démarrage de la surveillance")
+    feed = ChangeFeed(env.store)
+    revision = feed.changes_since(0).revision
+    tmp = env.inbox / ".en-ecriture"
+    tmp.write_bytes(entry_bytes(7))
+    dropped = time.monotonic()
+    os.replace(tmp, env.inbox / "entree.txt")  # written elsewhere, moved in: complete
+    seen: set[int] = set()
+
+    def visible() -> bool:
+        nonlocal revision
+        result = feed.changes_since(revision)
+        revision = result.revision
+        seen.update(result.patient_pks)
+        return bool(seen)
+
+    wait_for(visible, 10, "patient visible dans le flux des changements")
+    assert time.monotonic() - dropped < 2.0
+    assert stop(watcher, signal.SIGINT) == 0
+    assert "Signal SIGINT reçu" in env.output("w")
+    log_file = env.state / "synoptux" / "log" / "synoptux.log"
+    assert "ACCEPTÉ  entree.txt" in log_file.read_text(encoding="utf-8")
+
+
+def test_watch_processes_leftovers_at_start_and_stops_on_sigterm(sqlite_env: Env) -> None:
+    env = sqlite_env
+    for n in range(5):
+        (env.inbox / f"avant_{n}.txt").write_bytes(entry_bytes(n))
+    watcher = env.start("watch", rescan_s=60, name="w")
+    wait_for(lambda: len(env.processed()) == 5, 60, "fichiers présents au démarrage")
+    assert stop(watcher, signal.SIGTERM) == 0
+    assert "synoptux watch arrêté" in env.output("w")
+    assert env.work_files() == [] and not any((env.inbox / ".work").iterdir())
+
+
+def test_watch_purges_exits_on_its_timer(sqlite_env: Env) -> None:
+    env = sqlite_env
+    from datetime import datetime, timedelta
+
+    from synoptic.services import BoardServices
+
+    services = BoardServices(env.store, "test")
+    old = datetime.now().replace(microsecond=0) - timedelta(days=3)
+    pk = services.admit(box_code="ATT", last_name="PARTI", now=old).patient_pk
+    services.move(pk, "SORT", now=old, destination="Retour domicile")
+    watcher = env.start("watch", "--purge-interval", "0.5", rescan_s=60, name="w")
+    wait_for(lambda: env.patient_count() == 0, 60, "purge des sorties")
+    assert stop(watcher) == 0
