@@ -139,7 +139,7 @@ class BoardServices:
             existing = None
             if guid.strip():
                 existing = s.scalars(
-                    select(m.Patient).where(m.Patient.guid == guid.strip()).limit(1)
+                    select(m.Patient).where(m.Patient.guid == fit(guid.strip())).limit(1)
                 ).first()
             if existing is None:
                 box = self._box(s, box_code, lock=True)

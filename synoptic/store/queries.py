@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -289,6 +289,8 @@ def load_board(session: Session, m: Models) -> BoardSnapshot:
 
 def late_tasks(session: Session, m: Models, now: datetime) -> tuple[TaskView, ...]:
     """Late tasks of patients on the board, computed in SQL (see ``domain.is_late``)."""
+    if now.microsecond:  # stored times are whole seconds: t < now <=> t < the next second
+        now = now.replace(microsecond=0) + timedelta(seconds=1)
     t = m.Task
 
     def unset(col: object) -> object:

@@ -1,0 +1,235 @@
+"""The ``synoptux`` command's headless sub-commands: exit codes, init-db, status, check-config.
+
+Every test works in tmp_path: HOME and the XDG folders point there and the ini file is
+passed with ``--config`` (or SYNOPTUX_CONFIG), so the user's real configuration and data
+are never read or written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from synoptic import __version__
+from synoptic.domain import is_late
+from ui import main as ui_main
+
+
+@dataclass(frozen=True)
+class Env:
+    tmp: Path
+    ini: Path
+    db_url: str
+
+    @property
+    def argv(self) -> list[str]:
+        return ["--config", str(self.ini), "--db", self.db_url]
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+                "XDG_STATE_HOME"):
+        folder = tmp_path / var.lower()
+        folder.mkdir()
+        monkeypatch.setenv(var, str(folder))
+    monkeypatch.delenv("SYNOPTUX_CONFIG", raising=False)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)  # no synoptux.ini from the repository's folder
+    ini = tmp_path / "synoptux.ini"
+    ini.write_text("[Interface]\nNom_Ecran=poste-test\n", encoding="utf-8")
+    return Env(tmp_path, ini, f"sqlite:///{tmp_path / 'board.sqlite'}")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """``synoptux ARGV`` in-process: (exit status, stdout, stderr)."""
+    try:
+        code = ui_main.main(list(argv))
+    except SystemExit as exit_:  # argparse: --help, --version, usage errors
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert out.strip() == f"synoptux {__version__}"
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for word in ("init-db", "check-config", "status", "board", "--config", "--db"):
+        assert word in out
+
+
+def test_unknown_subcommand_is_a_usage_error(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, *env.argv, "frobnicate")
+    assert code == 2
+    assert "erreur" in err and "frobnicate" in err
+    assert out == ""
+
+
+def test_bad_ini_value_is_a_usage_error(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    """Facts, failure 14: a period of 0 crashed 2.16; here it is refused at start."""
+    env.ini.write_text("[Timer]\nPeriodicite_clignotement_en_secondes=0\n", encoding="utf-8")
+    for command in ("status", "check-config", "init-db"):
+        code, _, err = run(capsys, *env.argv, command)
+        assert code == 2, command
+        assert "Periodicite_clignotement_en_secondes" in err
+        assert "Configuration invalide" in err
+    assert not (env.tmp / "board.sqlite").exists()  # refused before touching the database
+
+
+def test_missing_config_file_is_a_usage_error(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--config", str(env.tmp / "absent.ini"), "status")
+    assert code == 2
+    assert "absent.ini" in err
+
+
+def test_unreachable_database_is_a_runtime_error(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for command in ("status", "check-config", "init-db"):
+        code, _, err = run(capsys, "--config", str(env.ini), "--db",
+                           "mysql+pymysql://root@127.0.0.1:1/x", command)
+        assert code == 1, command
+        assert "base de données" in err
+
+
+def test_password_is_never_printed(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("check-config", "status"):
+        code, out, err = run(capsys, "--config", str(env.ini), "--db",
+                             "mysql+pymysql://root:s3cr3t-pw@127.0.0.1:1/x", command)
+        assert code == 1
+        assert "s3cr3t-pw" not in out + err
+
+
+def test_status_reports_patients_in_unknown_boxes(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, *env.argv, "init-db")[0] == 0
+    with sqlite3.connect(env.tmp / "board.sqlite") as conn:  # a host macro's typo
+        conn.execute("INSERT INTO synopt_encours (EC_CodeBox,EC_NomPatient,EC_HeureEntree) "
+                     "VALUES ('ZZ','PERDU','2026-11-21 13:05:00')")
+    code, out, _ = run(capsys, *env.argv, "status", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["patients_in_unknown_boxes"]) == 1
+    assert sum(box["count"] for box in data["boxes"]) == 0
+    code, out, _ = run(capsys, *env.argv, "status")
+    assert code == 0
+    assert "Patients dans un box inconnu" in out
+
+
+def test_init_db_demo_then_status(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, *env.argv, "init-db", "--demo")
+    assert code == 0
+    assert "Base neuve" in out
+    assert "12 patient(s) de démonstration" in out
+
+    code, out, _ = run(capsys, *env.argv, "status")
+    assert code == 0
+    assert out.startswith("Tableau au")
+    assert sum(1 for line in out.splitlines() if line.startswith("  • ")) == 12
+    assert "⚠ EN RETARD" in out
+    assert "L'HERMITTE Anne" in out
+
+    code, out, _ = run(capsys, *env.argv, "status", "--json")
+    assert code == 0
+    data = json.loads(out)
+    check_status_json(data)
+
+
+def check_status_json(data: dict) -> None:
+    patients = [p for box in data["boxes"] for p in box["patients"]]
+    assert len(patients) == 12
+    assert all(box["count"] == len(box["patients"]) for box in data["boxes"])
+    assert data["patients_in_unknown_boxes"] == []
+    now = datetime.fromisoformat(data["generated_at"])
+    flags = []
+    for patient in patients:
+        for task in patient["tasks"]:
+            times = {k: datetime.fromisoformat(task[k]) if task[k] else None
+                     for k in ("planned_start", "planned_end", "started_at", "ended_at")}
+            flags.append(task["late"])
+            assert task["late"] == is_late(_Times(**times), now), task
+    assert any(flags) and not all(flags)
+    assert data["late_tasks"] == sum(flags)
+    by_box = {box["code"]: box for box in data["boxes"]}
+    assert [p["destination"] for p in by_box["SORT"]["patients"]] == ["Retour domicile"] * 2
+    assert all(p["folded"] for p in by_box["SORT"]["patients"])
+
+
+@dataclass(frozen=True)
+class _Times:
+    planned_start: datetime | None
+    planned_end: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+def test_init_db_twice_and_demo_again(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, *env.argv, "init-db")[0] == 0
+    code, out, _ = run(capsys, *env.argv, "init-db")
+    assert code == 0
+    assert "déjà à jour" in out
+    assert run(capsys, *env.argv, "init-db", "--demo")[0] == 0
+    code, out, _ = run(capsys, *env.argv, "init-db", "--demo")
+    assert code == 0
+    assert "0 patient(s)" in out
+    code, out, _ = run(capsys, *env.argv, "status", "--json")
+    assert len([p for b in json.loads(out)["boxes"] for p in b["patients"]]) == 12
+
+
+def test_check_config(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, *env.argv, "check-config")
+    assert code == 1  # the database has no schema yet
+    assert "init-db" in out
+    assert run(capsys, *env.argv, "init-db")[0] == 0
+    code, out, _ = run(capsys, *env.argv, "check-config")
+    assert code == 0
+    assert f"Configuration : {env.ini}" in out
+    assert "Connexion à la base : OK (schéma version 1)" in out
+
+
+def test_config_from_environment_variable(
+    env: Env, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = env.tmp / "from-ini.sqlite"
+    env.ini.write_text(f"[Connexion]\nURL=sqlite:///{db}\n", encoding="utf-8")
+    monkeypatch.setenv("SYNOPTUX_CONFIG", str(env.ini))
+    assert run(capsys, "init-db")[0] == 0
+    assert db.is_file()
+    code, out, _ = run(capsys, "check-config")
+    assert code == 0
+    assert f"Configuration : {env.ini}" in out
+
+
+def test_the_installed_command(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    """The console script itself, in a child process."""
+    assert run(capsys, *env.argv, "init-db", "--demo")[0] == 0
+    script = Path(sys.executable).parent / "synoptux"
+    assert script.is_file(), f"{script} missing: pip install -e '.[test]'"
+    child = subprocess.run(
+        [str(script), *env.argv, "status", "--json"],
+        capture_output=True, text=True, encoding="utf-8", env=dict(os.environ),
+        cwd=env.tmp, timeout=120, check=False,
+    )
+    assert child.returncode == 0, child.stderr
+    check_status_json(json.loads(child.stdout))
+    bad = subprocess.run([str(script), *env.argv, "frobnicate"], capture_output=True,
+                         text=True, env=dict(os.environ), timeout=120, check=False)
+    assert bad.returncode == 2
