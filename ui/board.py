@@ -32,7 +32,7 @@ from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
 from ui.bars import BoardStatusBar, MoveBanner, OutageBanner, TopBar
 from ui.blink import Blinker
-from ui.box import MODE_FRAME, MODE_WINDOW, BoxPanel, make_kinetic
+from ui.box import MODE_FRAME, MODE_WINDOW, BoxPanel
 from ui.card import PatientCard
 from ui.context import UiContext
 from ui.inbox import InboxMonitor
@@ -91,7 +91,9 @@ class BoardWindow(QMainWindow):
         self.canvas.setObjectName("BoardCanvas")
         self.canvas.setProperty("mode", self.mode)
         self.scroll.setWidget(self.canvas)
-        make_kinetic(self.scroll)
+        # No kinetic scrolling here: nested QScrollers (this one and each box's) swallow
+        # presses.  The board fits the screen; when saved positions do not, its scroll bars
+        # are wide enough for a finger (synoptux.css).
         for widget in (self.top_bar, self.outage_banner, self.move_banner):
             column.addWidget(widget)
         column.addWidget(self.scroll, 1)
@@ -258,6 +260,10 @@ class BoardWindow(QMainWindow):
         for widget in card.update_time(self.ctx.clock()):
             self.blinker.register(widget)
 
+    def _forget_card(self, card: PatientCard) -> None:
+        for widget in card.blink_candidates():
+            self.blinker.unregister(widget)
+
     def _rebuild_panels(self) -> None:
         for panel in self.panels.values():
             panel.setParent(None)
@@ -268,6 +274,7 @@ class BoardWindow(QMainWindow):
             panel.title_touched.connect(self.box_touched)
             panel.patient_dropped.connect(self.patient_dropped)
             panel.geometry_edited.connect(self._geometry_edited)
+            panel.card_dropped.connect(self._forget_card)
             panel.set_mode(self.mode)
             panel.set_filter(self._visible)
             panel.show()
@@ -526,8 +533,7 @@ class BoardWindow(QMainWindow):
         for panel in self.panels.values():
             for card in panel.cards.values():
                 blinking = {id(w) for w in card.update_time(now)}
-                candidates = [row.task_button for row in card.task_rows] + [card.name_button]
-                for widget in candidates:
+                for widget in card.blink_candidates():
                     if id(widget) in blinking:
                         self.blinker.register(widget)
                     else:

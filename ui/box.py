@@ -161,6 +161,7 @@ class BoxPanel(QFrame):
     title_touched = Signal(str)  # box code
     patient_dropped = Signal(int, str)  # patient key, box code
     geometry_edited = Signal(str)  # box code: moved or resized by hand
+    card_dropped = Signal(object)  # a PatientCard replaced or removed (deleted later)
 
     def __init__(self, metrics: Metrics, box: BoxView, make_card: CardFactory,
                  parent: QWidget | None = None) -> None:
@@ -222,7 +223,6 @@ class BoxPanel(QFrame):
         """Add the patient or replace its card (only this card is rebuilt)."""
         old = self.cards.get(view.pk)
         card = self.make_card(view)
-        card.setVisible(self._visible(view))
         self.content.setUpdatesEnabled(False)
         try:
             if old is not None and self.patients[view.pk].entered_at == view.entered_at:
@@ -235,6 +235,7 @@ class BoxPanel(QFrame):
                 keys = sorted(order_key(p) for p in self.patients.values())
                 index = bisect.bisect(keys, order_key(view))
             self.list_layout.insertWidget(index, card)
+            card.setVisible(self._visible(view))  # once a child: never a window of its own
             self.cards[view.pk] = card
             self.patients[view.pk] = view
         finally:
@@ -250,6 +251,7 @@ class BoxPanel(QFrame):
 
     def _drop_card(self, pk: int) -> None:
         card = self.cards.pop(pk)
+        self.card_dropped.emit(card)
         self.list_layout.removeWidget(card)
         card.hide()
         card.setParent(None)

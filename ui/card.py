@@ -257,6 +257,10 @@ class PatientCard(QFrame):
             blinking.append(self.name_button)
         return blinking
 
+    def blink_candidates(self) -> list[QWidget]:
+        """Every widget of this card that may blink."""
+        return [row.blink_target for row in self.task_rows] + [self.name_button]
+
     def late_count(self, now: datetime) -> int:
         return sum(is_late(t, now) for t in self.patient.tasks)
 

@@ -1,0 +1,254 @@
+"""The board alive: the change feed, two screens on one database, outages, blinking, purges."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
+from ui_support import NOW, BoardEnv, board_env, card_of
+
+
+@pytest.fixture
+def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
+    yield from board_env(sqlite_store, sqlite_url, tmp_path)
+
+from synoptic.services import NewTask
+
+HOST_INSERT = (
+    "INSERT INTO synopt_encours (EC_CodeBox,EC_NomPatient,EC_PrenomPatient,EC_Medecin,"
+    "EC_GUIDPatient,EC_Replier,EC_Commentaire,EC_HeureEntree,EC_ProgAnnexe,EC_ArgsAnnexe) "
+    "VALUES ('ATT','HOTE','Henri','MARTIN','guid-hote',0,'Entrée par SQL',"
+    "'2026-11-21 13:55:00','','')"
+)
+
+
+def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
+        qtbot, env: BoardEnv, sqlite_url: str) -> None:
+    first = env.admit("ATT", "PREMIER")
+    board = env.board(qtbot, live=True)
+    kept = card_of(board, first)
+    scroll = board.panels["ATT"].scroll.verticalScrollBar()
+    host = create_engine(sqlite_url)  # another program, straight SQL
+    with host.begin() as conn:
+        conn.execute(text(HOST_INSERT))
+        pk = conn.execute(text(
+            "SELECT EC_PK FROM synopt_encours WHERE EC_GUIDPatient='guid-hote'")).scalar_one()
+        conn.execute(text(
+            "INSERT INTO synopt_encours_taches (EN_PK_encours,EN_Code_tache,EN_Comment,"
+            "EN_HeureDebPrevue,EN_HeureFinPrevue,EN_Priorite) "
+            f"VALUES ({pk},'RX','poignet','2026-11-21 14:30:00','1000-01-01 01:01:00',1)"))
+    host.dispose()
+    qtbot.waitUntil(lambda: pk in board.panels["ATT"].cards, timeout=1000)
+    qtbot.waitUntil(lambda: len(card_of(board, pk).task_rows) == 1, timeout=1000)
+    card = card_of(board, pk)
+    assert card.name_button.fullText() == "HOTE Henri"
+    assert card.task_rows[0].label == "Radiographie"
+    assert card_of(board, first) is kept  # the other card was not rebuilt
+    assert scroll.value() == 0
+    assert board.panels["ATT"].title.text().endswith("2/20")
+
+
+def test_host_sql_delete_removes_the_card(qtbot, env: BoardEnv, sqlite_url: str) -> None:
+    pk = env.admit("B1", "PARTANT")
+    board = env.board(qtbot, live=True)
+    host = create_engine(sqlite_url)
+    with host.begin() as conn:
+        conn.execute(text(f"DELETE FROM synopt_encours WHERE EC_PK={pk}"))
+    host.dispose()
+    qtbot.waitUntil(lambda: pk not in board.panels["B1"].cards, timeout=1000)
+    assert board.panels["B1"].title.text().endswith("0/1")
+
+
+def test_change_from_another_screen_shows(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("B1", tasks=(NewTask("ECG"),))
+    board = env.board(qtbot, live=True)
+    env.services.set_task_state(pk, 1, "3EC", now=NOW)  # another screen
+    qtbot.waitUntil(
+        lambda: card_of(board, pk).task_rows[0].state_buttons["3EC"].property("current"),
+        timeout=1000)
+
+
+def test_conflict_between_two_boards_on_one_database(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("B1", tasks=(NewTask("ECG"),))
+    screen_a = env.board(qtbot, ctx=env.context("ecran-A"))
+    screen_b = env.board(qtbot, ctx=env.context("ecran-B"))  # not listening: a stale view
+    qtbot.mouseClick(card_of(screen_a, pk).task_rows[0].state_buttons["2DE"],
+                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(card_of(screen_b, pk).task_rows[0].state_buttons["4TE"],
+                     Qt.MouseButton.LeftButton)
+    (message,), _ = env.dialogs.called("show_error")[-1]
+    assert "modifié(e) depuis un autre écran" in message
+    with env.store.read() as s:
+        from synoptic.store import queries
+
+        task = queries.load_patients(s, env.store.models, pks=[pk])[0].tasks[0]
+    assert task.state_code == "2DE" and task.actor == "ecran-A"  # B's touch wrote nothing
+    # Screen B now shows the fresh state.
+    row = card_of(screen_b, pk).task_rows[0]
+    assert row.state_buttons["2DE"].property("current") is True
+    # A second touch on B, from the fresh view, is accepted.
+    qtbot.mouseClick(row.state_buttons["4TE"], Qt.MouseButton.LeftButton)
+    assert card_of(screen_b, pk).task_rows[0].state_buttons["4TE"].property("current")
+
+
+def test_move_conflict_refreshes_the_card(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("ATT")
+    board = env.board(qtbot)
+    env.services.move(pk, "B2", now=NOW)  # another screen moved the patient
+    qtbot.mouseClick(card_of(board, pk).move_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(board.panels["B1"].title, Qt.MouseButton.LeftButton)
+    (message,), _ = env.dialogs.called("show_error")[-1]
+    assert "depuis un autre écran" in message
+    assert pk in board.panels["B2"].cards and pk not in board.panels["ATT"].cards
+
+
+# ---------------------------------------------------------------- outage
+
+
+class FlakyFeed:
+    """A change feed whose database can be switched off."""
+
+    def __init__(self, real) -> None:  # type: ignore[no-untyped-def]
+        self.real = real
+        self.down = False
+
+    def current_revision(self) -> int:
+        return self.real.current_revision()
+
+    def changes_since(self, revision: int):  # type: ignore[no-untyped-def]
+        if self.down:
+            raise OperationalError("SELECT 1", {}, Exception("Can't connect to server"))
+        return self.real.changes_since(revision)
+
+
+def test_database_outage_banner_keeps_last_state_and_refuses_actions(
+        qtbot, env: BoardEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    from synoptic.feed import ChangeFeed
+
+    feeds: list[FlakyFeed] = []
+
+    def factory(store):  # type: ignore[no-untyped-def]
+        feeds.append(FlakyFeed(ChangeFeed(store)))
+        return feeds[-1]
+
+    pk = env.admit("B1", tasks=(NewTask("ECG"),))
+    board = env.board(qtbot, live=True, ctx=env.context(feed_factory=factory))
+    assert not board.outage_banner.isVisible()
+    assert board.status.database_label.text() == "Base : à l'écoute"
+    env.clock.now = datetime(2026, 11, 21, 14, 7)
+    feeds[0].down = True
+    qtbot.waitUntil(board.outage_banner.isVisible, timeout=1500)
+    assert board.outage_banner.text().startswith("Base de données injoignable depuis 14:07")
+    assert board.status.database_label.text() == "Base : injoignable depuis 14:07"
+    assert pk in board.panels["B1"].cards  # the last state stays visible
+    qtbot.mouseClick(card_of(board, pk).task_rows[0].state_buttons["3EC"],
+                     Qt.MouseButton.LeftButton)
+    (message,), _ = env.dialogs.called("show_error")[-1]
+    assert message.startswith("Base de données injoignable")
+    feeds[0].down = False
+    qtbot.waitUntil(lambda: not board.outage_banner.isVisible(), timeout=1500)
+    assert board.status.database_label.text() == "Base : à l'écoute"
+    with env.store.read() as s:
+        from synoptic.store import queries
+
+        assert queries.load_patients(s, env.store.models, pks=[pk])[0].tasks[0].state_code \
+            is None
+
+
+def test_action_failing_on_database_raises_banner(qtbot, env: BoardEnv,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    pk = env.admit("B1")
+    board = env.board(qtbot)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("UPDATE", {}, Exception("server has gone away"))
+
+    monkeypatch.setattr(board.ctx.services, "set_folded", broken)
+    qtbot.mouseClick(card_of(board, pk).fold_button, Qt.MouseButton.LeftButton)
+    assert board.outage_banner.isVisible()
+    (message,), _ = env.dialogs.called("show_error")[-1]
+    assert "Base de données injoignable" in message
+
+
+# ---------------------------------------------------------------- blinking
+
+
+def test_late_task_blinks_with_injected_clock(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("B1", tasks=(NewTask("RX", planned_start=NOW + timedelta(minutes=10)),
+                                NewTask("BIO")))
+    board = env.board(qtbot)
+    rows = card_of(board, pk).task_rows
+    assert rows[0].task_button.property("late") is False
+    assert board.blinker.count() == 0
+    assert board.status.late_label.text() == "Aucune tâche en retard"
+    env.clock.advance(minutes=11)
+    board.check_alarms()
+    button = card_of(board, pk).task_rows[0].task_button
+    assert button.property("late") is True
+    assert card_of(board, pk).task_rows[1].task_button.property("late") is False
+    assert board.blinker.is_registered(button) and board.blinker.count() == 1
+    assert board.status.late_label.text() == "⚠ 1 tâche en retard"
+    phases = []
+    for _ in range(4):
+        board.blinker.tick()
+        phases.append(button.property("blinkOn"))
+    assert phases == [True, False, True, False]
+    # The stylesheet paints the "on" phase with the task type's alarm colour.
+    board.blinker.tick()
+    qtbot.wait(1)
+    image = button.grab().toImage()
+    assert image.pixelColor(image.width() // 2, 4).name() == "#e74c3c"
+    board.blinker.tick()
+    image = button.grab().toImage()
+    assert image.pixelColor(image.width() // 2, 4).name() != "#e74c3c"
+
+
+def test_timer_drives_blinking(qtbot, env: BoardEnv) -> None:
+    env.admit("B1", tasks=(NewTask("RX", planned_start=NOW - timedelta(minutes=5)),))
+    board = env.board(qtbot)
+    board.blinker.timer.setInterval(50)
+    board.blinker.start()
+    with qtbot.waitSignals([board.blinker.ticked, board.blinker.ticked], timeout=1000):
+        pass
+    assert board.blinker.count() == 1
+
+
+def test_folded_late_patient_blinks_its_name(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("B1", tasks=(NewTask("RX", planned_start=NOW - timedelta(minutes=5)),))
+    board = env.board(qtbot)
+    card = card_of(board, pk)
+    assert board.blinker.is_registered(card.task_rows[0].task_button)
+    qtbot.mouseClick(card.fold_button, Qt.MouseButton.LeftButton)
+    card = card_of(board, pk)
+    assert card.name_button.property("late") is True
+    assert board.blinker.is_registered(card.name_button)
+    assert not board.blinker.is_registered(card.task_rows[0].task_button)
+    board.blinker.tick()
+    assert card.name_button.property("blinkOn") is board.blinker.phase
+
+
+def test_task_no_longer_late_stops_blinking(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("B1", tasks=(NewTask("ECG", planned_start=NOW - timedelta(minutes=5)),))
+    board = env.board(qtbot)
+    assert board.blinker.count() == 1
+    qtbot.mouseClick(card_of(board, pk).task_rows[0].state_buttons["3EC"],
+                     Qt.MouseButton.LeftButton)  # started: no longer late
+    assert board.blinker.count() == 0
+    assert board.late_total == 0
+
+
+# ---------------------------------------------------------------- purges
+
+
+def test_purge_timer_removes_old_exits(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("B1", minutes_ago=60 * 30)
+    env.services.move(pk, "SORT", now=NOW - timedelta(hours=25), destination="Retour domicile")
+    stays = env.admit("B2", minutes_ago=10)
+    board = env.board(qtbot)
+    assert pk in board.panels["SORT"].cards
+    board.purge()
+    qtbot.waitUntil(lambda: pk not in board.panels["SORT"].cards, timeout=2000)
+    assert stays in board.panels["B2"].cards

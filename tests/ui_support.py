@@ -1,0 +1,161 @@
+"""Helpers of the board's pytest-qt tests: a scripted fake of the dialogs, a clock the test
+moves by hand, and a factory of boards on a seeded SQLite store.
+
+Imported by ``tests/test_ui_*.py`` (pytest puts ``tests/`` on ``sys.path``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+from PySide6.QtWidgets import QPushButton
+
+from synoptic.config import DEFAULT_INI_TEXT, Config, load_config
+from synoptic.services import BoardServices, NewTask
+from synoptic.store.db import Store
+from ui.board import BoardWindow
+from ui.card import PatientCard
+from ui.context import UiContext, build_context
+
+NOW = datetime(2026, 11, 21, 14, 0, 0)
+
+
+class Clock:
+    """``now`` for the board; tests move it with :meth:`advance`."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class FakeDialogs:
+    """Answers from a script (``script("confirm", False)``), records every question."""
+
+    DEFAULTS: ClassVar[dict[str, Any]] = {
+        "choose_destination": None,
+        "choose_responsable": (False, None),
+        "confirm": True,
+        "pick_time": None,
+        "edit_text": None,
+    }
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+        self._answers: dict[str, deque[Any]] = defaultdict(deque)
+
+    def script(self, method: str, *answers: Any) -> None:
+        self._answers[method].extend(answers)
+
+    def called(self, method: str) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+        return [(a, k) for name, a, k in self.calls if name == method]
+
+    def _reply(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append((method, args, kwargs))
+        if self._answers[method]:
+            return self._answers[method].popleft()
+        return self.DEFAULTS.get(method)
+
+    def choose_destination(self, parent, box_label, destinations, *, ask_exit_time, now):  # type: ignore[no-untyped-def]
+        return self._reply("choose_destination", box_label, tuple(destinations),
+                           ask_exit_time=ask_exit_time, now=now)
+
+    def choose_responsable(self, parent, responsables, current):  # type: ignore[no-untyped-def]
+        return self._reply("choose_responsable", tuple(responsables), current)
+
+    def confirm(self, parent, title, text):  # type: ignore[no-untyped-def]
+        return self._reply("confirm", title, text)
+
+    def show_history(self, parent, title, rows, reference):  # type: ignore[no-untyped-def]
+        return self._reply("show_history", title, tuple(rows))
+
+    def show_info(self, parent, title, text):  # type: ignore[no-untyped-def]
+        return self._reply("show_info", title, text)
+
+    def show_error(self, parent, message):  # type: ignore[no-untyped-def]
+        return self._reply("show_error", message)
+
+    def pick_time(self, parent, title, initial):  # type: ignore[no-untyped-def]
+        return self._reply("pick_time", title, initial)
+
+    def edit_text(self, parent, title, initial, max_length):  # type: ignore[no-untyped-def]
+        return self._reply("edit_text", title, initial, max_length)
+
+
+def make_config(tmp_path: Path, url: str, **display: str) -> Config:
+    """A real ini file in ``tmp_path`` (positions can be saved into it)."""
+    ini = tmp_path / "synoptux.ini"
+    text = DEFAULT_INI_TEXT
+    for key, value in display.items():
+        text = text.replace(f"\n{key}=", f"\n{key}={value}\n;", 1)
+    ini.write_text(text, encoding="utf-8")
+    return load_config(ini, db_url_override=url)
+
+
+@dataclass
+class BoardEnv:
+    """One database, and boards on it sharing the clock and the fake dialogs."""
+
+    store: Store
+    config: Config
+    clock: Clock = field(default_factory=Clock)
+    dialogs: FakeDialogs = field(default_factory=FakeDialogs)
+    boards: list[BoardWindow] = field(default_factory=list)
+
+    @property
+    def services(self) -> BoardServices:
+        return BoardServices(self.store, "test")
+
+    def context(self, actor: str = "ecran-test", **kwargs: Any) -> UiContext:
+        ctx = build_context(self.config, self.store, BoardServices(self.store, actor),
+                            dialogs=kwargs.pop("dialogs", self.dialogs), clock=self.clock,
+                            **kwargs)
+        return ctx
+
+    def board(self, qtbot: Any, *, live: bool = False, size: tuple[int, int] = (1920, 1080),
+              ctx: UiContext | None = None, **kwargs: Any) -> BoardWindow:
+        board = BoardWindow(ctx or self.context(), live=live, timers=False, inbox=False,
+                            **kwargs)
+        qtbot.addWidget(board)
+        board.resize(*size)
+        board.show()
+        qtbot.waitExposed(board)
+        board.layout_panels()
+        self.boards.append(board)
+        return board
+
+    def admit(self, box: str = "B1", last: str = "DUPONT", first: str = "Marie",
+              responsable: str | None = "MARTIN", tasks: tuple[NewTask, ...] = (),
+              minutes_ago: int = 30) -> int:
+        result = self.services.admit(
+            box_code=box, last_name=last, first_name=first, responsable=responsable,
+            comment="Douleur", now=self.clock.now - timedelta(minutes=minutes_ago),
+            tasks=tasks, allow_over_capacity=True)
+        return result.patient_pk
+
+
+def board_env(sqlite_store: Store, sqlite_url: str, tmp_path: Path) -> Iterator[BoardEnv]:
+    """Body of the ``env`` fixture of the UI test modules (each declares it)."""
+    environment = BoardEnv(sqlite_store, make_config(tmp_path, sqlite_url))
+    yield environment
+    for board in environment.boards:
+        board.shutdown()
+
+
+def card_of(board: BoardWindow, pk: int) -> PatientCard:
+    view = board.patients[pk]
+    return board.panels[view.box_code].cards[pk]
+
+
+def button_texts(widgets: list[QPushButton]) -> list[str]:
+    return [w.text() for w in widgets]
