@@ -159,3 +159,7 @@ def card_of(board: BoardWindow, pk: int) -> PatientCard:
 
 def button_texts(widgets: list[QPushButton]) -> list[str]:
     return [w.text() for w in widgets]
+
+
+REPO_LEGACY_CSS = Path(__file__).resolve().parents[2] / "shared" / "reference" / \
+    "synoptux-2.16" / "synoptux.css"

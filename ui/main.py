@@ -26,6 +26,31 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
     return run_screenshot(args)
 
 
+def _cmd_convert_css(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ui.css import convert, looks_legacy
+
+    source = Path(args.old)
+    data = source.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if not looks_legacy(text):
+        print(f"synoptux : {source} n'a pas les blocs de Synoptux 2.16 (Titre_Box, ...) : "
+              "rien à convertir", file=sys.stderr)
+        return cli.EXIT_USAGE
+    target = Path(args.new)
+    if target.exists() and not args.force:
+        print(f"synoptux : {target} existe déjà (--force pour le remplacer)", file=sys.stderr)
+        return cli.EXIT_USAGE
+    target.write_text(convert(text, keep_font_sizes=args.keep_font_sizes, source=source.name),
+                      encoding="utf-8")
+    print(f"Feuille de style convertie : {target}")
+    return cli.EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser, sub = cli.build_parser()
     p = sub.add_parser("board", help="ouvrir le tableau (commande par défaut)")
@@ -37,6 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true",
                    help="base temporaire avec les patients de démonstration")
     p.set_defaults(handler=_cmd_screenshot)
+    p = sub.add_parser("convert-css",
+                       help="convertir le synoptux.css de Synoptux 2.16 pour ce tableau")
+    p.add_argument("old", metavar="ANCIEN.css")
+    p.add_argument("new", metavar="NOUVEAU.css")
+    p.add_argument("--keep-font-sizes", action="store_true",
+                   help="garder les tailles de texte de l'ancien fichier")
+    p.add_argument("--force", action="store_true", help="remplacer NOUVEAU.css s'il existe")
+    p.set_defaults(handler=_cmd_convert_css)
     return parser
 
 

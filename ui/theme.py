@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QWidget
 
 from synoptic.config import Config
 from synoptic.store.queries import Reference
+from ui.css import convert, looks_legacy
 from ui.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ class StyleSheet(QObject):
         self._data = ""
         self._user = ""
         self.error = ""
+        self.legacy = False
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._changed)
         self.watcher.directoryChanged.connect(self._changed)
@@ -170,9 +172,14 @@ class StyleSheet(QObject):
     def reload(self) -> None:
         self.error = ""
         self._user = ""
+        self.legacy = False
         if self.path is not None:
             try:
                 self._user = self._read(self.path)
+                if looks_legacy(self._user):
+                    # Synoptux 2.16's file (Titre_Box { ... }): taken as is, converted here.
+                    self._user = convert(self._user, source=str(self.path))
+                    self.legacy = True
             except OSError as err:
                 self.error = f"Feuille de style {self.path} illisible : {err}"
                 log.warning("%s", self.error)
