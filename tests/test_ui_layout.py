@@ -70,7 +70,7 @@ def test_1280x800_keeps_everything_on_screen() -> None:
 def test_a_waiting_room_of_20_does_not_eat_the_screen() -> None:
     rects = auto_layout(SEED, spec(1920, 976))
     w, h = bounding_size(rects)
-    x, y, bw, bh = rects["ATT"]
+    _x, _y, bw, bh = rects["ATT"]
     assert bw * bh <= w * h / 5
     assert box_weight(LayoutBox("X", BoxType.WAITING, 20)) <= 2.5
     assert box_weight(LayoutBox("X", BoxType.WAITING, 2000)) == 2.5
