@@ -30,6 +30,7 @@ def create_application(argv: Sequence[str] | None = None):  # type: ignore[no-un
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
         app.setApplicationName("synoptux")
         app.setApplicationDisplayName("Synoptux")
+        app.setStyle("Fusion")  # the same look under Windows and Linux; the sheet does the rest
     install_translations(app)
     return app
 
@@ -110,7 +111,7 @@ def render_board(ctx, size: tuple[int, int], output: Path) -> None:  # type: ign
 
     from ui.board import BoardWindow
 
-    board = BoardWindow(ctx, live=False, timers=False, inbox=False)
+    board = BoardWindow(ctx, live=True, timers=False, inbox=False)
     board.resize(*size)
     board.show()
     for _ in range(5):
@@ -127,10 +128,28 @@ def render_board(ctx, size: tuple[int, int], output: Path) -> None:  # type: ign
         raise OSError(f"impossible d'écrire l'image {output}")
 
 
+def _quiet_offscreen_warnings() -> None:
+    """The offscreen platform warns about window hints it ignores: not the user's concern."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode, context, message):  # type: ignore[no-untyped-def]
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
+
+
 def run_screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     size = parse_size(args.size)
     output = Path(args.output)
+    _quiet_offscreen_warnings()
     create_application()
     from synoptic.config import load_config, resolve_config_path
     from synoptic.services import BoardServices, resolve_actor

@@ -6,13 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStatusBar, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStatusBar,
+    QWidget,
+)
 
 from ui.metrics import Metrics
 from ui.widgets import set_prop, touch_button
 
 
 class TopBar(QFrame):
+    """Filter, names, mode, positions and the clock; during a move, the move hint instead
+    (in the same height: the boxes do not jump while a finger looks for its target)."""
+
     def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("TopBar")
@@ -26,12 +37,28 @@ class TopBar(QFrame):
         self.save_button = touch_button(m, "Enregistrer les positions", "SavePositionsButton")
         self.clock_label = QLabel()
         self.clock_label.setObjectName("ClockLabel")
-        for button in (self.filter_button, self.names_button, self.mode_button,
-                       self.save_button):
+        self.tools = (self.filter_button, self.names_button, self.mode_button, self.save_button)
+        for button in self.tools:
             button.setMinimumWidth(m.touch * 3)
             row.addWidget(button)
-        row.addStretch(1)
+        self.move_banner = MoveBanner(metrics)
+        row.addWidget(self.move_banner, 1)
+        self.spacer = QWidget()
+        row.addWidget(self.spacer, 1)
         row.addWidget(self.clock_label)
+
+    def show_move(self, text: str) -> None:
+        for button in self.tools:
+            button.hide()
+        self.spacer.hide()
+        self.move_banner.text.setText(text)
+        self.move_banner.show()
+
+    def hide_move(self) -> None:
+        self.move_banner.hide()
+        self.spacer.show()
+        for button in self.tools:
+            button.show()
 
     def set_clock(self, now: datetime) -> None:
         self.clock_label.setText(now.strftime("%d/%m/%Y  %H:%M"))
@@ -45,10 +72,10 @@ class MoveBanner(QFrame):
         self.setObjectName("MoveBanner")
         m = metrics
         row = QHBoxLayout(self)
-        row.setContentsMargins(m.margin, m.px(4), m.margin, m.px(4))
+        row.setContentsMargins(m.margin, 0, m.px(4), 0)
         self.text = QLabel()
         self.text.setObjectName("MoveBannerText")
-        self.text.setWordWrap(True)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.cancel_button = touch_button(m, "Annuler le déplacement", "MoveCancelButton")
         row.addWidget(self.text, 1)
         row.addWidget(self.cancel_button)
@@ -64,8 +91,8 @@ class OutageBanner(QLabel):
         self.hide()
 
     def show_since(self, since: datetime) -> None:
-        self.setText(f"Base de données injoignable depuis {since:%H:%M} — le tableau montre le "
-                     "dernier état connu ; reconnexion automatique")
+        self.setText(f"Base de données injoignable depuis {since:%H:%M} : dernier état connu "
+                     "affiché, reconnexion automatique")
         self.show()
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QFrame,
     QMainWindow,
@@ -30,7 +30,7 @@ from synoptic.errors import BoxFullError
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
-from ui.bars import BoardStatusBar, MoveBanner, OutageBanner, TopBar
+from ui.bars import BoardStatusBar, OutageBanner, TopBar
 from ui.blink import Blinker
 from ui.box import MODE_FRAME, MODE_WINDOW, BoxPanel
 from ui.card import PatientCard
@@ -81,7 +81,7 @@ class BoardWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         self.top_bar = TopBar(m)
-        self.move_banner = MoveBanner(m)
+        self.move_banner = self.top_bar.move_banner
         self.outage_banner = OutageBanner()
         self.scroll = QScrollArea()
         self.scroll.setObjectName("BoardScroll")
@@ -91,10 +91,15 @@ class BoardWindow(QMainWindow):
         self.canvas.setObjectName("BoardCanvas")
         self.canvas.setProperty("mode", self.mode)
         self.scroll.setWidget(self.canvas)
+        self.scroll.viewport().installEventFilter(self)
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(self.layout_panels)
         # No kinetic scrolling here: nested QScrollers (this one and each box's) swallow
         # presses.  The board fits the screen; when saved positions do not, its scroll bars
         # are wide enough for a finger (synoptux.css).
-        for widget in (self.top_bar, self.outage_banner, self.move_banner):
+        for widget in (self.top_bar, self.outage_banner):
             column.addWidget(widget)
         column.addWidget(self.scroll, 1)
         self.setCentralWidget(central)
@@ -239,6 +244,13 @@ class BoardWindow(QMainWindow):
     def _after_change(self) -> None:
         if self.moving is not None:
             self._show_targets()
+        lost = sorted({p.box_code for p in self.patients.values() if p.box_code not in self.panels})
+        if lost:
+            count = sum(p.box_code not in self.panels for p in self.patients.values())
+            self.status.message_label.setText(
+                f"⚠ {count} patient(s) dans un box inconnu : {', '.join(lost)}")
+        elif self.status.message_label.text().startswith("⚠"):
+            self.status.message_label.setText("")
         self._update_bar()
         self.check_alarms()
 
@@ -296,7 +308,7 @@ class BoardWindow(QMainWindow):
         spec = LayoutSpec(width=width, height=height,
                           column_width=max(d.box_width, m.px(360)),
                           min_column_width=max(min(d.box_width, m.px(360)), m.px(260)),
-                          min_height=m.px(220), comfortable_height=m.px(340),
+                          min_height=m.px(200), comfortable_height=m.px(340),
                           gap=m.spacing)
         boxes = [LayoutBox(b.code, b.type, b.capacity) for b in self.reference.boxes]
         saved = self.saved_positions if self.manual_layout else {}
@@ -306,12 +318,14 @@ class BoardWindow(QMainWindow):
         need_w, need_h = bounding_size(rects)
         self.canvas.resize(max(need_w, viewport.width()), max(need_h, viewport.height()))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if not self.manual_layout:
-            QTimer.singleShot(0, self.layout_panels)  # after the scroll area got its size
-        else:
-            self._fit_canvas()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The room for the boxes changed (window resized, outage banner shown...).
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            if not self.manual_layout:
+                self._relayout.start()
+            else:
+                self._fit_canvas()
+        return super().eventFilter(watched, event)
 
     def _fit_canvas(self) -> None:
         viewport = self.scroll.viewport().size()
@@ -446,10 +460,8 @@ class BoardWindow(QMainWindow):
         name = f"{view.last_name} {view.first_name}".strip()
         if self._name_hidden(view):
             name = "le patient"
-        self.move_banner.text.setText(
-            f"Déplacer {name} : touchez le titre du box d'arrivée (ou faites-y glisser la "
-            "carte depuis ⇄).")
-        self.move_banner.show()
+        self.top_bar.show_move(
+            f"Déplacer {name} : touchez le box d'arrivée")
         self._show_targets()
 
     def _name_hidden(self, view: PatientView) -> bool:
@@ -476,7 +488,7 @@ class BoardWindow(QMainWindow):
         if self.moving is not None:
             self._card_moving(self.moving.pk, False)
         self.moving = None
-        self.move_banner.hide()
+        self.top_bar.hide_move()
         for panel in self.panels.values():
             panel.set_target("none")
 

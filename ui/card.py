@@ -159,12 +159,12 @@ class PatientCard(QFrame):
                                               min_width=m.touch * 2)
         self.responsable_button.setProperty("responsable", p.responsable or "")
         self.responsable_button.clicked.connect(lambda: actions.choose_responsable(p))
-        details.addWidget(self.responsable_button, 2)
+        details.addWidget(self.responsable_button, 1)
         self.comment_button = ElideButton(m, p.comment or "✎", "CommentButton",
                                           min_width=m.touch)
         self.comment_button.setProperty("empty", not p.comment)
         self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
-        details.addWidget(self.comment_button, 3)
+        details.addWidget(self.comment_button, 1)
         # History: beside the comment, or on the first row when the card is folded.
         self.history_button = touch_button(m, "☰", "HistoryButton", square=True,
                                            tooltip="Historique du patient")
@@ -238,7 +238,9 @@ class PatientCard(QFrame):
             end = p.moved_at or now
         else:
             assert self.move_label is not None
-            self.move_label.setText(f"Dépl. {format_time(p.moved_at, now)}")
+            # "Dépl." only once the patient has moved: an unmoved one shows its entry alone.
+            moved = p.moved_at is not None and p.moved_at != p.entered_at
+            self.move_label.setText(f"Dépl. {format_time(p.moved_at, now)}" if moved else "")
             end = now
         self.duration_label.setText(format_duration(p.entered_at, max(end, p.entered_at or end)))
         blinking: list[QWidget] = []

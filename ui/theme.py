@@ -94,7 +94,7 @@ QLabel#FirstNameLabel {{ font-size: {metrics.small_font_pt}pt; }}
 QPushButton#StateButton, QPushButton#StateMenuButton {{ font-size: {metrics.small_font_pt}pt; }}
 QMenu#StateMenu::item, QMenu#FilterMenu::item {{
     padding: {max(2, (metrics.touch - round(metrics.font_pt * 96 / 72 * 1.2)) // 2)}px {metrics.px(24)}px; }}
-QLabel#OutageBanner {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
+QLabel#OutageBanner {{ font-weight: bold; }}
 QPushButton#NameButton[late="true"][blinkOn="true"],
 QPushButton#TaskButton[late="true"][blinkOn="true"] {{
     background-color: {alarm}; color: {text_on(alarm)}; }}
