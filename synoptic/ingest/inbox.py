@@ -47,7 +47,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from synoptic import domain
 from synoptic.errors import BoxFullError, SynoptuxError
 from synoptic.ingest.parser import (
     MAX_ENTRY_FILE_BYTES,
@@ -151,6 +150,7 @@ class _Claimed:
     name: str  # original file name
     path: Path  # where it is now, in our working folder
     origin: Path  # folder to put it back into on a transient failure
+    recovered: bool = False  # left by a crash: it may have been committed already
 
 
 class _DuplicateGuid(Exception):
@@ -178,6 +178,8 @@ class InboxProcessor:
     _heartbeat_at: float = field(default=0.0, init=False, repr=False)
     _seen: dict[str, _Seen] = field(default_factory=dict, init=False, repr=False)
     _closed: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
+    # Box code -> capacity, read once per pass (reference data: "cached per batch").
+    _boxes: dict[str, int | None] | None = field(default=None, init=False, repr=False)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -255,6 +257,7 @@ class InboxProcessor:
         Raises :class:`TransientError` when the database cannot be reached (the file being
         processed is put back first).
         """
+        self._boxes = None
         results = list(self.recover(should_stop))
         ready, waiting = self.ready_files()
         for path in ready:
@@ -303,6 +306,7 @@ class InboxProcessor:
 
         ``None`` when the file vanished (another process took it).
         """
+        self._boxes = None
         claimed = self._claim(path)
         return None if claimed is None else self._process(claimed)
 
@@ -311,7 +315,7 @@ class InboxProcessor:
         for path in self._own_leftovers():
             if should_stop():
                 return
-            yield self._process(_Claimed(path.name, path, self.inbox_dir))
+            yield self._process(_Claimed(path.name, path, self.inbox_dir, recovered=True))
         root = self.inbox_dir / WORK_DIR
         try:
             folders = [p for p in root.iterdir() if p.is_dir() and p != self._work]
@@ -373,7 +377,7 @@ class InboxProcessor:
         target = self.work_dir / source.name
         if target.exists():  # one of ours not yet archived: process it before taking more
             log.warning("%s est déjà dans le dossier de travail : traité d'abord", source.name)
-            return _Claimed(source.name, target, source.parent)
+            return _Claimed(source.name, target, source.parent, recovered=True)
         try:
             os.replace(source, target)
         except FileNotFoundError:
@@ -423,7 +427,7 @@ class InboxProcessor:
                     continue
                 log.warning("Reprise de %s laissé par un processus arrêté (%s)",
                             path.name, folder.name)
-                taken.append(_Claimed(path.name, target, self.inbox_dir))
+                taken.append(_Claimed(path.name, target, self.inbox_dir, recovered=True))
             if not any(p.name != LOCK_FILE for p in folder.iterdir()):
                 with contextlib.suppress(OSError):
                     lock_path.unlink()
@@ -470,21 +474,26 @@ class InboxProcessor:
         self, claimed: _Claimed, mtime: float, data: bytes, key: str
     ) -> IngestResult:
         now = self.now().replace(microsecond=0)
-        previous = self._logged(key)
-        if previous is not None:
-            return self._archive_logged(claimed, previous, now)
+        if claimed.recovered:  # a fresh file cannot be in the log; the unique key guards too
+            previous = self._logged(key)
+            if previous is not None:
+                return self._archive_logged(claimed, previous, now)
         arrived_at = _arrival(mtime, now)
         try:
             entry = parse_entry_file(data, arrived_at)
         except EntryFileError as err:
             return self._reject(claimed, key, now, arrived_at, err.message, err.line, err.key)
+        box, box_warnings = self._first_box(entry)
         for _attempt in range(5):
             try:
-                result, box, box_warnings = self._admit(claimed.name, entry, key, now)
+                result, warnings = self._admit(claimed.name, entry, key, now, box, box_warnings)
             except _DuplicateGuid:
                 continue  # the other transaction committed: this time the GUID merges
             except BoxFullError:
-                continue  # filled meanwhile: choose again
+                box = self.default_box  # the box of the file is full: the default box
+                full = f"Box « {entry.box_code} » plein : patient placé dans le box par défaut"
+                box_warnings = (f"{full} « {box} ».",)
+                continue
             except IntegrityError:
                 previous = self._logged(key)
                 if previous is None:
@@ -504,29 +513,63 @@ class InboxProcessor:
                 log.error("Base de données injoignable pendant le traitement de %s : %s",
                           claimed.name, _first_line(err))
                 raise TransientError(_first_line(err)) from err
-            warnings = box_warnings + result.warnings
             for warning in warnings:
                 log.warning("%s : %s", claimed.name, warning)
             archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
             outcome = IngestResult(
                 claimed.name, Outcome.ACCEPTED, result.patient_pk,
                 None if result.merged else box, result.merged, len(result.task_nums),
-                tuple(warnings), archived_as=archived,
+                warnings, archived_as=archived,
             )
             log.info("%s", outcome.line())
             return outcome
         raise TransientError(f"{claimed.name} : conflits répétés avec d'autres écritures")
 
+    def _first_box(self, entry: EntryFile) -> tuple[str, tuple[str, ...]]:
+        """The box to try first: the file's if it exists, else the default (warned)."""
+        wanted, default = entry.box_code, self.default_box
+        if wanted is None or wanted == default:
+            return default, ()
+        if wanted in self._box_capacities():
+            return wanted, ()  # admit() refuses it if full: then the default box
+        unknown = f"Box inconnu « {wanted} » : patient placé dans le box par défaut"
+        return default, (f"{unknown} « {default} ».",)
+
+    def _box_capacities(self) -> dict[str, int | None]:
+        if self._boxes is None:
+            m = self.services.store.models
+            with self.services.store.read() as session:
+                self._boxes = {code: capacity for code, capacity in
+                               session.execute(select(m.Box.code, m.Box.capacity))}
+        return self._boxes
+
     def _admit(
-        self, name: str, entry: EntryFile, key: str, now: datetime
-    ) -> tuple[AdmitResult, str, tuple[str, ...]]:
-        box, over_capacity, warnings = self._choose_box(entry)
+        self, name: str, entry: EntryFile, key: str, now: datetime, box: str,
+        box_warnings: tuple[str, ...],
+    ) -> tuple[AdmitResult, tuple[str, ...]]:
+        """One transaction: the admission, a capacity note, and the log row."""
         guid = entry.guid.strip()[:_SHORT]
-        log_table = feed_tables(self.services.store.models.prefix).ingest_log
-        models = self.services.store.models
+        store = self.services.store
+        log_table = feed_tables(store.models.prefix).ingest_log
+        models = store.models
+        into_default = box == self.default_box
+        capacity = self._box_capacities().get(box)
+        serialised = store.dialect == "sqlite"  # one writer at a time: no race to guard
+        notes: list[str] = []
 
         def write_log_row(session: Session, result: AdmitResult) -> None:
-            if guid and not result.merged:
+            if result.merged:
+                notes.extend(result.warnings)  # tasks appended: the box was not used
+            else:
+                notes.extend(box_warnings)
+                if into_default and capacity:
+                    # The default box takes everyone; say so when that is over its capacity.
+                    inside = _count(session, models, box)
+                    if inside > capacity:
+                        notes.append(f"Box par défaut « {box} » plein : patient admis au-delà "
+                                     f"de sa capacité ({capacity} place(s)).")
+                notes.extend(result.warnings)
+            if guid and not result.merged and not serialised:
                 # Two processes admitting the same new GUID at once: the second one waits
                 # for the first here (row lock), sees its patient, and retries as a merge.
                 same = session.scalars(
@@ -537,7 +580,6 @@ class InboxProcessor:
                 ).all()
                 if any(pk != result.patient_pk for pk in same):
                     raise _DuplicateGuid(guid)
-            notes = list(warnings) + list(result.warnings)
             session.execute(log_table.insert().values(
                 IL_Name=name[:255], IL_Hash=key, IL_Date=now, IL_Outcome=OUTCOME_ACCEPTED,
                 IL_PK_encours=result.patient_pk, IL_Message="\n".join(notes) or None,
@@ -567,43 +609,10 @@ class InboxProcessor:
             ],
             now=now,
             lenient=True,
-            allow_over_capacity=over_capacity,
+            allow_over_capacity=into_default,  # a patient is never refused for want of room
             on_commit_row=write_log_row,
         )
-        return result, box, tuple(warnings) if not result.merged else ()
-
-    def _choose_box(self, entry: EntryFile) -> tuple[str, bool, list[str]]:
-        """(box code, admit over capacity, warnings) following the ini's default box."""
-        m = self.services.store.models
-        default = self.default_box
-        warnings: list[str] = []
-        with self.services.store.read() as session:
-            if entry.guid.strip():
-                known = session.scalar(
-                    select(m.Patient.pk).where(m.Patient.guid == entry.guid.strip()[:_SHORT])
-                    .limit(1)
-                )
-                if known is not None:
-                    return default, True, []  # tasks appended: the box is not used
-            wanted = entry.box_code
-            if wanted is not None and wanted != default:
-                box = session.get(m.Box, wanted)
-                if box is None:
-                    warnings.append(f"Box inconnu « {wanted} » : patient placé dans le box "
-                                    f"par défaut « {default} ».")
-                elif domain.has_room(box.capacity, _count(session, m, box.code)):
-                    return box.code, False, warnings
-                else:
-                    warnings.append(f"Box « {wanted} » plein : patient placé dans le box par "
-                                    f"défaut « {default} ».")
-            box = session.get(m.Box, default)
-            if box is None:  # admit() refuses it with a clear message: the file is rejected
-                return default, False, warnings
-            if domain.has_room(box.capacity, _count(session, m, box.code)):
-                return box.code, False, warnings
-            warnings.append(f"Box par défaut « {default} » plein : patient admis au-delà de sa "
-                            f"capacité ({box.capacity} place(s)).")
-            return box.code, True, warnings
+        return result, tuple(notes)
 
     def _logged(self, key: str) -> Any:
         log_table = feed_tables(self.services.store.models.prefix).ingest_log
@@ -664,7 +673,8 @@ class InboxProcessor:
 
     def _archive(self, claimed: _Claimed, folder: Path, error_text: str | None = None) -> Path:
         """Move the claimed file into ``folder`` under a free name (never overwriting)."""
-        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            folder.mkdir(parents=True, exist_ok=True)
         target = _reserve(folder, claimed.name, with_error_file=error_text is not None)
         if error_text is not None:
             error_file = target.with_name(_stem(target.name) + ".error.txt")

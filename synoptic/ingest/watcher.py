@@ -95,8 +95,8 @@ class InboxWatcher:
         processor: InboxProcessor,
         *,
         rescan_s: float,
-        debounce_s: float = 0.05,
-        max_debounce_s: float = 0.25,
+        debounce_s: float = 0.02,
+        max_debounce_s: float = 0.1,
         jobs: Sequence[PeriodicJob] = (),
         on_result: Callable[[IngestResult], None] | None = None,
         use_observer: bool = True,
@@ -166,8 +166,13 @@ class InboxWatcher:
             return None
         observer = Observer()
         try:
+            # Recursive although only the top level matters: a file claimed (moved into
+            # .work/) must be seen arriving there too. A move out of a watched folder into an
+            # unwatched one is held back 0.5 s by watchdog's inotify backend (to pair it with
+            # its other half) and every later event waits behind it: that would add half a
+            # second to each new file while others are being claimed.
             observer.schedule(_Events(self.processor.inbox_dir, self._events, self._wake),
-                              str(self.processor.inbox_dir), recursive=False)
+                              str(self.processor.inbox_dir), recursive=True)
             observer.start()
         except Exception as err:  # noqa: BLE001 - no events: the periodic scan still works
             log.warning("Événements du système de fichiers indisponibles (%s) : contrôle du "
