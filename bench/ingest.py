@@ -96,8 +96,9 @@ def two_insert_rate(store: Store, count: int = 500) -> float:
 def throughput(store: Store, inbox: Path, files: int) -> float:
     for n in range(files):
         (inbox / f"entree_{n:05d}.txt").write_bytes(entry(n, "t"))
-    with InboxProcessor(BoardServices(store, "bench"), inbox, "ATT",
-                        stability_delay_s=0) as processor:
+    with InboxProcessor(
+        BoardServices(store, "bench"), inbox, "ATT", stability_delay_s=0
+    ) as processor:
         start = time.perf_counter()
         result = processor.run_pass()
         elapsed = time.perf_counter() - start
@@ -128,8 +129,7 @@ def latency(store: Store, inbox: Path, count: int, interval: float, poll: float)
                         seen.setdefault(str(guid), now)
             stop.wait(poll)
 
-    processor = InboxProcessor(BoardServices(store, "bench"), inbox, "ATT",
-                               stability_delay_s=0.5)
+    processor = InboxProcessor(BoardServices(store, "bench"), inbox, "ATT", stability_delay_s=0.5)
     processor.open()
     watcher = InboxWatcher(processor, rescan_s=10.0)
     watcher.start()
@@ -167,8 +167,9 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> Figures:
             (Path(tmp) / "inbox").mkdir()
             seconds = throughput(store, Path(tmp) / "inbox", args.files)
             (Path(tmp) / "inbox2").mkdir()
-            latencies = latency(store, Path(tmp) / "inbox2", args.latency_files,
-                                args.interval, args.poll)
+            latencies = latency(
+                store, Path(tmp) / "inbox2", args.latency_files, args.interval, args.poll
+            )
         finally:
             store.dispose()
     return Figures(name, args.files, seconds, latencies, args.poll, yardstick)
@@ -178,8 +179,9 @@ def mariadb_database(server: str) -> tuple[str, str] | None:
     """Create a scratch database; (its URL, its name), or None when no server answers."""
     name = f"synoptux_bench_{uuid.uuid4().hex[:8]}"
     try:
-        admin = create_engine(server, isolation_level="AUTOCOMMIT",
-                              connect_args={"connect_timeout": 3})
+        admin = create_engine(
+            server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+        )
         with admin.connect() as conn:
             conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
         admin.dispose()
@@ -200,17 +202,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="files for the throughput")
     parser.add_argument("--latency-files", type=int, default=200)
-    parser.add_argument("--interval", type=float, default=0.05,
-                        help="seconds between two files of the latency run")
+    parser.add_argument(
+        "--interval", type=float, default=0.05, help="seconds between two files of the latency run"
+    )
     parser.add_argument("--poll", type=float, default=0.01, help="feed poll period (s)")
-    parser.add_argument("--mariadb-url", default=DEFAULT_MARIADB,
-                        help="server URL; a scratch database is created and dropped")
+    parser.add_argument(
+        "--mariadb-url",
+        default=DEFAULT_MARIADB,
+        help="server URL; a scratch database is created and dropped",
+    )
     parser.add_argument("--no-mariadb", action="store_true")
     args = parser.parse_args(argv)
     # As `synoptux watch` does: every file is logged (INFO) to a file.
     log_file = Path(tempfile.gettempdir()) / "synoptux-bench.log"
-    logging.basicConfig(level=logging.INFO, filename=log_file, filemode="w",
-                        format="%(asctime)s %(levelname)s [%(process)d] %(name)s : %(message)s")
+    logging.basicConfig(
+        level=logging.INFO,
+        filename=log_file,
+        filemode="w",
+        format="%(asctime)s %(levelname)s [%(process)d] %(name)s : %(message)s",
+    )
     for noisy in ("sqlalchemy", "watchdog"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -224,19 +234,27 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 drop_database(args.mariadb_url, name)
 
-    print(f"\nIngestion: {args.files} fichiers (1 patient + 2 tâches, 1 transaction chacun); "
-          f"latence: {args.latency_files} fichiers, un toutes les {args.interval * 1000:.0f} ms, "
-          f"flux interrogé toutes les {args.poll * 1000:.0f} ms\n")
-    header = (f"{'base':<14} {'fichiers/s':>11} {'latence p50':>12} {'p95':>8} {'max':>8}"
-              f" {'tx 2 insertions/s':>18}")
+    print(
+        f"\nIngestion: {args.files} fichiers (1 patient + 2 tâches, 1 transaction chacun); "
+        f"latence: {args.latency_files} fichiers, un toutes les {args.interval * 1000:.0f} ms, "
+        f"flux interrogé toutes les {args.poll * 1000:.0f} ms\n"
+    )
+    header = (
+        f"{'base':<14} {'fichiers/s':>11} {'latence p50':>12} {'p95':>8} {'max':>8}"
+        f" {'tx 2 insertions/s':>18}"
+    )
     print(header)
     print("-" * len(header))
     for f in figures:
-        print(f"{f.backend:<14} {f.rate:>11.0f} {statistics.median(f.latencies_ms):>9.0f} ms"
-              f" {f.percentile(0.95):>5.0f} ms {max(f.latencies_ms):>5.0f} ms"
-              f" {f.yardstick:>18.0f}")
-    print("\n(tx 2 insertions/s : étalon de cette machine ; le ticket l'estime à 2 000/s pour "
-          "SQLite et 1 300/s pour MariaDB)")
+        print(
+            f"{f.backend:<14} {f.rate:>11.0f} {statistics.median(f.latencies_ms):>9.0f} ms"
+            f" {f.percentile(0.95):>5.0f} ms {max(f.latencies_ms):>5.0f} ms"
+            f" {f.yardstick:>18.0f}"
+        )
+    print(
+        "\n(tx 2 insertions/s : étalon de cette machine ; le ticket l'estime à 2 000/s pour "
+        "SQLite et 1 300/s pour MariaDB)"
+    )
     return 0
 
 

@@ -147,8 +147,9 @@ class ChangeFeed:
         if not anchored:
             # The reader's own revision is gone: pruned (the reader is far behind), or the
             # database was replaced. The pruning always keeps the newest row.
-            log.info("Révision %s introuvable dans le journal des changements : rechargement",
-                     revision)
+            log.info(
+                "Révision %s introuvable dans le journal des changements : rechargement", revision
+            )
             return self._full_reload(now)
         if len(newer) > self._batch_limit:
             return self._full_reload(now)
@@ -163,8 +164,10 @@ class ChangeFeed:
     def _full_reload(self, now: float) -> FeedResult:
         """Reload everything from the newest revision; note the holes just below it."""
         with self._store.engine.connect() as conn:
-            top = [int(r) for r in conn.execute(
-                self._top_query, {"limit": self.START_WINDOW}).scalars()]
+            top = [
+                int(r)
+                for r in conn.execute(self._top_query, {"limit": self.START_WINDOW}).scalars()
+            ]
         self._pending.clear()
         if not top:
             return FeedResult(0, frozenset(), True, True)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import pymysql
 import pytest
+from conftest import LEGACY_DIR, NOW, make_seeded_store
 from pymysql.constants import CLIENT
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
@@ -21,8 +22,6 @@ from synoptic.feed import ChangeFeed, FeedResult, prune_changes
 from synoptic.services import BoardServices, NewTask
 from synoptic.store.db import Store, open_store, upgrade_schema
 from synoptic.store.feed_schema import feed_tables, trigger_names
-
-from conftest import LEGACY_DIR, NOW, make_seeded_store
 
 # The host's statements, as the facts file quotes them (values bound here, not concatenated).
 HOST_INSERT_PATIENT = (
@@ -50,16 +49,32 @@ def host(store: Store) -> Iterator[Engine]:
 def host_admit(host: Engine, guid: str, name: str = "O'Brien") -> int:
     """The host macro: insert the patient, read its key back, insert one task."""
     with host.connect() as conn:
-        conn.execute(text(HOST_INSERT_PATIENT), {
-            "box": "ATT", "nom": name, "prenom": "Jean", "medecin": "MARTIN", "guid": guid,
-            "commentaire": "URGENCES MARIGNANE", "entree": "2026-11-21 14:00:00",
-            "prog": "../../drtux/bin/drtux", "args": "u|u|" + guid,
-        })
+        conn.execute(
+            text(HOST_INSERT_PATIENT),
+            {
+                "box": "ATT",
+                "nom": name,
+                "prenom": "Jean",
+                "medecin": "MARTIN",
+                "guid": guid,
+                "commentaire": "URGENCES MARIGNANE",
+                "entree": "2026-11-21 14:00:00",
+                "prog": "../../drtux/bin/drtux",
+                "args": "u|u|" + guid,
+            },
+        )
         pk = int(conn.execute(text(HOST_SELECT_PK), {"guid": guid}).scalar_one())
-        conn.execute(text(HOST_INSERT_TASK), {
-            "pk": pk, "code": "ECG", "comment": "Circonstances : chute",
-            "debut": "2026-11-21 14:00:00", "fin": "2026-11-21 14:10:00", "priorite": "3",
-        })
+        conn.execute(
+            text(HOST_INSERT_TASK),
+            {
+                "pk": pk,
+                "code": "ECG",
+                "comment": "Circonstances : chute",
+                "debut": "2026-11-21 14:00:00",
+                "fin": "2026-11-21 14:10:00",
+                "priorite": "3",
+            },
+        )
     return pk
 
 
@@ -82,8 +97,12 @@ def test_triggers_are_installed(store: Store) -> None:
         if store.dialect == "sqlite":
             rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))
         else:
-            rows = conn.execute(text("SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
-                                     "WHERE TRIGGER_SCHEMA = DATABASE()"))
+            rows = conn.execute(
+                text(
+                    "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+                    "WHERE TRIGGER_SCHEMA = DATABASE()"
+                )
+            )
         present = {row[0] for row in rows}
     assert set(trigger_names("synopt_", store.dialect)) <= present
 
@@ -113,20 +132,27 @@ def test_host_statements_of_the_facts_file_are_reported(store: Store, host: Engi
     assert after_insert.revision > start.revision
 
     with host.connect() as conn:
-        conn.execute(text("UPDATE synopt_encours_taches SET EN_Etat_en_cours = '3EC' "
-                          "WHERE EN_PK_encours = :pk"), {"pk": pk})
+        conn.execute(
+            text(
+                "UPDATE synopt_encours_taches SET EN_Etat_en_cours = '3EC' "
+                "WHERE EN_PK_encours = :pk"
+            ),
+            {"pk": pk},
+        )
     after_update = feed.changes_since(after_insert.revision)
     assert after_update.patient_pks == {pk}
 
     with host.connect() as conn:
         conn.execute(text(HOST_DELETE_PATIENT), {"guid": "7543d90c-325a"})
-        orphans = conn.execute(text("SELECT COUNT(*) FROM synopt_encours_taches "
-                                    "WHERE EN_PK_encours = :pk"), {"pk": pk}).scalar_one()
+        orphans = conn.execute(
+            text("SELECT COUNT(*) FROM synopt_encours_taches WHERE EN_PK_encours = :pk"), {"pk": pk}
+        ).scalar_one()
     assert orphans == 0  # the trigger removed the patient's tasks with it
     after_delete = feed.changes_since(after_update.revision)
     assert after_delete.patient_pks == {pk}
     assert feed.changes_since(after_delete.revision) == FeedResult(
-        after_delete.revision, frozenset(), False, False)
+        after_delete.revision, frozenset(), False, False
+    )
 
 
 def test_a_task_moved_to_another_patient_reports_both(store: Store, host: Engine) -> None:
@@ -134,8 +160,10 @@ def test_a_task_moved_to_another_patient_reports_both(store: Store, host: Engine
     feed = ChangeFeed(store)
     start = settled(feed)
     with host.connect() as conn:
-        conn.execute(text("UPDATE synopt_encours_taches SET EN_PK_encours = :to "
-                          "WHERE EN_PK_encours = :frm"), {"to": second, "frm": first})
+        conn.execute(
+            text("UPDATE synopt_encours_taches SET EN_PK_encours = :to WHERE EN_PK_encours = :frm"),
+            {"to": second, "frm": first},
+        )
     assert feed.changes_since(start.revision).patient_pks == {first, second}
 
 
@@ -143,10 +171,14 @@ def test_reference_tables_report_a_reference_change(store: Store, host: Engine) 
     feed = ChangeFeed(store)
     start = settled(feed)
     with host.connect() as conn:
-        conn.execute(text("UPDATE synopt_box SET BO_Libelle = :label WHERE BO_Code = 'B1'"),
-                     {"label": "Box n° 1"})
-        conn.execute(text("INSERT INTO synopt_responsables (RE_Code, RE_Nom) VALUES ('ro', "
-                          ":name)"), {"name": "Dr Ro"})
+        conn.execute(
+            text("UPDATE synopt_box SET BO_Libelle = :label WHERE BO_Code = 'B1'"),
+            {"label": "Box n° 1"},
+        )
+        conn.execute(
+            text("INSERT INTO synopt_responsables (RE_Code, RE_Nom) VALUES ('ro', :name)"),
+            {"name": "Dr Ro"},
+        )
     result = feed.changes_since(start.revision)
     assert result.reference_changed
     assert result.patient_pks == frozenset()
@@ -160,16 +192,16 @@ def test_service_writes_are_reported_without_orm_warnings(services: BoardService
     revision = settled(feed).revision
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the orphan trigger must not upset the ORM's deletes
-        admitted = services.admit(box_code="B1", last_name="Durand", now=NOW,
-                                  tasks=[NewTask("ECG"), NewTask("BIO")])
+        admitted = services.admit(
+            box_code="B1", last_name="Durand", now=NOW, tasks=[NewTask("ECG"), NewTask("BIO")]
+        )
         result = feed.changes_since(revision)
         assert result.patient_pks == {admitted.patient_pk}
         services.set_task_state(admitted.patient_pk, admitted.task_nums[0], "3EC", now=NOW)
         services.move(admitted.patient_pk, "SORT", now=NOW, destination="Retour domicile")
         result = feed.changes_since(result.revision)
         assert result.patient_pks == {admitted.patient_pk}
-        purged = services.purge(now=NOW + timedelta(days=2), exit_delay_min=60,
-                                max_lifetime_s=0)
+        purged = services.purge(now=NOW + timedelta(days=2), exit_delay_min=60, max_lifetime_s=0)
         assert purged.exits_removed == (admitted.patient_pk,)
         result = feed.changes_since(result.revision)
         assert result.patient_pks == {admitted.patient_pk}
@@ -235,7 +267,7 @@ def test_prune_by_age_keeps_recent_rows(store: Store, host: Engine) -> None:
 
 def test_the_feed_query_uses_the_primary_key(store: Store) -> None:
     feed = ChangeFeed(store)
-    query = feed._query.params(rev=10, limit=100)  # noqa: SLF001 - inspecting the plan
+    query = feed._query.params(rev=10, limit=100)
     sql = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
     with store.engine.connect() as conn:
         if store.dialect == "sqlite":
@@ -296,9 +328,20 @@ def test_out_of_order_commits_are_not_missed(mariadb_database: str) -> None:
     try:
         revision = settled(feed).revision
         with other.connect() as slow:
-            slow.execute(text(HOST_INSERT_PATIENT), {
-                "box": "ATT", "nom": "Lent", "prenom": "", "medecin": "", "guid": "slow",
-                "commentaire": "", "entree": "2026-11-21 14:00:00", "prog": "", "args": ""})
+            slow.execute(
+                text(HOST_INSERT_PATIENT),
+                {
+                    "box": "ATT",
+                    "nom": "Lent",
+                    "prenom": "",
+                    "medecin": "",
+                    "guid": "slow",
+                    "commentaire": "",
+                    "entree": "2026-11-21 14:00:00",
+                    "prog": "",
+                    "args": "",
+                },
+            )
             slow_pk = slow.execute(text(HOST_SELECT_PK), {"guid": "slow"}).scalar_one()
             services = BoardServices(store, "test")
             fast = services.admit(box_code="ATT", last_name="Rapide", now=NOW).patient_pk
@@ -313,9 +356,20 @@ def test_out_of_order_commits_are_not_missed(mariadb_database: str) -> None:
 
         # A rolled-back transaction leaves a hole that is waited for, then forgotten.
         with other.connect() as aborted:
-            aborted.execute(text(HOST_INSERT_PATIENT), {
-                "box": "ATT", "nom": "Annulé", "prenom": "", "medecin": "", "guid": "gone",
-                "commentaire": "", "entree": "2026-11-21 14:00:00", "prog": "", "args": ""})
+            aborted.execute(
+                text(HOST_INSERT_PATIENT),
+                {
+                    "box": "ATT",
+                    "nom": "Annulé",
+                    "prenom": "",
+                    "medecin": "",
+                    "guid": "gone",
+                    "commentaire": "",
+                    "entree": "2026-11-21 14:00:00",
+                    "prog": "",
+                    "args": "",
+                },
+            )
             aborted.rollback()
         later = services.admit(box_code="ATT", last_name="Après", now=NOW).patient_pk
         third = feed.changes_since(second.revision)
@@ -335,9 +389,13 @@ def load_legacy_dump(url: str) -> None:
     sql = (LEGACY_DIR / "synoptuxBases.sql").read_text(encoding="utf-8")
     sql = sql.replace("DrTuxTest", str(parsed.database))
     conn = pymysql.connect(
-        host=parsed.host or "127.0.0.1", port=parsed.port or 3306,
-        user=parsed.username or "root", password=parsed.password or "",
-        database=parsed.database, charset="utf8mb4", client_flag=CLIENT.MULTI_STATEMENTS,
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 3306,
+        user=parsed.username or "root",
+        password=parsed.password or "",
+        database=parsed.database,
+        charset="utf8mb4",
+        client_flag=CLIENT.MULTI_STATEMENTS,
     )
     try:
         with conn.cursor() as cursor:

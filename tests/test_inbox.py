@@ -14,10 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import LEGACY_DIR, NOW, REPO
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from conftest import LEGACY_DIR, NOW, REPO
 from synoptic.ingest.inbox import (
     WORK_DIR,
     InboxProcessor,
@@ -96,16 +96,25 @@ def patients(store: Store, guid: str | None = None) -> list[object]:
 def tasks_of(store: Store, patient_pk: int) -> list[str]:
     m = store.models
     with store.read() as session:
-        return [t.code for t in session.scalars(
-            select(m.Task).where(m.Task.patient_pk == patient_pk).order_by(m.Task.num))]
+        return [
+            t.code
+            for t in session.scalars(
+                select(m.Task).where(m.Task.patient_pk == patient_pk).order_by(m.Task.num)
+            )
+        ]
 
 
 def log_rows(store: Store) -> list[tuple[object, ...]]:
     t = feed_tables(store.models.prefix).ingest_log
     with store.read() as session:
-        return [tuple(r) for r in session.execute(
-            select(t.c.IL_Name, t.c.IL_Outcome, t.c.IL_PK_encours, t.c.IL_Message)
-            .order_by(t.c.IL_PK))]
+        return [
+            tuple(r)
+            for r in session.execute(
+                select(t.c.IL_Name, t.c.IL_Outcome, t.c.IL_PK_encours, t.c.IL_Message).order_by(
+                    t.c.IL_PK
+                )
+            )
+        ]
 
 
 def top_level(inbox: Path) -> list[str]:
@@ -148,7 +157,11 @@ def test_only_txt_files_are_taken_hidden_and_others_left_alone(
     assert top_level(inbox) == [".cache.txt", ".txt", "README", "notes.csv", "x.txt.tmp"]
     assert (inbox / "examples" / "exemple.txt").exists()
     assert [is_entry_file_name(n) for n in ("a.TxT", ".a.txt", "a.txt~", "txt")] == [
-        True, False, False, False]
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_files_are_taken_oldest_first(sqlite_processor: InboxProcessor, inbox: Path) -> None:
@@ -181,7 +194,9 @@ def test_same_name_twice_the_same_day_is_archived_under_a_free_name(
     [item] = sqlite_processor.run_pass().results
     assert item.archived_as == inbox / "processed" / DAY / "entree_2.txt"
     assert sorted(p.name for p in (inbox / "processed" / DAY).iterdir()) == [
-        "entree.txt", "entree_2.txt"]
+        "entree.txt",
+        "entree_2.txt",
+    ]
 
 
 def test_a_file_given_outside_the_inbox_is_archived_in_the_inbox(
@@ -224,8 +239,13 @@ def test_rejections_never_overwrite_an_earlier_one(
         [item] = sqlite_processor.run_pass().results
         assert item.outcome is Outcome.REJECTED
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == [
-        "vide.error.txt", "vide.txt", "vide_2.error.txt", "vide_2.txt", "vide_3.error.txt",
-        "vide_3.txt"]
+        "vide.error.txt",
+        "vide.txt",
+        "vide_2.error.txt",
+        "vide_2.txt",
+        "vide_3.error.txt",
+        "vide_3.txt",
+    ]
 
 
 def test_a_value_the_database_refuses_rejects_the_file(
@@ -257,10 +277,15 @@ def test_box_choice_follows_the_default_box(processor: InboxProcessor, inbox: Pa
     drop(inbox, "4.txt", entry("PLEIN", box="B1"), mtime=datetime(2026, 11, 21, 9, 0, 4))
     results = {r.name: r for r in processor.run_pass().results}
     assert [results[n].box_code for n in ("1.txt", "2.txt", "3.txt", "4.txt")] == [
-        "B1", "ATT", "ATT", "ATT"]
+        "B1",
+        "ATT",
+        "ATT",
+        "ATT",
+    ]
     assert results["1.txt"].warnings == results["2.txt"].warnings == ()
     assert results["3.txt"].warnings == (
-        "Box inconnu « ZZ » : patient placé dans le box par défaut « ATT ».",)
+        "Box inconnu « ZZ » : patient placé dans le box par défaut « ATT ».",
+    )
     # B1 holds one patient; ATT (2 places) holds SANS and INCONNU: admitted over capacity.
     assert results["4.txt"].warnings == (
         "Box « B1 » plein : patient placé dans le box par défaut « ATT ».",
@@ -290,14 +315,30 @@ def test_unknown_task_and_responsable_codes_do_not_hide_the_patient(
 def test_the_same_guid_appends_tasks_and_an_empty_guid_never_merges(
     processor: InboxProcessor, inbox: Path
 ) -> None:
-    drop(inbox, "1.txt", entry("MERGE", guid="g-42", tasks=("ECG",)),
-         mtime=datetime(2026, 11, 21, 9, 0, 1))
-    drop(inbox, "2.txt", entry("MERGE", guid="g-42", box="B3", tasks=("RX", "BIO")),
-         mtime=datetime(2026, 11, 21, 9, 0, 2))
-    drop(inbox, "3.txt", entry("ANONYME", guid="", tasks=("ECG",)),
-         mtime=datetime(2026, 11, 21, 9, 0, 3))
-    drop(inbox, "4.txt", entry("AUTRE", guid="", tasks=("RX",)),
-         mtime=datetime(2026, 11, 21, 9, 0, 4))
+    drop(
+        inbox,
+        "1.txt",
+        entry("MERGE", guid="g-42", tasks=("ECG",)),
+        mtime=datetime(2026, 11, 21, 9, 0, 1),
+    )
+    drop(
+        inbox,
+        "2.txt",
+        entry("MERGE", guid="g-42", box="B3", tasks=("RX", "BIO")),
+        mtime=datetime(2026, 11, 21, 9, 0, 2),
+    )
+    drop(
+        inbox,
+        "3.txt",
+        entry("ANONYME", guid="", tasks=("ECG",)),
+        mtime=datetime(2026, 11, 21, 9, 0, 3),
+    )
+    drop(
+        inbox,
+        "4.txt",
+        entry("AUTRE", guid="", tasks=("RX",)),
+        mtime=datetime(2026, 11, 21, 9, 0, 4),
+    )
     results = processor.run_pass().results
     assert [r.merged for r in results] == [False, True, False, False]
     assert "ajoutée(s) au patient" in results[1].line()
@@ -366,11 +407,18 @@ def test_the_example_of_the_repository_is_accepted_with_warnings(
 
 def test_the_repository_inbox_ignores_what_processing_creates() -> None:
     def ignored(path: str) -> bool:
-        result = subprocess.run(["git", "check-ignore", "--no-index", "-q", path], cwd=REPO)
+        result = subprocess.run(
+            ["git", "check-ignore", "--no-index", "-q", path], cwd=REPO, check=False
+        )
         return result.returncode == 0
 
-    for path in ("inbox/processed/2026-11-21/a.txt", "inbox/rejected/a.error.txt",
-                 "inbox/.work/host-1-abc/a.txt", "inbox/a.txt", "inbox/B.TXT"):
+    for path in (
+        "inbox/processed/2026-11-21/a.txt",
+        "inbox/rejected/a.error.txt",
+        "inbox/.work/host-1-abc/a.txt",
+        "inbox/a.txt",
+        "inbox/B.TXT",
+    ):
         assert ignored(path), path
     assert not ignored("inbox/examples/entree_exemple.txt")
     assert not ignored("inbox/.gitignore")
@@ -381,8 +429,9 @@ def test_the_repository_inbox_ignores_what_processing_creates() -> None:
 
 def test_a_file_still_changing_waits(sqlite_store: Store, inbox: Path) -> None:
     clock = [100.0]
-    with make_processor(BoardServices(sqlite_store, "t"), inbox, stability_delay_s=0.5,
-                        monotonic=lambda: clock[0]) as p:
+    with make_processor(
+        BoardServices(sqlite_store, "t"), inbox, stability_delay_s=0.5, monotonic=lambda: clock[0]
+    ) as p:
         path = drop(inbox, "lent.txt", entry("LENT")[:20])
         first = p.run_pass()
         assert first.results == () and first.waiting == 1
@@ -428,9 +477,9 @@ def crashed_processor(services: BoardServices, inbox: Path) -> InboxProcessor:
 
 
 def die(p: InboxProcessor) -> None:
-    assert p._lock is not None  # noqa: SLF001 - simulating the death of the process
-    p._lock.close()  # noqa: SLF001 - the kernel releases the flock of a dead process
-    p._lock = p._work = None  # noqa: SLF001
+    assert p._lock is not None
+    p._lock.close()
+    p._lock = p._work = None
 
 
 def test_a_crash_between_commit_and_move_does_not_admit_twice(
@@ -524,9 +573,14 @@ def test_processed_folders_and_log_rows_past_retention_are_removed(
         (inbox / "processed" / "a-garder").mkdir()
         table = feed_tables("synopt_").ingest_log
         with sqlite_store.write() as session:
-            session.execute(table.insert().values(
-                IL_Name="vieux.txt", IL_Hash="0" * 64, IL_Date=datetime(2026, 9, 1),
-                IL_Outcome="accepted"))
+            session.execute(
+                table.insert().values(
+                    IL_Name="vieux.txt",
+                    IL_Hash="0" * 64,
+                    IL_Date=datetime(2026, 9, 1),
+                    IL_Outcome="accepted",
+                )
+            )
         assert p.purge_processed(date(2026, 11, 21)) == 1
         left = sorted(f.name for f in (inbox / "processed").iterdir())
         assert left == ["2026-10-22", "2026-11-20", DAY, "a-garder"]

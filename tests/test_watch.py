@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import make_seeded_store
 from sqlalchemy import func, select
 
-from conftest import make_seeded_store
 from synoptic.feed import ChangeFeed
 from synoptic.store.db import Store
 from synoptic.store.feed_schema import feed_tables
@@ -39,8 +39,10 @@ def write_ini(folder: Path, url: str, rescan_s: float = 1.0) -> Path:
 
 
 def entry_bytes(n: int) -> bytes:
-    return (f"[Entree]\r\nNom_Patient=PATIENT{n:04d}\r\nGUID_Patient=guid-{n:04d}\r\n"
-            f"Code_Responsable=MARTIN\r\n[Tache_1]\r\nCode_Tache=ECG\r\n").encode()
+    return (
+        f"[Entree]\r\nNom_Patient=PATIENT{n:04d}\r\nGUID_Patient=guid-{n:04d}\r\n"
+        f"Code_Responsable=MARTIN\r\n[Tache_1]\r\nCode_Tache=ECG\r\n"
+    ).encode()
 
 
 def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -68,8 +70,14 @@ class Env:
 
     def environ(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({"XDG_STATE_HOME": str(self.state), "XDG_DATA_HOME": str(self.folder / "d"),
-                    "XDG_CONFIG_HOME": str(self.folder / "c"), "PYTHONUNBUFFERED": "1"})
+        env.update(
+            {
+                "XDG_STATE_HOME": str(self.state),
+                "XDG_DATA_HOME": str(self.folder / "d"),
+                "XDG_CONFIG_HOME": str(self.folder / "c"),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         return env
 
     def start(self, *args: str, rescan_s: float = 1.0, name: str = "p") -> subprocess.Popen[bytes]:
@@ -77,7 +85,10 @@ class Env:
         err = open(self.folder / f"{name}.err", "wb")  # noqa: SIM115
         proc = subprocess.Popen(
             [sys.executable, "-m", "ui.main", "--config", str(self.ini(rescan_s)), *args],
-            stdout=out, stderr=err, env=self.environ(), cwd=self.folder,
+            stdout=out,
+            stderr=err,
+            env=self.environ(),
+            cwd=self.folder,
         )
         out.close()
         err.close()
@@ -87,7 +98,11 @@ class Env:
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "ui.main", "--config", str(self.ini()), *args],
-            capture_output=True, text=True, env=self.environ(), cwd=self.folder,
+            capture_output=True,
+            check=False,
+            text=True,
+            env=self.environ(),
+            cwd=self.folder,
             timeout=timeout,
         )
 
@@ -98,7 +113,8 @@ class Env:
         m = self.store.models
         with self.store.read() as session:
             rows = session.execute(
-                select(m.Patient.guid, func.count()).group_by(m.Patient.guid)).all()
+                select(m.Patient.guid, func.count()).group_by(m.Patient.guid)
+            ).all()
         return {str(guid): int(count) for guid, count in rows}
 
     def patient_count(self) -> int:
@@ -110,7 +126,8 @@ class Env:
         t = feed_tables("synopt_").ingest_log
         with self.store.read() as session:
             rows = session.execute(
-                select(t.c.IL_Outcome, func.count()).group_by(t.c.IL_Outcome)).all()
+                select(t.c.IL_Outcome, func.count()).group_by(t.c.IL_Outcome)
+            ).all()
         return {str(outcome): int(count) for outcome, count in rows}
 
     def processed(self) -> list[Path]:
@@ -174,8 +191,13 @@ def test_ingest_prints_one_line_per_file_and_fails_on_a_rejection(env: Env) -> N
 def test_ingest_asks_for_init_db_on_a_database_without_the_feed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'vide.sqlite'}"
     ini = write_ini(tmp_path, url)
-    done = subprocess.run([sys.executable, "-m", "ui.main", "--config", str(ini), "ingest"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.main", "--config", str(ini), "ingest"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "synoptux init-db" in done.stderr
 
@@ -185,8 +207,11 @@ def test_an_ingester_killed_mid_batch_loses_and_doubles_nothing(env: Env) -> Non
     for n in range(total):
         (env.inbox / f"entree_{n:04d}.txt").write_bytes(entry_bytes(n))
     first = env.start("ingest", "--stability-delay", "0", name="first")
-    wait_for(lambda: env.patient_count() >= 40 or first.poll() is not None, 120,
-             "40 fichiers intégrés avant l'arrêt brutal")
+    wait_for(
+        lambda: env.patient_count() >= 40 or first.poll() is not None,
+        120,
+        "40 fichiers intégrés avant l'arrêt brutal",
+    )
     first.send_signal(signal.SIGKILL)
     first.wait(30)
     assert env.patient_count() < total, "the batch ended before the kill: nothing was tested"
@@ -205,8 +230,11 @@ def test_an_ingester_killed_mid_batch_loses_and_doubles_nothing(env: Env) -> Non
 
 def test_two_watchers_on_one_inbox_ingest_each_file_exactly_once(env: Env) -> None:
     watchers = [env.start("watch", "--stability-delay", "0.2", name=f"w{i}") for i in (1, 2)]
-    wait_for(lambda: all("Surveillance de" in env.output(f"w{i}") for i in (1, 2)), 60,
-             "démarrage des deux surveillances")
+    wait_for(
+        lambda: all("Surveillance de" in env.output(f"w{i}") for i in (1, 2)),
+        60,
+        "démarrage des deux surveillances",
+    )
     total = 200
     for n in range(total):
         (env.inbox / f"entree_{n:04d}.txt").write_bytes(entry_bytes(n))

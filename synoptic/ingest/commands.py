@@ -65,14 +65,19 @@ def ingest(ctx: Context, paths: Sequence[str], stability_delay_s: float) -> int:
                     if not result.waiting:
                         break
                     if time.monotonic() > deadline:
-                        print(f"{result.waiting} fichier(s) encore en cours d'écriture : "
-                              "laissé(s) pour un prochain passage", flush=True)
+                        print(
+                            f"{result.waiting} fichier(s) encore en cours d'écriture : "
+                            "laissé(s) pour un prochain passage",
+                            flush=True,
+                        )
                         break
                     time.sleep(min(0.1, max(0.01, stability_delay_s / 4)))
         return 1 if failures else 0
     except TransientError as err:
-        print(f"synoptux : base de données injoignable, fichier remis en attente : {err}",
-              file=sys.stderr)
+        print(
+            f"synoptux : base de données injoignable, fichier remis en attente : {err}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         ctx.close()
@@ -118,28 +123,37 @@ def watch(
                 max_lifetime_s=cfg.timers.max_lifetime_s,
             )
             if result.exits_removed or result.lifetime_removed:
-                log.info("Purge : %d sortie(s) retirée(s), %d patient(s) sorti(s) d'office",
-                         len(result.exits_removed), len(result.lifetime_removed))
+                log.info(
+                    "Purge : %d sortie(s) retirée(s), %d patient(s) sorti(s) d'office",
+                    len(result.exits_removed),
+                    len(result.lifetime_removed),
+                )
 
         jobs = [
             PeriodicJob("purge des sorties", purge_interval_s, purge_board),
-            PeriodicJob("purge du journal des changements", purge_interval_s,
-                        lambda: prune_changes(ctx.store), first_delay_s=purge_interval_s / 2),
-            PeriodicJob("purge des fichiers traités", PROCESSED_PURGE_S,
-                        processor.purge_processed),
+            PeriodicJob(
+                "purge du journal des changements",
+                purge_interval_s,
+                lambda: prune_changes(ctx.store),
+                first_delay_s=purge_interval_s / 2,
+            ),
+            PeriodicJob("purge des fichiers traités", PROCESSED_PURGE_S, processor.purge_processed),
         ]
-        watcher = InboxWatcher(
-            processor, rescan_s=rescan_s or cfg.timers.inbox_check_s, jobs=jobs
-        )
+        watcher = InboxWatcher(processor, rescan_s=rescan_s or cfg.timers.inbox_check_s, jobs=jobs)
 
         def on_signal(signum: int, _frame: object) -> None:
-            log.info("Signal %s reçu : arrêt après le fichier en cours",
-                     signal.Signals(signum).name)
+            log.info(
+                "Signal %s reçu : arrêt après le fichier en cours", signal.Signals(signum).name
+            )
             watcher.stop(timeout=0)
 
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-        log.info("synoptux watch démarré : dossier %s, base %s, journal %s",
-                 cfg.interface.inbox_dir, _safe_url(ctx.store), log_path)
+        log.info(
+            "synoptux watch démarré : dossier %s, base %s, journal %s",
+            cfg.interface.inbox_dir,
+            _safe_url(ctx.store),
+            log_path,
+        )
         try:
             with processor:
                 watcher.run()
@@ -156,8 +170,9 @@ def require_feed_schema(store: Store) -> None:
     """Refuse to run on a database without the change feed's tables (init-db not run)."""
     tables = feed_tables(store.models.prefix)
     inspector = inspect(store.engine)
-    missing = [t.name for t in (tables.changes, tables.ingest_log)
-               if not inspector.has_table(t.name)]
+    missing = [
+        t.name for t in (tables.changes, tables.ingest_log) if not inspector.has_table(t.name)
+    ]
     if missing:
         raise SynoptuxError(
             f"La base n'a pas encore les tables {', '.join(missing)} : "

@@ -121,8 +121,9 @@ class IngestResult:
         if self.outcome is Outcome.ALREADY:
             return f"DÉJÀ INTÉGRÉ {self.name} : patient n° {self.patient_pk}, fichier archivé"
         what = "tâche(s) ajoutée(s) au" if self.merged else "tâche(s), nouveau"
-        text = (f"ACCEPTÉ  {self.name} : {self.tasks} {what} patient n° {self.patient_pk}"
-                + (f" (box {self.box_code})" if self.box_code and not self.merged else ""))
+        text = f"ACCEPTÉ  {self.name} : {self.tasks} {what} patient n° {self.patient_pk}" + (
+            f" (box {self.box_code})" if self.box_code and not self.merged else ""
+        )
         if self.warnings:
             text += " ; avertissement(s) : " + " ".join(self.warnings)
         return text
@@ -217,8 +218,12 @@ class InboxProcessor:
         lock = open(work / LOCK_FILE, "wb")  # noqa: SIM115 - held open for our lifetime
         self._locks_work = _try_lock(lock) is True
         if not self._locks_work:
-            log.warning("Verrouillage de fichiers indisponible dans %s : reprise des fichiers "
-                        "d'un processus arrêté après %d s seulement", work, STALE_WORK_DIR_S)
+            log.warning(
+                "Verrouillage de fichiers indisponible dans %s : reprise des fichiers "
+                "d'un processus arrêté après %d s seulement",
+                work,
+                STALE_WORK_DIR_S,
+            )
         self._work, self._lock = work, lock
         self._heartbeat_at = self.monotonic()
 
@@ -232,8 +237,11 @@ class InboxProcessor:
             return
         leftovers = [p for p in work.iterdir() if p.name != LOCK_FILE]
         if leftovers:
-            log.warning("%d fichier(s) laissé(s) dans %s, repris au prochain démarrage",
-                        len(leftovers), work)
+            log.warning(
+                "%d fichier(s) laissé(s) dans %s, repris au prochain démarrage",
+                len(leftovers),
+                work,
+            )
             return  # the lock is released: another process will take them over
         with contextlib.suppress(OSError):
             (work / LOCK_FILE).unlink()
@@ -350,8 +358,11 @@ class InboxProcessor:
         with self.services.store.write() as session:
             session.execute(delete(log_table).where(log_table.c.IL_Date < cutoff))
         if removed:
-            log.info("%d dossier(s) de fichiers traités de plus de %d jours supprimé(s)",
-                     removed, self.retention_days)
+            log.info(
+                "%d dossier(s) de fichiers traités de plus de %d jours supprimé(s)",
+                removed,
+                self.retention_days,
+            )
         return removed
 
     # ------------------------------------------------------------------ claim
@@ -425,8 +436,9 @@ class InboxProcessor:
                     os.replace(path, target)
                 except FileNotFoundError:
                     continue
-                log.warning("Reprise de %s laissé par un processus arrêté (%s)",
-                            path.name, folder.name)
+                log.warning(
+                    "Reprise de %s laissé par un processus arrêté (%s)", path.name, folder.name
+                )
                 taken.append(_Claimed(path.name, target, self.inbox_dir, recovered=True))
             if not any(p.name != LOCK_FILE for p in folder.iterdir()):
                 with contextlib.suppress(OSError):
@@ -467,8 +479,15 @@ class InboxProcessor:
         except Exception as err:  # a bug: set the file aside rather than retry it for ever
             log.exception("Erreur interne pendant le traitement de %s", claimed.name)
             now = self.now().replace(microsecond=0)
-            return self._reject(claimed, key, now, _arrival(st.st_mtime, now),
-                                f"Erreur interne du programme : {_first_line(err)}", None, None)
+            return self._reject(
+                claimed,
+                key,
+                now,
+                _arrival(st.st_mtime, now),
+                f"Erreur interne du programme : {_first_line(err)}",
+                None,
+                None,
+            )
 
     def _admit_or_reject(
         self, claimed: _Claimed, mtime: float, data: bytes, key: str
@@ -506,20 +525,32 @@ class InboxProcessor:
                     continue
                 if self._database_reachable():  # the database refused a value of this file
                     return self._reject(
-                        claimed, key, now, arrived_at,
+                        claimed,
+                        key,
+                        now,
+                        arrived_at,
                         f"Valeur refusée par la base de données : {_first_line(err)}",
-                        None, None,
+                        None,
+                        None,
                     )
-                log.error("Base de données injoignable pendant le traitement de %s : %s",
-                          claimed.name, _first_line(err))
+                log.error(
+                    "Base de données injoignable pendant le traitement de %s : %s",
+                    claimed.name,
+                    _first_line(err),
+                )
                 raise TransientError(_first_line(err)) from err
             for warning in warnings:
                 log.warning("%s : %s", claimed.name, warning)
             archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
             outcome = IngestResult(
-                claimed.name, Outcome.ACCEPTED, result.patient_pk,
-                None if result.merged else box, result.merged, len(result.task_nums),
-                warnings, archived_as=archived,
+                claimed.name,
+                Outcome.ACCEPTED,
+                result.patient_pk,
+                None if result.merged else box,
+                result.merged,
+                len(result.task_nums),
+                warnings,
+                archived_as=archived,
             )
             log.info("%s", outcome.line())
             return outcome
@@ -539,12 +570,19 @@ class InboxProcessor:
         if self._boxes is None:
             m = self.services.store.models
             with self.services.store.read() as session:
-                self._boxes = {code: capacity for code, capacity in
-                               session.execute(select(m.Box.code, m.Box.capacity))}
+                self._boxes = {
+                    code: capacity
+                    for code, capacity in session.execute(select(m.Box.code, m.Box.capacity))
+                }
         return self._boxes
 
     def _admit(
-        self, name: str, entry: EntryFile, key: str, now: datetime, box: str,
+        self,
+        name: str,
+        entry: EntryFile,
+        key: str,
+        now: datetime,
+        box: str,
         box_warnings: tuple[str, ...],
     ) -> tuple[AdmitResult, tuple[str, ...]]:
         """One transaction: the admission, a capacity note, and the log row."""
@@ -566,8 +604,10 @@ class InboxProcessor:
                     # The default box takes everyone; say so when that is over its capacity.
                     inside = _count(session, models, box)
                     if inside > capacity:
-                        notes.append(f"Box par défaut « {box} » plein : patient admis au-delà "
-                                     f"de sa capacité ({capacity} place(s)).")
+                        notes.append(
+                            f"Box par défaut « {box} » plein : patient admis au-delà "
+                            f"de sa capacité ({capacity} place(s))."
+                        )
                 notes.extend(result.warnings)
             if guid and not result.merged and not serialised:
                 # Two processes admitting the same new GUID at once: the second one waits
@@ -580,10 +620,16 @@ class InboxProcessor:
                 ).all()
                 if any(pk != result.patient_pk for pk in same):
                     raise _DuplicateGuid(guid)
-            session.execute(log_table.insert().values(
-                IL_Name=name[:255], IL_Hash=key, IL_Date=now, IL_Outcome=OUTCOME_ACCEPTED,
-                IL_PK_encours=result.patient_pk, IL_Message="\n".join(notes) or None,
-            ))
+            session.execute(
+                log_table.insert().values(
+                    IL_Name=name[:255],
+                    IL_Hash=key,
+                    IL_Date=now,
+                    IL_Outcome=OUTCOME_ACCEPTED,
+                    IL_PK_encours=result.patient_pk,
+                    IL_Message="\n".join(notes) or None,
+                )
+            )
 
         result = self.services.admit(
             box_code=box,
@@ -619,8 +665,9 @@ class InboxProcessor:
         try:
             with self.services.store.read() as session:
                 return session.execute(
-                    select(log_table.c.IL_Outcome, log_table.c.IL_PK_encours,
-                           log_table.c.IL_Message).where(log_table.c.IL_Hash == key)
+                    select(
+                        log_table.c.IL_Outcome, log_table.c.IL_PK_encours, log_table.c.IL_Message
+                    ).where(log_table.c.IL_Hash == key)
                 ).first()
         except SQLAlchemyError as err:
             raise TransientError(_first_line(err)) from err
@@ -637,16 +684,27 @@ class InboxProcessor:
         outcome, patient_pk, message = row
         if outcome == OUTCOME_REJECTED:
             archived = self._archive(claimed, self.rejected_dir, error_text=message or "")
-            return IngestResult(claimed.name, Outcome.REJECTED, message=message or "",
-                                archived_as=archived)
-        log.warning("%s déjà intégré (patient n° %s) avant un arrêt : archivé sans être "
-                    "intégré une seconde fois", claimed.name, patient_pk)
+            return IngestResult(
+                claimed.name, Outcome.REJECTED, message=message or "", archived_as=archived
+            )
+        log.warning(
+            "%s déjà intégré (patient n° %s) avant un arrêt : archivé sans être "
+            "intégré une seconde fois",
+            claimed.name,
+            patient_pk,
+        )
         archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
         return IngestResult(claimed.name, Outcome.ALREADY, patient_pk, archived_as=archived)
 
     def _reject(
-        self, claimed: _Claimed, key: str, now: datetime, arrived_at: datetime,
-        message: str, line: int | None, key_name: str | None,
+        self,
+        claimed: _Claimed,
+        key: str,
+        now: datetime,
+        arrived_at: datetime,
+        message: str,
+        line: int | None,
+        key_name: str | None,
     ) -> IngestResult:
         where = []
         if line is not None:
@@ -659,10 +717,16 @@ class InboxProcessor:
         log_table = feed_tables(self.services.store.models.prefix).ingest_log
         try:
             with self.services.store.write() as session:
-                session.execute(log_table.insert().values(
-                    IL_Name=claimed.name[:255], IL_Hash=key, IL_Date=now,
-                    IL_Outcome=OUTCOME_REJECTED, IL_PK_encours=None, IL_Message=text,
-                ))
+                session.execute(
+                    log_table.insert().values(
+                        IL_Name=claimed.name[:255],
+                        IL_Hash=key,
+                        IL_Date=now,
+                        IL_Outcome=OUTCOME_REJECTED,
+                        IL_PK_encours=None,
+                        IL_Message=text,
+                    )
+                )
         except IntegrityError:
             pass  # logged by an earlier attempt
         except SQLAlchemyError as err:
@@ -715,8 +779,7 @@ def _naive(value: datetime | None) -> datetime | None:
 
 
 def _count(session: Session, models: Any, box_code: str) -> int:
-    return int(session.scalar(
-        select(func.count()).where(models.Patient.box_code == box_code)) or 0)
+    return int(session.scalar(select(func.count()).where(models.Patient.box_code == box_code)) or 0)
 
 
 def _stem(name: str) -> str:
@@ -730,7 +793,7 @@ def _reserve(folder: Path, name: str, *, with_error_file: bool = False) -> Path:
     its ``stem.error.txt`` must be free too.
     """
     stem = _stem(name)
-    ext = name[len(stem):]
+    ext = name[len(stem) :]
     for n in range(1, 100_000):
         candidate = folder / (name if n == 1 else f"{stem}_{n}{ext}")
         if with_error_file and (folder / (_stem(candidate.name) + ".error.txt")).exists():
@@ -744,8 +807,7 @@ def _reserve(folder: Path, name: str, *, with_error_file: bool = False) -> Path:
     raise OSError(f"aucun nom libre pour {name} dans {folder}")
 
 
-def _error_text(name: str, arrived_at: datetime, now: datetime, message: str,
-                inbox: Path) -> str:
+def _error_text(name: str, arrived_at: datetime, now: datetime, message: str, inbox: Path) -> str:
     return (
         f"Fichier d'entrée rejeté : {name}\n"
         f"Déposé le : {arrived_at:%d/%m/%Y à %H:%M:%S}\n"

@@ -32,6 +32,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from synoptic.ingest.inbox import InboxProcessor, IngestResult, TransientError, is_entry_file_name
 
@@ -57,8 +58,9 @@ class PeriodicJob:
 class _Events(FileSystemEventHandler):
     """Watchdog thread side: keeps only events about entry files at the inbox's top level."""
 
-    def __init__(self, inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool]],
-                 wake: threading.Event) -> None:
+    def __init__(
+        self, inbox: Path, sink: queue.SimpleQueue[tuple[Path, bool]], wake: threading.Event
+    ) -> None:
         self._inbox = inbox.resolve()
         self._sink = sink
         self._wake = wake
@@ -161,7 +163,7 @@ class InboxWatcher:
                 observer.join(timeout=10)
             log.info("Surveillance du dossier des entrées arrêtée")
 
-    def _start_observer(self) -> object | None:
+    def _start_observer(self) -> BaseObserver | None:
         if not self.use_observer:
             return None
         observer = Observer()
@@ -171,15 +173,25 @@ class InboxWatcher:
             # unwatched one is held back 0.5 s by watchdog's inotify backend (to pair it with
             # its other half) and every later event waits behind it: that would add half a
             # second to each new file while others are being claimed.
-            observer.schedule(_Events(self.processor.inbox_dir, self._events, self._wake),
-                              str(self.processor.inbox_dir), recursive=True)
+            observer.schedule(
+                _Events(self.processor.inbox_dir, self._events, self._wake),
+                str(self.processor.inbox_dir),
+                recursive=True,
+            )
             observer.start()
         except Exception as err:  # noqa: BLE001 - no events: the periodic scan still works
-            log.warning("Événements du système de fichiers indisponibles (%s) : contrôle du "
-                        "dossier toutes les %.0f s seulement", err, self.rescan_s)
+            log.warning(
+                "Événements du système de fichiers indisponibles (%s) : contrôle du "
+                "dossier toutes les %.0f s seulement",
+                err,
+                self.rescan_s,
+            )
             return None
-        log.info("Surveillance de %s (contrôle complet toutes les %.1f s)",
-                 self.processor.inbox_dir, self.rescan_s)
+        log.info(
+            "Surveillance de %s (contrôle complet toutes les %.1f s)",
+            self.processor.inbox_dir,
+            self.rescan_s,
+        )
         return observer
 
     def _debounce(self) -> None:

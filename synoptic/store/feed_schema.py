@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -68,7 +69,7 @@ class FeedTables:
     ingest_log: Table
 
 
-_TABLE_OPTIONS = {
+_TABLE_OPTIONS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
     "mysql_charset": "utf8mb4",
     "mysql_collate": "utf8mb4_unicode_ci",
@@ -174,8 +175,12 @@ def _wanted_triggers(
             add(_trigger_name(prefix, short, op), table, op, body)
     for short in _REFERENCE_TABLES:
         for op in _OPS:
-            add(_trigger_name(prefix, short, op), f"{prefix}{short}", op,
-                change_row(short, op, "NULL"))
+            add(
+                _trigger_name(prefix, short, op),
+                f"{prefix}{short}",
+                op,
+                change_row(short, op, "NULL"),
+            )
     return result
 
 
@@ -197,7 +202,7 @@ def _existing_triggers(conn: Connection) -> dict[str, str]:
 
 def _is_ours(name: str, prefix: str) -> bool:
     """A trigger this module installed, of any version (``<prefix>trg<N>_...``)."""
-    rest = name[len(prefix):] if name.startswith(prefix) else ""
+    rest = name[len(prefix) :] if name.startswith(prefix) else ""
     if not rest.startswith("trg"):
         return False
     version, _, tail = rest[3:].partition("_")
@@ -219,9 +224,9 @@ def upgrade_feed_schema(conn: Connection, models: Models) -> list[str]:
     wanted_names = {name for name, _table, _sql in wanted}
     our_tables = {t.lower() for _n, t, _s in wanted}
     existing = _existing_triggers(conn)
-    for name, table in existing.items():
+    for name, on_table in existing.items():
         # An older version of our triggers: replaced by this version's.
-        if name not in wanted_names and table.lower() in our_tables and _is_ours(name, prefix):
+        if name not in wanted_names and on_table.lower() in our_tables and _is_ours(name, prefix):
             conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {preparer.quote_identifier(name)}")
             changes.append(f"déclencheur {name} supprimé (ancienne version)")
     for name, _table, sql in wanted:
