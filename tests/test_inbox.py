@@ -295,6 +295,13 @@ def test_box_choice_follows_the_default_box(processor: InboxProcessor, inbox: Pa
     assert "Box inconnu « ZZ »" in str(log_rows(store)[2][3])
 
 
+def test_a_box_code_in_another_case_is_the_same_box(processor: InboxProcessor, inbox: Path) -> None:
+    drop(inbox, "minuscules.txt", entry("CASSE", box="dech"))
+    [item] = processor.run_pass().results
+    assert item.box_code == "DECH" and item.warnings == ()
+    assert [p.box_code for p in patients(processor.services.store)] == ["DECH"]
+
+
 def test_unknown_task_and_responsable_codes_do_not_hide_the_patient(
     processor: InboxProcessor, inbox: Path
 ) -> None:

@@ -561,8 +561,13 @@ class InboxProcessor:
         wanted, default = entry.box_code, self.default_box
         if wanted is None or wanted == default:
             return default, ()
-        if wanted in self._box_capacities():
+        boxes = self._box_capacities()
+        if wanted in boxes:
             return wanted, ()  # admit() refuses it if full: then the default box
+        # "b1" for "B1": MariaDB's collation would match it, SQLite would not; match on both.
+        same = [code for code in boxes if code.casefold() == wanted.casefold()]
+        if len(same) == 1:
+            return same[0], ()
         unknown = f"Box inconnu « {wanted} » : patient placé dans le box par défaut"
         return default, (f"{unknown} « {default} ».",)
 
