@@ -252,3 +252,114 @@ def test_purge_timer_removes_old_exits(qtbot, env: BoardEnv) -> None:
     board.purge()
     qtbot.waitUntil(lambda: pk not in board.panels["SORT"].cards, timeout=2000)
     assert stays in board.panels["B2"].cards
+
+
+# ---------------------------------------------------------------- inbox, reference, start
+
+
+def test_board_listens_to_the_inbox_and_counts_rejected_files(
+        qtbot, env: BoardEnv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    inbox = tmp_path / "entrees"
+    env.config = replace(env.config, interface=replace(env.config.interface, inbox_dir=inbox))
+    board = BoardWindowWithInbox.make(env, qtbot)
+    assert board.status.inbox_label.text() == "Entrées : surveillées"
+    (inbox / "bad.txt").write_bytes(b"pas un fichier d'entree\n")
+    (inbox / "ok.txt").write_text(
+        "[Entree]\nNom_Patient=FICHIER\nPrenom_Patient=Paul\nGUID_Patient=g-1\n"
+        "Code_Responsable=MARTIN\nCode_Box=B4\n", encoding="utf-8")
+    qtbot.waitUntil(lambda: any(p.last_name == "FICHIER" for p in board.patients.values()),
+                    timeout=10000)
+    board.inbox.count_rejected()
+    qtbot.waitUntil(lambda: board.status.rejected_button.isVisibleTo(board), timeout=10000)
+    assert board.status.rejected_button.text() == "⚠ 1 fichier d'entrée refusé"
+    qtbot.mouseClick(board.status.rejected_button, Qt.MouseButton.LeftButton)
+    (title, text_), _ = env.dialogs.called("show_info")[-1]
+    assert title == "Fichiers d'entrée refusés" and "bad.txt" in text_
+
+
+class BoardWindowWithInbox:
+    @staticmethod
+    def make(env: BoardEnv, qtbot):  # type: ignore[no-untyped-def]
+        from ui.board import BoardWindow
+
+        board = BoardWindow(env.context(), live=True, timers=False, inbox=True)
+        qtbot.addWidget(board)
+        env.boards.append(board)
+        board.resize(1280, 800)
+        board.show()
+        return board
+
+
+def test_new_box_from_the_host_appears(qtbot, env: BoardEnv, sqlite_url: str) -> None:
+    board = env.board(qtbot, live=True)
+    host = create_engine(sqlite_url)
+    with host.begin() as conn:
+        conn.execute(text("INSERT INTO synopt_box (BO_Code,BO_Libelle,BO_CouleurBG,"
+                          "BO_CouleurTitre,BO_Nb_Maxi_Pat,BO_Type) "
+                          "VALUES ('B7','Box 7','#ffffff','#000000',1,'Soins')"))
+    host.dispose()
+    qtbot.waitUntil(lambda: "B7" in board.panels, timeout=1500)
+    panel = board.panels["B7"]
+    assert panel.isVisible() and panel.width() >= 260
+    assert 'QFrame#BoxPanel[boxCode="B7"]' in board.styleSheet()
+
+
+def test_patient_in_an_unknown_box_is_reported(qtbot, env: BoardEnv, sqlite_url: str) -> None:
+    host = create_engine(sqlite_url)
+    with host.begin() as conn:
+        conn.execute(text(HOST_INSERT.replace("'ATT'", "'NULLE_PART'")))
+    host.dispose()
+    board = env.board(qtbot)
+    assert board.status.message_label.text() == "⚠ 1 patient(s) dans un box inconnu : NULLE_PART"
+
+
+def test_box_list_scrolls_kinetically(qtbot, env: BoardEnv) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtWidgets import QScroller
+
+    for i in range(8):
+        env.admit("ATT", f"P{i}", tasks=(NewTask("RX"), NewTask("BIO")))
+    board = env.board(qtbot, size=(1280, 800))
+    scroll = board.panels["ATT"].scroll
+    assert QScroller.hasScroller(scroll.viewport())
+    bar = scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    QScroller.scroller(scroll.viewport()).scrollTo(QPointF(0, 300), 0)
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
+    value = bar.value()
+    other = env.admit("ATT", "NOUVEAU")  # a change elsewhere keeps the position
+    board.refresh_patients([other])
+    assert bar.value() == value
+
+
+def test_synoptux_without_subcommand_opens_the_board(qtbot, env: BoardEnv,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui import main as entry
+    from ui.board import BoardWindow
+
+    env.admit("B1", "OUVERT")
+    seen: list[BoardWindow] = []
+    loop = QEventLoop()
+
+    def look_and_close() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, BoardWindow) and widget.isVisible():
+                seen.append(widget)
+                widget.close()
+        loop.quit()
+
+    def exec_for_a_moment() -> int:
+        # The application's own loop cannot be quit inside pytest-qt: a local one instead.
+        QTimer.singleShot(1500, look_and_close)
+        return loop.exec()
+
+    monkeypatch.setattr(QApplication.instance(), "exec", exec_for_a_moment)
+    assert entry.main(["--config", str(env.config.path), "--db", env.config.database.url]) == 0
+    assert len(seen) == 1
+    assert any(p.last_name == "OUVERT" for p in seen[0].patients.values())
+    assert seen[0].status.database_label.text() == "Base : à l'écoute"

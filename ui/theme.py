@@ -161,6 +161,13 @@ class StyleSheet(QObject):
         self._debounce.timeout.connect(self.reload)
         if self.path is not None:
             self.watcher.addPath(str(self.path.parent))
+        # File-system events do not cross network shares and can run out (inotify): a cheap
+        # look at the file's date every few seconds catches what they miss.
+        self._stamp: tuple[int, int] | None = None
+        self.poll = QTimer(self)
+        self.poll.setInterval(2000)
+        self.poll.timeout.connect(self._check_stamp)
+        self.poll.start()
         self.reload()
 
     def set_reference(self, reference: Reference) -> None:
@@ -169,7 +176,19 @@ class StyleSheet(QObject):
             self._data = data
             self.apply()
 
+    def _file_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat() if self.path is not None else None
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size) if st else None
+
+    def _check_stamp(self) -> None:
+        if self._file_stamp() != self._stamp:
+            self._debounce.start()
+
     def reload(self) -> None:
+        self._stamp = self._file_stamp()
         self.error = ""
         self._user = ""
         self.legacy = False
