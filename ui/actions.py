@@ -202,15 +202,13 @@ class Actions:
     def host_record_text(self, blob_key: int) -> str:
         reader = self.ctx.host_records
         if reader is None:
-            if self.ctx.config.database.host_url:
-                return (f"Texte du dossier n° {blob_key} (lecture du dossier MedinTux "
-                        "pas encore disponible dans cette version)")
             return f"Texte du dossier n° {blob_key} (connexion MedinTux non configurée)"
         try:
             return reader.text(blob_key)
         except Exception as err:  # noqa: BLE001 - any failure of the optional host database
             log.warning("host record %s: %s", blob_key, err)
-            return f"Texte du dossier n° {blob_key} illisible : {err}"
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            return f"Texte du dossier n° {blob_key} illisible (base MedinTux : {first})"
 
 
 def _hm(value: object) -> str:
