@@ -429,3 +429,51 @@ def test_title_drag_moves_panel_in_window_mode(qtbot, env: BoardEnv) -> None:
                                                                       before.y() + 30)
     panel.resize_to(10, 10)  # never smaller than a touchable panel
     assert panel.width() >= board.ctx.metrics.touch * 4
+
+
+# ---------------------------------------------------------------- annex program, public screen
+
+
+def _with_interface(env: BoardEnv, **changes: object) -> None:
+    from dataclasses import replace
+
+    env.config = replace(env.config, interface=replace(env.config.interface, **changes))
+
+
+def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv) -> None:
+    ok = env.services.admit(box_code="B1", last_name="AVEC", now=NOW,
+                            annex_program="/opt/medintux/drtux",
+                            annex_args=["Lucette", "7543d90c"]).patient_pk
+    bad = env.services.admit(box_code="B2", last_name="PIRATE", now=NOW,
+                             annex_program="/bin/sh", annex_args=["-c", "id"]).patient_pk
+    none = env.services.admit(box_code="B3", last_name="SANS", now=NOW).patient_pk
+    _with_interface(env, annex_button=False, allowed_programs=("/opt/medintux/drtux",))
+    board = env.board(qtbot)
+    assert card_of(board, ok).annex_button is None  # Bouton_Acces_DrTux=NON
+    _with_interface(env, annex_button=True, allowed_programs=("/opt/medintux/drtux",))
+    started: list[tuple[list[str], dict[str, object]]] = []
+    ctx = env.context()
+    ctx.launcher._popen = lambda argv, **kw: started.append((argv, kw))  # type: ignore[attr-defined]
+    ctx.launcher._exists = lambda path: True  # type: ignore[attr-defined]
+    board = env.board(qtbot, ctx=ctx)
+    assert card_of(board, bad).annex_button is None  # not on Programmes_Autorises
+    assert card_of(board, none).annex_button is None
+    button = card_of(board, ok).annex_button
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    (argv, options), = started
+    assert argv == ["/opt/medintux/drtux", "Lucette", "7543d90c"]
+    assert options["shell"] is False
+
+
+def test_names_hidden_by_default_on_a_public_screen(qtbot, env: BoardEnv) -> None:
+    from dataclasses import replace
+
+    pk = env.admit(last="DUPONT", first="Marie")
+    env.config = replace(env.config, display=replace(
+        env.config.display, hide_names_by_default=True, anonymous_label=""))
+    board = env.board(qtbot)
+    assert card_of(board, pk).name_button.fullText() == "D. M."
+    assert board.top_bar.names_button.text() == "Afficher les noms"
+    qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
+    assert card_of(board, pk).name_button.fullText() == "DUPONT Marie"
