@@ -477,3 +477,13 @@ def test_names_hidden_by_default_on_a_public_screen(qtbot, env: BoardEnv) -> Non
     assert board.top_bar.names_button.text() == "Afficher les noms"
     qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
     assert card_of(board, pk).name_button.fullText() == "DUPONT Marie"
+
+
+def test_drop_during_the_drag_moves_once_the_drag_is_over(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("ATT")
+    board = env.board(qtbot)
+    with board.interaction():  # what MoveButton does around QDrag.exec()
+        board.panels["B4"].patient_dropped.emit(pk, "B4")
+        assert patient(env, pk).box_code == "ATT"
+    assert patient(env, pk).box_code == "B4"
+    assert pk in board.panels["B4"].cards

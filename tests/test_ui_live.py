@@ -363,3 +363,31 @@ def test_synoptux_without_subcommand_opens_the_board(qtbot, env: BoardEnv,
     assert len(seen) == 1
     assert any(p.last_name == "OUVERT" for p in seen[0].patients.values())
     assert seen[0].status.database_label.text() == "Base : à l'écoute"
+
+
+def test_live_changes_wait_while_a_dialog_is_open(qtbot, env: BoardEnv) -> None:
+    """A dialog runs a nested event loop: a card rebuilt there would be deleted under the
+    button whose touch opened the dialog.  Changes arriving meanwhile are applied after."""
+    from synoptic.store import queries
+    from ui.live import FeedUpdate
+
+    pk = env.admit("B1", tasks=(NewTask("RX"), NewTask("BIO")))
+    board = env.board(qtbot)
+    card = card_of(board, pk)
+    seen_during: list[object] = []
+
+    def feed_arrives_during_the_dialog() -> bool:
+        env.services.set_comment(pk, "Changé ailleurs", now=NOW)
+        with env.store.read() as s:
+            fresh = queries.load_patients(s, env.store.models, pks=[pk])
+        board.apply_update(FeedUpdate(999, frozenset({pk}), fresh, None, None, 0))
+        seen_during.append(card_of(board, pk))
+        return True
+
+    env.dialogs.script("confirm", feed_arrives_during_the_dialog)
+    qtbot.mouseClick(card.task_rows[0].delete_button, Qt.MouseButton.LeftButton)
+    assert seen_during == [card]  # not rebuilt while the dialog was open
+    after = card_of(board, pk)
+    assert after is not card
+    assert after.comment_button.fullText() == "Changé ailleurs"
+    assert [r.label for r in after.task_rows] == ["Biologie"]

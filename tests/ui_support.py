@@ -63,7 +63,9 @@ class FakeDialogs:
     def _reply(self, method: str, *args: Any, **kwargs: Any) -> Any:
         self.calls.append((method, args, kwargs))
         if self._answers[method]:
-            return self._answers[method].popleft()
+            answer = self._answers[method].popleft()
+            # A function stands for what happens while the dialog is open; it gives the answer.
+            return answer() if callable(answer) else answer
         return self.DEFAULTS.get(method)
 
     def choose_destination(self, parent, box_label, destinations, *, ask_exit_time, now):  # type: ignore[no-untyped-def]

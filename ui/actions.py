@@ -10,9 +10,11 @@ refused with a message and the board's outage banner is raised.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
-from typing import Protocol
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,6 +42,23 @@ class BoardHooks(Protocol):
     def refresh_patients(self, pks: list[int]) -> None: ...
     def report_outage(self, error: BaseException) -> None: ...
     def dialog_parent(self) -> QWidget: ...
+    def interaction(self) -> AbstractContextManager[None]: ...
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def interaction(method: F) -> F:
+    """One touch, from the tap to the last dialog closed: the board holds back live
+    updates meanwhile.  A dialog runs a nested event loop; a card rebuilt by the feed in
+    that loop would be deleted under the very button whose click is still being handled."""
+
+    @functools.wraps(method)
+    def wrapper(self: Actions, *args: Any, **kwargs: Any) -> Any:
+        with self.board.interaction():
+            return method(self, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class Actions:
@@ -83,14 +102,17 @@ class Actions:
 
     # -------------------------------------------------------------- patient
 
+    @interaction
     def set_hidden(self, p: PatientView, hidden: bool) -> bool:
         return self.run(p.pk, lambda: self.services.set_hidden(
             p.pk, hidden, now=self.ctx.clock(), expected_revision=p.revision))
 
+    @interaction
     def set_folded(self, p: PatientView, folded: bool) -> bool:
         return self.run(p.pk, lambda: self.services.set_folded(
             p.pk, folded, now=self.ctx.clock(), expected_revision=p.revision))
 
+    @interaction
     def choose_responsable(self, p: PatientView) -> bool:
         choices = [r for r in self.board.reference.responsables.values()
                    if r.active or r.code == p.responsable]
@@ -101,6 +123,7 @@ class Actions:
         return self.run(p.pk, lambda: self.services.set_responsable(
             p.pk, code, now=self.ctx.clock(), expected_revision=p.revision))
 
+    @interaction
     def edit_comment(self, p: PatientView) -> bool:
         text = self.ctx.dialogs.edit_text(
             self.board.dialog_parent(), f"Commentaire — {p.last_name}", p.comment, 45)
@@ -109,6 +132,7 @@ class Actions:
         return self.run(p.pk, lambda: self.services.set_comment(
             p.pk, text, now=self.ctx.clock(), expected_revision=p.revision))
 
+    @interaction
     def change_exit_time(self, p: PatientView) -> bool:
         initial = p.moved_at or self.ctx.clock()
         when = self.ctx.dialogs.pick_time(
@@ -118,6 +142,7 @@ class Actions:
         return self.run(p.pk, lambda: self.services.set_exit_time(
             p.pk, when, now=self.ctx.clock(), expected_revision=p.revision))
 
+    @interaction
     def show_history(self, p: PatientView) -> None:
         try:
             with self.ctx.store.read() as session:
@@ -130,6 +155,7 @@ class Actions:
         self.ctx.dialogs.show_history(self.board.dialog_parent(), title, rows,
                                       self.board.reference)
 
+    @interaction
     def launch_annex(self, p: PatientView) -> bool:
         try:
             self.ctx.launcher.launch(p.annex_program, p.annex_args)
@@ -140,12 +166,14 @@ class Actions:
 
     # -------------------------------------------------------------- moves
 
+    @interaction
     def move(self, p: PatientView, box_code: str, destination: str | None,
              exit_time: object | None) -> bool:
         return self.run(p.pk, lambda: self.services.move(
             p.pk, box_code, now=self.ctx.clock(), destination=destination,
             exit_time=exit_time, expected_revision=p.revision))
 
+    @interaction
     def discharge(self, p: PatientView) -> bool:
         if self.ctx.config.interface.confirm_definitive_exit:
             name = f"{p.last_name} {p.first_name}".strip()
@@ -160,12 +188,14 @@ class Actions:
 
     # -------------------------------------------------------------- tasks
 
+    @interaction
     def set_task_state(self, p: PatientView, task: queries.TaskView, state_code: str) -> bool:
         if state_code == task.state_code:
             return False
         return self.run(p.pk, lambda: self.services.set_task_state(
             p.pk, task.num, state_code, now=self.ctx.clock(), expected_revision=task.revision))
 
+    @interaction
     def delete_task(self, p: PatientView, task: queries.TaskView) -> bool:
         task_type = self.board.reference.task_types.get(task.code)
         label = task_type.label if task_type else task.code
@@ -177,6 +207,7 @@ class Actions:
         return self.run(p.pk, lambda: self.services.delete_task(
             p.pk, task.num, now=self.ctx.clock(), expected_revision=task.revision))
 
+    @interaction
     def show_task_info(self, p: PatientView, task: queries.TaskView) -> None:
         """The task's details and information (note, host record text, note file)."""
         ref = self.board.reference

@@ -10,6 +10,8 @@ A card is rebuilt only when its patient's view changed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer
@@ -71,6 +73,8 @@ class BoardWindow(QMainWindow):
         self.offline_since: datetime | None = None
         self._sequence = 0  # counts local reloads, so an older feed result never wins
         self._local: dict[int, int] = {}
+        self._busy = 0  # touches in progress (see Actions.interaction)
+        self._held: list[Callable[[], None]] = []
         self.actions = Actions(ctx, self)
         self.blinker = Blinker(ctx.config.timers.blink_s, self)
 
@@ -178,8 +182,30 @@ class BoardWindow(QMainWindow):
             self._rebuild_cards()
         self.check_alarms()
 
+    @contextmanager
+    def interaction(self) -> Iterator[None]:
+        """While a touch is handled (dialogs included), live changes wait, then apply."""
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if self._busy == 0 and self._held:
+                held, self._held = self._held, []
+                for apply in held:
+                    apply()
+
+    def _when_idle(self, apply: Callable[[], None]) -> bool:
+        """Hold ``apply`` back during a touch; True when it was held."""
+        if self._busy:
+            self._held.append(apply)
+            return True
+        return False
+
     def apply_update(self, update: FeedUpdate) -> None:
         """A result of the change feed (GUI thread)."""
+        if self._when_idle(lambda: self.apply_update(update)):
+            return
         self.status.set_database(True)
         newer_here = {pk for pk, seq in self._local.items() if seq > update.sequence}
         if update.full is not None:
@@ -498,6 +524,11 @@ class BoardWindow(QMainWindow):
         self.move_to(self.moving, code)
 
     def patient_dropped(self, pk: int, code: str) -> None:
+        # Dropped inside the drag's own event loop: move once the drag is over.
+        if not self._when_idle(lambda: self._dropped(pk, code)):
+            self._dropped(pk, code)
+
+    def _dropped(self, pk: int, code: str) -> None:
         view = self.patients.get(pk)
         if view is None:
             return
@@ -512,6 +543,10 @@ class BoardWindow(QMainWindow):
 
     def move_to(self, view: PatientView, code: str) -> None:
         """Move ``view`` into box ``code``: destination and exit time asked when needed."""
+        with self.interaction():
+            self._move_to(view, code)
+
+    def _move_to(self, view: PatientView, code: str) -> None:
         panel = self.panels.get(code)
         box = self.reference.box(code)
         if panel is None or box is None:
@@ -567,6 +602,8 @@ class BoardWindow(QMainWindow):
             self._purged, self._purge_failed)
 
     def _purged(self, result: object) -> None:
+        if self._when_idle(lambda: self._purged(result)):
+            return
         removed = list(getattr(result, "exits_removed", ())) + list(
             getattr(result, "lifetime_removed", ()))
         if removed:

@@ -7,6 +7,8 @@ Lateness changes with time, not with data, so :meth:`update_time` recomputes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
@@ -60,9 +62,11 @@ def shown_name(p: PatientView, hidden: bool, anonymous_label: str) -> str:
 class MoveButton(QPushButton):
     """Touch: choose this patient for a move.  Press and drag: carry the card onto a box."""
 
-    def __init__(self, pk: int) -> None:
+    def __init__(self, pk: int,
+                 interaction: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
         super().__init__("⇄")
         self.pk = pk
+        self._interaction = interaction  # the drag runs a nested event loop: hold updates
         self._press: QPoint | None = None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -85,7 +89,8 @@ class MoveButton(QPushButton):
                 card = card.parentWidget()
             if card is not None:
                 drag.setPixmap(card.grab().scaledToWidth(max(1, card.width() // 2)))
-            drag.exec(Qt.DropAction.MoveAction)
+            with self._interaction():
+                drag.exec(Qt.DropAction.MoveAction)
             return
         super().mouseMoveEvent(event)
 
@@ -130,7 +135,7 @@ class PatientCard(QFrame):
         self.name_button.setProperty("hiddenName", self.hidden_name)
         self.name_button.clicked.connect(self.toggle_name)
         row.addWidget(self.name_button, 1)
-        self.move_button = MoveButton(p.pk)
+        self.move_button = MoveButton(p.pk, actions.board.interaction)
         self.move_button.setObjectName("MoveButton")
         self.move_button.setFixedSize(m.touch, m.touch)
         self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
