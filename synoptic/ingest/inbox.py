@@ -210,7 +210,8 @@ class InboxProcessor:
         if self._work is not None:
             return
         self.inbox_dir.mkdir(parents=True, exist_ok=True)
-        for folder in (self.processed_dir, self.rejected_dir, self.inbox_dir / WORK_DIR):
+        today = self.processed_dir / self.now().strftime("%Y-%m-%d")
+        for folder in (self.processed_dir, today, self.rejected_dir, self.inbox_dir / WORK_DIR):
             folder.mkdir(exist_ok=True)
         host = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname() or "hote")[:40]
         work = self.inbox_dir / WORK_DIR / f"{host}-{os.getpid()}-{secrets.token_hex(3)}"
@@ -266,6 +267,11 @@ class InboxProcessor:
         processed is put back first).
         """
         self._boxes = None
+        # Today's archive folder exists before the first file is moved into it, so that a
+        # file-system watcher already watches it (see synoptic/ingest/watcher.py).
+        today = self.processed_dir / self.now().strftime("%Y-%m-%d")
+        if not today.is_dir():
+            today.mkdir(parents=True, exist_ok=True)
         results = list(self.recover(should_stop))
         ready, waiting = self.ready_files()
         for path in ready:

@@ -15,6 +15,7 @@ No Qt here: ``synoptux watch`` runs it headless; a screen may run it in a thread
 
 from __future__ import annotations
 
+import importlib
 import logging
 import queue
 import threading
@@ -42,6 +43,29 @@ log = logging.getLogger(__name__)
 
 # After a database outage, how long before the next attempt (at most the rescan period).
 RETRY_AFTER_OUTAGE_S = 5.0
+# How long watchdog's inotify backend holds a "moved from" event to pair it with its "moved
+# to" half (0.5 s by default). Both halves of a rename are read from the kernel together.
+MOVE_PAIRING_DELAY_S = 0.02
+
+
+def shorten_move_pairing_delay() -> None:
+    """Make watchdog pair the two halves of a rename within 20 ms instead of 0.5 s.
+
+    Its inotify backend holds every "moved from" event for that delay, and every later event
+    waits behind it (``watchdog.utils.delayed_queue``): each file claimed, that is renamed out
+    of the inbox, and each rename by the host would hold the next files back by up to half a
+    second. Nothing to do on other systems or other watchdog versions.
+    """
+    for module, name in (
+        ("watchdog.observers.inotify_move_event_grouper", "InotifyMoveEventGrouper"),
+        ("watchdog.observers.inotify_buffer", "InotifyBuffer"),  # watchdog < 6
+    ):
+        try:
+            holder = getattr(importlib.import_module(module), name)
+        except Exception:  # noqa: BLE001, S112 - not Linux, or not this version
+            continue
+        if getattr(holder, "delay", 0) > MOVE_PAIRING_DELAY_S:
+            holder.delay = MOVE_PAIRING_DELAY_S
 
 
 @dataclass
@@ -166,13 +190,12 @@ class InboxWatcher:
     def _start_observer(self) -> BaseObserver | None:
         if not self.use_observer:
             return None
+        shorten_move_pairing_delay()
         observer = Observer()
         try:
             # Recursive although only the top level matters: a file claimed (moved into
-            # .work/) must be seen arriving there too. A move out of a watched folder into an
-            # unwatched one is held back 0.5 s by watchdog's inotify backend (to pair it with
-            # its other half) and every later event waits behind it: that would add half a
-            # second to each new file while others are being claimed.
+            # .work/) is then seen arriving there too, so the two halves of the move pair at
+            # once (see shorten_move_pairing_delay).
             observer.schedule(
                 _Events(self.processor.inbox_dir, self._events, self._wake),
                 str(self.processor.inbox_dir),
