@@ -391,3 +391,23 @@ def test_live_changes_wait_while_a_dialog_is_open(qtbot, env: BoardEnv) -> None:
     assert after is not card
     assert after.comment_button.fullText() == "Changé ailleurs"
     assert [r.label for r in after.task_rows] == ["Biologie"]
+
+
+def test_database_down_at_start_then_back(qtbot, env: BoardEnv) -> None:
+    from synoptic.feed import ChangeFeed
+
+    feeds: list[FlakyFeed] = []
+
+    def factory(store):  # type: ignore[no-untyped-def]
+        feed = FlakyFeed(ChangeFeed(store))
+        feed.down = not feeds  # the first connection fails
+        feeds.append(feed)
+        return feed
+
+    pk = env.admit("B1")
+    board = env.board(qtbot, live=True, ctx=env.context(feed_factory=factory))
+    assert board.outage_banner.isVisible() and board.panels == {}
+    feeds[0].down = False
+    qtbot.waitUntil(lambda: pk in board.patients and "B1" in board.panels, timeout=2000)
+    assert not board.outage_banner.isVisible()
+    assert pk in board.panels["B1"].cards

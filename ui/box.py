@@ -315,6 +315,7 @@ class BoxPanel(QFrame):
     def _drag_panel(self, offset: QPoint) -> None:
         if self._drag_origin is None:
             self._drag_origin = self.pos()
+            self.raise_()  # above its neighbours while it moves
         target = self._drag_origin + offset
         self.move(max(0, target.x()), max(0, target.y()))
 
