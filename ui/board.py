@@ -28,7 +28,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic.config import save_positions
 from synoptic.domain import BoxType, is_late
-from synoptic.errors import BoxFullError
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
@@ -40,6 +39,7 @@ from ui.context import UiContext
 from ui.inbox import InboxMonitor
 from ui.layout import LayoutBox, LayoutSpec, bounding_size, complete_layout
 from ui.live import Background, FeedUpdate, LiveFeed
+from ui.moves import MoveController
 from ui.theme import StyleSheet
 from ui.widgets import set_prop
 
@@ -65,7 +65,6 @@ class BoardWindow(QMainWindow):
         self.filter_code: str | None = ALL
         self.screen_masked = ctx.config.display.hide_names_by_default
         self.revealed: set[int] = set()
-        self.moving: PatientView | None = None
         self.mode = MODE_WINDOW if ctx.config.display.mode == "Fenetre" else MODE_FRAME
         self.saved_positions = dict(ctx.config.positions)
         self.manual_layout = bool(self.saved_positions)
@@ -76,6 +75,7 @@ class BoardWindow(QMainWindow):
         self._busy = 0  # touches in progress (see Actions.interaction)
         self._held: list[Callable[[], None]] = []
         self.actions = Actions(ctx, self)
+        self.mover = MoveController(self)
         self.blinker = Blinker(ctx.config.timers.blink_s, self)
 
         # --- widgets
@@ -244,8 +244,7 @@ class BoardWindow(QMainWindow):
                 panel = self.panels.get(old.box_code)
                 if panel is not None:
                     panel.remove_patient(pk)
-                if self.moving is not None and self.moving.pk == pk:
-                    self.cancel_move()
+                self.mover.patient_changed(old, None)
         for view in views:
             old = self.patients.get(view.pk)
             if old == view:
@@ -260,16 +259,12 @@ class BoardWindow(QMainWindow):
             if panel is not None:
                 card = panel.put_patient(view)
                 self._track_card(card)
-            if self.moving is not None and self.moving.pk == view.pk:
-                self.moving = view
-                if old is not None and old.box_code != view.box_code:
-                    self.cancel_move()
+            self.mover.patient_changed(old, view)
         if changed:
             self._after_change()
 
     def _after_change(self) -> None:
-        if self.moving is not None:
-            self._show_targets()
+        self.mover.show_targets()
         lost = sorted({p.box_code for p in self.patients.values() if p.box_code not in self.panels})
         if lost:
             count = sum(p.box_code not in self.panels for p in self.patients.values())
@@ -290,7 +285,7 @@ class BoardWindow(QMainWindow):
             screen_masked=self.screen_masked, revealed=view.pk in self.revealed,
         )
         card.move_requested.connect(self.begin_move)
-        if self.moving is not None and self.moving.pk == view.pk:
+        if self.mover.is_moving(view.pk):
             card.set_moving(True)
         return card
 
@@ -470,107 +465,26 @@ class BoardWindow(QMainWindow):
 
     # ================================================================== moves
 
+    @property
+    def moving(self) -> PatientView | None:
+        return self.mover.moving
+
     def begin_move(self, view: PatientView) -> None:
-        view = self.patients.get(view.pk, view)
-        box = self.reference.box(view.box_code)
-        if box is not None and box.type is BoxType.EXIT:
-            self.cancel_move()
-            self.actions.discharge(view)  # "move" out of Sortie is the definitive exit
-            return
-        if self.moving is not None and self.moving.pk == view.pk:
-            self.cancel_move()  # a second touch on "move" gives up
-            return
-        self.cancel_move()
-        self.moving = view
-        self._card_moving(view.pk, True)
-        name = f"{view.last_name} {view.first_name}".strip()
-        if self._name_hidden(view):
-            name = "le patient"
-        self.top_bar.show_move(
-            f"Déplacer {name} : touchez le box d'arrivée")
-        self._show_targets()
-
-    def _name_hidden(self, view: PatientView) -> bool:
-        return (view.pk not in self.revealed) if self.screen_masked else view.hidden
-
-    def _card_moving(self, pk: int, moving: bool) -> None:
-        view = self.patients.get(pk)
-        panel = self.panels.get(view.box_code) if view else None
-        if panel is not None and pk in panel.cards:
-            panel.cards[pk].set_moving(moving)
-
-    def _show_targets(self) -> None:
-        if self.moving is None:
-            return
-        for code, panel in self.panels.items():
-            if code == self.moving.box_code:
-                panel.set_target("source")
-            elif panel.has_room():
-                panel.set_target("possible")
-            else:
-                panel.set_target("refused")
+        self.mover.begin(view)
 
     def cancel_move(self) -> None:
-        if self.moving is not None:
-            self._card_moving(self.moving.pk, False)
-        self.moving = None
-        self.top_bar.hide_move()
-        for panel in self.panels.values():
-            panel.set_target("none")
+        self.mover.cancel()
 
     def box_touched(self, code: str) -> None:
-        if self.moving is None:
-            return
-        self.move_to(self.moving, code)
+        self.mover.box_touched(code)
 
     def patient_dropped(self, pk: int, code: str) -> None:
         # Dropped inside the drag's own event loop: move once the drag is over.
-        if not self._when_idle(lambda: self._dropped(pk, code)):
-            self._dropped(pk, code)
+        if not self._when_idle(lambda: self.mover.dropped(pk, code)):
+            self.mover.dropped(pk, code)
 
-    def _dropped(self, pk: int, code: str) -> None:
-        view = self.patients.get(pk)
-        if view is None:
-            return
-        box = self.reference.box(view.box_code)
-        if box is not None and box.type is BoxType.EXIT:
-            if code != view.box_code:
-                self.ctx.dialogs.show_error(
-                    self, "Un patient sorti ne change plus de box : touchez ⇄ pour sa "
-                    "sortie définitive.")
-            return
-        self.move_to(view, code)
-
-    def move_to(self, view: PatientView, code: str) -> None:
-        """Move ``view`` into box ``code``: destination and exit time asked when needed."""
-        with self.interaction():
-            self._move_to(view, code)
-
-    def _move_to(self, view: PatientView, code: str) -> None:
-        panel = self.panels.get(code)
-        box = self.reference.box(code)
-        if panel is None or box is None:
-            return
-        if code == view.box_code:
-            self.cancel_move()
-            return
-        if not panel.has_room():
-            # Stay in move mode: another box can still be chosen.
-            self.ctx.dialogs.show_error(self, BoxFullError(box.label, box.capacity or 0).message)
-            return
-        destination: str | None = None
-        exit_time = None
-        if box.type.needs_destination:
-            choice = self.ctx.dialogs.choose_destination(
-                self, box.label, self.reference.destinations_of(box.type),
-                ask_exit_time=box.type is BoxType.EXIT, now=self.ctx.clock())
-            if choice is None:
-                self.cancel_move()
-                return
-            destination = choice.label
-            exit_time = choice.exit_time
-        self.cancel_move()
-        self.actions.move(view, code, destination, exit_time)
+    def name_hidden(self, view: PatientView) -> bool:
+        return (view.pk not in self.revealed) if self.screen_masked else view.hidden
 
     # ================================================================== timers
 
