@@ -14,6 +14,7 @@ from ui_support import NOW, BoardEnv, board_env, card_of
 def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
     yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
+
 from synoptic.services import NewTask
 from synoptic.store import queries
 from ui.box import MODE_FRAME, MODE_WINDOW
@@ -61,12 +62,14 @@ def test_absence_and_exit_patients_are_folded(qtbot, env: BoardEnv) -> None:
 
 
 def test_tasks_are_sorted_by_planned_time_then_priority(qtbot, env: BoardEnv) -> None:
-    pk = env.admit(tasks=(
-        NewTask("BIO", priority=1),
-        NewTask("ECG", priority=2, planned_start=NOW + timedelta(minutes=30)),
-        NewTask("RX", priority=1, planned_start=NOW + timedelta(minutes=10)),
-        NewTask("SCAN", priority=0),
-    ))
+    pk = env.admit(
+        tasks=(
+            NewTask("BIO", priority=1),
+            NewTask("ECG", priority=2, planned_start=NOW + timedelta(minutes=30)),
+            NewTask("RX", priority=1, planned_start=NOW + timedelta(minutes=10)),
+            NewTask("SCAN", priority=0),
+        )
+    )
     board = env.board(qtbot)
     labels = [row.label for row in card_of(board, pk).task_rows]
     assert labels == ["Radiographie", "ECG", "Scanner", "Biologie"]
@@ -113,9 +116,12 @@ def test_state_not_allowed_shows_message_and_fresh_state(qtbot, env: BoardEnv) -
     board = env.board(qtbot)
     row = card_of(board, pk).task_rows[0]
     with env.store.write() as s:  # the allowed states changed meanwhile
-        for pair in s.scalars(select(env.store.models.TaskState).where(
+        for pair in s.scalars(
+            select(env.store.models.TaskState).where(
                 env.store.models.TaskState.task_code == "ECG",
-                env.store.models.TaskState.state_code == "4TE")):
+                env.store.models.TaskState.state_code == "4TE",
+            )
+        ):
             s.delete(pair)
     qtbot.mouseClick(row.state_buttons["4TE"], Qt.MouseButton.LeftButton)
     (message,), _ = env.dialogs.called("show_error")[-1]
@@ -138,8 +144,12 @@ def test_delete_task_asks_then_deletes(qtbot, env: BoardEnv) -> None:
 
 
 def test_task_information_eye_and_touch(qtbot, env: BoardEnv) -> None:
-    pk = env.admit(tasks=(NewTask("RX", note="Poignet gauche, face et profil", blob_key=160651),
-                          NewTask("BIO")))
+    pk = env.admit(
+        tasks=(
+            NewTask("RX", note="Poignet gauche, face et profil", blob_key=160651),
+            NewTask("BIO"),
+        )
+    )
     board = env.board(qtbot)
     rows = card_of(board, pk).task_rows
     assert rows[0].task_button.property("info") is True
@@ -287,7 +297,11 @@ def test_move_to_sortie_with_destination_and_exit_time(qtbot, env: BoardEnv) -> 
     assert "Scanner" not in {d.label for d in destinations}  # an absence destination
     fresh = patient(env, pk)
     assert (fresh.box_code, fresh.destination, fresh.moved_at, fresh.folded) == (
-        "SORT", "Retour domicile", exit_time, True)
+        "SORT",
+        "Retour domicile",
+        exit_time,
+        True,
+    )
     card = card_of(board, pk)
     assert card.exit_button is not None and card.exit_button.text() == "Sortie 13:45"
 
@@ -327,14 +341,16 @@ def test_definitive_exit_from_sortie_is_confirmed(qtbot, env: BoardEnv) -> None:
     assert history_actions(env, pk)[-1] == "PATIENT_OUT"
 
 
-def test_definitive_exit_without_confirmation_when_configured(qtbot, env: BoardEnv,
-                                                              tmp_path) -> None:
+def test_definitive_exit_without_confirmation_when_configured(
+    qtbot, env: BoardEnv, tmp_path
+) -> None:
     from dataclasses import replace
 
     pk = env.admit("B1")
     env.services.move(pk, "SORT", now=NOW, destination="Retour domicile")
-    env.config = replace(env.config, interface=replace(env.config.interface,
-                                                       confirm_definitive_exit=False))
+    env.config = replace(
+        env.config, interface=replace(env.config.interface, confirm_definitive_exit=False)
+    )
     board = env.board(qtbot)
     qtbot.mouseClick(card_of(board, pk).move_button, Qt.MouseButton.LeftButton)
     assert env.dialogs.called("confirm") == []
@@ -352,8 +368,13 @@ def test_drop_a_card_on_a_box(qtbot, env: BoardEnv) -> None:
     mime = QMimeData()
     mime.setData(PATIENT_MIME, str(pk).encode())
     panel = board.panels["B3"]
-    event = QDropEvent(QPointF(20, 20), Qt.DropAction.MoveAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.MoveAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     panel.dropEvent(event)
     assert patient(env, pk).box_code == "B3"
     assert pk in board.panels["B3"].cards
@@ -425,8 +446,10 @@ def test_title_drag_moves_panel_in_window_mode(qtbot, env: BoardEnv) -> None:
     panel._drag_panel(QPoint(40, 30))
     panel.end_drag()
     assert panel.pos() == before + QPoint(40, 30)
-    assert board.manual_layout and board.saved_positions["B2"][:2] == (before.x() + 40,
-                                                                      before.y() + 30)
+    assert board.manual_layout and board.saved_positions["B2"][:2] == (
+        before.x() + 40,
+        before.y() + 30,
+    )
     panel.resize_to(10, 10)  # never smaller than a touchable panel
     assert panel.width() >= board.ctx.metrics.touch * 4
 
@@ -441,11 +464,16 @@ def _with_interface(env: BoardEnv, **changes: object) -> None:
 
 
 def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv) -> None:
-    ok = env.services.admit(box_code="B1", last_name="AVEC", now=NOW,
-                            annex_program="/opt/medintux/drtux",
-                            annex_args=["Lucette", "7543d90c"]).patient_pk
-    bad = env.services.admit(box_code="B2", last_name="PIRATE", now=NOW,
-                             annex_program="/bin/sh", annex_args=["-c", "id"]).patient_pk
+    ok = env.services.admit(
+        box_code="B1",
+        last_name="AVEC",
+        now=NOW,
+        annex_program="/opt/medintux/drtux",
+        annex_args=["Lucette", "7543d90c"],
+    ).patient_pk
+    bad = env.services.admit(
+        box_code="B2", last_name="PIRATE", now=NOW, annex_program="/bin/sh", annex_args=["-c", "id"]
+    ).patient_pk
     none = env.services.admit(box_code="B3", last_name="SANS", now=NOW).patient_pk
     _with_interface(env, annex_button=False, allowed_programs=("/opt/medintux/drtux",))
     board = env.board(qtbot)
@@ -461,7 +489,7 @@ def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv) -> Non
     button = card_of(board, ok).annex_button
     assert button is not None
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    (argv, options), = started
+    ((argv, options),) = started
     assert argv == ["/opt/medintux/drtux", "Lucette", "7543d90c"]
     assert options["shell"] is False
 
@@ -470,8 +498,10 @@ def test_names_hidden_by_default_on_a_public_screen(qtbot, env: BoardEnv) -> Non
     from dataclasses import replace
 
     pk = env.admit(last="DUPONT", first="Marie")
-    env.config = replace(env.config, display=replace(
-        env.config.display, hide_names_by_default=True, anonymous_label=""))
+    env.config = replace(
+        env.config,
+        display=replace(env.config.display, hide_names_by_default=True, anonymous_label=""),
+    )
     board = env.board(qtbot)
     assert card_of(board, pk).name_button.fullText() == "D. M."
     assert board.top_bar.names_button.text() == "Afficher les noms"

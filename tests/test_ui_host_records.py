@@ -9,8 +9,10 @@ from sqlalchemy import create_engine, text
 
 from ui.host_records import MedinTuxRecords, html_to_text
 
-BLOB = ("<html><head><style>p{}</style></head><body><p>Compte rendu&nbsp;:</p>"
-        "<p>Fracture <b>non</b> déplacée du radius.<br/>Contrôle J8.</p></body></html>")
+BLOB = (
+    "<html><head><style>p{}</style></head><body><p>Compte rendu&nbsp;:</p>"
+    "<p>Fracture <b>non</b> déplacée du radius.<br/>Contrôle J8.</p></body></html>"
+)
 
 
 @pytest.fixture
@@ -18,20 +20,30 @@ def host_url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'drtux.sqlite'}"
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE RubriquesHead (RbDate_PrimKey INTEGER PRIMARY KEY, "
-                          "RbDate_RefBlobs_PrimKey INTEGER, RbDate_NomDate TEXT)"))
-        conn.execute(text("CREATE TABLE RubriquesBlobs (RbDate_PrimKey INTEGER PRIMARY KEY, "
-                          "RbDate_DataRub BLOB)"))
+        conn.execute(
+            text(
+                "CREATE TABLE RubriquesHead (RbDate_PrimKey INTEGER PRIMARY KEY, "
+                "RbDate_RefBlobs_PrimKey INTEGER, RbDate_NomDate TEXT)"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TABLE RubriquesBlobs (RbDate_PrimKey INTEGER PRIMARY KEY, "
+                "RbDate_DataRub BLOB)"
+            )
+        )
         conn.execute(text("INSERT INTO RubriquesHead VALUES (160651, 7, 'Radio')"))
-        conn.execute(text("INSERT INTO RubriquesBlobs VALUES (7, :b)"),
-                     {"b": BLOB.encode("utf-8")})
+        conn.execute(text("INSERT INTO RubriquesBlobs VALUES (7, :b)"), {"b": BLOB.encode("utf-8")})
     engine.dispose()
     return url
 
 
 def test_reads_the_blob_as_plain_text(host_url: str) -> None:
     records = MedinTuxRecords(host_url)
-    assert records.text(160651) == "Compte rendu\xa0:\n\nFracture non déplacée du radius.\nContrôle J8."
+    assert (
+        records.text(160651)
+        == "Compte rendu\xa0:\n\nFracture non déplacée du radius.\nContrôle J8."
+    )
     assert records.text(42) == "Dossier n° 42 introuvable dans la base MedinTux."
 
 
@@ -52,8 +64,12 @@ def test_board_shows_the_host_text(qtbot, sqlite_store, sqlite_url, tmp_path, ho
     qtbot.mouseClick(card_of(board, pk).task_rows[0].task_button, Qt.MouseButton.LeftButton)
     (_title, shown), _ = env.dialogs.called("show_info")[-1]
     assert "Fracture non déplacée du radius." in shown
-    broken = env.board(qtbot, ctx=env.context(
-        host_records=MedinTuxRecords(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite'}")))
+    broken = env.board(
+        qtbot,
+        ctx=env.context(
+            host_records=MedinTuxRecords(f"sqlite:///{tmp_path / 'missing' / 'x.sqlite'}")
+        ),
+    )
     qtbot.mouseClick(card_of(broken, pk).task_rows[0].task_button, Qt.MouseButton.LeftButton)
     (_title, shown), _ = env.dialogs.called("show_info")[-1]
     assert "Texte du dossier n° 160651 illisible (base MedinTux" in shown

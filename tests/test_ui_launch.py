@@ -19,7 +19,9 @@ class Recorder:
         self.calls.append((argv, options))
 
 
-def make(allowed: tuple[str, ...], which: dict[str, str] | None = None) -> tuple[Launcher, Recorder]:
+def make(
+    allowed: tuple[str, ...], which: dict[str, str] | None = None
+) -> tuple[Launcher, Recorder]:
     recorder = Recorder()
     table = which or {}
     return Launcher(allowed, popen=recorder, which=table.get, exists=lambda p: True), recorder
@@ -28,7 +30,7 @@ def make(allowed: tuple[str, ...], which: dict[str, str] | None = None) -> tuple
 def test_allowed_absolute_program_runs_with_its_argument_list_and_no_shell() -> None:
     launcher, rec = make(("/opt/medintux/drtux",))
     launcher.launch("/opt/medintux/drtux", ["Lucette", "a b; rm -rf /", "$(id)"])
-    (argv, options), = rec.calls
+    ((argv, options),) = rec.calls
     assert argv == ["/opt/medintux/drtux", "Lucette", "a b; rm -rf /", "$(id)"]
     assert options["shell"] is False
 
@@ -55,8 +57,9 @@ def test_relative_path_with_folders_is_never_allowed() -> None:
 
 
 def test_bare_names_resolve_on_path_both_ways() -> None:
-    launcher, rec = make(("firefox", "/usr/bin/evince"),
-                         {"firefox": "/usr/bin/firefox", "evince": "/usr/bin/evince"})
+    launcher, rec = make(
+        ("firefox", "/usr/bin/evince"), {"firefox": "/usr/bin/firefox", "evince": "/usr/bin/evince"}
+    )
     assert launcher.resolve("firefox") == "/usr/bin/firefox"
     assert launcher.resolve("/usr/bin/firefox") == "/usr/bin/firefox"  # what the name runs
     assert launcher.resolve("evince") == "/usr/bin/evince"  # resolves to a listed path

@@ -19,10 +19,14 @@ from ui.layout import (
 
 SEED = [LayoutBox(code, BoxType(kind), cap) for code, _l, _b, _t, cap, kind in BOXES]
 # The 17 boxes of the Synoptux 2.16 installation in synoptuxBases.sql.
-LEGACY = ([LayoutBox(c, BoxType.CARE, 1) for c in ("S1", "S2", "S3", "D4", "R1", "R2", "R3",
-                                                     "R4", "L1", "L2", "L3", "L4", "L5", "L6")]
-          + [LayoutBox("A1", BoxType.WAITING, 4), LayoutBox("A2", BoxType.WAITING, 10),
-             LayoutBox("SR", BoxType.EXIT, 200)])
+LEGACY = [
+    LayoutBox(c, BoxType.CARE, 1)
+    for c in ("S1", "S2", "S3", "D4", "R1", "R2", "R3", "R4", "L1", "L2", "L3", "L4", "L5", "L6")
+] + [
+    LayoutBox("A1", BoxType.WAITING, 4),
+    LayoutBox("A2", BoxType.WAITING, 10),
+    LayoutBox("SR", BoxType.EXIT, 200),
+]
 
 
 def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -30,8 +34,15 @@ def overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool
 
 
 def spec(w: int, h: int) -> LayoutSpec:
-    return LayoutSpec(width=w, height=h, column_width=360, min_column_width=300,
-                      min_height=220, comfortable_height=340, gap=6)
+    return LayoutSpec(
+        width=w,
+        height=h,
+        column_width=360,
+        min_column_width=300,
+        min_height=220,
+        comfortable_height=340,
+        gap=6,
+    )
 
 
 @pytest.mark.parametrize("size", [(1920, 976), (1280, 696), (1024, 650), (3840, 2000)])
@@ -95,5 +106,6 @@ def test_saved_positions_win_and_the_others_go_below() -> None:
 
 def test_nothing_saved_is_the_automatic_layout() -> None:
     assert complete_layout(SEED, {}, spec(1920, 976), (300, 400)) == auto_layout(
-        SEED, spec(1920, 976))
+        SEED, spec(1920, 976)
+    )
     assert auto_layout([], spec(1920, 976)) == {}

@@ -15,6 +15,7 @@ from ui_support import NOW, BoardEnv, board_env, card_of
 def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
     yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
+
 from synoptic.services import NewTask
 
 HOST_INSERT = (
@@ -26,7 +27,8 @@ HOST_INSERT = (
 
 
 def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
-        qtbot, env: BoardEnv, sqlite_url: str) -> None:
+    qtbot, env: BoardEnv, sqlite_url: str
+) -> None:
     first = env.admit("ATT", "PREMIER")
     board = env.board(qtbot, live=True)
     kept = card_of(board, first)
@@ -34,12 +36,16 @@ def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
     host = create_engine(sqlite_url)  # another program, straight SQL
     with host.begin() as conn:
         conn.execute(text(HOST_INSERT))
-        pk = conn.execute(text(
-            "SELECT EC_PK FROM synopt_encours WHERE EC_GUIDPatient='guid-hote'")).scalar_one()
-        conn.execute(text(
-            "INSERT INTO synopt_encours_taches (EN_PK_encours,EN_Code_tache,EN_Comment,"
-            "EN_HeureDebPrevue,EN_HeureFinPrevue,EN_Priorite) "
-            f"VALUES ({pk},'RX','poignet','2026-11-21 14:30:00','1000-01-01 01:01:00',1)"))
+        pk = conn.execute(
+            text("SELECT EC_PK FROM synopt_encours WHERE EC_GUIDPatient='guid-hote'")
+        ).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO synopt_encours_taches (EN_PK_encours,EN_Code_tache,EN_Comment,"
+                "EN_HeureDebPrevue,EN_HeureFinPrevue,EN_Priorite) "
+                f"VALUES ({pk},'RX','poignet','2026-11-21 14:30:00','1000-01-01 01:01:00',1)"
+            )
+        )
     host.dispose()
     qtbot.waitUntil(lambda: pk in board.panels["ATT"].cards, timeout=1000)
     qtbot.waitUntil(lambda: len(card_of(board, pk).task_rows) == 1, timeout=1000)
@@ -68,17 +74,20 @@ def test_change_from_another_screen_shows(qtbot, env: BoardEnv) -> None:
     env.services.set_task_state(pk, 1, "3EC", now=NOW)  # another screen
     qtbot.waitUntil(
         lambda: card_of(board, pk).task_rows[0].state_buttons["3EC"].property("current"),
-        timeout=1000)
+        timeout=1000,
+    )
 
 
 def test_conflict_between_two_boards_on_one_database(qtbot, env: BoardEnv) -> None:
     pk = env.admit("B1", tasks=(NewTask("ECG"),))
     screen_a = env.board(qtbot, ctx=env.context("ecran-A"))
     screen_b = env.board(qtbot, ctx=env.context("ecran-B"))  # not listening: a stale view
-    qtbot.mouseClick(card_of(screen_a, pk).task_rows[0].state_buttons["2DE"],
-                     Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(card_of(screen_b, pk).task_rows[0].state_buttons["4TE"],
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        card_of(screen_a, pk).task_rows[0].state_buttons["2DE"], Qt.MouseButton.LeftButton
+    )
+    qtbot.mouseClick(
+        card_of(screen_b, pk).task_rows[0].state_buttons["4TE"], Qt.MouseButton.LeftButton
+    )
     (message,), _ = env.dialogs.called("show_error")[-1]
     assert "modifié(e) depuis un autre écran" in message
     with env.store.read() as s:
@@ -125,7 +134,8 @@ class FlakyFeed:
 
 
 def test_database_outage_banner_keeps_last_state_and_refuses_actions(
-        qtbot, env: BoardEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot, env: BoardEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from synoptic.feed import ChangeFeed
 
     feeds: list[FlakyFeed] = []
@@ -144,8 +154,9 @@ def test_database_outage_banner_keeps_last_state_and_refuses_actions(
     assert board.outage_banner.text().startswith("Base de données injoignable depuis 14:07")
     assert board.status.database_label.text() == "Base : injoignable depuis 14:07"
     assert pk in board.panels["B1"].cards  # the last state stays visible
-    qtbot.mouseClick(card_of(board, pk).task_rows[0].state_buttons["3EC"],
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        card_of(board, pk).task_rows[0].state_buttons["3EC"], Qt.MouseButton.LeftButton
+    )
     (message,), _ = env.dialogs.called("show_error")[-1]
     assert message.startswith("Base de données injoignable")
     feeds[0].down = False
@@ -154,12 +165,12 @@ def test_database_outage_banner_keeps_last_state_and_refuses_actions(
     with env.store.read() as s:
         from synoptic.store import queries
 
-        assert queries.load_patients(s, env.store.models, pks=[pk])[0].tasks[0].state_code \
-            is None
+        assert queries.load_patients(s, env.store.models, pks=[pk])[0].tasks[0].state_code is None
 
 
-def test_action_failing_on_database_raises_banner(qtbot, env: BoardEnv,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_action_failing_on_database_raises_banner(
+    qtbot, env: BoardEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pk = env.admit("B1")
     board = env.board(qtbot)
 
@@ -177,8 +188,9 @@ def test_action_failing_on_database_raises_banner(qtbot, env: BoardEnv,
 
 
 def test_late_task_blinks_with_injected_clock(qtbot, env: BoardEnv) -> None:
-    pk = env.admit("B1", tasks=(NewTask("RX", planned_start=NOW + timedelta(minutes=10)),
-                                NewTask("BIO")))
+    pk = env.admit(
+        "B1", tasks=(NewTask("RX", planned_start=NOW + timedelta(minutes=10)), NewTask("BIO"))
+    )
     board = env.board(qtbot)
     rows = card_of(board, pk).task_rows
     assert rows[0].task_button.property("late") is False
@@ -234,8 +246,9 @@ def test_task_no_longer_late_stops_blinking(qtbot, env: BoardEnv) -> None:
     pk = env.admit("B1", tasks=(NewTask("ECG", planned_start=NOW - timedelta(minutes=5)),))
     board = env.board(qtbot)
     assert board.blinker.count() == 1
-    qtbot.mouseClick(card_of(board, pk).task_rows[0].state_buttons["3EC"],
-                     Qt.MouseButton.LeftButton)  # started: no longer late
+    qtbot.mouseClick(
+        card_of(board, pk).task_rows[0].state_buttons["3EC"], Qt.MouseButton.LeftButton
+    )  # started: no longer late
     assert board.blinker.count() == 0
     assert board.late_total == 0
 
@@ -258,7 +271,8 @@ def test_purge_timer_removes_old_exits(qtbot, env: BoardEnv) -> None:
 
 
 def test_board_listens_to_the_inbox_and_counts_rejected_files(
-        qtbot, env: BoardEnv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    qtbot, env: BoardEnv, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     inbox = tmp_path / "entrees"
@@ -268,9 +282,12 @@ def test_board_listens_to_the_inbox_and_counts_rejected_files(
     (inbox / "bad.txt").write_bytes(b"pas un fichier d'entree\n")
     (inbox / "ok.txt").write_text(
         "[Entree]\nNom_Patient=FICHIER\nPrenom_Patient=Paul\nGUID_Patient=g-1\n"
-        "Code_Responsable=MARTIN\nCode_Box=B4\n", encoding="utf-8")
-    qtbot.waitUntil(lambda: any(p.last_name == "FICHIER" for p in board.patients.values()),
-                    timeout=10000)
+        "Code_Responsable=MARTIN\nCode_Box=B4\n",
+        encoding="utf-8",
+    )
+    qtbot.waitUntil(
+        lambda: any(p.last_name == "FICHIER" for p in board.patients.values()), timeout=10000
+    )
     board.inbox.count_rejected()
     qtbot.waitUntil(lambda: board.status.rejected_button.isVisibleTo(board), timeout=10000)
     assert board.status.rejected_button.text() == "⚠ 1 fichier d'entrée refusé"
@@ -296,9 +313,13 @@ def test_new_box_from_the_host_appears(qtbot, env: BoardEnv, sqlite_url: str) ->
     board = env.board(qtbot, live=True)
     host = create_engine(sqlite_url)
     with host.begin() as conn:
-        conn.execute(text("INSERT INTO synopt_box (BO_Code,BO_Libelle,BO_CouleurBG,"
-                          "BO_CouleurTitre,BO_Nb_Maxi_Pat,BO_Type) "
-                          "VALUES ('B7','Box 7','#ffffff','#000000',1,'Soins')"))
+        conn.execute(
+            text(
+                "INSERT INTO synopt_box (BO_Code,BO_Libelle,BO_CouleurBG,"
+                "BO_CouleurTitre,BO_Nb_Maxi_Pat,BO_Type) "
+                "VALUES ('B7','Box 7','#ffffff','#000000',1,'Soins')"
+            )
+        )
     host.dispose()
     qtbot.waitUntil(lambda: "B7" in board.panels, timeout=1500)
     panel = board.panels["B7"]
@@ -334,8 +355,9 @@ def test_box_list_scrolls_kinetically(qtbot, env: BoardEnv) -> None:
     assert bar.value() == value
 
 
-def test_synoptux_without_subcommand_opens_the_board(qtbot, env: BoardEnv,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_synoptux_without_subcommand_opens_the_board(
+    qtbot, env: BoardEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -27,8 +27,13 @@ ROOT_CSS = Path(__file__).resolve().parents[1] / "synoptux.css"
 def test_root_stylesheet_uses_our_object_names() -> None:
     text = ROOT_CSS.read_text(encoding="utf-8")
     assert not looks_legacy(text)
-    for name in ("QFrame#BoxPanel", "QPushButton#BoxTitle", "QPushButton#TaskButton",
-                 "QPushButton#StateButton", "QLabel#OutageBanner"):
+    for name in (
+        "QFrame#BoxPanel",
+        "QPushButton#BoxTitle",
+        "QPushButton#TaskButton",
+        "QPushButton#StateButton",
+        "QLabel#OutageBanner",
+    ):
         assert name in text
 
 
@@ -99,8 +104,9 @@ def test_qt_french_translations(qtbot) -> None:
 
     app = create_application()
     assert any(path.endswith("qtbase_fr.qm") for path in install_translations(app))
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Yes
-                           | QDialogButtonBox.StandardButton.Cancel)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Yes | QDialogButtonBox.StandardButton.Cancel
+    )
     qtbot.addWidget(box)
     texts = {b.text().replace("&", "") for b in box.buttons()}
     assert texts == {"Oui", "Annuler"}
@@ -116,13 +122,17 @@ def test_every_touch_target_is_big_enough(qtbot, env: BoardEnv, scale: float) ->
     assert minimum >= 48 * scale
     buttons = [b for b in board.findChildren(QAbstractButton) if b.isVisible()]
     assert len(buttons) > 20
-    small = [(b.objectName(), b.width(), b.height()) for b in buttons
-             if b.width() < minimum or b.height() < minimum]
+    small = [
+        (b.objectName(), b.width(), b.height())
+        for b in buttons
+        if b.width() < minimum or b.height() < minimum
+    ]
     assert small == []
     # No function hidden behind a right click, a hover or a key.
     widgets = board.findChildren(QWidget)
-    assert not [w for w in widgets
-                if w.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu]
+    assert not [
+        w for w in widgets if w.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    ]
 
 
 @pytest.mark.parametrize("size", ["1920x1080", "1280x800"])
@@ -134,8 +144,11 @@ def test_screenshot_command_renders_the_demo_board(tmp_path: Path, qtbot, size: 
     image = QImage(str(out))
     assert f"{image.width()}x{image.height()}" == size
     # Not a blank picture: the demo's coloured boxes are there.
-    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 40)
-               for y in range(0, image.height(), 40)}
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 40)
+        for y in range(0, image.height(), 40)
+    }
     assert len(colours) > 10
 
 

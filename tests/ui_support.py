@@ -69,8 +69,13 @@ class FakeDialogs:
         return self.DEFAULTS.get(method)
 
     def choose_destination(self, parent, box_label, destinations, *, ask_exit_time, now):  # type: ignore[no-untyped-def]
-        return self._reply("choose_destination", box_label, tuple(destinations),
-                           ask_exit_time=ask_exit_time, now=now)
+        return self._reply(
+            "choose_destination",
+            box_label,
+            tuple(destinations),
+            ask_exit_time=ask_exit_time,
+            now=now,
+        )
 
     def choose_responsable(self, parent, responsables, current):  # type: ignore[no-untyped-def]
         return self._reply("choose_responsable", tuple(responsables), current)
@@ -119,15 +124,26 @@ class BoardEnv:
         return BoardServices(self.store, "test")
 
     def context(self, actor: str = "ecran-test", **kwargs: Any) -> UiContext:
-        ctx = build_context(self.config, self.store, BoardServices(self.store, actor),
-                            dialogs=kwargs.pop("dialogs", self.dialogs), clock=self.clock,
-                            **kwargs)
+        ctx = build_context(
+            self.config,
+            self.store,
+            BoardServices(self.store, actor),
+            dialogs=kwargs.pop("dialogs", self.dialogs),
+            clock=self.clock,
+            **kwargs,
+        )
         return ctx
 
-    def board(self, qtbot: Any, *, live: bool = False, size: tuple[int, int] = (1920, 1080),
-              ctx: UiContext | None = None, **kwargs: Any) -> BoardWindow:
-        board = BoardWindow(ctx or self.context(), live=live, timers=False, inbox=False,
-                            **kwargs)
+    def board(
+        self,
+        qtbot: Any,
+        *,
+        live: bool = False,
+        size: tuple[int, int] = (1920, 1080),
+        ctx: UiContext | None = None,
+        **kwargs: Any,
+    ) -> BoardWindow:
+        board = BoardWindow(ctx or self.context(), live=live, timers=False, inbox=False, **kwargs)
         qtbot.addWidget(board)
         board.resize(*size)
         board.show()
@@ -136,13 +152,25 @@ class BoardEnv:
         self.boards.append(board)
         return board
 
-    def admit(self, box: str = "B1", last: str = "DUPONT", first: str = "Marie",
-              responsable: str | None = "MARTIN", tasks: tuple[NewTask, ...] = (),
-              minutes_ago: int = 30) -> int:
+    def admit(
+        self,
+        box: str = "B1",
+        last: str = "DUPONT",
+        first: str = "Marie",
+        responsable: str | None = "MARTIN",
+        tasks: tuple[NewTask, ...] = (),
+        minutes_ago: int = 30,
+    ) -> int:
         result = self.services.admit(
-            box_code=box, last_name=last, first_name=first, responsable=responsable,
-            comment="Douleur", now=self.clock.now - timedelta(minutes=minutes_ago),
-            tasks=tasks, allow_over_capacity=True)
+            box_code=box,
+            last_name=last,
+            first_name=first,
+            responsable=responsable,
+            comment="Douleur",
+            now=self.clock.now - timedelta(minutes=minutes_ago),
+            tasks=tasks,
+            allow_over_capacity=True,
+        )
         return result.patient_pk
 
 
@@ -163,5 +191,6 @@ def button_texts(widgets: list[QPushButton]) -> list[str]:
     return [w.text() for w in widgets]
 
 
-REPO_LEGACY_CSS = Path(__file__).resolve().parents[2] / "shared" / "reference" / \
-    "synoptux-2.16" / "synoptux.css"
+REPO_LEGACY_CSS = (
+    Path(__file__).resolve().parents[2] / "shared" / "reference" / "synoptux-2.16" / "synoptux.css"
+)

@@ -104,43 +104,69 @@ class Actions:
 
     @interaction
     def set_hidden(self, p: PatientView, hidden: bool) -> bool:
-        return self.run(p.pk, lambda: self.services.set_hidden(
-            p.pk, hidden, now=self.ctx.clock(), expected_revision=p.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.set_hidden(
+                p.pk, hidden, now=self.ctx.clock(), expected_revision=p.revision
+            ),
+        )
 
     @interaction
     def set_folded(self, p: PatientView, folded: bool) -> bool:
-        return self.run(p.pk, lambda: self.services.set_folded(
-            p.pk, folded, now=self.ctx.clock(), expected_revision=p.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.set_folded(
+                p.pk, folded, now=self.ctx.clock(), expected_revision=p.revision
+            ),
+        )
 
     @interaction
     def choose_responsable(self, p: PatientView) -> bool:
-        choices = [r for r in self.board.reference.responsables.values()
-                   if r.active or r.code == p.responsable]
+        choices = [
+            r
+            for r in self.board.reference.responsables.values()
+            if r.active or r.code == p.responsable
+        ]
         accepted, code = self.ctx.dialogs.choose_responsable(
-            self.board.dialog_parent(), choices, p.responsable)
+            self.board.dialog_parent(), choices, p.responsable
+        )
         if not accepted or code == p.responsable:
             return False
-        return self.run(p.pk, lambda: self.services.set_responsable(
-            p.pk, code, now=self.ctx.clock(), expected_revision=p.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.set_responsable(
+                p.pk, code, now=self.ctx.clock(), expected_revision=p.revision
+            ),
+        )
 
     @interaction
     def edit_comment(self, p: PatientView) -> bool:
         text = self.ctx.dialogs.edit_text(
-            self.board.dialog_parent(), f"Commentaire — {p.last_name}", p.comment, 45)
+            self.board.dialog_parent(), f"Commentaire — {p.last_name}", p.comment, 45
+        )
         if text is None or text.strip() == p.comment:
             return False
-        return self.run(p.pk, lambda: self.services.set_comment(
-            p.pk, text, now=self.ctx.clock(), expected_revision=p.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.set_comment(
+                p.pk, text, now=self.ctx.clock(), expected_revision=p.revision
+            ),
+        )
 
     @interaction
     def change_exit_time(self, p: PatientView) -> bool:
         initial = p.moved_at or self.ctx.clock()
         when = self.ctx.dialogs.pick_time(
-            self.board.dialog_parent(), f"Heure de sortie — {p.last_name}", initial)
+            self.board.dialog_parent(), f"Heure de sortie — {p.last_name}", initial
+        )
         if when is None or when == p.moved_at:
             return False
-        return self.run(p.pk, lambda: self.services.set_exit_time(
-            p.pk, when, now=self.ctx.clock(), expected_revision=p.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.set_exit_time(
+                p.pk, when, now=self.ctx.clock(), expected_revision=p.revision
+            ),
+        )
 
     @interaction
     def show_history(self, p: PatientView) -> None:
@@ -152,8 +178,7 @@ class Actions:
             self.ctx.dialogs.show_error(self.board.dialog_parent(), OFFLINE_MESSAGE)
             return
         title = f"Historique — {p.last_name} {p.first_name}".strip()
-        self.ctx.dialogs.show_history(self.board.dialog_parent(), title, rows,
-                                      self.board.reference)
+        self.ctx.dialogs.show_history(self.board.dialog_parent(), title, rows, self.board.reference)
 
     @interaction
     def launch_annex(self, p: PatientView) -> bool:
@@ -167,24 +192,38 @@ class Actions:
     # -------------------------------------------------------------- moves
 
     @interaction
-    def move(self, p: PatientView, box_code: str, destination: str | None,
-             exit_time: object | None) -> bool:
-        return self.run(p.pk, lambda: self.services.move(
-            p.pk, box_code, now=self.ctx.clock(), destination=destination,
-            exit_time=exit_time, expected_revision=p.revision))
+    def move(
+        self, p: PatientView, box_code: str, destination: str | None, exit_time: object | None
+    ) -> bool:
+        return self.run(
+            p.pk,
+            lambda: self.services.move(
+                p.pk,
+                box_code,
+                now=self.ctx.clock(),
+                destination=destination,
+                exit_time=exit_time,
+                expected_revision=p.revision,
+            ),
+        )
 
     @interaction
     def discharge(self, p: PatientView) -> bool:
         if self.ctx.config.interface.confirm_definitive_exit:
             name = f"{p.last_name} {p.first_name}".strip()
             if not self.ctx.dialogs.confirm(
-                self.board.dialog_parent(), "Sortie définitive",
+                self.board.dialog_parent(),
+                "Sortie définitive",
                 f"Sortie définitive de {name} : le patient quitte le tableau "
                 "(son historique est conservé). Confirmer ?",
             ):
                 return False
-        return self.run(p.pk, lambda: self.services.discharge(
-            p.pk, now=self.ctx.clock(), expected_revision=p.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.discharge(
+                p.pk, now=self.ctx.clock(), expected_revision=p.revision
+            ),
+        )
 
     # -------------------------------------------------------------- tasks
 
@@ -192,20 +231,29 @@ class Actions:
     def set_task_state(self, p: PatientView, task: queries.TaskView, state_code: str) -> bool:
         if state_code == task.state_code:
             return False
-        return self.run(p.pk, lambda: self.services.set_task_state(
-            p.pk, task.num, state_code, now=self.ctx.clock(), expected_revision=task.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.set_task_state(
+                p.pk, task.num, state_code, now=self.ctx.clock(), expected_revision=task.revision
+            ),
+        )
 
     @interaction
     def delete_task(self, p: PatientView, task: queries.TaskView) -> bool:
         task_type = self.board.reference.task_types.get(task.code)
         label = task_type.label if task_type else task.code
         if not self.ctx.dialogs.confirm(
-            self.board.dialog_parent(), "Supprimer la tâche",
+            self.board.dialog_parent(),
+            "Supprimer la tâche",
             f"Supprimer la tâche « {label} » de {p.last_name} {p.first_name} ?".replace("  ", " "),
         ):
             return False
-        return self.run(p.pk, lambda: self.services.delete_task(
-            p.pk, task.num, now=self.ctx.clock(), expected_revision=task.revision))
+        return self.run(
+            p.pk,
+            lambda: self.services.delete_task(
+                p.pk, task.num, now=self.ctx.clock(), expected_revision=task.revision
+            ),
+        )
 
     @interaction
     def show_task_info(self, p: PatientView, task: queries.TaskView) -> None:
@@ -256,8 +304,10 @@ def task_info_text(task: queries.TaskView, ref: Reference) -> str:
     parts = []
     if task.comment:
         parts.append(task.comment)
-    parts.append(f"État : {state.label if state else 'non commencée'}"
-                 + (f" (par {task.actor})" if task.actor else ""))
+    parts.append(
+        f"État : {state.label if state else 'non commencée'}"
+        + (f" (par {task.actor})" if task.actor else "")
+    )
     if task.planned_start or task.planned_end:
         parts.append(f"Prévue : début {_hm(task.planned_start)}, fin {_hm(task.planned_end)}")
     if task.started_at or task.ended_at:

@@ -67,8 +67,9 @@ def run_board(args: argparse.Namespace) -> int:
     try:
         app = create_application()
         services = cli_ctx.services(getattr(args, "user", None))
-        ctx = build_context(cli_ctx.config, cli_ctx.store, services,
-                            host_records=_host_records(cli_ctx.config))
+        ctx = build_context(
+            cli_ctx.config, cli_ctx.store, services, host_records=_host_records(cli_ctx.config)
+        )
         board = BoardWindow(ctx)
         if cli_ctx.config.display.mode == "Cadre":
             board.showFullScreen()  # a wall screen: nothing but the board
@@ -83,8 +84,9 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
     except ValueError:
-        raise UsageError(f"taille invalide « {text} » : attendu LARGEURxHAUTEUR, "
-                         "par exemple 1920x1080") from None
+        raise UsageError(
+            f"taille invalide « {text} » : attendu LARGEURxHAUTEUR, par exemple 1920x1080"
+        ) from None
     if not (200 <= w <= 10000 and 200 <= h <= 10000):
         raise UsageError(f"taille invalide « {text} » : de 200 à 10000 pixels de chaque côté")
     return w, h
@@ -163,18 +165,19 @@ def run_screenshot(args: argparse.Namespace) -> int:
             config = load_config(path, db_url_override=f"sqlite:///{folder}/demo.sqlite")
             store = demo_store(Path(folder), now)
             try:
-                ctx = build_context(config, store, BoardServices(store, "demo"),
-                                    clock=lambda: now)
+                ctx = build_context(config, store, BoardServices(store, "demo"), clock=lambda: now)
                 render_board(ctx, size, output)
             finally:
                 store.dispose()
     else:
         cli_ctx = load_context(args)
         try:
-            services = BoardServices(cli_ctx.store,
-                                     resolve_actor(None, cli_ctx.config.interface.screen_name))
-            ctx = build_context(cli_ctx.config, cli_ctx.store, services,
-                                host_records=_host_records(cli_ctx.config))
+            services = BoardServices(
+                cli_ctx.store, resolve_actor(None, cli_ctx.config.interface.screen_name)
+            )
+            ctx = build_context(
+                cli_ctx.config, cli_ctx.store, services, host_records=_host_records(cli_ctx.config)
+            )
             render_board(ctx, size, output)
         finally:
             cli_ctx.close()

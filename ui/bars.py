@@ -91,8 +91,10 @@ class OutageBanner(QLabel):
         self.hide()
 
     def show_since(self, since: datetime) -> None:
-        self.setText(f"Base de données injoignable depuis {since:%H:%M} : dernier état connu "
-                     "affiché, reconnexion automatique")
+        self.setText(
+            f"Base de données injoignable depuis {since:%H:%M} : dernier état connu "
+            "affiché, reconnexion automatique"
+        )
         self.show()
 
 

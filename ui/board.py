@@ -48,8 +48,15 @@ ALL = None  # the "Tous" filter
 
 
 class BoardWindow(QMainWindow):
-    def __init__(self, ctx: UiContext, *, live: bool = True, timers: bool = True,
-                 inbox: bool = True, stylesheet: StyleSheet | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        *,
+        live: bool = True,
+        timers: bool = True,
+        inbox: bool = True,
+        stylesheet: StyleSheet | None = None,
+    ) -> None:
         super().__init__()
         self.setObjectName("Board")
         self.setWindowTitle("Synoptux")
@@ -269,7 +276,8 @@ class BoardWindow(QMainWindow):
         if lost:
             count = sum(p.box_code not in self.panels for p in self.patients.values())
             self.status.message_label.setText(
-                f"⚠ {count} patient(s) dans un box inconnu : {', '.join(lost)}")
+                f"⚠ {count} patient(s) dans un box inconnu : {', '.join(lost)}"
+            )
         elif self.status.message_label.text().startswith("⚠"):
             self.status.message_label.setText("")
         self._update_bar()
@@ -280,9 +288,13 @@ class BoardWindow(QMainWindow):
     def _make_card(self, view: PatientView) -> PatientCard:
         box = self.reference.box(view.box_code)
         card = PatientCard(
-            self.ctx, self.actions, view, self.reference,
+            self.ctx,
+            self.actions,
+            view,
+            self.reference,
             box_type=box.type if box else BoxType.CARE,
-            screen_masked=self.screen_masked, revealed=view.pk in self.revealed,
+            screen_masked=self.screen_masked,
+            revealed=view.pk in self.revealed,
         )
         card.move_requested.connect(self.begin_move)
         if self.mover.is_moving(view.pk):
@@ -326,11 +338,15 @@ class BoardWindow(QMainWindow):
         height = max(viewport.height(), m.px(220))
         # Largeur_Box is the narrowest a column may be; a wider one shows a task's
         # state buttons on one line (see TaskRow).
-        spec = LayoutSpec(width=width, height=height,
-                          column_width=max(d.box_width, m.px(360)),
-                          min_column_width=max(min(d.box_width, m.px(360)), m.px(260)),
-                          min_height=m.px(200), comfortable_height=m.px(340),
-                          gap=m.spacing)
+        spec = LayoutSpec(
+            width=width,
+            height=height,
+            column_width=max(d.box_width, m.px(360)),
+            min_column_width=max(min(d.box_width, m.px(360)), m.px(260)),
+            min_height=m.px(200),
+            comfortable_height=m.px(340),
+            gap=m.spacing,
+        )
         boxes = [LayoutBox(b.code, b.type, b.capacity) for b in self.reference.boxes]
         saved = self.saved_positions if self.manual_layout else {}
         rects = complete_layout(boxes, saved, spec, (d.box_width, d.box_height))
@@ -372,8 +388,7 @@ class BoardWindow(QMainWindow):
             name = resp.name if resp else str(self.filter_code)
         bar.filter_button.setText(f"Responsable : {name} ▾")
         set_prop(bar.filter_button, "active", self.filter_code is not ALL)
-        bar.names_button.setText("Afficher les noms" if self.screen_masked
-                                 else "Masquer les noms")
+        bar.names_button.setText("Afficher les noms" if self.screen_masked else "Masquer les noms")
         bar.mode_button.setText("Mode cadre" if self.mode == MODE_WINDOW else "Mode fenêtre")
         bar.set_clock(self.ctx.clock())
 
@@ -383,8 +398,9 @@ class BoardWindow(QMainWindow):
         for p in self.patients.values():
             counts[p.responsable] = counts.get(p.responsable, 0) + 1
         choices: list[tuple[str | None, str]] = [(ALL, f"Tous ({len(self.patients)})")]
-        codes = [r.code for r in self.reference.responsables.values()
-                 if r.active or counts.get(r.code)]
+        codes = [
+            r.code for r in self.reference.responsables.values() if r.active or counts.get(r.code)
+        ]
         codes += sorted(c for c in counts if c and c not in self.reference.responsables)
         for code in codes:
             resp = self.reference.responsables.get(code)
@@ -451,7 +467,8 @@ class BoardWindow(QMainWindow):
         path = self.ctx.config.path
         if path is None:
             self.ctx.dialogs.show_error(
-                self, "Aucun fichier synoptux.ini n'est utilisé : positions non enregistrées.")
+                self, "Aucun fichier synoptux.ini n'est utilisé : positions non enregistrées."
+            )
             return
         positions = self.current_positions()
         try:
@@ -511,15 +528,21 @@ class BoardWindow(QMainWindow):
         now = self.ctx.clock()
         services = self.ctx.services
         self.background.submit(
-            lambda: services.purge(now=now, exit_delay_min=timers.exit_purge_delay_min,
-                                   max_lifetime_s=timers.max_lifetime_s),
-            self._purged, self._purge_failed)
+            lambda: services.purge(
+                now=now,
+                exit_delay_min=timers.exit_purge_delay_min,
+                max_lifetime_s=timers.max_lifetime_s,
+            ),
+            self._purged,
+            self._purge_failed,
+        )
 
     def _purged(self, result: object) -> None:
         if self._when_idle(lambda: self._purged(result)):
             return
         removed = list(getattr(result, "exits_removed", ())) + list(
-            getattr(result, "lifetime_removed", ()))
+            getattr(result, "lifetime_removed", ())
+        )
         if removed:
             self.put_patients([], removed)
 
@@ -579,5 +602,3 @@ class BoardWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
-
-

@@ -163,8 +163,9 @@ class BoxPanel(QFrame):
     geometry_edited = Signal(str)  # box code: moved or resized by hand
     card_dropped = Signal(object)  # a PatientCard replaced or removed (deleted later)
 
-    def __init__(self, metrics: Metrics, box: BoxView, make_card: CardFactory,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, metrics: Metrics, box: BoxView, make_card: CardFactory, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("BoxPanel")
         self.metrics = metrics

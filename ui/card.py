@@ -62,8 +62,9 @@ def shown_name(p: PatientView, hidden: bool, anonymous_label: str) -> str:
 class MoveButton(QPushButton):
     """Touch: choose this patient for a move.  Press and drag: carry the card onto a box."""
 
-    def __init__(self, pk: int,
-                 interaction: Callable[[], AbstractContextManager[None]] = nullcontext) -> None:
+    def __init__(
+        self, pk: int, interaction: Callable[[], AbstractContextManager[None]] = nullcontext
+    ) -> None:
         super().__init__("⇄")
         self.pk = pk
         self._interaction = interaction  # the drag runs a nested event loop: hold updates
@@ -75,9 +76,12 @@ class MoveButton(QPushButton):
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if (self._press is not None and event.buttons() & Qt.MouseButton.LeftButton
-                and (event.position().toPoint() - self._press).manhattanLength()
-                >= QApplication.startDragDistance()):
+        if (
+            self._press is not None
+            and event.buttons() & Qt.MouseButton.LeftButton
+            and (event.position().toPoint() - self._press).manhattanLength()
+            >= QApplication.startDragDistance()
+        ):
             self._press = None
             self.setDown(False)
             drag = QDrag(self)
@@ -98,9 +102,18 @@ class MoveButton(QPushButton):
 class PatientCard(QFrame):
     move_requested = Signal(object)  # PatientView
 
-    def __init__(self, ctx: UiContext, actions: Actions, patient: PatientView,
-                 reference: Reference, *, box_type: BoxType, screen_masked: bool,
-                 revealed: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        actions: Actions,
+        patient: PatientView,
+        reference: Reference,
+        *,
+        box_type: BoxType,
+        screen_masked: bool,
+        revealed: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientCard")
         self.ctx = ctx
@@ -126,8 +139,13 @@ class PatientCard(QFrame):
         # Row 1: fold, name and first name, move, annex program.
         row = QHBoxLayout()
         row.setSpacing(m.px(3))
-        self.fold_button = touch_button(m, "▸" if p.folded else "▾", "FoldButton", square=True,
-                                        tooltip="Déplier" if p.folded else "Replier")
+        self.fold_button = touch_button(
+            m,
+            "▸" if p.folded else "▾",
+            "FoldButton",
+            square=True,
+            tooltip="Déplier" if p.folded else "Replier",
+        )
         self.fold_button.clicked.connect(lambda: actions.set_folded(p, not p.folded))
         row.addWidget(self.fold_button)
         self.name_button = ElideButton(m, "", "NameButton", min_width=m.touch * 2)
@@ -139,15 +157,18 @@ class PatientCard(QFrame):
         self.move_button.setObjectName("MoveButton")
         self.move_button.setFixedSize(m.touch, m.touch)
         self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.move_button.setToolTip("Sortie définitive" if box_type is BoxType.EXIT
-                                    else "Déplacer")
+        self.move_button.setToolTip("Sortie définitive" if box_type is BoxType.EXIT else "Déplacer")
         self.move_button.clicked.connect(lambda: self.move_requested.emit(self.patient))
         row.addWidget(self.move_button)
         self.annex_button: QPushButton | None = None
-        if (ctx.config.interface.annex_button and p.annex_program
-                and ctx.launcher.is_allowed(p.annex_program)):
-            self.annex_button = touch_button(m, glyph("↗", ">"), "AnnexButton", square=True,
-                                             tooltip="Dossier du patient")
+        if (
+            ctx.config.interface.annex_button
+            and p.annex_program
+            and ctx.launcher.is_allowed(p.annex_program)
+        ):
+            self.annex_button = touch_button(
+                m, glyph("↗", ">"), "AnnexButton", square=True, tooltip="Dossier du patient"
+            )
             self.annex_button.clicked.connect(lambda: actions.launch_annex(p))
             row.addWidget(self.annex_button)
         outer.addLayout(row)
@@ -160,19 +181,20 @@ class PatientCard(QFrame):
         details.setSpacing(m.px(3))
         resp = reference.responsables.get(p.responsable or "")
         resp_text = resp.name if resp else (p.responsable or "Aucun responsable")
-        self.responsable_button = ElideButton(m, resp_text, "ResponsableButton",
-                                              min_width=m.touch * 2)
+        self.responsable_button = ElideButton(
+            m, resp_text, "ResponsableButton", min_width=m.touch * 2
+        )
         self.responsable_button.setProperty("responsable", p.responsable or "")
         self.responsable_button.clicked.connect(lambda: actions.choose_responsable(p))
         details.addWidget(self.responsable_button, 1)
-        self.comment_button = ElideButton(m, p.comment or "✎", "CommentButton",
-                                          min_width=m.touch)
+        self.comment_button = ElideButton(m, p.comment or "✎", "CommentButton", min_width=m.touch)
         self.comment_button.setProperty("empty", not p.comment)
         self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
         details.addWidget(self.comment_button, 1)
         # History: beside the comment, or on the first row when the card is folded.
-        self.history_button = touch_button(m, "☰", "HistoryButton", square=True,
-                                           tooltip="Historique du patient")
+        self.history_button = touch_button(
+            m, "☰", "HistoryButton", square=True, tooltip="Historique du patient"
+        )
         self.history_button.clicked.connect(lambda: actions.show_history(p))
         if p.folded:
             row.insertWidget(row.indexOf(self.move_button) + 1, self.history_button)

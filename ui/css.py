@@ -72,12 +72,12 @@ def _split(text: str) -> Iterator[tuple[str, str | None]]:
             cut = max(head.rfind(";"), head.rfind("}"))
             if cut >= 0:
                 yield head[: cut + 1], None
-                head = head[cut + 1:]
+                head = head[cut + 1 :]
             depth, j = 1, i + 1
             while j < n and depth:
                 depth += {"{": 1, "}": -1}.get(text[j], 0)
                 j += 1
-            yield head.strip(), text[i + 1: j - 1 if depth == 0 else j]
+            yield head.strip(), text[i + 1 : j - 1 if depth == 0 else j]
             i = start = j
             continue
         i += 1
@@ -137,9 +137,13 @@ def _qualify(parents: tuple[str, ...], selector: str) -> list[str]:
 
 def convert(text: str, *, keep_font_sizes: bool = False, source: str = "") -> str:
     """The 2.16 file as a style sheet for this board, with comments on what was changed."""
-    out = ["/* Converti depuis le synoptux.css de Synoptux 2.16"
-           + (f" ({source})" if source else "") + " par « synoptux convert-css ».",
-           "   Noms des objets : docs/ui.md. */", ""]
+    out = [
+        "/* Converti depuis le synoptux.css de Synoptux 2.16"
+        + (f" ({source})" if source else "")
+        + " par « synoptux convert-css ».",
+        "   Noms des objets : docs/ui.md. */",
+        "",
+    ]
     for block in parse(text):
         if block.selector == "__loose__":
             continue
@@ -165,15 +169,22 @@ def _emit(block: Block, parents: tuple[str, ...], out: list[str], keep_fonts: bo
     kept, dropped = [], []
     is_scrollbar = any("QScrollBar" in s for s in selectors)
     for prop, value in block.declarations:
-        if prop == "font-size" and not keep_fonts or _SIZE_PROPERTIES.match(prop) and not is_scrollbar:
+        if (
+            prop == "font-size"
+            and not keep_fonts
+            or _SIZE_PROPERTIES.match(prop)
+            and not is_scrollbar
+        ):
             dropped.append(f"{prop}: {value}")
         else:
             kept.append(f"    {prop}: {value};")
     if parents == () and origin in LEGACY_SELECTORS:
         out.append(f"/* {origin} */")
     if dropped:
-        out.append("/* non repris (tailles fixées par Taille_Police, Echelle et les zones "
-                   f"tactiles de 48 px) : {'; '.join(dropped)} */")
+        out.append(
+            "/* non repris (tailles fixées par Taille_Police, Echelle et les zones "
+            f"tactiles de 48 px) : {'; '.join(dropped)} */"
+        )
     if kept:
         out.append(",\n".join(selectors) + " {")
         out.extend(kept)

@@ -94,14 +94,17 @@ class MedinTuxRecords:
             try:
                 with self._get_engine().connect() as conn:
                     ref = conn.execute(
-                        text(f"SELECT RbDate_RefBlobs_PrimKey FROM {head} "
-                             "WHERE RbDate_PrimKey = :key"), {"key": int(blob_key)}
+                        text(
+                            f"SELECT RbDate_RefBlobs_PrimKey FROM {head} "
+                            "WHERE RbDate_PrimKey = :key"
+                        ),
+                        {"key": int(blob_key)},
                     ).scalar()
                     if ref is None:
                         return f"Dossier n° {blob_key} introuvable dans la base MedinTux."
                     blob = conn.execute(
-                        text(f"SELECT RbDate_DataRub FROM {blobs} "
-                             "WHERE RbDate_PrimKey = :ref"), {"ref": ref}
+                        text(f"SELECT RbDate_DataRub FROM {blobs} WHERE RbDate_PrimKey = :ref"),
+                        {"ref": ref},
                     ).scalar()
             except SQLAlchemyError as err:  # the other spelling, or a real failure
                 last_error = err

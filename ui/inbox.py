@@ -33,18 +33,25 @@ def list_rejected(folder: Path) -> list[RejectedFile]:
     """Entry files set aside, oldest first, each with the first line of its error file."""
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir()
-             if p.is_file() and p.suffix.lower() == ".txt" and not p.name.endswith(".error.txt")]
+    files = [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() == ".txt" and not p.name.endswith(".error.txt")
+    ]
     files.sort(key=lambda p: p.stat().st_mtime)
     result = []
     for path in files:
         error = path.with_name(path.stem + ".error.txt")
         reason = ""
         try:
-            lines = [ln for ln in error.read_text(encoding="utf-8", errors="replace").splitlines()
-                     if ln.strip()]
-            reason = next((ln.removeprefix("Motif :").strip() for ln in lines
-                           if ln.startswith("Motif")), "")
+            lines = [
+                ln
+                for ln in error.read_text(encoding="utf-8", errors="replace").splitlines()
+                if ln.strip()
+            ]
+            reason = next(
+                (ln.removeprefix("Motif :").strip() for ln in lines if ln.startswith("Motif")), ""
+            )
         except OSError:
             pass
         result.append(RejectedFile(path.name, reason.strip()))
@@ -54,8 +61,9 @@ def list_rejected(folder: Path) -> list[RejectedFile]:
 class InboxMonitor(QObject):
     changed = Signal()
 
-    def __init__(self, ctx: UiContext, background: Background,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, ctx: UiContext, background: Background, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.background = background
@@ -81,8 +89,12 @@ class InboxMonitor(QObject):
 
         cfg = self.ctx.config.interface
         try:
-            processor = InboxProcessor(self.ctx.services, cfg.inbox_dir, cfg.default_box,
-                                       retention_days=cfg.processed_retention_days)
+            processor = InboxProcessor(
+                self.ctx.services,
+                cfg.inbox_dir,
+                cfg.default_box,
+                retention_days=cfg.processed_retention_days,
+            )
             processor.open()
         except OSError as err:
             self.error = f"dossier {cfg.inbox_dir} inaccessible : {err.strerror or err}"
@@ -91,13 +103,18 @@ class InboxMonitor(QObject):
             return
         store = self.ctx.store
         jobs = [
-            PeriodicJob("purge du journal des changements", PRUNE_INTERVAL_S,
-                        lambda: prune_changes(store), first_delay_s=PRUNE_INTERVAL_S / 2),
+            PeriodicJob(
+                "purge du journal des changements",
+                PRUNE_INTERVAL_S,
+                lambda: prune_changes(store),
+                first_delay_s=PRUNE_INTERVAL_S / 2,
+            ),
             PeriodicJob("purge des fichiers traités", 3600.0, processor.purge_processed),
         ]
         self._processor = processor
-        self._watcher = InboxWatcher(processor, rescan_s=self.ctx.config.timers.inbox_check_s,
-                                     jobs=jobs)
+        self._watcher = InboxWatcher(
+            processor, rescan_s=self.ctx.config.timers.inbox_check_s, jobs=jobs
+        )
         self._watcher.start()
         self.timer.start()
         self.count_rejected()
@@ -142,6 +159,11 @@ class InboxMonitor(QObject):
         lines = [f"Dossier : {self.inbox_dir / 'rejected'}", ""]
         for item in self.rejected:
             lines.append(f"• {item.name}" + (f" — {item.reason}" if item.reason else ""))
-        lines += ["", ("Corrigez le fichier puis replacez-le dans le dossier des entrées, "
-                       "ou supprimez-le avec son fichier .error.txt.")]
+        lines += [
+            "",
+            (
+                "Corrigez le fichier puis replacez-le dans le dossier des entrées, "
+                "ou supprimez-le avec son fichier .error.txt."
+            ),
+        ]
         return "\n".join(lines)

@@ -103,8 +103,7 @@ class Launcher:
             )
         if _is_absolute(resolved) and not self._exists(resolved):
             raise LaunchRefused(f"Le programme « {resolved} » est introuvable.")
-        options: dict[str, Any] = {"shell": False, "close_fds": True,
-                                   "stdin": subprocess.DEVNULL}
+        options: dict[str, Any] = {"shell": False, "close_fds": True, "stdin": subprocess.DEVNULL}
         if sys.platform != "win32":
             options["start_new_session"] = True  # survives the board, gets no terminal signals
         try:

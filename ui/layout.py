@@ -54,8 +54,9 @@ def box_weight(box: LayoutBox) -> float:
     return min(2.5, 1.0 + math.log2(capacity) / 3)
 
 
-def _stack(boxes: Sequence[LayoutBox], x: int, top: int, width: int, height: int,
-           gap: int, min_height: int) -> dict[str, Rect]:
+def _stack(
+    boxes: Sequence[LayoutBox], x: int, top: int, width: int, height: int, gap: int, min_height: int
+) -> dict[str, Rect]:
     """Boxes one above the other in one column: each at least ``min_height``, the rest of
     the height shared by weight."""
     if not boxes:
@@ -141,8 +142,16 @@ def auto_layout(boxes: Sequence[LayoutBox], spec: LayoutSpec) -> dict[str, Rect]
     return result
 
 
-def _grid(boxes: Sequence[LayoutBox], left: int, top: int, width: int, height: int,
-          columns: int, gap: int, min_height: int) -> dict[str, Rect]:
+def _grid(
+    boxes: Sequence[LayoutBox],
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    columns: int,
+    gap: int,
+    min_height: int,
+) -> dict[str, Rect]:
     """Boxes row by row, all cells the same size."""
     columns = max(1, min(columns, len(boxes)))
     rows = math.ceil(len(boxes) / columns)
@@ -156,7 +165,9 @@ def _grid(boxes: Sequence[LayoutBox], left: int, top: int, width: int, height: i
 
 
 def complete_layout(
-    boxes: Sequence[LayoutBox], saved: Mapping[str, Rect], spec: LayoutSpec,
+    boxes: Sequence[LayoutBox],
+    saved: Mapping[str, Rect],
+    spec: LayoutSpec,
     default_size: tuple[int, int],
 ) -> dict[str, Rect]:
     """Saved positions for the boxes that have one; a tidy layout for the others.
@@ -188,5 +199,7 @@ def bounding_size(rects: Mapping[str, Rect]) -> tuple[int, int]:
     """Width and height needed to show every rectangle (from the origin)."""
     if not rects:
         return (0, 0)
-    return (max(x + w for x, _, w, _ in rects.values()),
-            max(y + h for _, y, _, h in rects.values()))
+    return (
+        max(x + w for x, _, w, _ in rects.values()),
+        max(y + h for _, y, _, h in rects.values()),
+    )

@@ -71,8 +71,12 @@ class Background(QObject):
         self.pool.setMaxThreadCount(threads)
         self._relays: set[_Relay] = set()
 
-    def submit(self, work: Callable[[], Any], done: Callable[[Any], None],
-               failed: Callable[[BaseException], None]) -> None:
+    def submit(
+        self,
+        work: Callable[[], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
         relay = _Relay()
         self._relays.add(relay)
 
@@ -94,8 +98,13 @@ class LiveFeed(QObject):
     outage = Signal(object)  # datetime: since when the database cannot be reached
     restored = Signal()
 
-    def __init__(self, ctx: UiContext, background: Background,
-                 sequence: Callable[[], int] = lambda: 0, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        background: Background,
+        sequence: Callable[[], int] = lambda: 0,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.background = background
@@ -151,14 +160,20 @@ class LiveFeed(QObject):
         with store.read() as session:
             if result.full_reload:
                 board = queries.load_board(session, store.models)
-                return FeedUpdate(result.revision, frozenset(), (), board.reference, board,
-                                  sequence)
-            patients = (queries.load_patients(session, store.models, pks=result.patient_pks)
-                        if result.patient_pks else ())
-            reference = (queries.load_reference(session, store.models)
-                         if result.reference_changed else None)
-        return FeedUpdate(result.revision, frozenset(result.patient_pks), patients, reference,
-                          None, sequence)
+                return FeedUpdate(
+                    result.revision, frozenset(), (), board.reference, board, sequence
+                )
+            patients = (
+                queries.load_patients(session, store.models, pks=result.patient_pks)
+                if result.patient_pks
+                else ()
+            )
+            reference = (
+                queries.load_reference(session, store.models) if result.reference_changed else None
+            )
+        return FeedUpdate(
+            result.revision, frozenset(result.patient_pks), patients, reference, None, sequence
+        )
 
     def _done(self, update: FeedUpdate) -> None:
         self._in_flight = False

@@ -38,8 +38,11 @@ class MoveController:
         self.cancel()
         self.moving = view
         self._card_moving(view.pk, True)
-        name = "le patient" if board.name_hidden(view) else (
-            f"{view.last_name} {view.first_name}".strip())
+        name = (
+            "le patient"
+            if board.name_hidden(view)
+            else (f"{view.last_name} {view.first_name}".strip())
+        )
         board.top_bar.show_move(f"Déplacer {name} : touchez le box d'arrivée")
         self.show_targets()
 
@@ -95,8 +98,9 @@ class MoveController:
         if box is not None and box.type is BoxType.EXIT:
             if code != view.box_code:
                 board.ctx.dialogs.show_error(
-                    board, "Un patient sorti ne change plus de box : touchez ⇄ pour sa "
-                    "sortie définitive.")
+                    board,
+                    "Un patient sorti ne change plus de box : touchez ⇄ pour sa sortie définitive.",
+                )
             return
         self.move_to(view, code)
 
@@ -122,8 +126,12 @@ class MoveController:
         exit_time = None
         if box.type.needs_destination:
             choice = board.ctx.dialogs.choose_destination(
-                board, box.label, board.reference.destinations_of(box.type),
-                ask_exit_time=box.type is BoxType.EXIT, now=board.ctx.clock())
+                board,
+                box.label,
+                board.reference.destinations_of(box.type),
+                ask_exit_time=box.type is BoxType.EXIT,
+                now=board.ctx.clock(),
+            )
             if choice is None:
                 self.cancel()
                 return

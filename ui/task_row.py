@@ -25,8 +25,15 @@ def has_information(task: TaskView) -> bool:
 
 
 class TaskRow(QFrame):
-    def __init__(self, ctx: UiContext, actions: Actions, patient: PatientView, task: TaskView,
-                 reference: Reference, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        actions: Actions,
+        patient: PatientView,
+        task: TaskView,
+        reference: Reference,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("TaskRow")
         self.ctx = ctx
@@ -67,19 +74,22 @@ class TaskRow(QFrame):
                 b.setProperty("stateCode", state.code)
                 b.setProperty("current", state.code == task.state_code)
                 b.setCheckable(False)
-                b.clicked.connect(lambda _=False, c=state.code: actions.set_task_state(
-                    patient, task, c))
+                b.clicked.connect(
+                    lambda _=False, c=state.code: actions.set_task_state(patient, task, c)
+                )
                 self.state_buttons[state.code] = b
         else:
             shown = current.label if current else (task.state_code or NO_STATE)
-            self.menu_button = ElideButton(m, f"{shown} ▾", "StateMenuButton",
-                                           min_width=m.touch * 2)
+            self.menu_button = ElideButton(
+                m, f"{shown} ▾", "StateMenuButton", min_width=m.touch * 2
+            )
             self.menu_button.setProperty("stateCode", task.state_code or "")
             self.menu_button.setProperty("current", task.state_code is not None)
             self.menu_button.clicked.connect(self.open_state_menu)
 
-        self.delete_button = touch_button(m, "✕", "DeleteTaskButton", square=True,
-                                          tooltip="Supprimer la tâche")
+        self.delete_button = touch_button(
+            m, "✕", "DeleteTaskButton", square=True, tooltip="Supprimer la tâche"
+        )
         self.delete_button.clicked.connect(lambda: actions.delete_task(patient, task))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._arrange(two_lines=False)
@@ -99,8 +109,12 @@ class TaskRow(QFrame):
             return
         self.two_lines = two_lines
         grid = self.grid
-        for w in (self.task_button, self.delete_button, self.menu_button,
-                  *self.state_buttons.values()):
+        for w in (
+            self.task_button,
+            self.delete_button,
+            self.menu_button,
+            *self.state_buttons.values(),
+        ):
             if w is not None:
                 grid.removeWidget(w)
         states: list[QWidget] = list(self.state_buttons.values())
@@ -141,8 +155,11 @@ class TaskRow(QFrame):
             mark = "✔ " if state.code == self.task.state_code else "    "
             action = menu.addAction(mark + state.label)
             action.setData(state.code)
-            action.triggered.connect(lambda _=False, c=state.code: self.actions.set_task_state(
-                self.patient, self.task, c))
+            action.triggered.connect(
+                lambda _=False, c=state.code: self.actions.set_task_state(
+                    self.patient, self.task, c
+                )
+            )
         return menu
 
     def open_state_menu(self) -> None:

@@ -109,27 +109,37 @@ def data_rules(reference: Reference, config: Config) -> str:
         bg = colour(box.background_color, "#dddddd")
         title = colour(box.title_color, "#555555")
         out.append(f"QFrame#BoxPanel[boxCode={code}] {{ background-color: {bg}; }}")
-        out.append(f"QPushButton#BoxTitle[boxCode={code}] "
-                   f"{{ background-color: {title}; color: {text_on(title)}; }}")
+        out.append(
+            f"QPushButton#BoxTitle[boxCode={code}] "
+            f"{{ background-color: {title}; color: {text_on(title)}; }}"
+        )
     default_alarm = colour(config.display.alarm_color, "#ff0000")
     for task in reference.task_types.values():
         code = quote(task.code)
         bg = colour(task.color, "#eeeeee")
         alarm = colour(task.alarm_color, default_alarm)
-        out.append(f"QPushButton#TaskButton[taskCode={code}] "
-                   f"{{ background-color: {bg}; color: {text_on(bg)}; }}")
-        out.append(f'QPushButton#TaskButton[taskCode={code}][late="true"][blinkOn="true"] '
-                   f"{{ background-color: {alarm}; color: {text_on(alarm)}; }}")
+        out.append(
+            f"QPushButton#TaskButton[taskCode={code}] "
+            f"{{ background-color: {bg}; color: {text_on(bg)}; }}"
+        )
+        out.append(
+            f'QPushButton#TaskButton[taskCode={code}][late="true"][blinkOn="true"] '
+            f"{{ background-color: {alarm}; color: {text_on(alarm)}; }}"
+        )
     for state in reference.states.values():
         code = quote(state.code)
         bg = colour(state.color, "#cccccc")
-        out.append(f"QPushButton#StateButton[stateCode={code}], "
-                   f"QPushButton#StateMenuButton[stateCode={code}] "
-                   f"{{ background-color: {bg}; color: {text_on(bg)}; }}")
+        out.append(
+            f"QPushButton#StateButton[stateCode={code}], "
+            f"QPushButton#StateMenuButton[stateCode={code}] "
+            f"{{ background-color: {bg}; color: {text_on(bg)}; }}"
+        )
     for resp in reference.responsables.values():
         bg = colour(resp.color, "#888888")
-        out.append(f"QPushButton#ResponsableButton[responsable={quote(resp.code)}] "
-                   f"{{ background-color: {bg}; color: {text_on(bg)}; }}")
+        out.append(
+            f"QPushButton#ResponsableButton[responsable={quote(resp.code)}] "
+            f"{{ background-color: {bg}; color: {text_on(bg)}; }}"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -138,8 +148,15 @@ class StyleSheet(QObject):
 
     reloaded = Signal(str)  # path of the file read ("" when none)
 
-    def __init__(self, target: QWidget, config: Config, metrics: Metrics,
-                 path: Path | None = None, *, read: Callable[[Path], str] | None = None) -> None:
+    def __init__(
+        self,
+        target: QWidget,
+        config: Config,
+        metrics: Metrics,
+        path: Path | None = None,
+        *,
+        read: Callable[[Path], str] | None = None,
+    ) -> None:
         super().__init__(target)
         self.target = target
         self.config = config

@@ -43,8 +43,9 @@ def set_prop(widget: QWidget, name: str, value: object) -> None:
     repolish(widget)
 
 
-def touch_button(metrics: Metrics, text: str, name: str, *, square: bool = False,
-                 tooltip: str = "") -> QPushButton:
+def touch_button(
+    metrics: Metrics, text: str, name: str, *, square: bool = False, tooltip: str = ""
+) -> QPushButton:
     """A plain button at least ``metrics.touch`` high (and wide when ``square``)."""
     button = QPushButton(text)
     button.setObjectName(name)
@@ -105,12 +106,12 @@ class ElideButton(QPushButton):
         option = QStyleOptionButton()
         self.initStyleOption(option)
         contents = self.style().subElementRect(
-            QStyle.SubElement.SE_PushButtonContents, option, self)
+            QStyle.SubElement.SE_PushButtonContents, option, self
+        )
         room = max(1, contents.width())
         lines = self._full.split("\n")
         shown = "\n".join(
-            self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room)
-            for line in lines
+            self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
         )
         if shown != self.text():
             super().setText(shown)
