@@ -259,13 +259,32 @@ def test_unknown_sections_and_keys_are_ignored() -> None:
     assert [task.code for task in entry.tasks] == ["A1"]
 
 
-def test_duplicate_key_last_wins_and_repeated_section_merges() -> None:
+def test_duplicate_key_last_wins_and_repeated_entree_merges() -> None:
     entry = parse(
         "[Entree]\nNom_Patient=A\nNom_Patient=B\n[Tache_1]\nCode_Tache=A1\n"
-        "[Entree]\nCommentaire=c\n[Tache_1]\nPriorite=4\n"
+        "[Entree]\nCommentaire=c\n"
     )
     assert (entry.last_name, entry.comment) == ("B", "c")
-    assert (entry.tasks[0].code, entry.tasks[0].priority, entry.tasks[0].line) == ("A1", 4, 4)
+    assert [(t.code, t.line) for t in entry.tasks] == [("A1", 4)]
+
+
+def test_repeated_task_header_is_a_second_task_not_an_overwrite() -> None:
+    """[Tache_1] then [Tache_01]: both tasks are kept, in the file's order."""
+    entry = parse(
+        "[Entree]\nNom_Patient=A\n[Tache_2]\nCode_Tache=Z\n[Tache_1]\nCode_Tache=A1\n"
+        "[Tache_01]\nCode_Tache=B2\nPriorite=4\n"
+    )
+    assert [(t.number, t.code, t.priority) for t in entry.tasks] == [
+        (1, "A1", None), (1, "B2", 4), (2, "Z", None)]
+
+
+def test_utf16_with_bom_is_decoded() -> None:
+    text = "[Entree]\r\nNom_Patient=Hélène\r\n[Tache_1]\r\nCode_Tache=ECG\r\n"
+    for codec in ("utf-16-le", "utf-16-be"):
+        bom = "\ufeff".encode(codec)
+        entry = parse_entry_file(bom + text.encode(codec), ARRIVED)
+        assert (entry.last_name, entry.encoding, entry.tasks[0].code) == (
+            "Hélène", "utf-16", "ECG")
 
 
 @pytest.mark.parametrize(
@@ -322,8 +341,16 @@ def test_empty_integers_are_none() -> None:
 
 
 def test_integers() -> None:
-    task = single_task("Priorite= +7 \nPrimKey_Blob=123456789012345678")
-    assert (task.priority, task.blob_key) == (7, 123456789012345678)
+    task = single_task("Priorite= +7 \nPrimKey_Blob=123456789")
+    assert (task.priority, task.blob_key) == (7, 123456789)
+
+
+@pytest.mark.parametrize("line", ["Priorite=-1", "PrimKey_Blob=-5", "PrimKey_Blob=1234567890"])
+def test_integers_the_database_would_refuse_are_rejected(line: str) -> None:
+    """Negative or longer than 9 digits: MariaDB's INT columns refuse them."""
+    error = reject(f"[Entree]\nNom_Patient=X\n[Tache_1]\nCode_Tache=A\n{line}\n")
+    assert error.key == line.split("=")[0] and error.line == 5
+    assert "entier positif" in error.message
 
 
 def test_no_tasks() -> None:
@@ -635,11 +662,11 @@ def generated_tasks(draw: st.DrawFn, number: int) -> tuple[EntryTask, list[str]]
         number=number,
         line=0,
         code=draw(NAME),
-        priority=draw(st.none() | st.integers(-999_999_999, 999_999_999)),
+        priority=draw(st.none() | st.integers(0, 999_999_999)),
         comment=draw(VALUE),
         planned_start=start,
         planned_end=end,
-        blob_key=draw(st.none() | st.integers(0, 10**18 - 1)),
+        blob_key=draw(st.none() | st.integers(0, 10**9 - 1)),
         note_reader=draw(VALUE),
         note_file=draw(VALUE),
     )

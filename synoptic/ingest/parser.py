@@ -9,6 +9,7 @@ the key at fault, so the inbox can set the file aside and tell the user why.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -40,7 +41,7 @@ _EXPECTED_TIME = "attendu HHhMM, HH:MM, AAAA-MM-JJ hh:mm[:ss] ou JJ/MM/AAAA hh:m
 # A bare time more than this far before the arrival of the file is meant for the next day.
 _ROLLOVER = timedelta(hours=12)
 _PRIORITY_DIGITS = 9  # fits a signed 32-bit column
-_BLOB_KEY_DIGITS = 18  # fits a signed 64-bit column
+_BLOB_KEY_DIGITS = 9  # fits the INT columns of MariaDB (signed) and 2.16 (unsigned)
 _EXCERPT_CHARS = 60
 
 
@@ -132,7 +133,11 @@ def _excerpt(text: str) -> str:
 
 
 def decode_entry_bytes(data: bytes) -> tuple[str, str]:
-    """Decode an entry file: UTF-8 (BOM stripped) if valid, else cp1252; never fails."""
+    """Decode an entry file: UTF-16 with a BOM; UTF-8 (BOM stripped) if valid, else
+    cp1252; never fails."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Windows Notepad's "Unicode": decode it rather than reject it as unreadable.
+        return data.decode("utf-16", errors="replace"), "utf-16"
     data = data.removeprefix(_UTF8_BOM)
     try:
         return data.decode("utf-8"), "utf-8"
@@ -193,10 +198,12 @@ def _bad_line(number: int, text: str) -> EntryFileError:
     )
 
 
-def _read_sections(text: str) -> tuple[_Section | None, dict[int, _Section]]:
-    """Split the text into the ``[Entree]`` section and the ``[Tache_N]`` sections by N."""
+def _read_sections(text: str) -> tuple[_Section | None, list[tuple[int, _Section]]]:
+    """Split the text into the ``[Entree]`` section and the ``[Tache_N]`` sections, in the
+    order of N.  A task header met twice (``[Tache_1]`` and ``[Tache_01]``) opens a second
+    task rather than overwriting the first: a task is never silently lost."""
     entry: _Section | None = None
-    tasks: dict[int, _Section] = {}
+    tasks: list[tuple[int, _Section]] = []
     current: _Section | None = None  # None: before any section or inside an unknown one
     for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
         line = raw.strip()
@@ -211,7 +218,8 @@ def _read_sections(text: str) -> tuple[_Section | None, dict[int, _Section]]:
                 entry = current = entry or _Section("[Entree]", number)
             elif task is not None:
                 index = int(task[1])
-                current = tasks.setdefault(index, _Section(f"[Tache_{index}]", number))
+                current = _Section(f"[Tache_{index}]", number)
+                tasks.append((index, current))
             else:
                 current = None
             continue
@@ -221,6 +229,7 @@ def _read_sections(text: str) -> tuple[_Section | None, dict[int, _Section]]:
             raise _bad_line(number, line)
         if current is not None:
             current.values[key.lower()] = (value.strip(), number)  # a repeated key: last wins
+    tasks.sort(key=lambda pair: pair[0])  # stable: same N keeps the file's order
     return entry, tasks
 
 
@@ -228,10 +237,10 @@ def _optional_int(section: _Section, key: str, digits: int) -> int | None:
     value = section.get(key)
     if not value:
         return None
-    if re.fullmatch(rf"[+-]?[0-9]{{1,{digits}}}", value, re.ASCII) is None:
+    if re.fullmatch(rf"[+]?[0-9]{{1,{digits}}}", value, re.ASCII) is None:
         raise EntryFileError(
             f"Valeur « {_excerpt(value)} » illisible {section.where(key)} : "
-            f"attendu un nombre entier d'au plus {digits} chiffres",
+            f"attendu un nombre entier positif d'au plus {digits} chiffres",
             line=section.line_of(key),
             key=key,
         )
@@ -296,7 +305,7 @@ def parse_entry_file(data: bytes, arrived_at: datetime) -> EntryFile:
             line=entry.line_of("Nom_Patient"),
             key="Nom_Patient",
         )
-    tasks = (_read_task(n, task_sections[n], arrived_at) for n in sorted(task_sections))
+    tasks = (_read_task(n, section, arrived_at) for n, section in task_sections)
     return EntryFile(
         box_code=entry.get("Code_Box") or None,
         last_name=last_name,
