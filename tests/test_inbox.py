@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import LEGACY_DIR, NOW, REPO
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from synoptic.ingest.inbox import (
     WORK_DIR,
@@ -249,19 +249,31 @@ def test_rejections_never_overwrite_an_earlier_one(
 
 
 def test_a_value_the_database_refuses_rejects_the_file(
+    processor: InboxProcessor, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parser keeps integers within the INT columns, so make the database refuse a
+    # value the way MariaDB does (a DBAPI DataError while the server still answers).
+    def refuse(**_kwargs: object) -> None:
+        raise DataError("INSERT", {}, Exception("(1264, \"Out of range value\")"))
+
+    monkeypatch.setattr(processor.services, "admit", refuse)
+    drop(inbox, "grand.txt", entry("GRAND"))
+    [item] = processor.run_pass().results
+    assert item.outcome is Outcome.REJECTED
+    assert "Valeur refusée par la base de données" in item.message
+    assert (inbox / "rejected" / "grand.error.txt").exists()
+    assert patients(processor.services.store) == []
+
+
+def test_an_integer_too_long_for_the_database_is_rejected_by_the_parser(
     processor: InboxProcessor, inbox: Path
 ) -> None:
-    # PrimKey_Blob fits the parser's 18 digits but not 2.16's INT column on MariaDB.
     data = entry("GRAND", tasks=()) + b"[Tache_1]\r\nCode_Tache=RX\r\nPrimKey_Blob=99999999999\r\n"
     drop(inbox, "grand.txt", data)
     [item] = processor.run_pass().results
-    if processor.services.store.dialect == "sqlite":  # no column range on SQLite
-        assert item.outcome is Outcome.ACCEPTED
-    else:
-        assert item.outcome is Outcome.REJECTED
-        assert "Valeur refusée par la base de données" in item.message
-        assert (inbox / "rejected" / "grand.error.txt").exists()
-        assert patients(processor.services.store) == []
+    assert item.outcome is Outcome.REJECTED
+    assert "PrimKey_Blob" in item.message
+    assert "PrimKey_Blob" in (inbox / "rejected" / "grand.error.txt").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------- boxes, codes, GUID
