@@ -431,7 +431,28 @@ class BoardServices:
             ]
             exits: list[int] = []
             lifetime: list[int] = []
-            for patient in list(s.scalars(select(m.Patient).with_for_update())):
+
+            def purgeable(box_code: str, moved_at: datetime | None,
+                          entered_at: datetime | None) -> bool:
+                return (box_code in exit_boxes and domain.is_exit_purgeable(
+                    moved_at, now, exit_delay_min)) or domain.is_past_lifetime(
+                    entered_at, now, max_lifetime_s)
+
+            # Read without locks; lock (and check again) only the few rows to remove, so
+            # the purge every screen runs does not serialise all the writes of the board.
+            candidates = [
+                pk for pk, box_code, moved_at, entered_at in s.execute(
+                    select(m.Patient.pk, m.Patient.box_code, m.Patient.moved_at,
+                           m.Patient.entered_at))
+                if purgeable(box_code, moved_at, entered_at)
+            ]
+            if not candidates:
+                return PurgeResult()
+            locked = s.scalars(
+                select(m.Patient).where(m.Patient.pk.in_(candidates))
+                .order_by(m.Patient.pk).with_for_update()
+            )
+            for patient in list(locked):
                 if patient.box_code in exit_boxes and domain.is_exit_purgeable(
                     patient.moved_at, now, exit_delay_min
                 ):

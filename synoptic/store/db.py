@@ -8,7 +8,7 @@ schema in place, and a second run finds nothing to do.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,14 +18,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateColumn
 
+from synoptic.store.feed_schema import upgrade_feed_schema
 from synoptic.store.models import DEFAULT_PREFIX, Models, models_for
 
 SCHEMA_VERSION = 1
 
-# Upgrade steps contributed by other store modules (the change feed's triggers...).
-# Each receives the open transaction and the models and returns what it changed.
-UpgradeStep = Callable[[Connection, Models], list[str]]
-EXTRA_UPGRADE_STEPS: list[UpgradeStep] = []
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -140,8 +137,7 @@ def upgrade_schema(store: Store) -> list[str]:
                 continue
             changes += _add_missing_columns(conn, table)
             changes += _add_missing_indexes(conn, table)
-        for step in EXTRA_UPGRADE_STEPS:
-            changes += step(conn, store.models)
+        changes += upgrade_feed_schema(conn, store.models)
         version_table = store.models.SchemaVersion.__table__  # type: ignore[attr-defined]
         recorded = conn.scalar(select(version_table.c.SV_Version).order_by(
             version_table.c.SV_Version.desc()))
@@ -224,9 +220,3 @@ def _ensure_num_tache_key(conn: Connection, table_name: str) -> None:
 
 def is_empty_board_reference(session: Session, models: Models) -> bool:
     return session.scalar(select(models.Box.code).limit(1)) is None
-
-
-# The change feed's tables and triggers (synoptic/store/feed_schema.py) are part of the schema.
-from synoptic.store.feed_schema import upgrade_feed_schema
-
-EXTRA_UPGRADE_STEPS.append(upgrade_feed_schema)

@@ -37,7 +37,7 @@ class TaskTypeView:
     code: str
     label: str
     color: str
-    alarm_color: str
+    alarm_color: str  # "" when the task type sets none
     max_duration_min: int | None
     button_mode: str  # "B" one button per state, "M" one menu button
     comment: str
@@ -191,7 +191,7 @@ def load_reference(session: Session, m: Models) -> Reference:
             code=t.code,
             label=_s(t.label) or t.code,
             color=_s(t.color) or "#eeeeee",
-            alarm_color=_s(t.alarm_color) or "#ff0000",
+            alarm_color=_s(t.alarm_color),  # "" -> the ini's Couleur_Alarme applies
             max_duration_min=t.max_duration_min,
             button_mode="B" if _s(t.button_mode).strip().upper() == "B" else "M",
             comment=_s(t.comment),
