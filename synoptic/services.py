@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import CursorResult, func, inspect, select
+from sqlalchemy import CursorResult, Select, bindparam, inspect, select
 from sqlalchemy.orm import Session
 
 from synoptic import domain
@@ -39,7 +39,7 @@ from synoptic.errors import (
 )
 from synoptic.store import queries
 from synoptic.store.db import Store
-from synoptic.store.models import BoxColumns, PatientColumns, TaskColumns
+from synoptic.store.models import BoxColumns, Models, PatientColumns, TaskColumns
 
 # History actions (the first six are Synoptux 2.16's).
 PATIENT_IN = "PATIENT_IN"
@@ -114,12 +114,39 @@ def _column_keys(mapped: type) -> dict[str, str]:
     return {attr.key: attr.columns[0].key for attr in inspect(mapped).column_attrs}
 
 
-def _insert_row(s: Session, mapped: type, values: dict[str, Any]) -> CursorResult[Any]:
-    """One Core INSERT with bound parameters; the statement compiles once and is cached
-    (an ORM insert with inline values rebuilt its cache key on every call)."""
+def _insert_rows(s: Session, mapped: type, rows: Sequence[dict[str, Any]]) -> CursorResult[Any]:
+    """Core INSERT of one row (or executemany of several) with bound parameters; the
+    statement compiles once and is cached (an ORM insert with inline values rebuilt its
+    cache key on every call)."""
     keys = _column_keys(mapped)
     table = mapped.__table__  # type: ignore[attr-defined]
-    return s.connection().execute(table.insert(), {keys[k]: v for k, v in values.items()})
+    params = [{keys[k]: v for k, v in row.items()} for row in rows]
+    return s.connection().execute(table.insert(), params[0] if len(params) == 1 else params)
+
+
+@dataclass(frozen=True)
+class _AdmitStatements:
+    """The admission's SELECTs, built once per table prefix with bound parameters."""
+
+    by_guid: Select[Any]
+    box: Select[Any]
+    responsable: Select[Any]
+    task_labels: Select[Any]
+
+
+@cache
+def _admit_statements(m: Models) -> _AdmitStatements:
+    return _AdmitStatements(
+        by_guid=select(m.Patient.pk, m.Patient.box_code, m.Patient.last_name,
+                       m.Patient.first_name, m.Patient.responsable)
+        .where(m.Patient.guid == bindparam("guid")).order_by(m.Patient.pk).limit(1),
+        box=select(m.Box.code.label("code"), m.Box.label.label("label"),
+                   m.Box.capacity.label("capacity"), m.Box.type.label("type"))
+        .where(m.Box.code == bindparam("code")).with_for_update(),
+        responsable=select(m.Responsable.code).where(m.Responsable.code == bindparam("code")),
+        task_labels=select(m.TaskType.code, m.TaskType.label)
+        .where(m.TaskType.code.in_(bindparam("codes", expanding=True))),
+    )
 
 
 @dataclass(frozen=True)
@@ -189,33 +216,25 @@ class BoardServices:
             raise InvalidValueError("Le nom du patient est obligatoire.")
         guid = fit(guid.strip())
         warnings: list[str] = []
+        history: list[dict[str, Any]] = []  # one batched INSERT at the end
         # The inbox's hot path: Core statements, one per row, and reference rows read
         # once per call; the ORM unit of work tripled the cost of an entry file.
         with self.store.write() as s:
             conn = s.connection()  # plain Core statements: compiled once, cached
+            sql = _admit_statements(m)
             existing = None
             if guid:
-                row = conn.execute(
-                    select(m.Patient.pk, m.Patient.box_code, m.Patient.last_name,
-                           m.Patient.first_name, m.Patient.responsable)
-                    .where(m.Patient.guid == guid).order_by(m.Patient.pk).limit(1)
-                ).first()
+                row = conn.execute(sql.by_guid, {"guid": guid}).first()
                 existing = _PatientRef(*row) if row is not None else None
             if existing is None:
-                box = conn.execute(
-                    select(m.Box.code.label("code"), m.Box.label.label("label"),
-                           m.Box.capacity.label("capacity"), m.Box.type.label("type"))
-                    .where(m.Box.code == box_code).with_for_update()
-                ).first()
+                box = conn.execute(sql.box, {"code": box_code}).first()
                 if box is None:
                     raise UnknownBoxError(box_code)
-                occupants = conn.execute(
-                    select(func.count()).where(m.Patient.box_code == box.code)
-                ).scalar_one()
+                occupants = queries.count_in_box(s, m, box.code)
                 if not allow_over_capacity and not domain.has_room(box.capacity, occupants):
                     raise BoxFullError(box.label or box.code, box.capacity or 0)
                 if responsable and conn.execute(
-                    select(m.Responsable.code).where(m.Responsable.code == responsable)
+                    sql.responsable, {"code": responsable}
                 ).first() is None:
                     if not lenient:
                         raise UnknownResponsableError(responsable)
@@ -236,21 +255,23 @@ class BoardServices:
                     "annex_args": fit("|".join(annex_args), 400),
                     "revision": 0,
                 }
-                inserted = _insert_row(s, m.Patient, values)
+                inserted = _insert_rows(s, m.Patient, [values])
                 patient = _PatientRef(
                     int(inserted.inserted_primary_key[0]), box.code, values["last_name"],
                     values["first_name"], values["responsable"],
                 )
-                self._history(s, PATIENT_IN, patient, now, comment=comment)
+                self._history(s, PATIENT_IN, patient, now, comment=comment, pending=history)
             else:
                 patient = existing
             labels = self._task_labels(s, {t.code.strip() for t in tasks})
             nums = []
             for new in tasks:
-                num, warning = self._insert_task(s, patient, new, now, lenient, labels)
+                num, warning = self._insert_task(s, patient, new, now, lenient, labels, history)
                 nums.append(num)
                 if warning:
                     warnings.append(warning)
+            if history:
+                _insert_rows(s, m.History, history)
             result = AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings))
             if on_commit_row is not None:
                 on_commit_row(s, result)
@@ -515,17 +536,16 @@ class BoardServices:
 
     def _task_labels(self, s: Session, codes: set[str]) -> dict[str, str]:
         """Labels of the known task types among ``codes``, in one query."""
-        m = self.store.models
         if not codes:
             return {}
         rows = s.connection().execute(
-            select(m.TaskType.code, m.TaskType.label).where(m.TaskType.code.in_(sorted(codes)))
+            _admit_statements(self.store.models).task_labels, {"codes": sorted(codes)}
         )
         return {code: label or code for code, label in rows}
 
     def _insert_task(
         self, s: Session, patient: PatientLike, new: NewTask, now: datetime, lenient: bool,
-        labels: dict[str, str],
+        labels: dict[str, str], pending: list[dict[str, Any]] | None = None,
     ) -> tuple[int, str | None]:
         m = self.store.models
         code = new.code.strip()
@@ -534,7 +554,7 @@ class BoardServices:
             if not lenient:
                 raise UnknownTaskCodeError(code)
             warning = f"Code de tâche inconnu « {code} » : tâche conservée avec ce code."
-        inserted = _insert_row(s, m.Task, {
+        inserted = _insert_rows(s, m.Task, [{
             "patient_pk": patient.pk,
             "code": fit(code),
             "comment": fit(new.comment, 200),
@@ -546,10 +566,10 @@ class BoardServices:
             "note_file": fit(new.note_file, 200) or None,
             "note_reader": fit(new.note_reader, 200) or None,
             "revision": 0,
-        })
+        }])
         num = int(inserted.inserted_primary_key[0])
         self._history(s, TASK_ADD, patient, now, task=_TaskRef(code, num),
-                      task_label=labels.get(code, code))
+                      task_label=labels.get(code, code), pending=pending)
         return num, warning
 
     def _remove_patient(
@@ -573,12 +593,14 @@ class BoardServices:
         task_label: str | None = None,
         state_label: str | None = None,
         comment: str | None = None,
+        pending: list[dict[str, Any]] | None = None,
     ) -> None:
+        """Write one history row, or queue it on ``pending`` for one batched INSERT."""
         m = self.store.models
         if task is not None and task_label is None:
             labels = self._task_labels(s, {task.code} if task.code else set())
             task_label = labels.get(task.code or "", task.code)
-        _insert_row(s, m.History, {
+        row = {
             "box_code": patient.box_code,
             "last_name": fit(patient.last_name),
             "first_name": fit(patient.first_name),
@@ -592,4 +614,8 @@ class BoardServices:
             "state_label": fit(state_label) or None,
             "comment": fit(comment) or None,
             "actor": self.actor,
-        })
+        }
+        if pending is None:
+            _insert_rows(s, m.History, [row])
+        else:
+            pending.append(row)

@@ -43,7 +43,7 @@ from enum import Enum
 from pathlib import Path
 from typing import IO, Any, Self
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,7 @@ from synoptic.ingest.parser import (
     parse_entry_file,
 )
 from synoptic.services import AdmitResult, BoardServices, NewTask
+from synoptic.store import queries
 from synoptic.store.feed_schema import OUTCOME_ACCEPTED, OUTCOME_REJECTED, feed_tables
 
 try:  # POSIX
@@ -613,7 +614,7 @@ class InboxProcessor:
                 notes.extend(box_warnings)
                 if into_default and capacity:
                     # The default box takes everyone; say so when that is over its capacity.
-                    inside = _count(session, models, box)
+                    inside = queries.count_in_box(session, models, box)
                     if inside > capacity:
                         notes.append(
                             f"Box par défaut « {box} » plein : patient admis au-delà "
@@ -631,15 +632,16 @@ class InboxProcessor:
                 ).all()
                 if any(pk != result.patient_pk for pk in same):
                     raise _DuplicateGuid(guid)
-            session.execute(
-                log_table.insert().values(
-                    IL_Name=name[:255],
-                    IL_Hash=key,
-                    IL_Date=now,
-                    IL_Outcome=OUTCOME_ACCEPTED,
-                    IL_PK_encours=result.patient_pk,
-                    IL_Message="\n".join(notes) or None,
-                )
+            session.connection().execute(  # bound parameters: compiled once
+                log_table.insert(),
+                {
+                    "IL_Name": name[:255],
+                    "IL_Hash": key,
+                    "IL_Date": now,
+                    "IL_Outcome": OUTCOME_ACCEPTED,
+                    "IL_PK_encours": result.patient_pk,
+                    "IL_Message": "\n".join(notes) or None,
+                },
             )
 
         result = self.services.admit(
@@ -787,10 +789,6 @@ def _arrival(mtime: float, now: datetime) -> datetime:
 
 def _naive(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=None)
-
-
-def _count(session: Session, models: Any, box_code: str) -> int:
-    return int(session.scalar(select(func.count()).where(models.Patient.box_code == box_code)) or 0)
 
 
 def _stem(name: str) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from synoptic.domain import BoxType, parse_box_type, parse_exit_type
@@ -339,8 +341,16 @@ def history_view(row: HistoryColumns) -> HistoryView:
     )
 
 
+@cache
+def _count_in_box_sql(m: Models) -> Select[Any]:
+    return select(func.count()).where(m.Patient.box_code == bindparam("code"))
+
+
 def count_in_box(session: Session, m: Models, box_code: str) -> int:
-    return int(session.scalar(select(func.count()).where(m.Patient.box_code == box_code)) or 0)
+    """Every patient in the box, whatever a screen's filter (capacity, facts failure 7)."""
+    return int(session.connection().execute(
+        _count_in_box_sql(m), {"code": box_code}).scalar_one())
+
 
 
 def sorted_tasks(tasks: Sequence[TaskView]) -> list[TaskView]:
