@@ -64,7 +64,8 @@ def drop(folder: Path, name: str, data: bytes, mtime: datetime | None = None) ->
 def make_processor(services: BoardServices, inbox: Path, **kwargs: object) -> InboxProcessor:
     options: dict[str, object] = {"stability_delay_s": 0, "now": lambda: NOW}
     options.update(kwargs)
-    return InboxProcessor(services, inbox, "ATT", **options)  # type: ignore[arg-type]
+    default_box = str(options.pop("default_box", "ATT"))
+    return InboxProcessor(services, inbox, default_box, **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -605,3 +606,36 @@ def test_processed_folders_and_log_rows_past_retention_are_removed(
         assert left == ["2026-10-22", "2026-11-20", DAY, "a-garder"]
         with sqlite_store.read() as session:
             assert session.scalar(select(func.count()).select_from(table)) == 1
+
+
+def test_a_rejected_file_put_back_after_fixing_the_cause_is_admitted(
+    services: BoardServices, inbox: Path
+) -> None:
+    """The rejected-files message says: fix the cause, put the file back. The old
+    rejection (same name, time and content) must not stick to it."""
+    data = entry("REVENU", box=None)
+    with make_processor(services, inbox, default_box="NOPE") as wrong:
+        drop(inbox, "revenu.txt", data, mtime=datetime(2026, 11, 21, 9, 0))
+        [first] = wrong.run_pass().results
+    assert first.outcome is Outcome.REJECTED and "NOPE" in first.message
+    rejected = inbox / "rejected" / "revenu.txt"
+    os.replace(rejected, inbox / "revenu.txt")  # keeps name, time and content
+    with make_processor(services, inbox, default_box="ATT") as fixed:
+        [second] = fixed.run_pass().results
+    assert second.outcome is Outcome.ACCEPTED
+    assert [p.last_name for p in patients(services.store)] == ["REVENU"]
+
+
+def test_a_file_put_back_and_rejected_again_gets_the_new_reason(
+    services: BoardServices, inbox: Path
+) -> None:
+    data = entry("TOUJOURS", box=None)
+    for default_box in ("NOPE", "AUTRE"):
+        with make_processor(services, inbox, default_box=default_box) as processor:
+            drop(inbox, "t.txt", data, mtime=datetime(2026, 11, 21, 9, 0))
+            [result] = processor.run_pass().results
+        assert result.outcome is Outcome.REJECTED and default_box in result.message
+    log = feed_tables(services.store.models.prefix).ingest_log
+    with services.store.read() as session:
+        messages = list(session.scalars(select(log.c.IL_Message)))
+    assert len(messages) == 1 and "AUTRE" in messages[0]

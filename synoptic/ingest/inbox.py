@@ -524,6 +524,11 @@ class InboxProcessor:
                 previous = self._logged(key)
                 if previous is None:
                     raise
+                if previous[0] == OUTCOME_REJECTED and not claimed.recovered:
+                    # The admin put a rejected file back after fixing the cause (the ini,
+                    # a box...): its old rejection must not stick to it for ever.
+                    self._forget_rejection(key)
+                    continue
                 return self._archive_logged(claimed, previous, now)
             except SynoptuxError as err:
                 return self._reject(claimed, key, now, arrived_at, err.message, None, None)
@@ -709,6 +714,18 @@ class InboxProcessor:
         archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
         return IngestResult(claimed.name, Outcome.ALREADY, patient_pk, archived_as=archived)
 
+    def _forget_rejection(self, key: str) -> None:
+        log_table = feed_tables(self.services.store.models.prefix).ingest_log
+        try:
+            with self.services.store.write() as session:
+                session.execute(
+                    delete(log_table).where(
+                        log_table.c.IL_Hash == key, log_table.c.IL_Outcome == OUTCOME_REJECTED
+                    )
+                )
+        except SQLAlchemyError as err:
+            raise TransientError(_first_line(err)) from err
+
     def _reject(
         self,
         claimed: _Claimed,
@@ -730,6 +747,12 @@ class InboxProcessor:
         log_table = feed_tables(self.services.store.models.prefix).ingest_log
         try:
             with self.services.store.write() as session:
+                # A file rejected before and put back: its new reason replaces the old one.
+                session.execute(
+                    delete(log_table).where(
+                        log_table.c.IL_Hash == key, log_table.c.IL_Outcome == OUTCOME_REJECTED
+                    )
+                )
                 session.execute(
                     log_table.insert().values(
                         IL_Name=claimed.name[:255],
