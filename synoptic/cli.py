@@ -41,12 +41,15 @@ class Context:
     """What every command receives: the configuration and, on demand, the store."""
 
     config: Config
+    long_statements: bool = False  # see make_engine
     _store: Store | None = None
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.config.database.url, self.config.database.table_prefix)
+            db = self.config.database
+            self._store = open_store(db.url, db.table_prefix,
+                                     long_statements=self.long_statements)
         return self._store
 
     def services(self, user: str | None = None) -> BoardServices:
@@ -57,9 +60,10 @@ class Context:
             self._store.dispose()
 
 
-def load_context(args: argparse.Namespace) -> Context:
+def load_context(args: argparse.Namespace, *, long_statements: bool = False) -> Context:
     path = resolve_config_path(getattr(args, "config", None))
-    return Context(load_config(path, db_url_override=getattr(args, "db", None)))
+    config = load_config(path, db_url_override=getattr(args, "db", None))
+    return Context(config, long_statements=long_statements)
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -156,7 +160,8 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     from synoptic.store.db import is_empty_board_reference, upgrade_schema
     from synoptic.store.seed import seed_reference
 
-    ctx = load_context(args)
+    # No read timeout here: converting a big legacy table to InnoDB takes minutes.
+    ctx = load_context(args, long_statements=True)
     try:
         store = ctx.store
         changes = upgrade_schema(store)

@@ -123,8 +123,9 @@ class ChangeFeed:
         now = self._clock()
         self._forget_old_gaps(now)
         if not self._started or revision < 0:
+            result = self._full_reload(now)  # may raise: then the next call reloads again
             self._started = True
-            return self._full_reload(now)
+            return result
         gaps = sorted(g for g in self._pending if g < revision)
         limit = self._batch_limit + len(gaps) + 2  # +1 for the anchor row, +1 to see "more"
         with self._store.engine.connect() as conn:

@@ -17,6 +17,7 @@ from conftest import LEGACY_DIR, NOW, make_seeded_store
 from pymysql.constants import CLIENT
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from synoptic.feed import ChangeFeed, FeedResult, prune_changes
 from synoptic.services import BoardServices, NewTask
@@ -423,4 +424,36 @@ def test_legacy_216_database_gets_the_feed(mariadb_database: str) -> None:
         assert feed.changes_since(start.revision).patient_pks == {pk}
     finally:
         host.dispose()
+        store.dispose()
+
+
+def test_a_failed_first_call_still_ends_in_a_full_reload(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A screen started while the database is down must reload everything once it is
+    back, not read only the recent changes (boxes would be missing)."""
+    feed = ChangeFeed(store)
+    real = feed._full_reload
+    calls = {"n": 0}
+
+    def down_once(now: float) -> FeedResult:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("SELECT", {}, Exception("server gone"))
+        return real(now)
+
+    monkeypatch.setattr(feed, "_full_reload", down_once)
+    with pytest.raises(OperationalError):
+        feed.changes_since(0)
+    assert feed.changes_since(0).full_reload
+
+
+def test_mariadb_connections_time_out_instead_of_hanging(mariadb_database: str) -> None:
+    """A silent network cut must become an error (the banner), not a frozen screen."""
+    for long_statements, expected in ((False, 15), (True, None)):
+        store = open_store(mariadb_database, long_statements=long_statements)
+        with store.engine.connect() as conn:
+            dbapi = conn.connection.dbapi_connection
+            assert dbapi is not None
+            assert (dbapi.connect_timeout, dbapi._read_timeout) == (5, expected)
         store.dispose()

@@ -36,7 +36,9 @@ def normalize_url(url: str | URL) -> URL:
     return parsed
 
 
-def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+def make_engine(url: str | URL, *, long_statements: bool = False, **kwargs: Any) -> Engine:
+    """An engine for ``url``; ``long_statements`` lifts the MariaDB read timeout (schema
+    upgrades of a big legacy table take minutes)."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -46,6 +48,13 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
+    if parsed.get_backend_name() in ("mysql", "mariadb"):
+        # A silent network cut must surface as an error (the outage banner), not hang
+        # a screen for the TCP timeout: PyMySQL waits for ever by default.
+        timeouts = {"connect_timeout": 5}
+        if not long_statements:
+            timeouts |= {"read_timeout": 15, "write_timeout": 15}
+        kwargs.setdefault("connect_args", timeouts)
     return create_engine(
         parsed,
         pool_pre_ping=True,
@@ -107,8 +116,13 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(url: str | URL, prefix: str = DEFAULT_PREFIX, **engine_kwargs: Any) -> Store:
-    return Store(make_engine(url, **engine_kwargs), models_for(prefix))
+def open_store(
+    url: str | URL, prefix: str = DEFAULT_PREFIX, *, long_statements: bool = False,
+    **engine_kwargs: Any,
+) -> Store:
+    return Store(
+        make_engine(url, long_statements=long_statements, **engine_kwargs), models_for(prefix)
+    )
 
 
 # --------------------------------------------------------------------------- schema
