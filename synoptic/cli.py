@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -66,10 +67,43 @@ def load_context(args: argparse.Namespace, *, long_statements: bool = False) -> 
     return Context(config, long_statements=long_statements)
 
 
+# argparse's own English sentences, in French (it has no French catalogue of its own).
+_ARGPARSE_FRENCH = (
+    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"),
+     r"commande inconnue « \2 » ; commandes possibles : \3"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: '([^']*)'"),
+     r"valeur « \3 » invalide pour \1"),
+    (re.compile(r"the following arguments are required: (.*)"),
+     r"argument(s) obligatoire(s) manquant(s) : \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"argument(s) non reconnu(s) : \1"),
+    (re.compile(r"argument (\S+): expected one argument"), r"l'option \1 attend une valeur"),
+)
+
+
+def french_argparse_message(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_FRENCH:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+class _FrenchHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
 class _FrenchParser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _FrenchHelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._optionals.title = "options"
+        self._positionals.title = "arguments"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
     def error(self, message: str) -> Any:  # argparse exits 2 on usage errors, as we want
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"synoptux : erreur : {message}\n")
+        self.exit(EXIT_USAGE, f"synoptux : erreur : {french_argparse_message(message)}\n")
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, Any]:
@@ -79,7 +113,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     )
     parser.add_argument("--config", metavar="FICHIER", help="fichier synoptux.ini à utiliser")
     parser.add_argument("--db", metavar="URL", help="URL SQLAlchemy de la base (remplace l'ini)")
-    parser.add_argument("--version", action="version", version=f"synoptux {__version__}")
+    parser.add_argument("--version", action="version", version=f"synoptux {__version__}",
+                        help="afficher la version et quitter")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
 
     p = sub.add_parser("init-db", help="créer ou mettre à niveau la base (en place)")
@@ -134,7 +169,11 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
         print(f"synoptux : {err}", file=sys.stderr)
         return EXIT_RUNTIME
     except SQLAlchemyError as err:
-        print(f"synoptux : erreur de base de données : {_first_line(err)}", file=sys.stderr)
+        if _is_missing_table(err):
+            print("synoptux : base non initialisée (tables absentes) : lancez "
+                  "« synoptux init-db »", file=sys.stderr)
+        else:
+            print(f"synoptux : erreur de base de données : {_first_line(err)}", file=sys.stderr)
         return EXIT_RUNTIME
     except BrokenPipeError:  # output piped into head, for instance
         return EXIT_OK
@@ -146,6 +185,12 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
 def main(argv: Sequence[str] | None = None) -> int:
     parser, _ = build_parser()
     return run(argv, parser)
+
+
+def _is_missing_table(err: SQLAlchemyError) -> bool:
+    """SQLite's "no such table", MySQL/MariaDB's error 1146."""
+    text = str(getattr(err, "orig", err))
+    return "no such table" in text or text.startswith("(1146,")
 
 
 def _first_line(err: BaseException) -> str:

@@ -76,8 +76,24 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_unknown_subcommand_is_a_usage_error(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, *env.argv, "frobnicate")
     assert code == 2
-    assert "erreur" in err and "frobnicate" in err
+    assert "commande inconnue « frobnicate »" in err and "init-db" in err
+    assert "invalid choice" not in err and "usage:" not in err
     assert out == ""
+
+
+def test_help_and_usage_errors_are_in_french(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "--help")
+    assert out.startswith("utilisation : synoptux") and "afficher cette aide" in out
+    code, _, err = run(capsys, "status", "--bogus")
+    assert code == 2 and "argument(s) non reconnu(s) : --bogus" in err
+
+
+def test_a_database_without_tables_says_to_run_init_db(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, *env.argv, "status")
+    assert code == 1
+    assert "base non initialisée" in err and "synoptux init-db" in err
 
 
 def test_bad_ini_value_is_a_usage_error(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
