@@ -247,6 +247,7 @@ def test_two_watchers_on_one_inbox_ingest_each_file_exactly_once(env: Env) -> No
     assert [stop(w) for w in watchers] == [0, 0]
     shares = [env.output(f"w{i}").count("ACCEPTÉ") for i in (1, 2)]
     assert sum(shares) == total
+    assert min(shares) > 0, f"one watcher did everything {shares}: the race was not exercised"
 
 
 def test_watch_takes_a_new_file_at_once_and_stops_on_sigint(sqlite_env: Env) -> None:
