@@ -9,14 +9,14 @@ and writes nothing.
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import CursorResult, Select, bindparam, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Executable, bindparam, inspect, select
+from sqlalchemy.orm import ColumnProperty, Session
 
 from synoptic import domain
 from synoptic.domain import BoxType
@@ -111,7 +111,8 @@ class _TaskRef:
 @cache
 def _column_keys(mapped: type) -> dict[str, str]:
     """Attribute name -> SQL column key of a mapped class."""
-    return {attr.key: attr.columns[0].key for attr in inspect(mapped).column_attrs}
+    attrs: Iterable[ColumnProperty[Any]] = inspect(mapped).column_attrs
+    return {attr.key: attr.columns[0].key for attr in attrs}
 
 
 def _insert_rows(s: Session, mapped: type, rows: Sequence[dict[str, Any]]) -> CursorResult[Any]:
@@ -124,14 +125,21 @@ def _insert_rows(s: Session, mapped: type, rows: Sequence[dict[str, Any]]) -> Cu
     return s.connection().execute(table.insert(), params[0] if len(params) == 1 else params)
 
 
+def _new_key(result: CursorResult[Any]) -> int:
+    """The autoincrement key of the row just inserted."""
+    key = result.inserted_primary_key
+    assert key is not None  # a single-row INSERT always has one
+    return int(key[0])
+
+
 @dataclass(frozen=True)
 class _AdmitStatements:
     """The admission's SELECTs, built once per table prefix with bound parameters."""
 
-    by_guid: Select[Any]
-    box: Select[Any]
-    responsable: Select[Any]
-    task_labels: Select[Any]
+    by_guid: Executable
+    box: Executable
+    responsable: Executable
+    task_labels: Executable
 
 
 @cache
@@ -257,7 +265,7 @@ class BoardServices:
                 }
                 inserted = _insert_rows(s, m.Patient, [values])
                 patient = _PatientRef(
-                    int(inserted.inserted_primary_key[0]), box.code, values["last_name"],
+                    _new_key(inserted), box.code, values["last_name"],
                     values["first_name"], values["responsable"],
                 )
                 self._history(s, PATIENT_IN, patient, now, comment=comment, pending=history)
@@ -567,7 +575,7 @@ class BoardServices:
             "note_reader": fit(new.note_reader, 200) or None,
             "revision": 0,
         }])
-        num = int(inserted.inserted_primary_key[0])
+        num = _new_key(inserted)
         self._history(s, TASK_ADD, patient, now, task=_TaskRef(code, num),
                       task_label=labels.get(code, code), pending=pending)
         return num, warning

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Index, Integer, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -22,7 +23,15 @@ ZERO = text("0")
 EMPTY = text("''")
 
 
-class BoxColumns:
+class _Row:
+    """Base of the column mixins; tells type checkers the mapped classes take keywords."""
+
+    if TYPE_CHECKING:
+
+        def __init__(self, **kwargs: Any) -> None: ...
+
+
+class BoxColumns(_Row):
     code: Mapped[str] = mapped_column("BO_Code", String(45), primary_key=True)
     label: Mapped[str | None] = mapped_column("BO_Libelle", String(45))
     background_color: Mapped[str | None] = mapped_column("BO_CouleurBG", String(45))
@@ -31,14 +40,14 @@ class BoxColumns:
     type: Mapped[str | None] = mapped_column("BO_Type", String(45))
 
 
-class StateColumns:
+class StateColumns(_Row):
     code: Mapped[str] = mapped_column("ET_Code_etat", String(45), primary_key=True)
     label: Mapped[str | None] = mapped_column("ET_Libelle_etat", String(45))
     color: Mapped[str | None] = mapped_column("ET_Couleur_etat", String(45))
     terminal: Mapped[int | None] = mapped_column("ET_Tache_terminee", Integer, server_default=ZERO)
 
 
-class TaskTypeColumns:
+class TaskTypeColumns(_Row):
     code: Mapped[str] = mapped_column("TA_Code_tache", String(45), primary_key=True)
     label: Mapped[str] = mapped_column("TA_Libelle_tache", String(45), server_default=EMPTY)
     color: Mapped[str | None] = mapped_column("TA_Couleur_tache", String(45))
@@ -51,18 +60,18 @@ class TaskTypeColumns:
     comment: Mapped[str | None] = mapped_column("TA_Commentaire", String(256))
 
 
-class TaskStateColumns:
+class TaskStateColumns(_Row):
     task_code: Mapped[str] = mapped_column("ST_Code_tache", String(45), primary_key=True)
     state_code: Mapped[str] = mapped_column("ST_Code_etat", String(45), primary_key=True)
 
 
-class DestinationColumns:
+class DestinationColumns(_Row):
     pk: Mapped[int] = mapped_column("DE_PK", Integer, primary_key=True, autoincrement=True)
     label: Mapped[str] = mapped_column("DE_Destination", String(45))
     exit_type: Mapped[str] = mapped_column("DE_TypeSortie", String(45))
 
 
-class PatientColumns:
+class PatientColumns(_Row):
     pk: Mapped[int] = mapped_column("EC_PK", Integer, primary_key=True, autoincrement=True)
     box_code: Mapped[str] = mapped_column("EC_CodeBox", String(45))
     last_name: Mapped[str] = mapped_column("EC_NomPatient", String(45))
@@ -83,7 +92,7 @@ class PatientColumns:
     revision: Mapped[int] = mapped_column("EC_Revision", Integer, server_default=ZERO, default=0)
 
 
-class TaskColumns:
+class TaskColumns(_Row):
     patient_pk: Mapped[int] = mapped_column("EN_PK_encours", Integer, index=True)
     num: Mapped[int] = mapped_column(
         "EN_Num_tache", Integer, primary_key=True, autoincrement=True
@@ -105,7 +114,7 @@ class TaskColumns:
     revision: Mapped[int] = mapped_column("EN_Revision", Integer, server_default=ZERO, default=0)
 
 
-class HistoryColumns:
+class HistoryColumns(_Row):
     pk: Mapped[int] = mapped_column("HI_PK", Integer, primary_key=True, autoincrement=True)
     box_code: Mapped[str | None] = mapped_column("HI_Code_box", String(45))
     last_name: Mapped[str | None] = mapped_column("HI_Nom_patient", String(45))
@@ -123,7 +132,7 @@ class HistoryColumns:
     task_num: Mapped[int | None] = mapped_column("HI_Num_tache", Integer)
 
 
-class ResponsableColumns:
+class ResponsableColumns(_Row):
     """Not a Synoptux 2.16 table (it read MedinTux's ``Personnes``); the manual describes it."""
 
     code: Mapped[str] = mapped_column("RE_Code", String(45), primary_key=True)
@@ -132,7 +141,7 @@ class ResponsableColumns:
     active: Mapped[int] = mapped_column("RE_Actif", Integer, server_default=text("1"))
 
 
-class SchemaVersionColumns:
+class SchemaVersionColumns(_Row):
     version: Mapped[int] = mapped_column("SV_Version", Integer, primary_key=True)
     applied_at: Mapped[datetime | None] = mapped_column(
         "SV_Date", LegacyDateTime, server_default=local_now()

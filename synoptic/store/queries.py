@@ -9,7 +9,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from synoptic.domain import BoxType, parse_box_type, parse_exit_type
 from synoptic.store.models import HistoryColumns, Models, TaskColumns
@@ -291,23 +292,24 @@ def load_board(session: Session, m: Models) -> BoardSnapshot:
 
 def late_tasks(session: Session, m: Models, now: datetime) -> tuple[TaskView, ...]:
     """Late tasks of patients on the board, computed in SQL (see ``domain.is_late``)."""
+    cutoff = now
     if now.microsecond:  # stored times are whole seconds: t < now <=> t < the next second
-        now = now.replace(microsecond=0) + timedelta(seconds=1)
+        cutoff = now.replace(microsecond=0) + timedelta(seconds=1)
     t = m.Task
 
-    def unset(col: object) -> object:
+    def unset(col: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
         return or_(col.is_(None), col < NOT_SET_BEFORE)
 
-    def passed(col: object) -> object:
-        return and_(col >= NOT_SET_BEFORE, col < now)  # type: ignore[operator]
+    def passed(col: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
+        return and_(col >= NOT_SET_BEFORE, col < cutoff)
 
     query = (
         select(t)
         .join(m.Patient, m.Patient.pk == t.patient_pk)
         .where(
             or_(
-                and_(passed(t.planned_start), unset(t.started_at)),  # type: ignore[arg-type]
-                and_(passed(t.planned_end), unset(t.ended_at)),  # type: ignore[arg-type]
+                and_(passed(t.planned_start), unset(t.started_at)),
+                and_(passed(t.planned_end), unset(t.ended_at)),
             )
         )
     )
