@@ -350,44 +350,51 @@ class BoardServices:
         expected_revision: int | None = None,
     ) -> None:
         m = self.store.models
-        with self.store.write() as s:
-            patient = self._patient(s, patient_pk, expected_revision)
+
+        def known(s: Session) -> None:
             if code and s.get(m.Responsable, code) is None:
                 raise UnknownResponsableError(code)
-            patient.responsable = code or None
-            self._bump(patient)
-            self._history(s, SET_OWNER, patient, now)
+
+        self._update_patient(patient_pk, now, expected_revision, SET_OWNER, None,
+                             check=known, responsable=code or None)
 
     def set_comment(
         self, patient_pk: int, comment: str, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
-        with self.store.write() as s:
-            patient = self._patient(s, patient_pk, expected_revision)
-            patient.comment = fit(comment.strip())
-            self._bump(patient)
-            self._history(s, SET_COMMENT, patient, now, comment=patient.comment)
+        text = fit(comment.strip())
+        self._update_patient(patient_pk, now, expected_revision, SET_COMMENT, text,
+                             comment=text)
 
     def set_hidden(
         self, patient_pk: int, hidden: bool, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
         """Hide or show the patient's name (public screens)."""
-        with self.store.write() as s:
-            patient = self._patient(s, patient_pk, expected_revision)
-            patient.hidden = 1 if hidden else 0
-            self._bump(patient)
-            self._history(s, SET_HIDDEN, patient, now, comment="masqué" if hidden else "affiché")
+        self._update_patient(patient_pk, now, expected_revision, SET_HIDDEN,
+                             "masqué" if hidden else "affiché", hidden=1 if hidden else 0)
 
     def set_folded(
         self, patient_pk: int, folded: bool, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
+        self._update_patient(patient_pk, now, expected_revision, SET_FOLDED,
+                             "replié" if folded else "déplié", folded=1 if folded else 0)
+
+    def _update_patient(
+        self, patient_pk: int, now: datetime, expected_revision: int | None, action: str,
+        history_comment: str | None, *, check: Callable[[Session], None] | None = None,
+        **changes: object,
+    ) -> None:
+        """One patient field change: lock, check the revision, change, bump, history."""
         with self.store.write() as s:
             patient = self._patient(s, patient_pk, expected_revision)
-            patient.folded = 1 if folded else 0
+            if check is not None:
+                check(s)
+            for name, value in changes.items():
+                setattr(patient, name, value)
             self._bump(patient)
-            self._history(s, SET_FOLDED, patient, now, comment="replié" if folded else "déplié")
+            self._history(s, action, patient, now, comment=history_comment)
 
     # ------------------------------------------------------------------ tasks
 
