@@ -714,15 +714,19 @@ class InboxProcessor:
         archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
         return IngestResult(claimed.name, Outcome.ALREADY, patient_pk, archived_as=archived)
 
-    def _forget_rejection(self, key: str) -> None:
+    def _forget_rejection(self, key: str, session: Session | None = None) -> None:
+        """Drop the log row of an earlier rejection of this file (in ``session``, or in a
+        transaction of its own)."""
         log_table = feed_tables(self.services.store.models.prefix).ingest_log
+        statement = delete(log_table).where(
+            log_table.c.IL_Hash == key, log_table.c.IL_Outcome == OUTCOME_REJECTED
+        )
+        if session is not None:
+            session.execute(statement)
+            return
         try:
-            with self.services.store.write() as session:
-                session.execute(
-                    delete(log_table).where(
-                        log_table.c.IL_Hash == key, log_table.c.IL_Outcome == OUTCOME_REJECTED
-                    )
-                )
+            with self.services.store.write() as own:
+                own.execute(statement)
         except SQLAlchemyError as err:
             raise TransientError(_first_line(err)) from err
 
@@ -748,11 +752,7 @@ class InboxProcessor:
         try:
             with self.services.store.write() as session:
                 # A file rejected before and put back: its new reason replaces the old one.
-                session.execute(
-                    delete(log_table).where(
-                        log_table.c.IL_Hash == key, log_table.c.IL_Outcome == OUTCOME_REJECTED
-                    )
-                )
+                self._forget_rejection(key, session)
                 session.execute(
                     log_table.insert().values(
                         IL_Name=claimed.name[:255],
