@@ -279,6 +279,40 @@ def cmd_watch(args: argparse.Namespace) -> int:
                           log_file=args.log_file)
 
 
+def prepare_board_database(ctx: Context) -> list[str]:
+    """Before the board opens: the embedded SQLite default is created (schema and the
+    French reference layout) on first start, so ``synoptux`` just works; a shared server
+    without the schema is a clear error naming ``init-db`` (an admin's decision).  An
+    unreachable server is left to the board (banner, automatic reconnection).
+    Returns what was done, for the log."""
+    from synoptic.store.db import (
+        SCHEMA_VERSION,
+        current_version,
+        is_empty_board_reference,
+        upgrade_schema,
+    )
+    from synoptic.store.seed import seed_reference
+
+    store = ctx.store
+    try:
+        version = current_version(store)
+    except SQLAlchemyError:
+        return []  # unreachable: the board shows it and keeps trying
+    if version is not None and version >= SCHEMA_VERSION:
+        return []
+    if store.dialect != "sqlite":
+        raise UsageError(
+            f"la base {_safe_url(ctx)} n'a pas le schéma de Synoptux (version "
+            f"{version or 'absente'}, attendue {SCHEMA_VERSION}) : lancez « synoptux init-db »"
+        )
+    done = upgrade_schema(store)
+    with store.write() as session:
+        if is_empty_board_reference(session, store.models):
+            seed_reference(session, store.models)
+            done.append("boxes, états, tâches, responsables et destinations créés")
+    return done
+
+
 def _safe_url(ctx: Context) -> str:
     from sqlalchemy.engine import make_url
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from synoptic import __version__
+from synoptic.config import load_config
 from synoptic.domain import is_late
 from ui import main as ui_main
 
@@ -249,3 +250,30 @@ def test_the_installed_command(env: Env, capsys: pytest.CaptureFixture[str]) -> 
     bad = subprocess.run([str(script), *env.argv, "frobnicate"], capture_output=True,
                          text=True, env=dict(os.environ), timeout=120, check=False)
     assert bad.returncode == 2
+
+
+def test_the_board_creates_the_embedded_sqlite_database_on_first_start(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from synoptic.cli import Context, prepare_board_database
+
+    ctx = Context(load_config(env.ini, db_url_override=env.db_url))
+    try:
+        done = prepare_board_database(ctx)
+        assert any("créé" in line for line in done)
+        assert prepare_board_database(ctx) == []  # second start: nothing to do
+    finally:
+        ctx.close()
+    code, out, _ = run(capsys, *env.argv, "status")
+    assert code == 0 and "Salle d'attente" in out
+
+
+def test_the_board_refuses_a_shared_server_without_the_schema(mariadb_database: str) -> None:
+    from synoptic.cli import Context, UsageError, prepare_board_database
+
+    ctx = Context(load_config(None, db_url_override=mariadb_database))
+    try:
+        with pytest.raises(UsageError, match="synoptux init-db"):
+            prepare_board_database(ctx)
+    finally:
+        ctx.close()
