@@ -143,37 +143,6 @@ def test_delete_task_asks_then_deletes(qtbot, env: BoardEnv) -> None:
     assert "TASK_DELETE" in history_actions(env, pk)
 
 
-def test_task_information_eye_and_touch(qtbot, env: BoardEnv) -> None:
-    pk = env.admit(
-        tasks=(
-            NewTask("RX", note="Poignet gauche, face et profil", blob_key=160651),
-            NewTask("BIO"),
-        )
-    )
-    board = env.board(qtbot)
-    rows = card_of(board, pk).task_rows
-    assert rows[0].task_button.property("info") is True
-    assert rows[0].task_button.fullText().split(" ", 1)[0] in ("👁", "◉")
-    assert rows[1].task_button.property("info") is False
-    qtbot.mouseClick(rows[0].task_button, Qt.MouseButton.LeftButton)
-    (title, text), _ = env.dialogs.called("show_info")[-1]
-    assert title.startswith("Radiographie")
-    assert "Poignet gauche, face et profil" in text
-    assert "Texte du dossier n° 160651 (connexion MedinTux non configurée)" in text
-
-
-def test_note_reader_not_allowed_is_refused(qtbot, env: BoardEnv) -> None:
-    pk = env.admit(tasks=(NewTask("RX", note_file="/tmp/cr.pdf", note_reader="/bin/sh"),))
-    launched: list[object] = []
-    ctx = env.context()
-    ctx.launcher._popen = lambda *a, **k: launched.append(a)  # type: ignore[attr-defined]
-    board = env.board(qtbot, ctx=ctx)
-    qtbot.mouseClick(card_of(board, pk).task_rows[0].task_button, Qt.MouseButton.LeftButton)
-    (_title, text), _ = env.dialogs.called("show_info")[-1]
-    assert "n'est pas dans la liste des programmes autorisés" in text
-    assert launched == []
-
-
 # ---------------------------------------------------------------- patient card
 
 

@@ -62,8 +62,8 @@ def test_board_shows_the_host_text(qtbot, sqlite_store, sqlite_url, tmp_path, ho
     pk = env.admit(tasks=(NewTask("RX", blob_key=160651),))
     board = env.board(qtbot, ctx=env.context(host_records=MedinTuxRecords(host_url)))
     qtbot.mouseClick(card_of(board, pk).task_rows[0].task_button, Qt.MouseButton.LeftButton)
-    (_title, shown), _ = env.dialogs.called("show_info")[-1]
-    assert "Fracture non déplacée du radius." in shown
+    _args, kwargs = env.dialogs.called("show_info")[-1]
+    qtbot.waitUntil(lambda: "Fracture non déplacée du radius." in kwargs["live"].text)
     broken = env.board(
         qtbot,
         ctx=env.context(
@@ -71,6 +71,21 @@ def test_board_shows_the_host_text(qtbot, sqlite_store, sqlite_url, tmp_path, ho
         ),
     )
     qtbot.mouseClick(card_of(broken, pk).task_rows[0].task_button, Qt.MouseButton.LeftButton)
-    (_title, shown), _ = env.dialogs.called("show_info")[-1]
-    assert "Texte du dossier n° 160651 illisible (base MedinTux" in shown
+    _args, kwargs = env.dialogs.called("show_info")[-1]
+    qtbot.waitUntil(lambda: "illisible" in kwargs["live"].text)
+    assert "Texte du dossier n° 160651 illisible (base MedinTux" in kwargs["live"].text
     next(environment, None)
+
+
+def test_the_board_command_reads_the_medintux_connection(tmp_path: Path, host_url: str) -> None:
+    from synoptic.config import DEFAULT_INI_TEXT, load_config
+    from ui.app import _host_records
+
+    ini = tmp_path / "synoptux.ini"
+    ini.write_text(DEFAULT_INI_TEXT, encoding="utf-8")
+    assert _host_records(load_config(ini)) is None
+    marker = "vide = aucune connexion.\nURL="
+    text_ = DEFAULT_INI_TEXT.replace(marker, marker + host_url)
+    ini.write_text(text_, encoding="utf-8")
+    reader = _host_records(load_config(ini))
+    assert isinstance(reader, MedinTuxRecords) and "radius" in reader.text(160651)

@@ -71,11 +71,56 @@ def test_fresh_install_fills_1920x1080_without_scrolling() -> None:
     assert care[0][3] >= 340  # one patient with tasks fits
 
 
-def test_1280x800_keeps_everything_on_screen() -> None:
+def test_1280x800_keeps_everything_on_screen_and_leaves_no_cell_empty() -> None:
     rects = auto_layout(SEED, spec(1280, 696))
     width, height = bounding_size(rects)
     assert width <= 1280 and height <= 696
-    assert rects["ATT"][0] == rects["SORT"][0] == 0  # one shared side column
+    assert rects["ATT"][0] == rects["ABS"][0] == 0  # one shared side column...
+    # ...whose exits take the care grid's free cell, bottom right.
+    xs = sorted({x for x, *_ in rects.values()})
+    assert rects["SORT"][0] == xs[-1] and rects["SORT"][1] > rects["B3"][1]
+    for x in xs:  # every column is filled down to the bottom
+        assert max(r[1] + r[3] for r in rects.values() if r[0] == x) == 696
+
+
+def with_needs(boxes: list[LayoutBox], needs: dict[str, int]) -> list[LayoutBox]:
+    return [LayoutBox(b.code, b.type, b.capacity, needs.get(b.code, 0)) for b in boxes]
+
+
+# The demo board: who holds patients, and the pixels their cards ask for.
+DEMO_NEEDS = {
+    "ATT": 480,
+    "B1": 300,
+    "B2": 260,
+    "B3": 300,
+    "B4": 200,
+    "DECH": 320,
+    "UHCD": 200,
+    "ABS": 110,
+    "SORT": 190,
+}
+
+
+@pytest.mark.parametrize("size", [(1280, 696), (1920, 976)])
+def test_empty_boxes_get_their_minimum_and_full_ones_the_rest(size: tuple[int, int]) -> None:
+    s = spec(*size)
+    s = LayoutSpec(**{**s.__dict__, "empty_height": 110})
+    rects = auto_layout(with_needs(SEED, DEMO_NEEDS), s)
+    for a, b in itertools.combinations(rects.values(), 2):
+        assert not overlaps(a, b)
+    assert rects["B5"][3] == rects["B6"][3] == 110  # empty: the title and a little room
+    for code, need in DEMO_NEEDS.items():
+        assert rects[code][3] >= min(need, 220), code  # what they need, at least 220
+    assert rects["B1"][3] > rects["B5"][3] and rects["B4"][3] > rects["B5"][3]
+    assert bounding_size(rects)[1] <= size[1]
+
+
+def test_a_crowded_column_shares_fairly() -> None:
+    boxes = [LayoutBox(c, BoxType.CARE, 1, n) for c, n in (("A", 150), ("B", 900), ("C", 900))]
+    rects = auto_layout(boxes, spec(360, 976))
+    a, b, c = (rects[k][3] for k in "ABC")
+    assert a == 150  # all it needs (a crowded column gives no more)
+    assert abs(b - c) <= 1 and b > 300  # the two big ones share the rest equally
 
 
 def test_a_waiting_room_of_20_does_not_eat_the_screen() -> None:

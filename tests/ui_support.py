@@ -6,6 +6,8 @@ Imported by ``tests/test_ui_*.py`` (pytest puts ``tests/`` on ``sys.path``).
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtWidgets import QPushButton
+from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 
 from synoptic.config import DEFAULT_INI_TEXT, Config, load_config
 from synoptic.services import BoardServices, NewTask
@@ -86,8 +90,17 @@ class FakeDialogs:
     def show_history(self, parent, title, rows, reference):  # type: ignore[no-untyped-def]
         return self._reply("show_history", title, tuple(rows))
 
-    def show_info(self, parent, title, text):  # type: ignore[no-untyped-def]
-        return self._reply("show_info", title, text)
+    def show_info(self, parent, title, text, *, action_label=None, action=None):  # type: ignore[no-untyped-def]
+        # The text as shown when the window opens; ``live`` is the text that may change
+        # while it is open (a host record read in the background), ``action`` the button.
+        return self._reply(
+            "show_info",
+            title,
+            getattr(text, "text", text),
+            live=text,
+            action_label=action_label,
+            action=action,
+        )
 
     def show_error(self, parent, message):  # type: ignore[no-untyped-def]
         return self._reply("show_error", message)
@@ -194,3 +207,58 @@ def button_texts(widgets: list[QPushButton]) -> list[str]:
 REPO_LEGACY_CSS = (
     Path(__file__).resolve().parents[2] / "shared" / "reference" / "synoptux-2.16" / "synoptux.css"
 )
+
+
+class DatabaseSwitch:
+    """Cuts a store's database where the driver connects: every new connection fails (or
+    hangs until released), so the real feed, queries and services meet the outage
+    themselves.  Pooled connections are dropped when it is cut."""
+
+    def __init__(self, store: Store) -> None:
+        self.engine = store.engine
+        self.down = False
+        self.hang: threading.Event | None = None
+        self._cut_at: int | None = None
+        event.listen(self.engine, "do_connect", self._connect)
+        event.listen(self.engine, "checkout", self._checkout)
+
+    def _checkout(self, *_args: Any) -> None:
+        if self._cut_at is not None:
+            self._cut_at -= 1
+            if self._cut_at <= 0:
+                self._cut_at = None
+                self.down = True
+                raise DisconnectionError("cut")  # the pool reconnects, and fails
+
+    def cut_at_checkout(self, n: int) -> None:
+        """Cut the database when the ``n``-th connection is taken from the pool from now."""
+        self._cut_at = n
+
+    def _connect(self, *_args: Any) -> None:
+        hang = self.hang
+        if hang is not None:
+            hang.wait(10)
+        if self.down:
+            raise sqlite3.OperationalError("unable to open database file")
+        # the driver's own connect
+
+    def cut(self) -> None:
+        self.down = True
+        self.engine.dispose()
+
+    def hang_connections(self) -> threading.Event:
+        """New connections wait until the returned event is set (a hung server)."""
+        self.hang = threading.Event()
+        self.engine.dispose()
+        return self.hang
+
+    def restore(self) -> None:
+        self.down = False
+        if self.hang is not None:
+            self.hang.set()
+            self.hang = None
+
+    def remove(self) -> None:
+        self.restore()
+        event.remove(self.engine, "do_connect", self._connect)
+        event.remove(self.engine, "checkout", self._checkout)

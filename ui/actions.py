@@ -5,7 +5,8 @@ Each method passes ``now=ctx.clock()`` and the revision the screen showed; on a 
 (:class:`SynoptuxError`: conflict with another screen, full box, state not allowed...) it
 shows the French message and the fresh state of that patient; the service's transaction
 guarantees nothing was half-applied.  When the database cannot be reached the action is
-refused with a message and the board's outage banner is raised.
+refused with a message and the board's outage banner is raised; any other database error
+(a statement refused: the database is there) is shown as such and the card refreshed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from synoptic.errors import SynoptuxError
 from synoptic.store import queries
 from synoptic.store.queries import PatientView, Reference
 from ui.context import UiContext
+from ui.live import Background, database_error_message, is_outage
+from ui.task_info import TaskInformation
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ class BoardHooks(Protocol):
     def report_outage(self, error: BaseException) -> None: ...
     def dialog_parent(self) -> QWidget: ...
     def interaction(self) -> AbstractContextManager[None]: ...
+    @property
+    def background(self) -> Background: ...
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,6 +70,7 @@ class Actions:
     def __init__(self, ctx: UiContext, board: BoardHooks) -> None:
         self.ctx = ctx
         self.board = board
+        self.task_info = TaskInformation(ctx, board)
 
     # -------------------------------------------------------------- plumbing
 
@@ -81,9 +87,14 @@ class Actions:
             self._refresh(pk)
             return False
         except SQLAlchemyError as err:
-            log.warning("database error during an action: %s", err)
-            self.board.report_outage(err)
-            self.ctx.dialogs.show_error(parent, OFFLINE_MESSAGE)
+            if is_outage(err):
+                log.warning("database unreachable during an action: %s", err)
+                self.board.report_outage(err)
+                self.ctx.dialogs.show_error(parent, OFFLINE_MESSAGE)
+                return False
+            log.error("database error during an action: %s", err)
+            self.ctx.dialogs.show_error(parent, database_error_message(err))
+            self._refresh(pk)
             return False
         self._refresh(pk)
         return True
@@ -94,7 +105,10 @@ class Actions:
         try:
             self.board.refresh_patients([pk])
         except SQLAlchemyError as err:
-            self.board.report_outage(err)
+            if is_outage(err):
+                self.board.report_outage(err)
+            else:
+                log.error("patient %s not read again: %s", pk, err)
 
     @property
     def services(self):  # type: ignore[no-untyped-def]
@@ -174,8 +188,12 @@ class Actions:
             with self.ctx.store.read() as session:
                 rows = queries.patient_history(session, self.ctx.store.models, p.pk)
         except SQLAlchemyError as err:
-            self.board.report_outage(err)
-            self.ctx.dialogs.show_error(self.board.dialog_parent(), OFFLINE_MESSAGE)
+            if is_outage(err):
+                self.board.report_outage(err)
+                message = OFFLINE_MESSAGE
+            else:
+                message = database_error_message(err)
+            self.ctx.dialogs.show_error(self.board.dialog_parent(), message)
             return
         title = f"Historique — {p.last_name} {p.first_name}".strip()
         self.ctx.dialogs.show_history(self.board.dialog_parent(), title, rows, self.board.reference)
@@ -257,65 +275,9 @@ class Actions:
 
     @interaction
     def show_task_info(self, p: PatientView, task: queries.TaskView) -> None:
-        """The task's details and information (note, host record text, note file)."""
-        ref = self.board.reference
-        task_type = ref.task_types.get(task.code)
-        label = task_type.label if task_type else task.code
-        lines = [task_info_text(task, ref)]
-        if task.note.strip():
-            lines += ["", task.note.strip()]
-        if task.blob_key:
-            lines += ["", self.host_record_text(task.blob_key)]
-        if task.note_file:
-            if task.note_reader:
-                try:
-                    self.ctx.launcher.launch(task.note_reader, [task.note_file])
-                    lines += ["", f"Document ouvert : {task.note_file}"]
-                except SynoptuxError as err:
-                    lines += ["", f"Document : {task.note_file}", err.message]
-            else:
-                lines += ["", f"Document : {task.note_file} (aucun lecteur indiqué)"]
-        title = f"{label} — {p.last_name} {p.first_name}".strip()
-        self.ctx.dialogs.show_info(self.board.dialog_parent(), title, "\n".join(lines))
+        """The task's details and information (see ui.task_info)."""
+        self.task_info.show(p, task)
 
-    def host_record_text(self, blob_key: int) -> str:
-        reader = self.ctx.host_records
-        if reader is None:
-            return f"Texte du dossier n° {blob_key} (connexion MedinTux non configurée)"
-        try:
-            return reader.text(blob_key)
-        except Exception as err:  # noqa: BLE001 - any failure of the optional host database
-            log.warning("host record %s: %s", blob_key, err)
-            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            return f"Texte du dossier n° {blob_key} illisible (base MedinTux : {first})"
-
-
-def _hm(value: object) -> str:
-    from datetime import datetime
-
-    if not isinstance(value, datetime):
-        return "—"
-    return value.strftime("%d/%m %H:%M")
-
-
-def task_info_text(task: queries.TaskView, ref: Reference) -> str:
-    task_type = ref.task_types.get(task.code)
-    state = ref.states.get(task.state_code or "")
-    parts = []
-    if task.comment:
-        parts.append(task.comment)
-    parts.append(
-        f"État : {state.label if state else 'non commencée'}"
-        + (f" (par {task.actor})" if task.actor else "")
-    )
-    if task.planned_start or task.planned_end:
-        parts.append(f"Prévue : début {_hm(task.planned_start)}, fin {_hm(task.planned_end)}")
-    if task.started_at or task.ended_at:
-        parts.append(f"Réalisée : début {_hm(task.started_at)}, fin {_hm(task.ended_at)}")
-    if task.priority is not None:
-        parts.append(f"Priorité {task.priority}")
-    if task_type is None:
-        parts.append(f"Code de tâche inconnu « {task.code} » : aucun état possible.")
-    elif task_type.comment:
-        parts.append(task_type.comment)
-    return "\n".join(parts)
+    def open_note_file(self, task: queries.TaskView) -> None:
+        """ "Ouvrir le document" (see ui.task_info)."""
+        self.task_info.open_note_file(task)

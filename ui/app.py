@@ -55,8 +55,13 @@ def install_translations(app) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _host_records(config):  # type: ignore[no-untyped-def]
-    """Reader of the host's record texts: none yet (see ``Actions.host_record_text``)."""
-    return
+    """Reader of the host's record texts (``[Connexion_MedinTux] URL``), or ``None``."""
+    url = config.database.host_url
+    if not url:
+        return None
+    from ui.host_records import MedinTuxRecords
+
+    return MedinTuxRecords(url)
 
 
 def run_board(args: argparse.Namespace) -> int:

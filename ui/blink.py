@@ -10,7 +10,7 @@ stopped blinking when the names changed (facts, failure 1); here nothing is look
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QMetaObject, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 BLINK_PROPERTY = "blinkOn"
@@ -31,7 +31,9 @@ class Blinker(QObject):
 
     def __init__(self, period_s: float, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._widgets: dict[int, QWidget] = {}
+        # Keyed by the widget itself (never by id(): a freed widget's id is reused), with
+        # the one ``destroyed`` connection made when it was registered, undone with it.
+        self._widgets: dict[QWidget, QMetaObject.Connection] = {}
         self.phase = False
         self.timer = QTimer(self)
         self.timer.setInterval(max(50, round(period_s * 1000)))
@@ -45,19 +47,24 @@ class Blinker(QObject):
 
     def register(self, widget: QWidget) -> None:
         """Blink ``widget`` from now on, in phase with the others."""
-        key = id(widget)
-        if key in self._widgets:
+        if widget in self._widgets:
             return
-        self._widgets[key] = widget
-        widget.destroyed.connect(lambda *_: self._widgets.pop(key, None))
+        self._widgets[widget] = widget.destroyed.connect(lambda *_: self._forget(widget))
         self._set(widget, self.phase)
 
     def unregister(self, widget: QWidget) -> None:
-        if self._widgets.pop(id(widget), None) is not None and shiboken6.isValid(widget):
+        connection = self._widgets.pop(widget, None)
+        if connection is None:
+            return
+        if shiboken6.isValid(widget):
+            widget.destroyed.disconnect(connection)
             self._set(widget, False)
 
+    def _forget(self, widget: QWidget) -> None:
+        self._widgets.pop(widget, None)  # destroyed: its connection went with it
+
     def is_registered(self, widget: QWidget) -> bool:
-        return id(widget) in self._widgets
+        return widget in self._widgets
 
     def count(self) -> int:
         return len(self._widgets)
@@ -65,9 +72,9 @@ class Blinker(QObject):
     def tick(self) -> None:
         """Next phase for every registered widget (the timer calls it; tests may too)."""
         self.phase = not self.phase
-        for key, widget in list(self._widgets.items()):
+        for widget in list(self._widgets):
             if not shiboken6.isValid(widget):
-                self._widgets.pop(key, None)
+                self._forget(widget)
                 continue
             self._set(widget, self.phase)
         self.ticked.emit(self.phase)

@@ -14,19 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QFont
-from PySide6.QtWidgets import (
-    QFrame,
-    QMainWindow,
-    QMenu,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic.config import save_positions
 from synoptic.domain import BoxType, is_late
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
@@ -36,15 +28,17 @@ from ui.blink import Blinker
 from ui.box import MODE_FRAME, MODE_WINDOW, BoxPanel
 from ui.card import PatientCard
 from ui.context import UiContext
+from ui.filter import ResponsableFilter
 from ui.inbox import InboxMonitor
-from ui.layout import LayoutBox, LayoutSpec, bounding_size, complete_layout
 from ui.live import Background, FeedUpdate, LiveFeed
 from ui.moves import MoveController
+from ui.placement import Placement
+from ui.purge import Purger
 from ui.theme import StyleSheet
+from ui.updates import LocalRefreshes
 from ui.widgets import set_prop
 
 log = logging.getLogger(__name__)
-ALL = None  # the "Tous" filter
 
 
 class BoardWindow(QMainWindow):
@@ -69,16 +63,12 @@ class BoardWindow(QMainWindow):
         self.reference = Reference((), {}, {}, (), {})
         self.patients: dict[int, PatientView] = {}
         self.panels: dict[str, BoxPanel] = {}
-        self.filter_code: str | None = ALL
+        self.filter = ResponsableFilter(ctx.metrics)
         self.screen_masked = ctx.config.display.hide_names_by_default
         self.revealed: set[int] = set()
-        self.mode = MODE_WINDOW if ctx.config.display.mode == "Fenetre" else MODE_FRAME
-        self.saved_positions = dict(ctx.config.positions)
-        self.manual_layout = bool(self.saved_positions)
         self.late_total = 0
         self.offline_since: datetime | None = None
-        self._sequence = 0  # counts local reloads, so an older feed result never wins
-        self._local: dict[int, int] = {}
+        self.local = LocalRefreshes()  # patients read again by touch actions (ui.updates)
         self._busy = 0  # touches in progress (see Actions.interaction)
         self._held: list[Callable[[], None]] = []
         self.actions = Actions(ctx, self)
@@ -94,22 +84,8 @@ class BoardWindow(QMainWindow):
         self.top_bar = TopBar(m)
         self.move_banner = self.top_bar.move_banner
         self.outage_banner = OutageBanner()
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("BoardScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(False)
-        self.canvas = QWidget()
-        self.canvas.setObjectName("BoardCanvas")
-        self.canvas.setProperty("mode", self.mode)
-        self.scroll.setWidget(self.canvas)
-        self.scroll.viewport().installEventFilter(self)
-        self._relayout = QTimer(self)
-        self._relayout.setSingleShot(True)
-        self._relayout.setInterval(0)
-        self._relayout.timeout.connect(self.layout_panels)
-        # No kinetic scrolling here: nested QScrollers (this one and each box's) swallow
-        # presses.  The board fits the screen; when saved positions do not, its scroll bars
-        # are wide enough for a finger (synoptux.css).
+        self.placement = Placement(ctx.config, m, self.panels, central)
+        self.scroll, self.canvas = self.placement.scroll, self.placement.canvas
         for widget in (self.top_bar, self.outage_banner):
             column.addWidget(widget)
         column.addWidget(self.scroll, 1)
@@ -123,23 +99,22 @@ class BoardWindow(QMainWindow):
         bar.mode_button.clicked.connect(self.toggle_mode)
         bar.save_button.clicked.connect(self.save_positions)
         self.move_banner.cancel_button.clicked.connect(self.cancel_move)
-        self.filter_menu: QMenu | None = None
         self._update_bar()
 
         self.stylesheet = stylesheet or StyleSheet(self, ctx.config, m)
 
         # --- live data and timers
         self.background = Background(self)
-        self.live = LiveFeed(ctx, self.background, lambda: self._sequence, self)
+        self.live = LiveFeed(ctx, self.background, lambda: self.local.sequence, self)
         self.live.updated.connect(self.apply_update)
         self.live.outage.connect(self._on_outage)
         self.live.restored.connect(self._on_restored)
         self.alarm_timer = QTimer(self)
         self.alarm_timer.setInterval(max(100, round(ctx.config.timers.alarm_check_s * 1000)))
         self.alarm_timer.timeout.connect(self.check_alarms)
-        self.purge_timer = QTimer(self)
-        self.purge_timer.setInterval(max(1000, round(ctx.config.timers.inbox_check_s * 1000)))
-        self.purge_timer.timeout.connect(self.purge)
+        self.purger = Purger(ctx, self.background, lambda: self.offline, self)
+        self.purger.removed.connect(self._purged)
+        self.purger.outage.connect(self.report_outage)
         self.blinker.ticked.connect(lambda _phase: self.top_bar.set_clock(self.ctx.clock()))
         self.inbox = InboxMonitor(ctx, self.background, self)
         self.inbox.changed.connect(self._inbox_changed)
@@ -151,7 +126,7 @@ class BoardWindow(QMainWindow):
         if timers:
             self.blinker.start()
             self.alarm_timer.start()
-            self.purge_timer.start()
+            self.purger.timer.start()
         if inbox:
             self.inbox.start()
         self._inbox_changed()
@@ -210,33 +185,26 @@ class BoardWindow(QMainWindow):
         return False
 
     def apply_update(self, update: FeedUpdate) -> None:
-        """A result of the change feed (GUI thread)."""
+        """A result of the change feed (GUI thread); see ui.updates for the races."""
         if self._when_idle(lambda: self.apply_update(update)):
             return
         self.status.set_database(True)
-        newer_here = {pk for pk, seq in self._local.items() if seq > update.sequence}
-        if update.full is not None:
-            if update.full.reference != self.reference:
-                self.apply_reference(update.full.reference)
-            fresh = [p for p in update.full.patients if p.pk not in newer_here]
-            present = {p.pk for p in update.full.patients}
-            gone = [pk for pk in self.patients if pk not in present and pk not in newer_here]
-            self.put_patients(fresh, gone)
-            return
-        if update.reference is not None and update.reference != self.reference:
-            self.apply_reference(update.reference)
-        wanted = update.patient_pks - newer_here
-        fresh = [p for p in update.patients if p.pk in wanted]
-        found = {p.pk for p in update.patients}
-        self.put_patients(fresh, [pk for pk in wanted if pk not in found])
+        reference = update.full.reference if update.full is not None else update.reference
+        if reference is not None and reference != self.reference:
+            self.apply_reference(reference)
+        decision = self.local.decide(update, self.patients)
+        self.live.recheck(decision.recheck)
+        # Polls end in the order they started: no later result can race these refreshes.
+        self.local.forget_until(update.sequence)
+        self.put_patients(decision.put, decision.gone)
 
     def refresh_patients(self, pks: list[int]) -> None:
         """Read these patients now (after a touch action: its effect shows at once)."""
         with self.ctx.store.read() as session:
             views = queries.load_patients(session, self.ctx.store.models, pks=pks)
-        self._sequence += 1
-        for pk in pks:
-            self._local[pk] = self._sequence
+        if not self.live.in_flight and not self._held:
+            self.local.forget_until(None)  # no poll result pending: nothing can race
+        self.local.note(pks)
         found = {v.pk for v in views}
         self.put_patients(list(views), [pk for pk in pks if pk not in found])
 
@@ -272,6 +240,7 @@ class BoardWindow(QMainWindow):
 
     def _after_change(self) -> None:
         self.mover.show_targets()
+        self.placement.contents_changed()
         lost = sorted({p.box_code for p in self.patients.values() if p.box_code not in self.panels})
         if lost:
             count = sum(p.box_code not in self.panels for p in self.patients.values())
@@ -313,15 +282,15 @@ class BoardWindow(QMainWindow):
         for panel in self.panels.values():
             panel.setParent(None)
             panel.deleteLater()
-        self.panels = {}
+        self.panels.clear()  # the same dict: the placement holds it
         for box in self.reference.boxes:
             panel = BoxPanel(self.ctx.metrics, box, self._make_card, self.canvas)
             panel.title_touched.connect(self.box_touched)
             panel.patient_dropped.connect(self.patient_dropped)
-            panel.geometry_edited.connect(self._geometry_edited)
+            panel.geometry_edited.connect(self.placement.geometry_edited)
             panel.card_dropped.connect(self._forget_card)
             panel.set_mode(self.mode)
-            panel.set_filter(self._visible)
+            panel.set_filter(self.filter.visible)
             panel.show()
             self.panels[box.code] = panel
         for view in self.patients.values():
@@ -331,102 +300,45 @@ class BoardWindow(QMainWindow):
         self.layout_panels()
 
     def layout_panels(self) -> None:
-        m = self.ctx.metrics
-        d = self.ctx.config.display
-        viewport = self.scroll.viewport().size()
-        width = max(viewport.width(), m.px(300))
-        height = max(viewport.height(), m.px(220))
-        # Largeur_Box is the narrowest a column may be; a wider one shows a task's
-        # state buttons on one line (see TaskRow).
-        spec = LayoutSpec(
-            width=width,
-            height=height,
-            column_width=max(d.box_width, m.px(360)),
-            min_column_width=max(min(d.box_width, m.px(360)), m.px(260)),
-            min_height=m.px(200),
-            comfortable_height=m.px(340),
-            gap=m.spacing,
-        )
-        boxes = [LayoutBox(b.code, b.type, b.capacity) for b in self.reference.boxes]
-        saved = self.saved_positions if self.manual_layout else {}
-        rects = complete_layout(boxes, saved, spec, (d.box_width, d.box_height))
-        for code, (x, y, w, h) in rects.items():
-            self.panels[code].setGeometry(x, y, w, h)
-        need_w, need_h = bounding_size(rects)
-        self.canvas.resize(max(need_w, viewport.width()), max(need_h, viewport.height()))
+        self.placement.layout_panels()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # The room for the boxes changed (window resized, outage banner shown...).
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
-            if not self.manual_layout:
-                self._relayout.start()
-            else:
-                self._fit_canvas()
-        return super().eventFilter(watched, event)
+    @property
+    def mode(self) -> str:
+        return self.placement.mode
 
-    def _fit_canvas(self) -> None:
-        viewport = self.scroll.viewport().size()
-        rects = {code: p.rect_tuple() for code, p in self.panels.items()}
-        need_w, need_h = bounding_size(rects)
-        self.canvas.resize(max(need_w, viewport.width()), max(need_h, viewport.height()))
+    @property
+    def manual_layout(self) -> bool:
+        return self.placement.manual_layout
 
-    def _geometry_edited(self, code: str) -> None:
-        """A box moved or resized by hand: the layout is the user's from now on."""
-        if not self.manual_layout:
-            self.manual_layout = True
-            self.saved_positions = {c: p.rect_tuple() for c, p in self.panels.items()}
-        self.saved_positions[code] = self.panels[code].rect_tuple()
-        self._fit_canvas()
+    @property
+    def saved_positions(self) -> dict[str, tuple[int, int, int, int]]:
+        return self.placement.saved_positions
 
     # ================================================================== top bar
 
     def _update_bar(self) -> None:
         bar = self.top_bar
-        name = "Tous"
-        if self.filter_code is not ALL:
-            resp = self.reference.responsables.get(self.filter_code or "")
-            name = resp.name if resp else str(self.filter_code)
-        bar.filter_button.setText(f"Responsable : {name} ▾")
-        set_prop(bar.filter_button, "active", self.filter_code is not ALL)
+        bar.filter_button.setText(self.filter.label(self.reference))
+        set_prop(bar.filter_button, "active", self.filter.active)
         bar.names_button.setText("Afficher les noms" if self.screen_masked else "Masquer les noms")
         bar.mode_button.setText("Mode cadre" if self.mode == MODE_WINDOW else "Mode fenêtre")
         bar.set_clock(self.ctx.clock())
 
     def filter_choices(self) -> list[tuple[str | None, str]]:
-        """("Tous" or a responsable) with the number of their patients on the board."""
-        counts: dict[str | None, int] = {}
-        for p in self.patients.values():
-            counts[p.responsable] = counts.get(p.responsable, 0) + 1
-        choices: list[tuple[str | None, str]] = [(ALL, f"Tous ({len(self.patients)})")]
-        codes = [
-            r.code for r in self.reference.responsables.values() if r.active or counts.get(r.code)
-        ]
-        codes += sorted(c for c in counts if c and c not in self.reference.responsables)
-        for code in codes:
-            resp = self.reference.responsables.get(code)
-            choices.append((code, f"{resp.name if resp else code} ({counts.get(code, 0)})"))
-        return choices
+        return self.filter.choices(self.patients.values(), self.reference)
 
     def open_filter_menu(self) -> None:
-        menu = QMenu(self)
-        menu.setObjectName("FilterMenu")
-        menu.setMinimumWidth(self.ctx.metrics.touch * 6)
-        for code, text in self.filter_choices():
-            mark = "✔ " if code == self.filter_code else "    "
-            action = menu.addAction(mark + text)
-            action.setData(code)
-            action.triggered.connect(lambda _=False, c=code: self.set_filter(c))
-        self.filter_menu = menu
-        button = self.top_bar.filter_button
-        menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+        self.filter.open_menu(self.top_bar.filter_button, self.filter_choices(), self.set_filter)
 
-    def _visible(self, view: PatientView) -> bool:
-        return self.filter_code is ALL or view.responsable == self.filter_code
+    @property
+    def filter_menu(self) -> QMenu | None:
+        return self.filter.menu
 
     def set_filter(self, code: str | None) -> None:
-        self.filter_code = code
+        self.filter.code = code
         for panel in self.panels.values():
-            panel.set_filter(self._visible)
+            panel.set_filter(self.filter.visible)
+        self.placement.contents_changed()
         self._update_bar()
 
     def toggle_screen_mask(self) -> None:
@@ -454,31 +366,21 @@ class BoardWindow(QMainWindow):
         self.set_mode(MODE_FRAME if self.mode == MODE_WINDOW else MODE_WINDOW)
 
     def set_mode(self, mode: str) -> None:
-        self.mode = mode
-        set_prop(self.canvas, "mode", mode)
-        for panel in self.panels.values():
-            panel.set_mode(mode)
+        self.placement.set_mode(mode)
         self._update_bar()
 
-    def current_positions(self) -> dict[str, tuple[int, int, int, int]]:
-        return {code: panel.rect_tuple() for code, panel in self.panels.items()}
-
     def save_positions(self) -> None:
-        path = self.ctx.config.path
-        if path is None:
+        if self.ctx.config.path is None:
             self.ctx.dialogs.show_error(
                 self, "Aucun fichier synoptux.ini n'est utilisé : positions non enregistrées."
             )
             return
-        positions = self.current_positions()
         try:
-            save_positions(path, positions)
+            message = self.placement.save()
         except (OSError, ValueError) as err:
             self.ctx.dialogs.show_error(self, f"Positions non enregistrées : {err}")
             return
-        self.saved_positions = positions
-        self.manual_layout = True
-        self.status.message_label.setText(f"Positions enregistrées dans {path}")
+        self.status.message_label.setText(message)
 
     # ================================================================== moves
 
@@ -510,9 +412,9 @@ class BoardWindow(QMainWindow):
         now = self.ctx.clock()
         for panel in self.panels.values():
             for card in panel.cards.values():
-                blinking = {id(w) for w in card.update_time(now)}
+                blinking = set(card.update_time(now))
                 for widget in card.blink_candidates():
-                    if id(widget) in blinking:
+                    if widget in blinking:
                         self.blinker.register(widget)
                     else:
                         self.blinker.unregister(widget)
@@ -521,36 +423,12 @@ class BoardWindow(QMainWindow):
         self.top_bar.set_clock(now)
 
     def purge(self) -> None:
-        """Exit purge and lifetime purge, off the GUI thread; the feed shows the result."""
-        if self.offline_since is not None:
-            return
-        timers = self.ctx.config.timers
-        now = self.ctx.clock()
-        services = self.ctx.services
-        self.background.submit(
-            lambda: services.purge(
-                now=now,
-                exit_delay_min=timers.exit_purge_delay_min,
-                max_lifetime_s=timers.max_lifetime_s,
-            ),
-            self._purged,
-            self._purge_failed,
-        )
+        """Exit purge and lifetime purge, off the GUI thread (the timer calls it)."""
+        self.purger.purge()
 
-    def _purged(self, result: object) -> None:
-        if self._when_idle(lambda: self._purged(result)):
-            return
-        removed = list(getattr(result, "exits_removed", ())) + list(
-            getattr(result, "lifetime_removed", ())
-        )
-        if removed:
+    def _purged(self, removed: list[int]) -> None:
+        if not self._when_idle(lambda: self._purged(removed)):
             self.put_patients([], removed)
-
-    def _purge_failed(self, err: BaseException) -> None:
-        if isinstance(err, SQLAlchemyError):
-            self.report_outage(err)
-        else:
-            log.error("purge failed: %s", err)
 
     # ================================================================== outage
 
@@ -596,7 +474,7 @@ class BoardWindow(QMainWindow):
         self.live.stop()
         self.blinker.stop()
         self.alarm_timer.stop()
-        self.purge_timer.stop()
+        self.purger.timer.stop()
         self.background.wait(5000)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -13,21 +13,23 @@ import bisect
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
-    QPushButton,
     QScrollArea,
     QScroller,
     QScrollerProperties,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from synoptic.domain import has_room
 from synoptic.store.queries import BoxView, PatientView
+from ui.box_frame import BoxTitle, ResizeGrip
 from ui.card import PATIENT_MIME, PatientCard
 from ui.metrics import Metrics
 from ui.widgets import set_prop
@@ -50,111 +52,6 @@ def make_kinetic(area: QScrollArea) -> None:
     props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
     props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
     scroller.setScrollerProperties(props)
-
-
-class BoxTitle(QPushButton):
-    """Touch: destination of a move.  In window mode, dragging it moves the panel."""
-
-    dragged = Signal(QPoint)  # offset since the press
-    drag_finished = Signal()
-
-    def __init__(self, metrics: Metrics) -> None:
-        super().__init__()
-        self.setObjectName("BoxTitle")
-        self.setMinimumHeight(metrics.touch)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.draggable = False
-        self._press: QPoint | None = None
-        self._dragging = False
-        self._label = ""
-        self._count = ""
-        self._margin = metrics.margin
-
-    def set_parts(self, label: str, count: str) -> None:
-        """The box label (cut with "…" when needed) and its occupancy, always visible."""
-        self._label, self._count = label, count
-        self._render()
-
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().resizeEvent(event)
-        self._render()
-
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().changeEvent(event)
-        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
-            self._render()
-
-    def _render(self) -> None:
-        fm = self.fontMetrics()
-        tail = f"   {self._count}"
-        room = max(1, self.width() - 2 * self._margin - fm.horizontalAdvance(tail))
-        label = fm.elidedText(self._label, Qt.TextElideMode.ElideRight, room)
-        text = label + tail
-        if text != self.text():
-            self.setText(text)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._press = event.globalPosition().toPoint() if self.draggable else None
-        self._dragging = False
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._press is not None:
-            offset = event.globalPosition().toPoint() - self._press
-            if self._dragging or offset.manhattanLength() > self.height() // 4:
-                self._dragging = True
-                self.setDown(False)
-                self.dragged.emit(offset)
-                return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._dragging:
-            self._dragging = False
-            self._press = None
-            self.setDown(False)
-            self.drag_finished.emit()
-            return  # a drag is not a touch on the title
-        self._press = None
-        super().mouseReleaseEvent(event)
-
-
-class ResizeGrip(QWidget):
-    """The corner a finger drags to resize the panel (window mode only)."""
-
-    def __init__(self, panel: BoxPanel, metrics: Metrics) -> None:
-        super().__init__(panel)
-        self.setObjectName("ResizeGrip")
-        self.panel = panel
-        self.setFixedSize(metrics.touch, metrics.touch)
-        self.setCursor(Qt.CursorShape.SizeFDiagCursor)
-        self._start: tuple[QPoint, QRect] | None = None
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = self.palette().color(self.foregroundRole())
-        painter.setPen(colour)
-        w, h = self.width(), self.height()
-        for i in range(1, 4):  # three diagonal strokes, the usual "resize" mark
-            d = i * w // 4
-            painter.drawLine(w - d, h - 2, w - 2, h - d)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._start = (event.globalPosition().toPoint(), self.panel.geometry())
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._start is None:
-            return
-        origin, geometry = self._start
-        delta = event.globalPosition().toPoint() - origin
-        self.panel.resize_to(geometry.width() + delta.x(), geometry.height() + delta.y())
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._start is not None:
-            self._start = None
-            self.panel.geometry_edited.emit(self.panel.box.code)
 
 
 class BoxPanel(QFrame):
@@ -257,6 +154,22 @@ class BoxPanel(QFrame):
         card.hide()
         card.setParent(None)
         card.deleteLater()
+
+    def needed_height(self) -> int:
+        """Pixels the title and the visible cards ask for; 0 when no card is shown (the
+        automatic layout then gives the box its minimum)."""
+        if not any(card.isVisibleTo(self) for card in self.cards.values()):
+            return 0
+        outer = self.layout()
+        margins = outer.contentsMargins()
+        return (
+            max(self.title.sizeHint().height(), self.title.minimumHeight())
+            + outer.spacing()
+            + margins.top()
+            + margins.bottom()
+            + self.content.sizeHint().height()
+            + 2 * self.frameWidth()
+        )
 
     def count(self) -> int:
         """Every patient in the box, whatever the filter (capacity ignores the filter)."""

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -136,7 +137,8 @@ class PatientCard(QFrame):
         outer.setContentsMargins(m.px(4), m.px(4), m.px(4), m.px(4))
         outer.setSpacing(m.px(3))
 
-        # Row 1: fold, name and first name, move, annex program.
+        # Row 1: fold, then the name over the card's width (read from a few metres); move,
+        # annex program and history sit on the second row, or here when the card is folded.
         row = QHBoxLayout()
         row.setSpacing(m.px(3))
         self.fold_button = touch_button(
@@ -159,7 +161,6 @@ class PatientCard(QFrame):
         self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.move_button.setToolTip("Sortie définitive" if box_type is BoxType.EXIT else "Déplacer")
         self.move_button.clicked.connect(lambda: self.move_requested.emit(self.patient))
-        row.addWidget(self.move_button)
         self.annex_button: QPushButton | None = None
         if (
             ctx.config.interface.annex_button
@@ -170,7 +171,6 @@ class PatientCard(QFrame):
                 m, glyph("↗", ">"), "AnnexButton", square=True, tooltip="Dossier du patient"
             )
             self.annex_button.clicked.connect(lambda: actions.launch_annex(p))
-            row.addWidget(self.annex_button)
         outer.addLayout(row)
 
         # Row 2 (unfolded): responsable, comment, history.
@@ -182,24 +182,27 @@ class PatientCard(QFrame):
         resp = reference.responsables.get(p.responsable or "")
         resp_text = resp.name if resp else (p.responsable or "Aucun responsable")
         self.responsable_button = ElideButton(
-            m, resp_text, "ResponsableButton", min_width=m.touch * 2
+            m, resp_text, "ResponsableButton", min_width=round(m.touch * 1.5)
         )
         self.responsable_button.setProperty("responsable", p.responsable or "")
         self.responsable_button.clicked.connect(lambda: actions.choose_responsable(p))
-        details.addWidget(self.responsable_button, 1)
+        # The responsable keeps its text's width while the comment can give way (down to
+        # one touch); the comment takes what is left.
+        self.responsable_button.setSizePolicy(
+            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed
+        )
+        details.addWidget(self.responsable_button)
         self.comment_button = ElideButton(m, p.comment or "✎", "CommentButton", min_width=m.touch)
         self.comment_button.setProperty("empty", not p.comment)
         self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
         details.addWidget(self.comment_button, 1)
-        # History: beside the comment, or on the first row when the card is folded.
         self.history_button = touch_button(
             m, "☰", "HistoryButton", square=True, tooltip="Historique du patient"
         )
         self.history_button.clicked.connect(lambda: actions.show_history(p))
-        if p.folded:
-            row.insertWidget(row.indexOf(self.move_button) + 1, self.history_button)
-        else:
-            details.addWidget(self.history_button)
+        tools = [self.move_button, self.annex_button, self.history_button]
+        for tool in filter(None, tools):
+            (row if p.folded else details).addWidget(tool)
         outer.addWidget(self.details)
 
         # Row 3: entry time, last move or exit time, time spent.
@@ -244,7 +247,9 @@ class PatientCard(QFrame):
     def _render_name(self) -> None:
         p = self.patient
         text = shown_name(p, self.hidden_name, self.ctx.config.display.anonymous_label)
-        self.name_button.setFullText(text)
+        # Too long for one line: the last name above the first name, rather than cut.
+        wrapped = None if self.hidden_name or not p.first_name else f"{p.last_name}\n{p.first_name}"
+        self.name_button.setFullText(text, wrapped=wrapped)
 
     def toggle_name(self) -> None:
         """Hide or show the name: for everyone, or on this screen only when it is public."""

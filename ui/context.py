@@ -21,7 +21,7 @@ from ui.launch import Launcher
 from ui.metrics import Metrics
 
 if TYPE_CHECKING:
-    from ui.dialogs import DestinationChoice
+    from ui.dialogs import DestinationChoice, LiveText
 
 
 def system_clock() -> datetime:
@@ -48,7 +48,15 @@ class DialogsLike(Protocol):
     def show_history(
         self, parent: Any, title: str, rows: Sequence[HistoryView], reference: Reference
     ) -> None: ...
-    def show_info(self, parent: Any, title: str, text: str) -> None: ...
+    def show_info(
+        self,
+        parent: Any,
+        title: str,
+        text: str | LiveText,
+        *,
+        action_label: str | None = None,
+        action: Callable[[], None] | None = None,
+    ) -> None: ...
     def show_error(self, parent: Any, message: str) -> None: ...
     def pick_time(self, parent: Any, title: str, initial: datetime) -> datetime | None: ...
     def edit_text(self, parent: Any, title: str, initial: str, max_length: int) -> str | None: ...

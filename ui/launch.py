@@ -47,6 +47,24 @@ def _same_path(a: str, b: str) -> bool:
     return os.path.normcase(os.path.normpath(a)) == os.path.normcase(os.path.normpath(b))
 
 
+def note_file_refusal(path: str) -> str | None:
+    """Why a task's note file (``Nom_Fichier_Note`` of an entry file) is not handed to its
+    reader, or ``None`` when it may be.
+
+    The reader is allowed, the file name is not vetted by anyone: a name starting with
+    ``-`` would reach the reader as an option, a relative one designates whatever sits in
+    the board's current folder.  Only absolute paths are opened."""
+    name = path.strip()
+    if name.startswith("-"):
+        return (
+            f"Document refusé : « {name} » commence par « - » "
+            "(le lecteur le prendrait pour une option)."
+        )
+    if not _is_absolute(name):
+        return f"Document refusé : « {name} » n'est pas un chemin absolu."
+    return None
+
+
 class Launcher:
     """Checks a program against the allow-list and starts it detached, without a shell."""
 

@@ -7,8 +7,16 @@ waiting and exit boxes share one side column.  A row of care boxes is never shor
 ``min_height``: if the screen cannot hold every row, the board grows and scrolls rather
 than squeezing boxes below a usable size.
 
-A waiting room of 20 places gets the height of its column, not twenty rows: the weight of a
-box in a column grows slowly with its capacity (see :func:`box_weight`).
+Height follows what a box holds when the board says so (``LayoutBox.need``: the pixels its
+title and cards ask for; 0 for a box with nobody in it).  Care boxes are stacked column by
+column (B1 B2 B3 on top, B4 B5 B6 below...), so an empty box keeps only its minimum
+(``empty_height``: its title, a touch target for moves) and gives the rest of its column to
+the boxes that hold patients: first what each one needs, shared fairly when there is not
+enough, then what is left in proportion of their needs.  Without needs (a fresh layout,
+the pure tests), a column is shared by weight: a waiting room of 20 places gets the
+height of its column, not twenty rows; its weight grows slowly with its capacity
+(:func:`box_weight`).  When the side column is shared by waiting, absence and exit boxes,
+the care grid's free cells at the bottom take the exit (then absence) boxes.
 
 Saved positions (``[Positions_fenetres]``) win; boxes without one are placed by
 :func:`complete_layout` in a strip below the saved ones, so they never overlap them.
@@ -17,7 +25,7 @@ Saved positions (``[Positions_fenetres]``) win; boxes without one are placed by
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from synoptic.domain import BoxType
@@ -30,6 +38,7 @@ class LayoutBox:
     code: str
     type: BoxType
     capacity: int | None
+    need: int | None = None  # pixels asked by its title and cards; 0: empty; None: unknown
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,8 @@ class LayoutSpec:
     # A care box this tall shows one patient with a few tasks without scrolling.
     comfortable_height: int = 340
     gap: int = 6
+    # An empty box: its title and a little room (a move or a drop can still target it).
+    empty_height: int = 110
 
 
 def box_weight(box: LayoutBox) -> float:
@@ -54,24 +65,71 @@ def box_weight(box: LayoutBox) -> float:
     return min(2.5, 1.0 + math.log2(capacity) / 3)
 
 
+def _floor(box: LayoutBox, spec: LayoutSpec) -> int:
+    if box.need is None:
+        return spec.min_height
+    if box.need <= 0:
+        return min(spec.empty_height, spec.min_height)
+    return max(min(spec.empty_height, spec.min_height), min(box.need, spec.min_height))
+
+
+def _share(amount: int, wants: Sequence[float]) -> list[int]:
+    """``amount`` pixels in proportion of ``wants`` (all equal when none wants any)."""
+    total = sum(wants)
+    if total <= 0:
+        wants, total = [1.0] * len(wants), float(len(wants))
+    return [int(amount * w / total) for w in wants]
+
+
+def _fill(amount: int, deficits: Sequence[int]) -> list[int]:
+    """Water filling: each gets what it lacks up to one common level (``amount`` < sum)."""
+    given = [0] * len(deficits)
+    left = amount
+    open_ = [i for i, d in enumerate(deficits) if d > 0]
+    while left > 0 and open_:
+        level = max(1, left // len(open_))
+        for i in list(open_):
+            step = min(level, deficits[i] - given[i], left)
+            given[i] += step
+            left -= step
+            if given[i] >= deficits[i]:
+                open_.remove(i)
+            if left <= 0:
+                break
+    return given
+
+
 def _stack(
-    boxes: Sequence[LayoutBox], x: int, top: int, width: int, height: int, gap: int, min_height: int
+    boxes: Sequence[LayoutBox],
+    x: int,
+    top: int,
+    width: int,
+    height: int,
+    spec: LayoutSpec,
+    weight: Callable[[LayoutBox], float] = box_weight,
 ) -> dict[str, Rect]:
-    """Boxes one above the other in one column: each at least ``min_height``, the rest of
-    the height shared by weight."""
+    """Boxes one above the other in one column, sharing its height (see the module doc)."""
     if not boxes:
         return {}
+    gap = spec.gap
     usable = height - gap * (len(boxes) - 1)
-    floor = min(min_height, max(1, usable // len(boxes)))
-    extra = max(0, usable - floor * len(boxes))
-    total = sum(box_weight(b) for b in boxes)
+    floors = [_floor(b, spec) for b in boxes]
+    if sum(floors) > usable:  # too many for the column: equal shares (the board scrolls)
+        floors = [max(1, min(f, usable // len(boxes))) for f in floors]
+    extra = max(0, usable - sum(floors))
+    deficits = [max(0, b.need - f) if b.need else 0 for b, f in zip(boxes, floors, strict=True)]
+    if sum(deficits) >= extra:
+        heights = [f + g for f, g in zip(floors, _fill(extra, deficits), strict=True)]
+    else:
+        left = extra - sum(deficits)
+        known = any(b.need is not None for b in boxes)
+        wants = [float(b.need or 0) if known else weight(b) for b in boxes]
+        heights = [f + d + s for f, d, s in zip(floors, deficits, _share(left, wants), strict=True)]
     result: dict[str, Rect] = {}
     y = top
-    for i, box in enumerate(boxes):
+    for i, (box, h) in enumerate(zip(boxes, heights, strict=True)):
         if i == len(boxes) - 1:
-            h = max(floor, top + height - y)
-        else:
-            h = floor + round(extra * box_weight(box) / total)
+            h = max(h, top + height - y)  # the last one takes the rounding
         result[box.code] = (x, y, width, h)
         y += h + gap
     return result
@@ -110,7 +168,10 @@ def auto_layout(boxes: Sequence[LayoutBox], spec: LayoutSpec) -> dict[str, Rect]
     care = [b for b in boxes if b.type is BoxType.CARE]
     away = [b for b in boxes if b.type in (BoxType.ABSENCE, BoxType.EXIT)]
     columns = choose_columns(len(care), bool(waiting), bool(away), spec)
-    if not care or columns < 2:
+    if columns < 2:  # one column: a stack (the board scrolls when it is too long)
+        height = max(spec.height, len(boxes) * (spec.min_height + gap) - gap)
+        return _stack(boxes, 0, 0, spec.width, height, spec, weight=lambda _b: 1.0)
+    if not care:
         return _grid(boxes, 0, 0, spec.width, spec.height, columns, gap, spec.min_height)
     # Separate side columns need room for a care grid of at least three columns beside them.
     left: list[LayoutBox] = []
@@ -129,16 +190,25 @@ def auto_layout(boxes: Sequence[LayoutBox], spec: LayoutSpec) -> dict[str, Rect]
     column_w = (spec.width - gap * (columns - 1)) // columns
     rows = math.ceil(len(care) / middle)
     height = max(spec.height, rows * spec.min_height + (rows - 1) * gap)
+    stacks = [care[c::middle] for c in range(middle)]
+    if left and right == [] and waiting and away:
+        # One side column for everybody: the grid's free cells take the exits, then
+        # absences (rightmost cells first, so exits end bottom right).
+        free = [c for c in reversed(range(middle)) if len(stacks[c]) < rows]
+        moved = away[len(away) - min(len(free), len(away)) :]
+        for column, box in zip(free, reversed(moved), strict=False):
+            stacks[column].append(box)
+        left = [b for b in left if b not in moved]
     result: dict[str, Rect] = {}
     x = 0
     if left:
-        result.update(_stack(left, x, 0, column_w, height, gap, spec.min_height))
+        result.update(_stack(left, x, 0, column_w, height, spec))
         x += column_w + gap
-    middle_w = middle * column_w + (middle - 1) * gap
-    result.update(_grid(care, x, 0, middle_w, height, middle, gap, spec.min_height))
-    x += middle_w + gap
+    for stack in stacks:
+        result.update(_stack(stack, x, 0, column_w, height, spec, weight=lambda _b: 1.0))
+        x += column_w + gap
     if right:
-        result.update(_stack(right, x, 0, column_w, height, gap, spec.min_height))
+        result.update(_stack(right, x, 0, column_w, height, spec))
     return result
 
 

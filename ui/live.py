@@ -7,24 +7,58 @@ rebuilds only those cards.  The worker never touches a widget.
 
 Any exception in the worker (server down, network cut, SQLite file locked for too long)
 is an outage: the board raises its banner and keeps the last state; polling goes on, and
-the first poll that succeeds is the reconnection.  The same pool runs the purges.
+the first poll that succeeds is the reconnection.  A poll still under way after
+``HUNG_AFTER_S`` seconds is an outage too (a connection that hangs instead of failing);
+the next poll starts only when that one ends, since the feed is not thread-safe.  The same
+pool runs the purges and the reads of the host's record texts.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.context import FeedLike, UiContext
 
 log = logging.getLogger(__name__)
+
+# A poll under way for longer than this is taken as an outage (MariaDB's read timeout, set
+# by synoptic.store.db.make_engine, ends it later; a banner must not wait for that).
+HUNG_AFTER_S = 5.0
+# The revision that makes ChangeFeed.changes_since reload everything (see synoptic.feed).
+FULL_RELOAD = -1
+
+
+class PollHung(TimeoutError):
+    """The change feed did not answer within HUNG_AFTER_S seconds."""
+
+
+def is_outage(err: BaseException) -> bool:
+    """The database cannot be reached (as opposed to a statement it refused).
+
+    Connection failures are ``OperationalError`` (server gone, timeout, SQLite file
+    unreachable) or ``InterfaceError`` (connection closed under us); SQLAlchemy also flags
+    any error after which it dropped the connection.  An ``IntegrityError`` or
+    ``DataError`` is a refusal of one statement: the database is there."""
+    if isinstance(err, (OperationalError, InterfaceError, PollHung)):
+        return True
+    return isinstance(err, SQLAlchemyError) and bool(getattr(err, "connection_invalidated", False))
+
+
+def database_error_message(err: BaseException) -> str:
+    """ "Erreur de la base de données : ..." with the driver's first line."""
+    cause = getattr(err, "orig", None) or err
+    first = next((line for line in str(cause).splitlines() if line.strip()), type(cause).__name__)
+    return f"Erreur de la base de données : {first.strip()}"
 
 
 @dataclass(frozen=True)
@@ -104,17 +138,21 @@ class LiveFeed(QObject):
         background: Background,
         sequence: Callable[[], int] = lambda: 0,
         parent: QObject | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.background = background
         self.sequence = sequence
+        self.monotonic = monotonic  # tests inject their own (the watchdog)
         self.revision: int | None = None
         self.offline_since: datetime | None = None
         self.running = False
         self.polls = 0
         self._feed: FeedLike | None = None
-        self._in_flight = False
+        self._in_flight_since: float | None = None
+        self._recheck: set[int] = set()
         self.timer = QTimer(self)
         self.timer.setInterval(ctx.poll_interval_ms)
         self.timer.timeout.connect(self.poll)
@@ -122,6 +160,10 @@ class LiveFeed(QObject):
     @property
     def listening(self) -> bool:
         return self.running and self.offline_since is None
+
+    @property
+    def in_flight(self) -> bool:
+        return self._in_flight_since is not None
 
     def start(self, revision: int | None) -> None:
         self.revision = revision
@@ -135,8 +177,13 @@ class LiveFeed(QObject):
     def initial_revision(self) -> int:
         """The feed's revision now; read it before loading the board (nothing is missed).
 
-        The feed's first answer is always "reload everything": this is that answer."""
-        return int(self._get_feed().changes_since(0).revision)
+        Asked as "reload everything" (the feed may have started already, e.g. when a
+        first load failed half-way): this is that answer's revision."""
+        return int(self._get_feed().changes_since(FULL_RELOAD).revision)
+
+    def recheck(self, pks: set[int] | frozenset[int]) -> None:
+        """Read these patients again at the next poll, changed or not."""
+        self._recheck |= pks
 
     def _get_feed(self) -> FeedLike:
         if self._feed is None:
@@ -144,39 +191,48 @@ class LiveFeed(QObject):
         return self._feed
 
     def poll(self) -> None:
-        """Start one poll unless one is under way (the timer calls it; tests may too)."""
-        if self._in_flight or not self.running:
+        """Start one poll unless one is under way (the timer calls it; tests may too).
+
+        A poll under way for more than ``HUNG_AFTER_S`` seconds raises the outage banner;
+        it is not abandoned (the feed is not thread-safe): its end, success or failure,
+        decides what comes next."""
+        if not self.running:
             return
-        self._in_flight = True
+        if self._in_flight_since is not None:
+            if self.monotonic() - self._in_flight_since > HUNG_AFTER_S:
+                self.report(PollHung(f"aucune réponse de la base depuis {HUNG_AFTER_S:g} s"))
+            return
+        self._in_flight_since = self.monotonic()
         revision = self.revision
         sequence = self.sequence()
-        self.background.submit(lambda: self._read(revision, sequence), self._done, self._failed)
+        extra, self._recheck = frozenset(self._recheck), set()
+        self.background.submit(
+            lambda: self._read(revision, sequence, extra),
+            self._done,
+            lambda err: self._failed(err, extra),
+        )
 
-    def _read(self, revision: int | None, sequence: int) -> FeedUpdate:
+    def _read(self, revision: int | None, sequence: int, extra: frozenset[int]) -> FeedUpdate:
         """In the worker thread: what changed, and the fresh views.  No widget here."""
         feed = self._get_feed()
         store = self.ctx.store
-        result = feed.changes_since(revision if revision is not None else 0)
+        # No revision yet (the first load failed): ask the feed to reload everything.
+        result = feed.changes_since(revision if revision is not None else FULL_RELOAD)
         with store.read() as session:
             if result.full_reload:
                 board = queries.load_board(session, store.models)
                 return FeedUpdate(
                     result.revision, frozenset(), (), board.reference, board, sequence
                 )
-            patients = (
-                queries.load_patients(session, store.models, pks=result.patient_pks)
-                if result.patient_pks
-                else ()
-            )
+            pks = frozenset(result.patient_pks) | extra
+            patients = queries.load_patients(session, store.models, pks=pks) if pks else ()
             reference = (
                 queries.load_reference(session, store.models) if result.reference_changed else None
             )
-        return FeedUpdate(
-            result.revision, frozenset(result.patient_pks), patients, reference, None, sequence
-        )
+        return FeedUpdate(result.revision, pks, tuple(patients), reference, None, sequence)
 
     def _done(self, update: FeedUpdate) -> None:
-        self._in_flight = False
+        self._in_flight_since = None
         self.polls += 1
         if not self.running:
             return
@@ -186,9 +242,10 @@ class LiveFeed(QObject):
         self.revision = update.revision
         self.updated.emit(update)
 
-    def _failed(self, err: BaseException) -> None:
-        self._in_flight = False
+    def _failed(self, err: BaseException, extra: frozenset[int] = frozenset()) -> None:
+        self._in_flight_since = None
         self.polls += 1
+        self._recheck |= extra  # still to be read again
         # The feed object is kept: it remembers revisions in flight (see synoptic.feed).
         if not self.running:
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QSizePolicy, QWidget
 
 from synoptic.store.queries import PatientView, Reference, StateView, TaskView
 from ui.actions import Actions
@@ -71,6 +71,7 @@ class TaskRow(QFrame):
         if self.button_mode == "B" and self.states:
             for state in self.states:
                 b = ElideButton(m, state.label, "StateButton", min_width=m.touch)
+                b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
                 b.setProperty("stateCode", state.code)
                 b.setProperty("current", state.code == task.state_code)
                 b.setCheckable(False)
@@ -81,11 +82,23 @@ class TaskRow(QFrame):
         else:
             shown = current.label if current else (task.state_code or NO_STATE)
             self.menu_button = ElideButton(
-                m, f"{shown} ▾", "StateMenuButton", min_width=m.touch * 2
+                m, f"{shown} ▾", "StateMenuButton", min_width=round(m.touch * 1.5)
             )
+            # As wide as its text, at most three touches: the label keeps the room.
+            self.menu_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            self.menu_button.setMaximumWidth(m.touch * 3)
             self.menu_button.setProperty("stateCode", task.state_code or "")
             self.menu_button.setProperty("current", task.state_code is not None)
             self.menu_button.clicked.connect(self.open_state_menu)
+
+        self.states_box = QWidget()
+        self.states_box.setObjectName("TaskStates")
+        states_layout = QHBoxLayout(self.states_box)
+        states_layout.setContentsMargins(0, 0, 0, 0)
+        states_layout.setSpacing(m.px(3))
+        for w in (*self.state_buttons.values(), self.menu_button):
+            if w is not None:
+                states_layout.addWidget(w)
 
         self.delete_button = touch_button(
             m, "✕", "DeleteTaskButton", square=True, tooltip="Supprimer la tâche"
@@ -99,43 +112,32 @@ class TaskRow(QFrame):
         m = self.ctx.metrics
         states = list(self.state_buttons.values())
         gap = m.px(3)
-        needed = round(m.touch * 1.5) + m.touch + gap * (len(states) + 1)  # label, delete
+        needed = m.touch * 3 + m.touch + gap * (len(states) + 1)  # label, delete
         for b in states:
             needed += max(m.touch, b.fontMetrics().horizontalAdvance(b.fullText()) + m.px(10))
         return needed
 
     def _arrange(self, *, two_lines: bool) -> None:
+        """One line: label (it takes the stretch), states at their text's width, delete.
+        Two lines: label and delete, then the states over the whole width."""
         if two_lines == self.two_lines:
             return
         self.two_lines = two_lines
         grid = self.grid
-        for w in (
-            self.task_button,
-            self.delete_button,
-            self.menu_button,
-            *self.state_buttons.values(),
-        ):
-            if w is not None:
-                grid.removeWidget(w)
-        states: list[QWidget] = list(self.state_buttons.values())
-        if self.menu_button is not None:
-            states = [self.menu_button]
-        for col in range(grid.columnCount()):
-            grid.setColumnStretch(col, 0)
+        for w in (self.task_button, self.delete_button, self.states_box):
+            grid.removeWidget(w)
+        expand = QSizePolicy.Policy.Expanding if two_lines else QSizePolicy.Policy.Preferred
+        for b in self.state_buttons.values():
+            # Stretch 0 and Expanding: each state its text's width, the rest shared.
+            b.setSizePolicy(expand, QSizePolicy.Policy.Fixed)
+        grid.addWidget(self.task_button, 0, 0)
+        grid.setColumnStretch(0, 1)
         if two_lines:
-            span = max(1, len(states))
-            grid.addWidget(self.task_button, 0, 0, 1, span)
-            grid.addWidget(self.delete_button, 0, span)
-            for i, w in enumerate(states):
-                grid.addWidget(w, 1, i)
-                grid.setColumnStretch(i, 1)
+            grid.addWidget(self.delete_button, 0, 1)
+            grid.addWidget(self.states_box, 1, 0, 1, 2)
         else:
-            grid.addWidget(self.task_button, 0, 0)
-            grid.setColumnStretch(0, 3)
-            for i, w in enumerate(states, start=1):
-                grid.addWidget(w, 0, i)
-                grid.setColumnStretch(i, 3 if self.menu_button is not None else 2)
-            grid.addWidget(self.delete_button, 0, len(states) + 1)
+            grid.addWidget(self.states_box, 0, 1)
+            grid.addWidget(self.delete_button, 0, 2)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

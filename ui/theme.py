@@ -59,6 +59,13 @@ def colour(value: str, fallback: str) -> str:
     return c.name() if c.isValid() else fallback
 
 
+def tint(value: str, strength: float = 0.25) -> str:
+    """``value`` mixed into white: a pale version of the colour."""
+    c = QColor(value)
+    mix = [round(255 - (255 - ch) * strength) for ch in (c.red(), c.green(), c.blue())]
+    return QColor(*mix).name()
+
+
 def text_on(background: str) -> str:
     """Black or white, whichever reads better on ``background`` (WCAG luminance)."""
     c = QColor(background)
@@ -91,7 +98,9 @@ QPushButton#NameButton {{ font-size: {metrics.font_pt}pt; font-weight: bold; }}
 QLabel#ClockLabel {{ font-size: {metrics.title_font_pt}pt; font-weight: bold; }}
 QLabel#EntryTime, QLabel#MoveTime, QPushButton#ExitTime, QLabel#Duration,
 QLabel#FirstNameLabel {{ font-size: {metrics.small_font_pt}pt; }}
-QPushButton#StateButton, QPushButton#StateMenuButton {{ font-size: {metrics.small_font_pt}pt; }}
+QPushButton#BoxTitle[compact="true"] {{ font-size: {metrics.font_pt + 1}pt; }}
+/* The state is read from a few metres: full size (the current one is filled). */
+QPushButton#StateButton, QPushButton#StateMenuButton {{ font-size: {metrics.font_pt}pt; }}
 QMenu#StateMenu::item, QMenu#FilterMenu::item {{
     padding: {max(2, (metrics.touch - round(metrics.font_pt * 96 / 72 * 1.2)) // 2)}px {metrics.px(24)}px; }}
 QLabel#OutageBanner {{ font-weight: bold; }}
@@ -127,12 +136,18 @@ def data_rules(reference: Reference, config: Config) -> str:
             f"{{ background-color: {alarm}; color: {text_on(alarm)}; }}"
         )
     for state in reference.states.values():
+        # The current state filled with its colour; the others only outlined with it, on
+        # a pale tint, so that the current one stands out from across the room.
         code = quote(state.code)
         bg = colour(state.color, "#cccccc")
         out.append(
-            f"QPushButton#StateButton[stateCode={code}], "
-            f"QPushButton#StateMenuButton[stateCode={code}] "
+            f'QPushButton#StateButton[stateCode={code}][current="true"], '
+            f'QPushButton#StateMenuButton[stateCode={code}][current="true"] '
             f"{{ background-color: {bg}; color: {text_on(bg)}; }}"
+        )
+        out.append(
+            f'QPushButton#StateButton[stateCode={code}][current="false"] '
+            f"{{ background-color: {tint(bg)}; border-color: {bg}; }}"
         )
     for resp in reference.responsables.values():
         bg = colour(resp.color, "#888888")

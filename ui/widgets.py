@@ -69,6 +69,7 @@ class ElideButton(QPushButton):
         self.setObjectName(name)
         self._metrics = metrics
         self._full = ""
+        self._wrapped: str | None = None
         self._min_width = max(min_width, metrics.touch)
         self.setMinimumHeight(metrics.touch)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -79,8 +80,11 @@ class ElideButton(QPushButton):
     def fullText(self) -> str:
         return self._full
 
-    def setFullText(self, text: str) -> None:
+    def setFullText(self, text: str, *, wrapped: str | None = None) -> None:
+        """``text`` on one line; when it does not fit and ``wrapped`` is given (the same
+        text over two lines), ``wrapped``; what still does not fit ends with "…"."""
         self._full = text
+        self._wrapped = wrapped
         self.setToolTip(text)
         self.setAccessibleName(text)
         self._elide()
@@ -90,8 +94,20 @@ class ElideButton(QPushButton):
         return QSize(self._min_width, self._metrics.touch)
 
     def sizeHint(self) -> QSize:
-        width = self.fontMetrics().horizontalAdvance(self._full) + 2 * self._metrics.margin
+        """Room for the whole text on one line, padding and border of the style sheet
+        included (the layout then knows when it cuts the text)."""
+        # The same room as _elide measures: the button less its contents rectangle.
+        frame = self.width() - self._contents_width()
+        width = self.fontMetrics().horizontalAdvance(self._full) + frame + 1
         return QSize(max(self._min_width, width), self._metrics.touch)
+
+    def _contents_width(self) -> int:
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        contents = self.style().subElementRect(
+            QStyle.SubElement.SE_PushButtonContents, option, self
+        )
+        return contents.width()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -101,15 +117,14 @@ class ElideButton(QPushButton):
         super().changeEvent(event)
         if event.type() in (event.Type.FontChange, event.Type.StyleChange):
             self._elide()
+            self.updateGeometry()  # the style sheet's font and padding change the hint
 
     def _elide(self) -> None:
-        option = QStyleOptionButton()
-        self.initStyleOption(option)
-        contents = self.style().subElementRect(
-            QStyle.SubElement.SE_PushButtonContents, option, self
-        )
-        room = max(1, contents.width())
-        lines = self._full.split("\n")
+        room = max(1, self._contents_width())
+        text = self._full
+        if self._wrapped and self.fontMetrics().horizontalAdvance(text) > room:
+            text = self._wrapped
+        lines = text.split("\n")
         shown = "\n".join(
             self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
         )

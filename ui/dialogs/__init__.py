@@ -8,7 +8,7 @@ from ui.dialogs.destination import DestinationChoice, DestinationDialog
 from ui.dialogs.error import ErrorDialog
 from ui.dialogs.facade import Dialogs
 from ui.dialogs.history import ACTION_LABELS, HistoryDialog, action_label
-from ui.dialogs.info import InfoDialog
+from ui.dialogs.info import InfoDialog, LiveText
 from ui.dialogs.responsable import ResponsableDialog
 from ui.dialogs.text import TextDialog
 from ui.dialogs.time_adjuster import TimeAdjuster
@@ -23,6 +23,7 @@ __all__ = [
     "ErrorDialog",
     "HistoryDialog",
     "InfoDialog",
+    "LiveText",
     "ResponsableDialog",
     "TextDialog",
     "TimeAdjuster",

@@ -6,7 +6,7 @@ stays free of Qt dialog plumbing and board tests can replace the whole object by
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
@@ -18,7 +18,7 @@ from ui.dialogs.confirm import ConfirmDialog
 from ui.dialogs.destination import DestinationChoice, DestinationDialog
 from ui.dialogs.error import ErrorDialog
 from ui.dialogs.history import HistoryDialog
-from ui.dialogs.info import InfoDialog
+from ui.dialogs.info import InfoDialog, LiveText
 from ui.dialogs.responsable import ResponsableDialog
 from ui.dialogs.text import TextDialog
 from ui.dialogs.time_adjuster import Clock
@@ -95,8 +95,23 @@ class Dialogs:
     ) -> None:
         _show(HistoryDialog(self.metrics, title, rows, reference, parent))
 
-    def show_info(self, parent: QWidget | None, title: str, text: str) -> None:
-        _show(InfoDialog(self.metrics, title, text, parent))
+    def show_info(
+        self,
+        parent: QWidget | None,
+        title: str,
+        text: str | LiveText,
+        *,
+        action_label: str | None = None,
+        action: Callable[[], None] | None = None,
+    ) -> None:
+        """The text (it may change while shown); with ``action_label`` and ``action``, a
+        button that closes the window, then runs ``action``."""
+        label = action_label if action is not None else None
+        dialog = InfoDialog(self.metrics, title, text, parent, action_label=label)
+        with _running(dialog):
+            chosen = dialog.action_chosen
+        if chosen and action is not None:
+            action()
 
     def show_error(self, parent: QWidget | None, message: str) -> None:
         _show(ErrorDialog(self.metrics, message, parent))

@@ -1,0 +1,103 @@
+"""The demo board read from a few metres, at 1920x1080 and 1280x800: nothing important cut,
+empty boxes small, the current state of a task filled with its colour."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from ui_support import NOW, BoardEnv, board_env, card_of
+
+from synoptic.demo import seed_demo
+from ui.board import BoardWindow
+
+
+@pytest.fixture
+def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
+    yield from board_env(sqlite_store, sqlite_url, tmp_path)
+
+
+def demo_board(qtbot, env: BoardEnv, size: tuple[int, int]) -> BoardWindow:  # type: ignore[no-untyped-def]
+    seed_demo(env.services, NOW)
+    board = env.board(qtbot, size=size)
+    for _ in range(3):
+        QApplication.processEvents()
+    board.layout_panels()
+    QApplication.processEvents()
+    return board
+
+
+def by_name(board: BoardWindow, last: str) -> int:
+    return next(pk for pk, p in board.patients.items() if p.last_name == last)
+
+
+def test_1920_names_titles_and_task_labels_are_whole(qtbot, env: BoardEnv) -> None:
+    board = demo_board(qtbot, env, (1920, 1080))
+    for last in ("DUPUICH", "L'HERMITTE", "MOREAU", "ROUSSEL"):
+        name = card_of(board, by_name(board, last)).name_button
+        assert "…" not in name.text() and "\n" not in name.text(), name.text()
+    for code in ("ABS", "ATT", "DECH", "SORT"):
+        assert "…" not in board.panels[code].title.text(), board.panels[code].title.text()
+    rows = card_of(board, by_name(board, "FONTAINE")).task_rows  # RX with its state menu
+    assert rows[0].task_button.text() == "Radiographie"
+    assert rows[0].menu_button is not None
+    assert rows[0].menu_button.width() < rows[0].task_button.width()
+    assert rows[0].menu_button.width() <= 3 * board.ctx.metrics.touch
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
+def test_state_buttons_are_whole_and_the_current_one_filled(
+    qtbot, env: BoardEnv, size: tuple[int, int]
+) -> None:
+    board = demo_board(qtbot, env, size)
+    m = board.ctx.metrics
+    colours = {code: s.color.lower() for code, s in board.reference.states.items()}
+    checked = 0
+    for panel in board.panels.values():
+        for card in panel.cards.values():
+            for row in card.task_rows:
+                for code, button in row.state_buttons.items():
+                    assert button.font().pointSize() == m.font_pt
+                    assert "…" not in button.text(), button.text()
+                    image = button.grab().toImage()
+                    middle = image.pixelColor(image.width() // 2, 6).name()
+                    if code == row.task.state_code:
+                        assert middle == colours[code]  # filled with the state's colour
+                    else:
+                        assert middle != colours[code]  # pale: only outlined with it
+                    checked += 1
+    assert checked > 10
+
+
+def test_1280_empty_boxes_get_their_minimum_and_no_cell_is_empty(qtbot, env: BoardEnv) -> None:
+    board = demo_board(qtbot, env, (1280, 800))
+    rects = {code: p.rect_tuple() for code, p in board.panels.items()}
+    empty = board.panels["B5"].rect_tuple()[3]
+    assert empty == board.panels["B6"].rect_tuple()[3] < rects["B1"][3]
+    assert empty <= board.ctx.metrics.touch * 3
+    viewport = board.scroll.viewport().size()
+    columns = sorted({x for x, *_ in rects.values()})
+    for x in columns:  # every column reaches the bottom: no empty cell
+        bottom = max(y + h for cx, y, _w, h in rects.values() if cx == x)
+        assert bottom == viewport.height()
+    assert rects["SORT"][0] == columns[-1]  # the exits took the grid's free cell
+
+
+def test_layout_follows_occupancy(qtbot, env: BoardEnv) -> None:
+    board = demo_board(qtbot, env, (1280, 800))
+    before = board.panels["B5"].rect_tuple()[3]
+    pk = env.admit("B5", "ARRIVANT", minutes_ago=1)
+    board.refresh_patients([pk])
+    qtbot.waitUntil(lambda: board.panels["B5"].rect_tuple()[3] > before, timeout=1000)
+
+
+def test_a_touch_on_a_card_moves_no_box(qtbot, env: BoardEnv) -> None:
+    from PySide6.QtCore import Qt
+
+    board = demo_board(qtbot, env, (1280, 800))
+    before = {code: p.rect_tuple() for code, p in board.panels.items()}
+    qtbot.mouseClick(
+        card_of(board, by_name(board, "MOREAU")).fold_button, Qt.MouseButton.LeftButton
+    )
+    QApplication.processEvents()
+    assert card_of(board, by_name(board, "MOREAU")).patient.folded
+    assert {code: p.rect_tuple() for code, p in board.panels.items()} == before
