@@ -88,11 +88,11 @@ class Actions:
             return False
         except SQLAlchemyError as err:
             if is_outage(err):
-                log.warning("database unreachable during an action: %s", err)
+                log.warning("base de données injoignable pendant une action : %s", err)
                 self.board.report_outage(err)
                 self.ctx.dialogs.show_error(parent, OFFLINE_MESSAGE)
                 return False
-            log.error("database error during an action: %s", err)
+            log.error("erreur de base de données pendant une action : %s", err)
             self.ctx.dialogs.show_error(parent, database_error_message(err))
             self._refresh(pk)
             return False
@@ -108,7 +108,7 @@ class Actions:
             if is_outage(err):
                 self.board.report_outage(err)
             else:
-                log.error("patient %s not read again: %s", pk, err)
+                log.error("patient %s non relu : %s", pk, err)
 
     @property
     def services(self):  # type: ignore[no-untyped-def]

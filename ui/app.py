@@ -7,6 +7,7 @@ Everything is built here and handed down; no widget reaches for a global.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -14,8 +15,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from synoptic.cli import UsageError, load_context
+from synoptic.cli import UsageError, load_context, prepare_board_database
 
+log = logging.getLogger(__name__)
 QT_TRANSLATIONS = ("qtbase_fr",)
 
 
@@ -70,6 +72,8 @@ def run_board(args: argparse.Namespace) -> int:
 
     cli_ctx = load_context(args)
     try:
+        for line in prepare_board_database(cli_ctx):  # first start on the SQLite default
+            log.info("Base préparée : %s", line)
         app = create_application()
         services = cli_ctx.services(getattr(args, "user", None))
         ctx = build_context(
@@ -177,6 +181,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
     else:
         cli_ctx = load_context(args)
         try:
+            prepare_board_database(cli_ctx)
             services = BoardServices(
                 cli_ctx.store, resolve_actor(None, cli_ctx.config.interface.screen_name)
             )

@@ -98,7 +98,7 @@ class InboxMonitor(QObject):
             processor.open()
         except OSError as err:
             self.error = f"dossier {cfg.inbox_dir} inaccessible : {err.strerror or err}"
-            log.warning("inbox: %s", self.error)
+            log.warning("dossier des entrées : %s", self.error)
             self.changed.emit()
             return
         store = self.ctx.store
@@ -151,7 +151,7 @@ class InboxMonitor(QObject):
 
     def _count_failed(self, err: BaseException) -> None:
         self._counting = False
-        log.warning("rejected files: %s", err)
+        log.warning("fichiers rejetés illisibles : %s", err)
 
     def rejected_text(self) -> str:
         if not self.rejected:

@@ -254,6 +254,6 @@ class LiveFeed(QObject):
     def report(self, err: BaseException) -> None:
         """An outage seen by the feed or by an action."""
         if self.offline_since is None:
-            log.warning("database unreachable: %s", err)
+            log.warning("base de données injoignable : %s", err)
             self.offline_since = self.ctx.clock()
             self.outage.emit(self.offline_since)

@@ -64,4 +64,4 @@ class Purger(QObject):
         if is_outage(err):
             self.outage.emit(err)
         else:
-            log.error("purge failed: %s", err)
+            log.error("échec de la purge : %s", err)

@@ -104,7 +104,7 @@ class TaskInformation:
         show(f"{LOADING} (texte du dossier n° {blob_key})")
 
         def failed(err: BaseException) -> None:
-            log.warning("host record %s: %s", blob_key, err)
+            log.warning("texte du dossier MedinTux %s illisible : %s", blob_key, err)
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             show(f"Texte du dossier n° {blob_key} illisible (base MedinTux : {first})")
 
