@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-# 2.16 block name -> the selectors of this board (docs/ui.md lists them all).
+# 2.16 block name -> the selectors of this board (README.md lists them all).
 LEGACY_SELECTORS: dict[str, tuple[str, ...]] = {
     "Box": ("QFrame#BoxPanel",),
     "Box_ScrollBar": ("QScrollArea#BoxScroll QScrollBar",),
@@ -141,7 +141,7 @@ def convert(text: str, *, keep_font_sizes: bool = False, source: str = "") -> st
         "/* Converti depuis le synoptux.css de Synoptux 2.16"
         + (f" ({source})" if source else "")
         + " par « synoptux convert-css ».",
-        "   Noms des objets : docs/ui.md. */",
+        "   Noms des objets : README.md. */",
         "",
     ]
     for block in parse(text):
