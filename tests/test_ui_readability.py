@@ -45,6 +45,34 @@ def test_1920_names_titles_and_task_labels_are_whole(qtbot, env: BoardEnv) -> No
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
+def test_comments_are_read_whole_on_their_own_line(
+    qtbot, env: BoardEnv, size: tuple[int, int]
+) -> None:
+    """Why the patient came is read whole, not "P…": the comment has the card's width."""
+    board = demo_board(qtbot, env, size)
+    m = board.ctx.metrics
+    for last, comment in (("DUPUICH", "Poignet douloureux"), ("MOREAU", "Douleur thoracique")):
+        card = card_of(board, by_name(board, last))
+        button = card.comment_button
+        assert button.fullText() == comment
+        assert button.text() == comment  # what is displayed: no "…", one line
+        assert button.height() >= m.touch and button.width() >= card.name_button.width()
+        # The responsable, move and history share the row under it, each a touch target.
+        tools = (card.responsable_button, card.move_button, card.history_button)
+        assert len({t.y() for t in tools}) == 1
+        assert (
+            tools[0].mapTo(card, tools[0].rect().topLeft()).y()
+            > button.mapTo(card, button.rect().topLeft()).y()
+        )
+        for tool in tools:
+            assert tool.height() >= m.touch and tool.width() >= m.touch
+    if size == (1920, 1080):  # room enough: the responsable's name whole (over two lines)
+        resp = card_of(board, by_name(board, "DUPUICH")).responsable_button
+        assert "…" not in resp.text(), resp.text()
+        assert resp.text().replace("\n", " ") == resp.fullText()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 800)])
 def test_state_buttons_are_whole_and_the_current_one_filled(
     qtbot, env: BoardEnv, size: tuple[int, int]
 ) -> None:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -138,7 +137,7 @@ class PatientCard(QFrame):
         outer.setSpacing(m.px(3))
 
         # Row 1: fold, then the name over the card's width (read from a few metres); move,
-        # annex program and history sit on the second row, or here when the card is folded.
+        # annex program and history sit on the responsable's row, or here when folded.
         row = QHBoxLayout()
         row.setSpacing(m.px(3))
         self.fold_button = touch_button(
@@ -173,29 +172,36 @@ class PatientCard(QFrame):
             self.annex_button.clicked.connect(lambda: actions.launch_annex(p))
         outer.addLayout(row)
 
-        # Row 2 (unfolded): responsable, comment, history.
+        # Unfolded: the comment (why the patient came) on its own line over the card's width,
+        # then the responsable with move, annex program and history on one row.
         self.details = QWidget()
         self.details.setObjectName("PatientDetails")
-        details = QHBoxLayout(self.details)
-        details.setContentsMargins(0, 0, 0, 0)
+        details_layout = QVBoxLayout(self.details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.setSpacing(m.px(3))
+        self.comment_button = ElideButton(
+            m, p.comment or "✎", "CommentButton", min_width=m.touch, wrap=True
+        )
+        self.comment_button.setProperty("empty", not p.comment)
+        self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
+        details = QHBoxLayout()
         details.setSpacing(m.px(3))
         resp = reference.responsables.get(p.responsable or "")
         resp_text = resp.name if resp else (p.responsable or "Aucun responsable")
+        # The responsable takes the row's width; a long name goes over two lines.
         self.responsable_button = ElideButton(
-            m, resp_text, "ResponsableButton", min_width=round(m.touch * 1.5)
+            m, resp_text, "ResponsableButton", min_width=round(m.touch * 1.5), wrap=True
         )
         self.responsable_button.setProperty("responsable", p.responsable or "")
         self.responsable_button.clicked.connect(lambda: actions.choose_responsable(p))
-        # The responsable keeps its text's width while the comment can give way (down to
-        # one touch); the comment takes what is left.
-        self.responsable_button.setSizePolicy(
-            QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed
-        )
-        details.addWidget(self.responsable_button)
-        self.comment_button = ElideButton(m, p.comment or "✎", "CommentButton", min_width=m.touch)
-        self.comment_button.setProperty("empty", not p.comment)
-        self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
-        details.addWidget(self.comment_button, 1)
+        details.addWidget(self.responsable_button, 1)
+        if p.comment:
+            details_layout.addWidget(self.comment_button)
+        else:  # no comment yet: a square "✎" on the row, no line of its own
+            self.comment_button.setToolTip("Commentaire")
+            self.comment_button.setFixedSize(m.touch, m.touch)
+            details.addWidget(self.comment_button)
+        details_layout.addLayout(details)
         self.history_button = touch_button(
             m, "☰", "HistoryButton", square=True, tooltip="Historique du patient"
         )
@@ -205,7 +211,7 @@ class PatientCard(QFrame):
             (row if p.folded else details).addWidget(tool)
         outer.addWidget(self.details)
 
-        # Row 3: entry time, last move or exit time, time spent.
+        # Then: entry time, last move or exit time, time spent.
         times = QHBoxLayout()
         times.setSpacing(m.px(6))
         self.entry_label = QLabel()

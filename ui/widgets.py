@@ -62,14 +62,20 @@ def touch_button(
 
 
 class ElideButton(QPushButton):
-    """A touch button whose text is cut with "…" instead of widening the box."""
+    """A touch button whose text is cut with "…" instead of widening the box.
 
-    def __init__(self, metrics: Metrics, text: str, name: str, *, min_width: int = 0) -> None:
+    With ``wrap``, a text too long for one line goes over two, broken between words,
+    before anything is cut."""
+
+    def __init__(
+        self, metrics: Metrics, text: str, name: str, *, min_width: int = 0, wrap: bool = False
+    ) -> None:
         super().__init__()
         self.setObjectName(name)
         self._metrics = metrics
         self._full = ""
         self._wrapped: str | None = None
+        self._wrap = wrap
         self._min_width = max(min_width, metrics.touch)
         self.setMinimumHeight(metrics.touch)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -119,11 +125,23 @@ class ElideButton(QPushButton):
             self._elide()
             self.updateGeometry()  # the style sheet's font and padding change the hint
 
+    def _two_lines(self, room: int) -> str | None:
+        """The text over two lines: as many words on the first as it holds (at least one)."""
+        words = self._full.split()
+        if len(words) < 2:
+            return None
+        fm = self.fontMetrics()
+        cut = 1
+        while cut < len(words) - 1 and fm.horizontalAdvance(" ".join(words[: cut + 1])) <= room:
+            cut += 1
+        return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+
     def _elide(self) -> None:
         room = max(1, self._contents_width())
         text = self._full
-        if self._wrapped and self.fontMetrics().horizontalAdvance(text) > room:
-            text = self._wrapped
+        if self.fontMetrics().horizontalAdvance(text) > room:
+            wrapped = self._wrapped or (self._two_lines(room) if self._wrap else None)
+            text = wrapped or text
         lines = text.split("\n")
         shown = "\n".join(
             self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
