@@ -176,6 +176,25 @@ class AdmitResult:
     merged: bool  # the GUID was already on the board: tasks were appended
     task_nums: tuple[int, ...]
     warnings: tuple[str, ...] = ()
+    occupants: int | None = None  # patients in the box with this one (None when merged)
+
+
+@dataclass(frozen=True)
+class KnownCodes:
+    """Task labels and responsable codes read once for a batch of admissions (the inbox's
+    pass); a code missing here is still looked up in the database."""
+
+    task_labels: dict[str, str]
+    responsables: frozenset[str]
+
+
+def load_known_codes(store: Store) -> KnownCodes:
+    m = store.models
+    with store.read() as session:
+        labels = {c: label or c for c, label in session.execute(
+            select(m.TaskType.code, m.TaskType.label))}
+        responsables = frozenset(session.scalars(select(m.Responsable.code)))
+    return KnownCodes(labels, responsables)
 
 
 @dataclass(frozen=True)
@@ -211,6 +230,7 @@ class BoardServices:
         lenient: bool = False,
         allow_over_capacity: bool = False,
         on_commit_row: Callable[[Session, AdmitResult], None] | None = None,
+        known: KnownCodes | None = None,
     ) -> AdmitResult:
         """Put a patient on the board, or append tasks to the one with the same GUID.
 
@@ -218,6 +238,7 @@ class BoardServices:
         with a warning instead of refusing the whole admission. ``on_commit_row`` is called
         with the session and the result just before the transaction commits, so a caller can
         write its own row in that same transaction (the inbox's log of ingested files).
+        ``known`` spares the lookups of codes already read for a batch.
         """
         m = self.store.models
         if not last_name.strip():
@@ -241,9 +262,8 @@ class BoardServices:
                 occupants = queries.count_in_box(s, m, box.code)
                 if not allow_over_capacity and not domain.has_room(box.capacity, occupants):
                     raise BoxFullError(box.label or box.code, box.capacity or 0)
-                if responsable and conn.execute(
-                    sql.responsable, {"code": responsable}
-                ).first() is None:
+                if responsable and (known is None or responsable not in known.responsables) \
+                        and conn.execute(sql.responsable, {"code": responsable}).first() is None:
                     if not lenient:
                         raise UnknownResponsableError(responsable)
                     warnings.append(f"Responsable inconnu « {responsable} » conservé tel quel.")
@@ -271,7 +291,11 @@ class BoardServices:
                 self._history(s, PATIENT_IN, patient, now, comment=comment, pending=history)
             else:
                 patient = existing
-            labels = self._task_labels(s, {t.code.strip() for t in tasks})
+                occupants = None
+            codes = {t.code.strip() for t in tasks}
+            labels = {c: known.task_labels[c] for c in codes if c in known.task_labels} \
+                if known is not None else {}
+            labels |= self._task_labels(s, codes - labels.keys())
             nums = []
             for new in tasks:
                 num, warning = self._insert_task(s, patient, new, now, lenient, labels, history)
@@ -280,7 +304,8 @@ class BoardServices:
                     warnings.append(warning)
             if history:
                 _insert_rows(s, m.History, history)
-            result = AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings))
+            result = AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings),
+                                 None if occupants is None else occupants + 1)
             if on_commit_row is not None:
                 on_commit_row(s, result)
             return result

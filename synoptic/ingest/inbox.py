@@ -54,8 +54,7 @@ from synoptic.ingest.parser import (
     EntryFileError,
     parse_entry_file,
 )
-from synoptic.services import AdmitResult, BoardServices, NewTask
-from synoptic.store import queries
+from synoptic.services import AdmitResult, BoardServices, KnownCodes, NewTask, load_known_codes
 from synoptic.store.feed_schema import OUTCOME_ACCEPTED, OUTCOME_REJECTED, feed_tables
 
 try:  # POSIX
@@ -182,6 +181,8 @@ class InboxProcessor:
     _closed: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
     # Box code -> capacity, read once per pass (reference data: "cached per batch").
     _boxes: dict[str, int | None] | None = field(default=None, init=False, repr=False)
+    # Task and responsable codes, read once a pass (a code missing is still looked up).
+    _known: KnownCodes | None = field(default=None, init=False, repr=False)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -268,6 +269,7 @@ class InboxProcessor:
         processed is put back first).
         """
         self._boxes = None
+        self._known = None
         # Today's archive folder exists before the first file is moved into it, so that a
         # file-system watcher already watches it (see synoptic/ingest/watcher.py).
         today = self.processed_dir / self.now().strftime("%Y-%m-%d")
@@ -322,6 +324,7 @@ class InboxProcessor:
         ``None`` when the file vanished (another process took it).
         """
         self._boxes = None
+        self._known = None
         claimed = self._claim(path)
         return None if claimed is None else self._process(claimed)
 
@@ -583,6 +586,11 @@ class InboxProcessor:
         unknown = f"Box inconnu « {wanted} » : patient placé dans le box par défaut"
         return default, (f"{unknown} « {default} ».",)
 
+    def _known_codes(self) -> KnownCodes:
+        if self._known is None:
+            self._known = load_known_codes(self.services.store)
+        return self._known
+
     def _box_capacities(self) -> dict[str, int | None]:
         if self._boxes is None:
             m = self.services.store.models
@@ -617,14 +625,12 @@ class InboxProcessor:
                 notes.extend(result.warnings)  # tasks appended: the box was not used
             else:
                 notes.extend(box_warnings)
-                if into_default and capacity:
-                    # The default box takes everyone; say so when that is over its capacity.
-                    inside = queries.count_in_box(session, models, box)
-                    if inside > capacity:
-                        notes.append(
-                            f"Box par défaut « {box} » plein : patient admis au-delà "
-                            f"de sa capacité ({capacity} place(s))."
-                        )
+                # The default box takes everyone; say so when that is over its capacity.
+                if into_default and capacity and (result.occupants or 0) > capacity:
+                    notes.append(
+                        f"Box par défaut « {box} » plein : patient admis au-delà "
+                        f"de sa capacité ({capacity} place(s))."
+                    )
                 notes.extend(result.warnings)
             if guid and not result.merged and not serialised:
                 # Two processes admitting the same new GUID at once: the second one waits
@@ -675,6 +681,7 @@ class InboxProcessor:
             lenient=True,
             allow_over_capacity=into_default,  # a patient is never refused for want of room
             on_commit_row=write_log_row,
+            known=self._known_codes(),
         )
         return result, tuple(notes)
 
