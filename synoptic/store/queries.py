@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -352,8 +352,3 @@ def count_in_box(session: Session, m: Models, box_code: str) -> int:
     """Every patient in the box, whatever a screen's filter (capacity, facts failure 7)."""
     return int(session.connection().execute(
         _count_in_box_sql(m), {"code": box_code}).scalar_one())
-
-
-
-def sorted_tasks(tasks: Sequence[TaskView]) -> list[TaskView]:
-    return sorted(tasks, key=task_sort_key)
