@@ -35,8 +35,8 @@ from synoptic.feed import ChangeFeed
 from synoptic.ingest.inbox import InboxProcessor, Outcome
 from synoptic.ingest.watcher import InboxWatcher
 from synoptic.services import BoardServices
-from synoptic.store.db import Store, open_store, upgrade_schema
-from synoptic.store.seed import seed_reference
+from synoptic.store.db import Store, open_store
+from synoptic.store.seed import create_or_upgrade
 
 DEFAULT_MARIADB = "mysql+pymysql://root@127.0.0.1:3306"
 
@@ -71,9 +71,7 @@ def entry(n: int, tag: str) -> bytes:
 
 def seeded(url: str) -> Store:
     store = open_store(url)
-    upgrade_schema(store)
-    with store.write() as session:
-        seed_reference(session, store.models)
+    create_or_upgrade(store)
     return store
 
 

@@ -202,26 +202,21 @@ def _first_line(err: BaseException) -> str:
 
 def cmd_init_db(args: argparse.Namespace) -> int:
     from synoptic.demo import seed_demo
-    from synoptic.store.db import is_empty_board_reference, upgrade_schema
-    from synoptic.store.seed import seed_reference
+    from synoptic.store.seed import SEEDED, create_or_upgrade
 
     # No read timeout here: converting a big legacy table to InnoDB takes minutes.
     ctx = load_context(args, long_statements=True)
     try:
-        store = ctx.store
-        changes = upgrade_schema(store)
+        changes = create_or_upgrade(ctx.store)
         for line in changes:
-            print(f"- {line}")
-        with store.write() as session:
-            seeded = is_empty_board_reference(session, store.models)
-            if seeded:
-                seed_reference(session, store.models)
-        if seeded:
-            print("Base neuve : boxes, états, tâches, responsables et destinations créés.")
+            if line != SEEDED:
+                print(f"- {line}")
+        if SEEDED in changes:
+            print(f"Base neuve : {SEEDED}.")
         if args.demo:
             pks = seed_demo(ctx.services("demo"), datetime.now().replace(microsecond=0))
             print(f"{len(pks)} patient(s) de démonstration ajouté(s).")
-        if not changes and not seeded and not args.demo:
+        if not changes and not args.demo:
             print("La base est déjà à jour : rien à faire.")
         print(f"Base : {_safe_url(ctx)}")
         return EXIT_OK
@@ -285,13 +280,8 @@ def prepare_board_database(ctx: Context) -> list[str]:
     without the schema is a clear error naming ``init-db`` (an admin's decision).  An
     unreachable server is left to the board (banner, automatic reconnection).
     Returns what was done, for the log."""
-    from synoptic.store.db import (
-        SCHEMA_VERSION,
-        current_version,
-        is_empty_board_reference,
-        upgrade_schema,
-    )
-    from synoptic.store.seed import seed_reference
+    from synoptic.store.db import SCHEMA_VERSION, current_version
+    from synoptic.store.seed import create_or_upgrade
 
     store = ctx.store
     try:
@@ -305,12 +295,7 @@ def prepare_board_database(ctx: Context) -> list[str]:
             f"la base {_safe_url(ctx)} n'a pas le schéma de Synoptux (version "
             f"{version or 'absente'}, attendue {SCHEMA_VERSION}) : lancez « synoptux init-db »"
         )
-    done = upgrade_schema(store)
-    with store.write() as session:
-        if is_empty_board_reference(session, store.models):
-            seed_reference(session, store.models)
-            done.append("boxes, états, tâches, responsables et destinations créés")
-    return done
+    return create_or_upgrade(store)
 
 
 def _safe_url(ctx: Context) -> str:

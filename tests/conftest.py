@@ -20,8 +20,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from synoptic.services import BoardServices
-from synoptic.store.db import Store, open_store, upgrade_schema
-from synoptic.store.seed import seed_reference
+from synoptic.store.db import Store, open_store
+from synoptic.store.seed import create_or_upgrade
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -88,9 +88,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 def make_seeded_store(url: str) -> Store:
     store = open_store(url)
-    upgrade_schema(store)
-    with store.write() as session:
-        seed_reference(session, store.models)
+    create_or_upgrade(store)
     return store
 
 

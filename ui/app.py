@@ -105,13 +105,11 @@ def demo_store(folder: Path, now: datetime):  # type: ignore[no-untyped-def]
     """A temporary SQLite board with the reference data and the demo patients."""
     from synoptic.demo import seed_demo
     from synoptic.services import BoardServices
-    from synoptic.store.db import open_store, upgrade_schema
-    from synoptic.store.seed import seed_reference
+    from synoptic.store.db import open_store
+    from synoptic.store.seed import create_or_upgrade
 
     store = open_store(f"sqlite:///{(folder / 'demo.sqlite').as_posix()}")
-    upgrade_schema(store)
-    with store.write() as session:
-        seed_reference(session, store.models)
+    create_or_upgrade(store)
     seed_demo(BoardServices(store, "demo"), now)
     return store
 

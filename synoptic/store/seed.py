@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from synoptic.store.db import Store, is_empty_board_reference, upgrade_schema
 from synoptic.store.models import Models
+
+SEEDED = "boxes, états, tâches, responsables et destinations créés"
 
 # code, label, background, title colour, capacity, type
 BOXES = [
@@ -91,3 +94,15 @@ def seed_reference(session: Session, m: Models) -> None:
         session.add(m.Responsable(code=code, name=name, color=color, active=1))
     for label, kind in DESTINATIONS:
         session.add(m.Destination(label=label, exit_type=kind))
+
+
+def create_or_upgrade(store: Store) -> list[str]:
+    """Create or upgrade the schema in place, then seed the reference data when the
+    database has no box yet (a new one; an upgraded Synoptux database keeps its own).
+    Returns what was done (empty: nothing)."""
+    done = upgrade_schema(store)
+    with store.write() as session:
+        if is_empty_board_reference(session, store.models):
+            seed_reference(session, store.models)
+            done.append(SEEDED)
+    return done
