@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.metrics import Metrics
+from ui.plain import make_plain, plain_label
 from ui.widgets import set_prop, touch_button
 
 
@@ -35,8 +36,7 @@ class TopBar(QFrame):
         self.names_button = touch_button(m, "", "NamesButton")
         self.mode_button = touch_button(m, "", "ModeButton")
         self.save_button = touch_button(m, "Enregistrer les positions", "SavePositionsButton")
-        self.clock_label = QLabel()
-        self.clock_label.setObjectName("ClockLabel")
+        self.clock_label = plain_label(name="ClockLabel")
         self.tools = (self.filter_button, self.names_button, self.mode_button, self.save_button)
         for button in self.tools:
             button.setMinimumWidth(m.touch * 3)
@@ -73,8 +73,7 @@ class MoveBanner(QFrame):
         m = metrics
         row = QHBoxLayout(self)
         row.setContentsMargins(m.margin, 0, m.px(4), 0)
-        self.text = QLabel()
-        self.text.setObjectName("MoveBannerText")
+        self.text = plain_label(name="MoveBannerText")  # the patient's name
         self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.cancel_button = touch_button(m, "Annuler le déplacement", "MoveCancelButton")
         row.addWidget(self.text, 1)
@@ -86,6 +85,7 @@ class OutageBanner(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("OutageBanner")
+        make_plain(self)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
         self.hide()
@@ -106,19 +106,15 @@ class BoardStatusBar(QStatusBar):
         self.setObjectName("StatusBar")
         self.setSizeGripEnabled(False)
         m = metrics
-        self.late_label = QLabel()
-        self.late_label.setObjectName("LateCount")
-        self.database_label = QLabel()
-        self.database_label.setObjectName("DatabaseStatus")
-        self.inbox_label = QLabel()
-        self.inbox_label.setObjectName("InboxStatus")
+        self.late_label = plain_label(name="LateCount")
+        self.database_label = plain_label(name="DatabaseStatus")
+        self.inbox_label = plain_label(name="InboxStatus")  # a folder's name, an OS error
         self.rejected_button = QPushButton()
         self.rejected_button.setObjectName("RejectedFiles")
         self.rejected_button.setMinimumHeight(m.touch)
         self.rejected_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rejected_button.hide()
-        self.message_label = QLabel()
-        self.message_label.setObjectName("StatusMessage")
+        self.message_label = plain_label(name="StatusMessage")  # box codes, errors
         for widget in (self.late_label, self.database_label, self.inbox_label):
             widget.setMinimumHeight(m.touch)
             self.addWidget(widget)

@@ -33,6 +33,7 @@ from ui.inbox import InboxMonitor
 from ui.live import Background, FeedUpdate, LiveFeed
 from ui.moves import MoveController
 from ui.placement import Placement
+from ui.plain import set_button_text, window_title
 from ui.purge import Purger
 from ui.theme import StyleSheet
 from ui.updates import LocalRefreshes
@@ -53,7 +54,7 @@ class BoardWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("Board")
-        self.setWindowTitle("Synoptux")
+        self.setWindowTitle(window_title("Synoptux"))
         self.ctx = ctx
         m = ctx.metrics
         font = QFont(self.font())
@@ -318,7 +319,7 @@ class BoardWindow(QMainWindow):
 
     def _update_bar(self) -> None:
         bar = self.top_bar
-        bar.filter_button.setText(self.filter.label(self.reference))
+        set_button_text(bar.filter_button, self.filter.label(self.reference))
         set_prop(bar.filter_button, "active", self.filter.active)
         bar.names_button.setText("Afficher les noms" if self.screen_masked else "Masquer les noms")
         bar.mode_button.setText("Mode cadre" if self.mode == MODE_WINDOW else "Mode fenêtre")

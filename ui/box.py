@@ -32,6 +32,7 @@ from synoptic.store.queries import BoxView, PatientView
 from ui.box_frame import BoxTitle, ResizeGrip
 from ui.card import PATIENT_MIME, PatientCard
 from ui.metrics import Metrics
+from ui.plain import set_plain_tooltip
 from ui.widgets import set_prop
 
 CardFactory = Callable[[PatientView], PatientCard]
@@ -182,7 +183,7 @@ class BoxPanel(QFrame):
         cap = self.box.capacity
         count = f"{self.count()}/{cap}" if cap and cap > 0 else f"{self.count()}"
         self.title.set_parts(self.box.label, count)
-        self.title.setToolTip(f"{self.box.label} ({self.box.type.value}) — {count}")
+        set_plain_tooltip(self.title, f"{self.box.label} ({self.box.type.value}) — {count}")
         full = not self.has_room()
         set_prop(self, "full", full)
         set_prop(self.title, "full", full)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEven
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from ui.metrics import Metrics
+from ui.plain import button_text
 from ui.widgets import set_prop
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ class BoxTitle(QPushButton):
         tail = f"   {self._count}"
         room = max(1, self.width() - 2 * self._margin - fm.horizontalAdvance(tail))
         label = fm.elidedText(self._label, Qt.TextElideMode.ElideRight, room)
-        text = label + tail
+        text = button_text(label + tail)  # an "&" of the label shows, it is no mnemonic
         if text != self.text():
             self.setText(text)
 

@@ -27,6 +27,7 @@ from synoptic.domain import BoxType, initials, is_late
 from synoptic.store.queries import PatientView, Reference
 from ui.actions import Actions
 from ui.context import UiContext
+from ui.plain import plain_label, set_plain_tooltip
 from ui.task_row import TaskRow
 from ui.widgets import ElideButton, glyph, set_prop, touch_button
 
@@ -158,7 +159,9 @@ class PatientCard(QFrame):
         self.move_button.setObjectName("MoveButton")
         self.move_button.setFixedSize(m.touch, m.touch)
         self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.move_button.setToolTip("Sortie définitive" if box_type is BoxType.EXIT else "Déplacer")
+        set_plain_tooltip(
+            self.move_button, "Sortie définitive" if box_type is BoxType.EXIT else "Déplacer"
+        )
         self.move_button.clicked.connect(lambda: self.move_requested.emit(self.patient))
         self.annex_button: QPushButton | None = None
         if (
@@ -198,7 +201,7 @@ class PatientCard(QFrame):
         if p.comment:
             details_layout.addWidget(self.comment_button)
         else:  # no comment yet: a square "✎" on the row, no line of its own
-            self.comment_button.setToolTip("Commentaire")
+            set_plain_tooltip(self.comment_button, "Commentaire")
             self.comment_button.setFixedSize(m.touch, m.touch)
             details.addWidget(self.comment_button)
         details_layout.addLayout(details)
@@ -214,18 +217,15 @@ class PatientCard(QFrame):
         # Then: entry time, last move or exit time, time spent.
         times = QHBoxLayout()
         times.setSpacing(m.px(6))
-        self.entry_label = QLabel()
-        self.entry_label.setObjectName("EntryTime")
+        self.entry_label = plain_label(name="EntryTime")
         self.exit_button: QPushButton | None = None
         self.move_label: QLabel | None = None
         if box_type is BoxType.EXIT:
             self.exit_button = touch_button(m, "", "ExitTime", tooltip="Changer l'heure de sortie")
             self.exit_button.clicked.connect(lambda: actions.change_exit_time(p))
         else:
-            self.move_label = QLabel()
-            self.move_label.setObjectName("MoveTime")
-        self.duration_label = QLabel()
-        self.duration_label.setObjectName("Duration")
+            self.move_label = plain_label(name="MoveTime")
+        self.duration_label = plain_label(name="Duration")
         times.addWidget(self.entry_label)
         times.addWidget(self.exit_button or self.move_label)
         times.addStretch(1)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from synoptic.store.queries import PatientView, Reference
 from ui.metrics import Metrics
+from ui.plain import add_plain_action
 
 ALL = None  # the "Tous" filter
 
@@ -66,7 +67,7 @@ class ResponsableFilter:
         menu.setMinimumWidth(self.metrics.touch * 6)
         for code, text in choices:
             mark = "✔ " if code == self.code else "    "
-            action = menu.addAction(mark + text)
+            action = add_plain_action(menu, mark + text)
             action.setData(code)
             action.triggered.connect(lambda _=False, c=code: choose(c))
         self.menu = menu

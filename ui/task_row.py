@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QSizePoli
 from synoptic.store.queries import PatientView, Reference, StateView, TaskView
 from ui.actions import Actions
 from ui.context import UiContext
+from ui.plain import add_plain_action
 from ui.widgets import ElideButton, eye, set_prop, touch_button
 
 NO_STATE = "—"
@@ -151,11 +152,11 @@ class TaskRow(QFrame):
         m = self.ctx.metrics
         menu.setMinimumWidth(m.touch * 4)
         if not self.states:
-            action = menu.addAction("Aucun état possible pour cette tâche")
+            action = add_plain_action(menu, "Aucun état possible pour cette tâche")
             action.setEnabled(False)
         for state in self.states:
             mark = "✔ " if state.code == self.task.state_code else "    "
-            action = menu.addAction(mark + state.label)
+            action = add_plain_action(menu, mark + state.label)
             action.setData(state.code)
             action.triggered.connect(
                 lambda _=False, c=state.code: self.actions.set_task_state(

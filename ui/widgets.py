@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.blink import repolish
 from ui.metrics import Metrics
+from ui.plain import button_text, make_plain, set_button_text, set_plain_tooltip
 
 
 @cache
@@ -47,7 +48,8 @@ def touch_button(
     metrics: Metrics, text: str, name: str, *, square: bool = False, tooltip: str = ""
 ) -> QPushButton:
     """A plain button at least ``metrics.touch`` high (and wide when ``square``)."""
-    button = QPushButton(text)
+    button = QPushButton()
+    set_button_text(button, text)
     button.setObjectName(name)
     button.setMinimumHeight(metrics.touch)
     button.setMinimumWidth(metrics.touch)
@@ -56,7 +58,7 @@ def touch_button(
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.setAutoDefault(False)
     if tooltip:
-        button.setToolTip(tooltip)  # a help for the mouse only; the glyph says the same
+        set_plain_tooltip(button, tooltip)  # a help for the mouse only; the glyph says the same
         button.setAccessibleName(tooltip)
     return button
 
@@ -91,7 +93,7 @@ class ElideButton(QPushButton):
         text over two lines), ``wrapped``; what still does not fit ends with "…"."""
         self._full = text
         self._wrapped = wrapped
-        self.setToolTip(text)
+        set_plain_tooltip(self, text)
         self.setAccessibleName(text)
         self._elide()
         self.updateGeometry()
@@ -146,6 +148,7 @@ class ElideButton(QPushButton):
         shown = "\n".join(
             self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
         )
+        shown = button_text(shown)  # an "&" of the data shows, it is no mnemonic
         if shown != self.text():
             super().setText(shown)
 
@@ -156,6 +159,7 @@ class ElideLabel(QLabel):
     def __init__(self, text: str, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
+        make_plain(self)
         self._full = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setFullText(text)
@@ -165,7 +169,7 @@ class ElideLabel(QLabel):
 
     def setFullText(self, text: str) -> None:
         self._full = text
-        self.setToolTip(text)
+        set_plain_tooltip(self, text)
         self._elide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

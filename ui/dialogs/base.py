@@ -6,7 +6,6 @@ Sizes come from :class:`ui.metrics.Metrics` only.  Object names (``DialogOk``,
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.metrics import Metrics
+from ui.plain import plain_label, set_button_text, window_title
 
 OK_NAME = "DialogOk"
 CANCEL_NAME = "DialogCancel"
@@ -32,7 +32,8 @@ def touch_button(
 ) -> QPushButton:
     """A button a finger can hit: at least ``height`` (default ``dialog_button``) both ways."""
     side = max(metrics.touch, height if height is not None else metrics.dialog_button)
-    button = QPushButton(text)
+    button = QPushButton()
+    set_button_text(button, text)
     button.setObjectName(object_name)
     button.setMinimumSize(side, side)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -57,7 +58,7 @@ class TouchDialog(QDialog):
         super().__init__(parent)
         self.metrics = metrics
         self.setObjectName(object_name)
-        self.setWindowTitle(title)
+        self.setWindowTitle(window_title(title))
         self.setModal(True)
         font = self.font()
         font.setPointSize(metrics.font_pt)
@@ -67,8 +68,7 @@ class TouchDialog(QDialog):
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(*(metrics.margin * 2,) * 4)
         self.body.setSpacing(metrics.spacing * 2)
-        self.title_label = QLabel(title)
-        self.title_label.setObjectName("DialogTitle")
+        self.title_label = plain_label(title, "DialogTitle")  # a patient's name, a box...
         self.title_label.setWordWrap(True)
         title_font = self.title_label.font()
         title_font.setPointSize(metrics.title_font_pt)
@@ -80,10 +80,8 @@ class TouchDialog(QDialog):
         return touch_button(self.metrics, text, object_name)
 
     def text_label(self, text: str, object_name: str = "DialogText") -> QLabel:
-        label = QLabel(text)
-        label.setObjectName(object_name)
+        label = plain_label(text, object_name)  # patient data is never markup
         label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)  # patient data is never markup
         return label
 
     def add_actions(self, *buttons: QPushButton) -> QHBoxLayout:

@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtWidgets import QButtonGroup, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
 from synoptic.store.queries import DestinationView
 from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog
 from ui.dialogs.time_adjuster import Clock, TimeAdjuster
 from ui.dialogs.touch_list import TouchList
 from ui.metrics import Metrics
+from ui.plain import plain_label, set_button_text
 
 CHECK_MARK = "✓ "
 
@@ -65,8 +66,7 @@ class DestinationDialog(TouchDialog):
         self.cancel_button = self.button("Annuler", CANCEL_NAME)
         self.cancel_button.clicked.connect(self.reject)
         if ask_exit_time:
-            caption = QLabel("Heure de sortie")
-            caption.setObjectName("ExitTimeCaption")
+            caption = plain_label("Heure de sortie", "ExitTimeCaption")
             bold = caption.font()
             bold.setPointSize(metrics.font_pt)
             bold.setBold(True)
@@ -92,7 +92,7 @@ class DestinationDialog(TouchDialog):
     def _show_check(button: QPushButton, checked: bool) -> None:
         # A tick, not only the style's "checked" look, which is faint in some styles.
         label = str(button.property("label"))
-        button.setText(CHECK_MARK + label if checked else label)
+        set_button_text(button, CHECK_MARK + label if checked else label)
 
     def _touched(self, destination: DestinationView) -> None:
         self._selected = destination

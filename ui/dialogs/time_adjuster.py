@@ -10,10 +10,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from ui.dialogs.base import touch_button
 from ui.metrics import Metrics
+from ui.plain import plain_label
 
 Clock = Callable[[], datetime]
 
@@ -64,16 +65,14 @@ class TimeAdjuster(QWidget):
         self._value = to_minute(initial)
         self.buttons: dict[str, QPushButton] = {}
 
-        self.date_label = QLabel()
-        self.date_label.setObjectName("TimeDateLabel")
+        self.date_label = plain_label(name="TimeDateLabel")
         self.date_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.date_label.setWordWrap(True)
         font = self.date_label.font()
         font.setPointSize(metrics.title_font_pt)
         self.date_label.setFont(font)
 
-        self.time_label = QLabel()
-        self.time_label.setObjectName("TimeLabel")
+        self.time_label = plain_label(name="TimeLabel")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.time_label.setMinimumWidth(metrics.px(130))
         font = self.time_label.font()
