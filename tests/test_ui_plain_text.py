@@ -306,3 +306,20 @@ def test_the_walk_catches_what_qt_would_interpret(qtbot: QtBot) -> None:
     )
     assert mnemonic_shows(FIRST) == "Marie [*] amp;"
     assert mnemonic_shows(FIRST.replace("&", "&&")) == FIRST
+
+
+def test_ui_code_sets_texts_qt_would_interpret_only_through_ui_plain() -> None:
+    """New code cannot forget: labels, tooltips, menu actions and window titles are made
+    by ``ui/plain.py`` only (a button's text goes through it too, checked by the walk)."""
+    ui = Path(__file__).resolve().parents[1] / "ui"
+    direct = re.compile(
+        r"\bQLabel\(|\.setToolTip\(|\.addAction\(|\.setWindowTitle\((?!window_title\()"
+    )
+    offenders = [
+        f"{path.relative_to(ui.parent)}:{n}: {line.strip()}"
+        for path in sorted(ui.rglob("*.py"))
+        if path.name != "plain.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if direct.search(line)
+    ]
+    assert offenders == []
