@@ -19,6 +19,7 @@ from synoptic.services import NewTask
 from synoptic.store import queries
 from ui.box import MODE_FRAME, MODE_WINDOW
 from ui.dialogs import DestinationChoice
+from ui.launch import Launcher
 
 
 def history_actions(env: BoardEnv, pk: int) -> list[str]:
@@ -432,35 +433,38 @@ def _with_interface(env: BoardEnv, **changes: object) -> None:
     env.config = replace(env.config, interface=replace(env.config.interface, **changes))
 
 
-def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv) -> None:
+def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv, tmp_path) -> None:
+    drtux = tmp_path / "drtux"  # the allow-list compares real, executable files
+    drtux.write_text("#!/bin/sh\n", encoding="utf-8")
+    drtux.chmod(0o755)
     ok = env.services.admit(
         box_code="B1",
         last_name="AVEC",
         now=NOW,
-        annex_program="/opt/medintux/drtux",
+        annex_program=str(drtux),
         annex_args=["Lucette", "7543d90c"],
     ).patient_pk
     bad = env.services.admit(
         box_code="B2", last_name="PIRATE", now=NOW, annex_program="/bin/sh", annex_args=["-c", "id"]
     ).patient_pk
     none = env.services.admit(box_code="B3", last_name="SANS", now=NOW).patient_pk
-    _with_interface(env, annex_button=False, allowed_programs=("/opt/medintux/drtux",))
+    _with_interface(env, annex_button=False, allowed_programs=(str(drtux),))
     board = env.board(qtbot)
     assert card_of(board, ok).annex_button is None  # Bouton_Acces_DrTux=NON
-    _with_interface(env, annex_button=True, allowed_programs=("/opt/medintux/drtux",))
-    started: list[tuple[list[str], dict[str, object]]] = []
+    _with_interface(env, annex_button=True, allowed_programs=(str(drtux),))
+    started: list[tuple[str, list[str]]] = []
     ctx = env.context()
-    ctx.launcher._popen = lambda argv, **kw: started.append((argv, kw))  # type: ignore[attr-defined]
-    ctx.launcher._exists = lambda path: True  # type: ignore[attr-defined]
+    ctx.launcher = Launcher(
+        env.config.interface.allowed_programs,
+        start=lambda path, args: started.append((path, args)) is None,
+    )
     board = env.board(qtbot, ctx=ctx)
     assert card_of(board, bad).annex_button is None  # not on Programmes_Autorises
     assert card_of(board, none).annex_button is None
     button = card_of(board, ok).annex_button
     assert button is not None
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    ((argv, options),) = started
-    assert argv == ["/opt/medintux/drtux", "Lucette", "7543d90c"]
-    assert options["shell"] is False
+    assert started == [(str(drtux), ["Lucette", "7543d90c"])]  # an argument list, no shell
 
 
 def test_names_hidden_by_default_on_a_public_screen(qtbot, env: BoardEnv) -> None:

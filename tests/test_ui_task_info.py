@@ -4,6 +4,7 @@ note file (opened only by "Ouvrir le document", and only an absolute path)."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +12,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 from ui_support import BoardEnv, board_env, card_of
 
+from synoptic.launch_policy import note_file_refusal
 from synoptic.services import NewTask
 from ui.dialogs import Dialogs, InfoDialog, LiveText
-from ui.launch import Launcher, note_file_refusal
+from ui.launch import Launcher
 from ui.metrics import Metrics
 
 
@@ -29,12 +31,25 @@ def touch_task(qtbot, board, pk: int, index: int = 0) -> tuple[str, dict[str, An
     ][1]
 
 
+@pytest.fixture
+def evince(tmp_path: Path) -> str:
+    """A reader that exists and may be executed (the allow-list compares real files)."""
+    program = tmp_path / "bin" / "evince"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    return str(program)
+
+
 def allowing(env: BoardEnv, *programs: str) -> tuple[Any, list[list[str]]]:
     launched: list[list[str]] = []
     ctx = env.context()
-    ctx.launcher = Launcher(
-        programs, popen=lambda args, **_k: launched.append(list(args)), exists=lambda _p: True
-    )
+
+    def start(path: str, args: list[str]) -> bool:
+        launched.append([path, *args])
+        return True
+
+    ctx.launcher = Launcher(programs, start=start)
     return ctx, launched
 
 
@@ -98,18 +113,16 @@ def test_host_record_failure_is_shown_in_place_of_the_text(qtbot, env: BoardEnv)
     assert "Texte du dossier n° 7 illisible (base MedinTux : Can't connect" in kwargs["live"].text
 
 
-def test_note_file_opens_only_from_the_button(qtbot, env: BoardEnv) -> None:
-    pk = env.admit(
-        tasks=(NewTask("RX", note_file="/srv/cr/radio.pdf", note_reader="/usr/bin/evince"),)
-    )
-    ctx, launched = allowing(env, "/usr/bin/evince")
+def test_note_file_opens_only_from_the_button(qtbot, env: BoardEnv, evince: str) -> None:
+    pk = env.admit(tasks=(NewTask("RX", note_file="/srv/cr/radio.pdf", note_reader=evince),))
+    ctx, launched = allowing(env, evince)
     board = env.board(qtbot, ctx=ctx)
     text, kwargs = touch_task(qtbot, board, pk)
     assert launched == []  # a look at the task opens nothing
     assert "Document : /srv/cr/radio.pdf" in text
     assert kwargs["action_label"] == "Ouvrir le document"
     kwargs["action"]()  # the button
-    assert launched == [["/usr/bin/evince", "/srv/cr/radio.pdf"]]
+    assert launched == [[evince, "/srv/cr/radio.pdf"]]
 
 
 @pytest.mark.parametrize(
@@ -122,10 +135,10 @@ def test_note_file_opens_only_from_the_button(qtbot, env: BoardEnv) -> None:
     ],
 )
 def test_note_file_not_absolute_or_like_an_option_is_refused(
-    qtbot, env: BoardEnv, name: str, why: str
+    qtbot, env: BoardEnv, name: str, why: str, evince: str
 ) -> None:
-    pk = env.admit(tasks=(NewTask("RX", note_file=name, note_reader="/usr/bin/evince"),))
-    ctx, launched = allowing(env, "/usr/bin/evince")
+    pk = env.admit(tasks=(NewTask("RX", note_file=name, note_reader=evince),))
+    ctx, launched = allowing(env, evince)
     board = env.board(qtbot, ctx=ctx)
     text, kwargs = touch_task(qtbot, board, pk)
     assert f"Document refusé : « {name} »" in text and why in text

@@ -7,9 +7,10 @@ text replaces it when the read ends (a queued signal brings it to the GUI thread
 slow or unreachable host database never freezes the board.
 
 The note file (``Nom_Fichier_Note`` of an entry file) is opened with its reader
-(``Nom_Lecteur_Note``, which must be on ``Programmes_Autorises``) only from the window's
-"Ouvrir le document" button, never by a mere look at the task, and only when its name is
-an absolute path that cannot pass for an option of the reader (:func:`note_file_refusal`).
+(``Nom_Lecteur_Note``, which must be on ``Programmes_Autorises``, see
+:mod:`synoptic.launch_policy`) only from the window's "Ouvrir le document" button, never
+by a mere look at the task, and only when its name is an absolute path that cannot pass
+for an option of the reader (:func:`note_file_refusal`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from synoptic.errors import SynoptuxError
+from synoptic.launch_policy import LaunchRefused, note_file_refusal
 from synoptic.store.queries import PatientView, Reference, TaskView
 from ui.context import UiContext
 from ui.dialogs.info import LiveText
-from ui.launch import LaunchRefused, note_file_refusal
 
 if TYPE_CHECKING:
     from ui.actions import BoardHooks
@@ -59,15 +60,11 @@ class TaskInformation:
                 tail += ["", refusal]
             elif not task.note_reader:
                 tail += ["", f"Document : {task.note_file.strip()} (aucun lecteur indiqué)"]
-            elif not self.ctx.launcher.is_allowed(task.note_reader):
+            elif (reader_refused := self.ctx.launcher.refusal(task.note_reader)) is not None:
                 tail += [
                     "",
                     f"Document : {task.note_file.strip()}",
-                    (
-                        f"Le lecteur « {task.note_reader} » n'est pas dans la liste des "
-                        "programmes autorisés ([Interface] Programmes_Autorises de "
-                        "synoptux.ini) : le document ne peut pas être ouvert."
-                    ),
+                    f"Lecteur : {reader_refused} Le document ne peut pas être ouvert.",
                 ]
             else:
                 tail += ["", f"Document : {task.note_file.strip()}"]
