@@ -8,9 +8,10 @@ killed between two of these steps leaves no empty file: on restart the file, sti
 working folder, is found already linked in the folder (same inode); its missing reason file
 is written and the working copy removed, so the file is archived once.
 
-File systems without hard links (FAT, some network shares): the name is checked free, then
-the file renamed onto it; two processes archiving the same name in the same instant could
-then meet (the later one wins), a risk accepted on such shares only.
+Where a hard link is refused (FAT, some network shares, or Linux's ``protected_hardlinks``
+when the file belongs to the host's user and is not writable by ours), the name is checked
+free, then the file renamed onto it: still no empty file, but two processes archiving the
+same name in the same instant could meet (the later copy wins), a risk accepted there only.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ _NO_HARD_LINKS = {
     errno.EOPNOTSUPP,
     getattr(errno, "ENOTSUP", errno.EOPNOTSUPP),
 }
+
+# The claimed entry itself, were it a symbolic link given on the command line.
+_NO_FOLLOW = {"follow_symlinks": False} if os.link in os.supports_follow_symlinks else {}
 
 
 def archive_file(source: Path, folder: Path, name: str, reason: str | None = None) -> Path:
@@ -61,7 +65,7 @@ def _link_under_free_name(source: Path, folder: Path, name: str, reason: str | N
         if reason is not None and os.path.lexists(reason_path):
             continue  # the reason file of another copy: both names must be free
         try:
-            os.link(source, target, follow_symlinks=False)
+            os.link(source, target, **_NO_FOLLOW)
         except FileExistsError:
             continue
         except OSError as err:

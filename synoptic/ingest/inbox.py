@@ -511,6 +511,7 @@ class InboxProcessor:
         folder would hide it. Never raises: if even this fails, the file stays in the working
         folder (retried on the next pass) and the pass goes on."""
         now = self.now().replace(microsecond=0)
+        reason = display_name(reason)  # an error's text may quote the raw name
         text = _set_aside_text(display_name(claimed.name), now, reason, self.inbox_dir)
         archived: Path | None = None
         try:
