@@ -16,6 +16,9 @@ The host system drops ``*.txt`` entry files into the inbox (``Dossier_Entrees``)
 3. **Archive.** Accepted files go to ``processed/YYYY-MM-DD/`` (removed after
    ``Jours_Conservation_Entrees_Traitees`` days), rejected ones to ``rejected/`` beside a
    ``NAME.error.txt`` that says in French what is wrong and where. Nothing is deleted unseen.
+   Copies' names (:mod:`synoptic.ingest.names`) fit in 255 bytes whatever the name; a copy
+   appears whole or not at all (:mod:`synoptic.ingest.archive`). A file nothing can handle
+   is set aside in ``rejected/`` under a short name, and the pass goes on.
 
 A file is taken only once it has stopped changing: its size and modification time unchanged
 for ``stability_delay_s``, or a "closed after writing" event seen by the watcher for exactly
