@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import NOW
+from conftest import NOW, make_seeded_store
 from test_inbox import Crash, crashed_processor, die, entry, log_rows, make_processor, patients
 
 from synoptic.ingest import archive as archive_module
@@ -297,6 +301,53 @@ def test_a_kill_before_the_file_leaves_the_working_folder_leaves_no_empty_file(
     assert work_files(inbox) == []
     assert len(patients(services.store)) == (1 if outcome is Outcome.ALREADY else 0)
     assert len(log_rows(services.store)) == 1
+
+
+_KILLED_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from synoptic.ingest import archive
+from synoptic.ingest.inbox import InboxProcessor
+from synoptic.services import BoardServices
+from synoptic.store.db import open_store
+
+def die(_source):  # the copy is linked, the file not yet out of the working folder
+    os.kill(os.getpid(), signal.SIGKILL)
+
+archive._remove_source = die
+store = open_store(sys.argv[1])
+with InboxProcessor(BoardServices(store, "tue"), Path(sys.argv[2]), "ATT",
+                    stability_delay_s=0) as processor:
+    processor.run_pass()
+"""
+
+
+def test_a_process_really_killed_while_archiving_leaves_one_whole_copy(
+    sqlite_url: str, inbox: Path
+) -> None:
+    make_seeded_store(sqlite_url).dispose()
+    drop_raw(inbox, LATIN1, entry("SIGKILL"))
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_CHILD, sqlite_url, str(inbox)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    day = datetime.now().strftime("%Y-%m-%d")
+    assert raw_names(inbox / "processed" / day) == [LATIN1]
+    assert work_files(inbox) == [os.fsdecode(LATIN1)] and empty_files(inbox) == []
+    store = make_seeded_store(sqlite_url)
+    try:
+        services = BoardServices(store, "survivant")
+        with make_processor(services, inbox, now=datetime.now) as survivor:
+            [item] = survivor.run_pass().results
+        assert item.outcome is Outcome.ALREADY
+        assert raw_names(inbox / "processed" / day) == [LATIN1]  # still one copy
+        assert work_files(inbox) == [] and empty_files(inbox) == []
+        assert [p.last_name for p in patients(store)] == ["SIGKILL"]
+    finally:
+        store.dispose()
 
 
 def test_a_kill_before_the_reason_file_is_written_leaves_it_written_on_restart(
