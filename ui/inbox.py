@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from synoptic.ingest.names import display_name, is_reason_file_name, reason_file_name
 from ui.context import UiContext
 from ui.live import Background
 
@@ -36,12 +37,12 @@ def list_rejected(folder: Path) -> list[RejectedFile]:
     files = [
         p
         for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() == ".txt" and not p.name.endswith(".error.txt")
+        if p.is_file() and p.suffix.lower() == ".txt" and not is_reason_file_name(p.name)
     ]
     files.sort(key=lambda p: p.stat().st_mtime)
     result = []
     for path in files:
-        error = path.with_name(path.stem + ".error.txt")
+        error = path.with_name(reason_file_name(path.name))
         reason = ""
         try:
             lines = [
@@ -54,7 +55,8 @@ def list_rejected(folder: Path) -> list[RejectedFile]:
             )
         except OSError:
             pass
-        result.append(RejectedFile(path.name, reason.strip()))
+        # Shown, not the raw name: bytes that are not UTF-8 as \xNN (Qt cannot take them).
+        result.append(RejectedFile(display_name(path.name), reason.strip()))
     return result
 
 

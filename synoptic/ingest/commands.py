@@ -22,6 +22,7 @@ from sqlalchemy import inspect
 from synoptic.errors import SynoptuxError
 from synoptic.feed import prune_changes
 from synoptic.ingest.inbox import InboxProcessor, IngestResult, Outcome, TransientError
+from synoptic.ingest.names import display_name
 from synoptic.ingest.watcher import InboxWatcher, PeriodicJob
 from synoptic.services import BoardServices
 from synoptic.store.db import Store
@@ -85,11 +86,11 @@ def ingest(ctx: Context, paths: Sequence[str], stability_delay_s: float) -> int:
 
 def _ingest_one(processor: InboxProcessor, path: Path) -> int:
     if not path.is_file():
-        print(f"INTROUVABLE {path}", flush=True)
+        print(f"INTROUVABLE {display_name(str(path))}", flush=True)
         return 1
     item = processor.ingest_path(path)
     if item is None:
-        print(f"IGNORÉ   {path.name} : pris par un autre processus", flush=True)
+        print(f"IGNORÉ   {display_name(path.name)} : pris par un autre processus", flush=True)
         return 0
     return _report(item)
 
@@ -201,7 +202,11 @@ def _setup_logging(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         file_handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+            path,
+            maxBytes=LOG_MAX_BYTES,
+            backupCount=LOG_BACKUPS,
+            encoding="utf-8",
+            errors="backslashreplace",  # a file name that is not UTF-8 must not lose the line
         )
     except OSError as err:
         log.warning("Journal %s impossible à ouvrir (%s) : sortie d'erreur seulement", path, err)

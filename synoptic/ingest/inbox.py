@@ -16,6 +16,9 @@ The host system drops ``*.txt`` entry files into the inbox (``Dossier_Entrees``)
 3. **Archive.** Accepted files go to ``processed/YYYY-MM-DD/`` (removed after
    ``Jours_Conservation_Entrees_Traitees`` days), rejected ones to ``rejected/`` beside a
    ``NAME.error.txt`` that says in French what is wrong and where. Nothing is deleted unseen.
+   Copies' names (:mod:`synoptic.ingest.names`) fit in 255 bytes whatever the name; a copy
+   appears whole or not at all (:mod:`synoptic.ingest.archive`). A file nothing can handle
+   is set aside in ``rejected/`` under a short name, and the pass goes on.
 
 A file is taken only once it has stopped changing: its size and modification time unchanged
 for ``stability_delay_s``, or a "closed after writing" event seen by the watcher for exactly
@@ -48,6 +51,8 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from synoptic.errors import BoxFullError, SynoptuxError
+from synoptic.ingest.archive import archive_file
+from synoptic.ingest.names import display_name, fallback_name, log_name
 from synoptic.ingest.parser import (
     MAX_ENTRY_FILE_BYTES,
     EntryFile,
@@ -116,12 +121,13 @@ class IngestResult:
 
     def line(self) -> str:
         """One line for the command line and the log, in French."""
+        name = display_name(self.name)
         if self.outcome is Outcome.REJECTED:
-            return f"REJETÉ   {self.name} : {self.message}"
+            return f"REJETÉ   {name} : {self.message}"
         if self.outcome is Outcome.ALREADY:
-            return f"DÉJÀ INTÉGRÉ {self.name} : patient n° {self.patient_pk}, fichier archivé"
+            return f"DÉJÀ INTÉGRÉ {name} : patient n° {self.patient_pk}, fichier archivé"
         what = "tâche(s) ajoutée(s) au" if self.merged else "tâche(s), nouveau"
-        text = f"ACCEPTÉ  {self.name} : {self.tasks} {what} patient n° {self.patient_pk}" + (
+        text = f"ACCEPTÉ  {name} : {self.tasks} {what} patient n° {self.patient_pk}" + (
             f" (box {self.box_code})" if self.box_code and not self.merged else ""
         )
         if self.warnings:
@@ -480,6 +486,8 @@ class InboxProcessor:
         except FileNotFoundError:
             log.warning("%s a disparu du dossier de travail", claimed.name)
             return IngestResult(claimed.name, Outcome.REJECTED, message="fichier disparu")
+        except OSError as err:
+            return self._set_aside(claimed, f"Fichier illisible : {err.strerror or err}")
         key = _file_key(claimed.name, st.st_mtime_ns, data)
         try:
             return self._admit_or_reject(claimed, st.st_mtime, data, key)
@@ -489,15 +497,34 @@ class InboxProcessor:
         except Exception as err:  # a bug: set the file aside rather than retry it for ever
             log.exception("Erreur interne pendant le traitement de %s", claimed.name)
             now = self.now().replace(microsecond=0)
-            return self._reject(
-                claimed,
-                key,
-                now,
-                _arrival(st.st_mtime, now),
-                f"Erreur interne du programme : {_first_line(err)}",
-                None,
-                None,
+            reason = f"Erreur interne du programme : {_first_line(err)}"
+            try:
+                return self._reject(
+                    claimed, key, now, _arrival(st.st_mtime, now), reason, None, None
+                )
+            except TransientError:
+                raise
+            except Exception as again:  # not even that: moved aside, the next files go on
+                log.exception("Rejet impossible de %s", claimed.name)
+                return self._set_aside(claimed, f"{reason} ; puis : {_first_line(again)}")
+
+    def _set_aside(self, claimed: _Claimed, reason: str) -> IngestResult:
+        """Last resort for a file nothing else could handle: ``rejected/`` under a short
+        ASCII name, with its reason file; it is listed on the board there, where a quarantine
+        folder would hide it. Never raises: if even this fails, the file stays in the working
+        folder (retried on the next pass) and the pass goes on."""
+        now = self.now().replace(microsecond=0)
+        reason = display_name(reason)  # an error's text may quote the raw name
+        text = _set_aside_text(display_name(claimed.name), now, reason, self.inbox_dir)
+        archived: Path | None = None
+        try:
+            archived = archive_file(
+                claimed.path, self.rejected_dir, fallback_name(claimed.name), text
             )
+        except Exception:  # the pass must go on with the next files
+            log.exception("%s laissé dans %s", display_name(claimed.name), claimed.path.parent)
+        log.error("Fichier d'entrée mis de côté %s : %s", display_name(claimed.name), reason)
+        return IngestResult(claimed.name, Outcome.REJECTED, message=reason, archived_as=archived)
 
     def _admit_or_reject(
         self, claimed: _Claimed, mtime: float, data: bytes, key: str
@@ -646,7 +673,7 @@ class InboxProcessor:
             session.connection().execute(  # bound parameters: compiled once
                 log_table.insert(),
                 {
-                    "IL_Name": name[:255],
+                    "IL_Name": _log_name(log_table, name),
                     "IL_Hash": key,
                     "IL_Date": now,
                     "IL_Outcome": OUTCOME_ACCEPTED,
@@ -754,7 +781,7 @@ class InboxProcessor:
             where.append(f"clé {key_name}")
         # The parser's messages name the line already; others get it appended.
         full = message + (f" ({', '.join(where)})" if where and "ligne" not in message else "")
-        text = _error_text(claimed.name, arrived_at, now, full, self.inbox_dir)
+        text = _error_text(display_name(claimed.name), arrived_at, now, full, self.inbox_dir)
         log_table = feed_tables(self.services.store.models.prefix).ingest_log
         try:
             with self.services.store.write() as session:
@@ -762,7 +789,7 @@ class InboxProcessor:
                 self._forget_rejection(key, session)
                 session.execute(
                     log_table.insert().values(
-                        IL_Name=claimed.name[:255],
+                        IL_Name=_log_name(log_table, claimed.name),
                         IL_Hash=key,
                         IL_Date=now,
                         IL_Outcome=OUTCOME_REJECTED,
@@ -780,14 +807,7 @@ class InboxProcessor:
 
     def _archive(self, claimed: _Claimed, folder: Path, error_text: str | None = None) -> Path:
         """Move the claimed file into ``folder`` under a free name (never overwriting)."""
-        if not folder.is_dir():
-            folder.mkdir(parents=True, exist_ok=True)
-        target = _reserve(folder, claimed.name, with_error_file=error_text is not None)
-        if error_text is not None:
-            error_file = target.with_name(_stem(target.name) + ".error.txt")
-            error_file.write_text(error_text, encoding="utf-8-sig")
-        os.replace(claimed.path, target)
-        return target
+        return archive_file(claimed.path, folder, claimed.name, error_text)
 
     def _put_back(self, claimed: _Claimed) -> None:
         back = claimed.origin / claimed.name
@@ -821,29 +841,9 @@ def _naive(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=None)
 
 
-def _stem(name: str) -> str:
-    return name[:-4] if name.lower().endswith(".txt") else name
-
-
-def _reserve(folder: Path, name: str, *, with_error_file: bool = False) -> Path:
-    """Create an empty placeholder under a free name in ``folder`` (atomic) and return it.
-
-    ``name``, else ``stem_2.txt``, ``stem_3.txt``...; with ``with_error_file`` the name of
-    its ``stem.error.txt`` must be free too.
-    """
-    stem = _stem(name)
-    ext = name[len(stem) :]
-    for n in range(1, 100_000):
-        candidate = folder / (name if n == 1 else f"{stem}_{n}{ext}")
-        if with_error_file and (folder / (_stem(candidate.name) + ".error.txt")).exists():
-            continue
-        try:
-            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        return candidate
-    raise OSError(f"aucun nom libre pour {name} dans {folder}")
+def _log_name(log_table: Any, name: str) -> str:
+    """``name`` as stored in ``IL_Name``: escaped if not UTF-8, shortened to the column."""
+    return log_name(name, getattr(log_table.c.IL_Name.type, "length", None) or 255)
 
 
 def _error_text(name: str, arrived_at: datetime, now: datetime, message: str, inbox: Path) -> str:
@@ -856,6 +856,19 @@ def _error_text(name: str, arrived_at: datetime, now: datetime, message: str, in
         f"\n"
         f"Le patient de ce fichier n'a PAS été inscrit au tableau.\n"
         f"Corrigez le fichier puis déposez-le à nouveau dans le dossier des entrées\n"
+        f"({inbox}).\n"
+    )
+
+
+def _set_aside_text(name: str, now: datetime, message: str, inbox: Path) -> str:
+    return (
+        f"Fichier d'entrée mis de côté : {name}\n"
+        f"Traité le : {now:%d/%m/%Y à %H:%M:%S}\n"
+        f"\n"
+        f"Motif : {message}\n"
+        f"\n"
+        f"Ce fichier n'a pas pu être traité jusqu'au bout. Vérifiez au tableau si son patient\n"
+        f"y figure avant de le déposer à nouveau dans le dossier des entrées\n"
         f"({inbox}).\n"
     )
 

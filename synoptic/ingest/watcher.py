@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import queue
 import threading
 import time
@@ -107,7 +108,9 @@ class _Events(FileSystemEventHandler):
 
 
 def _as_path(value: str | bytes) -> Path:
-    return Path(value.decode() if isinstance(value, bytes) else value)
+    # os.fsdecode, as os.scandir does: a name that is not UTF-8 must not raise here (in
+    # watchdog's thread) and must be the same string the inbox scan sees.
+    return Path(os.fsdecode(value))
 
 
 class InboxWatcher:
