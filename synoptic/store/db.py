@@ -215,6 +215,7 @@ def _mysql_widen_columns(conn: Connection, models: Models) -> list[str]:
     preparer = conn.dialect.identifier_preparer
     changes: list[str] = []
     for table in models.metadata.sorted_tables:
+        clauses: list[str] = []  # one ALTER per table: a big legacy table is rebuilt once
         for column in table.columns:
             wanted = column.type
             if not isinstance(wanted, String) or isinstance(wanted, Text) or not wanted.length:
@@ -229,14 +230,17 @@ def _mysql_widen_columns(conn: Connection, models: Models) -> list[str]:
                 continue
             target = column._copy()
             target.type = type(wanted)(max(wanted.length, int(length or 0)))
-            ddl = CreateColumn(target).compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} MODIFY COLUMN {ddl}")
+            clauses.append(f"MODIFY COLUMN {CreateColumn(target).compile(dialect=conn.dialect)}")
             if wider:
                 changes.append(
                     f"colonne {table.name}.{column.name} élargie à {wanted.length} caractères"
                 )
             if recollate:
                 changes.append(f"colonne {table.name}.{column.name} comparée exactement ({exact})")
+        if clauses:
+            conn.exec_driver_sql(
+                f"ALTER TABLE {preparer.format_table(table)} {', '.join(clauses)}"
+            )
     return changes
 
 
