@@ -64,9 +64,13 @@ def fit(value: str | None, length: int = SHORT) -> str:
     return (value or "")[:length]
 
 
-@cache
 def column_lengths(mapped: type) -> dict[str, int]:
     """Attribute name -> size of its VARCHAR column, from the model (one source of widths)."""
+    return _column_lengths(mapped)
+
+
+@cache
+def _column_lengths(mapped: type) -> dict[str, int]:
     attrs: Iterable[ColumnProperty[Any]] = inspect(mapped).column_attrs
     lengths = {attr.key: getattr(attr.columns[0].type, "length", None) for attr in attrs}
     return {key: length for key, length in lengths.items() if isinstance(length, int)}

@@ -750,8 +750,10 @@ def test_a_task_header_without_a_number_is_ignored_and_named(header: str) -> Non
     entry = parse(f"[Entree]\nNom_Patient=X\n[Tache_2]\nCode_Tache=RX\n{header}\nCode_Tache=BIO\n")
     assert [t.code for t in entry.tasks] == ["RX"]
     assert entry.warnings == (
-        f"Section {header} (ligne 5) ignorée : numéro de tâche illisible, attendu [Tache_N] "
-        "(N un nombre) ; sa tâche « BIO » n'est pas intégrée.",
+        (
+            f"Section {header} (ligne 5) ignorée : numéro de tâche illisible, attendu [Tache_N] "
+            "(N un nombre) ; sa tâche « BIO » n'est pas intégrée."
+        ),
     )
 
 
@@ -776,8 +778,10 @@ def test_a_planned_time_before_2000_is_left_empty_with_a_warning(value: str, war
     entry = parse(f"[Entree]\nNom_Patient=X\n[Tache_3]\nCode_Tache=A\nHeure_Fin_Prevue={value}\n")
     assert entry.tasks[0].planned_end is None
     expected = (
-        f"Date « {value} » antérieure à 2000 pour la clé Heure_Fin_Prevue "
-        "(section [Tache_3], ligne 5) : heure prévue laissée vide.",
+        (
+            f"Date « {value} » antérieure à 2000 pour la clé Heure_Fin_Prevue "
+            "(section [Tache_3], ligne 5) : heure prévue laissée vide."
+        ),
     )
     assert entry.warnings == (expected if warned else ())
 
@@ -785,7 +789,9 @@ def test_a_planned_time_before_2000_is_left_empty_with_a_warning(value: str, war
 @pytest.mark.parametrize("value", ["2024-02-30 10:00", "30/02/2024 10:00", "2024-05-14 25:00"])
 def test_an_impossible_date_rejects_the_file_naming_the_key(value: str) -> None:
     """Any guess at the moment meant would put a wrong time on the board."""
-    error = reject(f"[Entree]\nNom_Patient=X\n[Tache_1]\nCode_Tache=A\nHeure_Debut_Prevue={value}\n")
+    error = reject(
+        f"[Entree]\nNom_Patient=X\n[Tache_1]\nCode_Tache=A\nHeure_Debut_Prevue={value}\n"
+    )
     assert (error.line, error.key) == (5, "Heure_Debut_Prevue")
     assert error.message == (
         f"Date impossible « {value} » pour la clé Heure_Debut_Prevue (section [Tache_1], "
@@ -794,11 +800,15 @@ def test_an_impossible_date_rejects_the_file_naming_the_key(value: str) -> None:
 
 
 def test_messages_quote_values_short_and_escaped() -> None:
-    error = reject(f"[Entree]\nNom_Patient=X\n[Tache_1]\nCode_Tache=A\nPriorite=\x1b[2J{'9' * 99}\n")
+    error = reject(
+        f"[Entree]\nNom_Patient=X\n[Tache_1]\nCode_Tache=A\nPriorite=\x1b[2J{'9' * 99}\n"
+    )
     assert "« \\x1b[2J" + "9" * 56 + "… »" in error.message
     assert "\x1b" not in error.message
     entry = parse("[Entree]\nNom_Patient=X\n[Tache\x07\u202e1]\nCode_Tache=A\n")
     assert entry.warnings == (
-        "Section [Tache\\x07\\u202e1] (ligne 3) ignorée : numéro de tâche illisible, attendu "
-        "[Tache_N] (N un nombre) ; sa tâche « A » n'est pas intégrée.",
+        (
+            "Section [Tache\\x07\\u202e1] (ligne 3) ignorée : numéro de tâche illisible, attendu "
+            "[Tache_N] (N un nombre) ; sa tâche « A » n'est pas intégrée."
+        ),
     )

@@ -17,9 +17,8 @@ from sqlalchemy import inspect, select, text
 from synoptic.errors import ConflictError, InvalidValueError
 from synoptic.ingest.inbox import InboxProcessor, Outcome
 from synoptic.services import BoardServices, NewTask
-from synoptic.store import queries
+from synoptic.store import feed_schema, queries
 from synoptic.store.db import SCHEMA_VERSION, Store, current_version, upgrade_schema
-from synoptic.store import feed_schema
 from synoptic.store.feed_schema import feed_tables, trigger_names
 
 
@@ -52,10 +51,12 @@ def test_guids_equal_in_their_first_45_characters_are_two_patients(
     services: BoardServices, store: Store
 ) -> None:
     common = "{" + "0123456789-ABCDEF-" * 3  # 55 characters in common
-    a = services.admit(box_code="ATT", last_name="ALPHA", guid=common + "A}", now=NOW,
-                       tasks=[NewTask("BIO")])
-    b = services.admit(box_code="ATT", last_name="BETA", guid=common + "B}", now=NOW,
-                       tasks=[NewTask("RX")])
+    a = services.admit(
+        box_code="ATT", last_name="ALPHA", guid=common + "A}", now=NOW, tasks=[NewTask("BIO")]
+    )
+    b = services.admit(
+        box_code="ATT", last_name="BETA", guid=common + "B}", now=NOW, tasks=[NewTask("RX")]
+    )
     assert not b.merged and a.patient_pk != b.patient_pk
     assert patient(store, a.patient_pk).guid == common + "A}"
     assert [t.code for t in patient(store, b.patient_pk).tasks] == ["RX"]
@@ -71,13 +72,18 @@ def test_guids_compare_exactly_on_both_databases(
 ) -> None:
     # The second one as the host writes it (a trailing space survives a raw INSERT).
     a = services.admit(box_code="ATT", last_name="UN", guid=first, now=NOW)
-    run_sql(store, "INSERT INTO synopt_encours (EC_CodeBox,EC_NomPatient,EC_GUIDPatient) "
-                   "VALUES ('ATT','DEUX',:g)", {"g": second})
+    run_sql(
+        store,
+        "INSERT INTO synopt_encours (EC_CodeBox,EC_NomPatient,EC_GUIDPatient) "
+        "VALUES ('ATT','DEUX',:g)",
+        {"g": second},
+    )
     assert host_pks(store, first) == [a.patient_pk]
     (other,) = host_pks(store, second)
     assert other != a.patient_pk
-    again = services.admit(box_code="ATT", last_name="UN", guid=first, now=NOW,
-                           tasks=[NewTask("ECG")])
+    again = services.admit(
+        box_code="ATT", last_name="UN", guid=first, now=NOW, tasks=[NewTask("ECG")]
+    )
     assert again.merged and again.patient_pk == a.patient_pk
     assert patient(store, other).tasks == ()
 
@@ -95,8 +101,9 @@ def test_a_guid_longer_than_its_column_is_refused_never_cut(
     services: BoardServices, store: Store
 ) -> None:
     with pytest.raises(InvalidValueError, match="GUID_Patient trop long : 256 caractères"):
-        services.admit(box_code="ATT", last_name="TROP", guid="g" * 256, now=NOW,
-                       tasks=[NewTask("BIO")])
+        services.admit(
+            box_code="ATT", last_name="TROP", guid="g" * 256, now=NOW, tasks=[NewTask("BIO")]
+        )
     assert board(store).patients == ()
 
 
@@ -110,8 +117,14 @@ def test_names_and_comments_of_real_length_are_stored_whole(
     first = "Marie-Bernadette Françoise Joséphine Anne-Sophie"  # 48
     comment = "Chute dans l'escalier, douleur hanche droite, sous AVK, INR à contrôler"
     task_comment = "x" * 255
-    result = services.admit(box_code="ATT", last_name=last, first_name=first, comment=comment,
-                            now=NOW, tasks=[NewTask("BIO", comment=task_comment)])
+    result = services.admit(
+        box_code="ATT",
+        last_name=last,
+        first_name=first,
+        comment=comment,
+        now=NOW,
+        tasks=[NewTask("BIO", comment=task_comment)],
+    )
     assert result.warnings == ()
     p = patient(store, result.patient_pk)
     assert (p.last_name, p.first_name, p.comment) == (last, first, comment)
@@ -127,12 +140,19 @@ def test_host_statements_with_long_values_are_accepted(store: Store) -> None:
     """MariaDB in strict mode refused a 71-character comment in a VARCHAR(45)."""
     comment = "Entrée par la macro avec un commentaire de soixante-et-onze caractères."
     assert len(comment) == 71
-    run_sql(store, "INSERT INTO synopt_encours (EC_CodeBox,EC_NomPatient,EC_PrenomPatient,"
-                   "EC_GUIDPatient,EC_Commentaire) VALUES ('ATT',:n,:p,:g,:c)",
-            {"n": "N" * 100, "p": "P" * 100, "g": "G" * 255, "c": comment})
+    run_sql(
+        store,
+        "INSERT INTO synopt_encours (EC_CodeBox,EC_NomPatient,EC_PrenomPatient,"
+        "EC_GUIDPatient,EC_Commentaire) VALUES ('ATT',:n,:p,:g,:c)",
+        {"n": "N" * 100, "p": "P" * 100, "g": "G" * 255, "c": comment},
+    )
     (pk,) = host_pks(store, "G" * 255)
-    run_sql(store, "INSERT INTO synopt_encours_taches (EN_PK_encours,EN_Code_tache,EN_Comment) "
-                   "VALUES (:pk,'BIO',:c)", {"pk": pk, "c": "t" * 255})
+    run_sql(
+        store,
+        "INSERT INTO synopt_encours_taches (EN_PK_encours,EN_Code_tache,EN_Comment) "
+        "VALUES (:pk,'BIO',:c)",
+        {"pk": pk, "c": "t" * 255},
+    )
     p = patient(store, pk)
     assert (p.last_name, p.first_name, p.comment) == ("N" * 100, "P" * 100, comment)
     assert p.tasks[0].comment == "t" * 255
@@ -142,10 +162,15 @@ def test_values_still_too_long_are_cut_with_a_warning_naming_the_key(
     services: BoardServices, store: Store
 ) -> None:
     result = services.admit(
-        box_code="ATT", last_name="N" * 120, first_name="P" * 101, comment="c" * 300,
-        responsable="R" * 50, annex_args=("a" * 300, "b" * 200), now=NOW, lenient=True,
-        tasks=[NewTask("BIO", comment="t" * 256, note_file="f" * 201),
-               NewTask("Z" * 70_000)],
+        box_code="ATT",
+        last_name="N" * 120,
+        first_name="P" * 101,
+        comment="c" * 300,
+        responsable="R" * 50,
+        annex_args=("a" * 300, "b" * 200),
+        now=NOW,
+        lenient=True,
+        tasks=[NewTask("BIO", comment="t" * 256, note_file="f" * 201), NewTask("Z" * 70_000)],
     )
     assert result.warnings == (
         "Responsable inconnu « " + "R" * 50 + " » conservé tel quel.",
@@ -170,8 +195,9 @@ def test_values_still_too_long_are_cut_with_a_warning_naming_the_key(
 
 @pytest.fixture
 def processor(services: BoardServices, tmp_path: Path) -> Iterator[InboxProcessor]:
-    with InboxProcessor(services, tmp_path / "inbox", "ATT", stability_delay_s=0,
-                        now=lambda: NOW) as p:
+    with InboxProcessor(
+        services, tmp_path / "inbox", "ATT", stability_delay_s=0, now=lambda: NOW
+    ) as p:
         yield p
 
 
@@ -192,8 +218,11 @@ def test_a_huge_unknown_code_with_escapes_is_accepted_and_logged_short(
     """MariaDB refused the log row (``Data too long for column 'IL_Message'``) and the
     code's terminal escapes went to the log as they were."""
     code = "\x1b[31m" + "X" * 70_000
-    drop(processor, "enorme.txt", f"[Entree]\nNom_Patient=ENORME\nCode_Box=\x1b[2J\n"
-                                  f"[Tache_1]\nCode_Tache={code}\n")
+    drop(
+        processor,
+        "enorme.txt",
+        f"[Entree]\nNom_Patient=ENORME\nCode_Box=\x1b[2J\n[Tache_1]\nCode_Tache={code}\n",
+    )
     [item] = processor.run_pass().results
     assert item.outcome is Outcome.ACCEPTED, item.message
     (message,) = log_messages(processor.services.store)
@@ -206,19 +235,26 @@ def test_a_huge_unknown_code_with_escapes_is_accepted_and_logged_short(
 
 
 def test_file_warnings_reach_the_log(processor: InboxProcessor) -> None:
-    drop(processor, "presque.txt",
-         "[Entrée]\nNom_Patient=PRESQUE\nGUID_Patient=p-1\n"
-         "[Tâche 1]\nCode_Tache=BIO\nHeure_Debut_Prevue=1999-12-31 10:00\n"
-         "[Tache_1a]\nCode_Tache=RX\n")
+    drop(
+        processor,
+        "presque.txt",
+        "[Entrée]\nNom_Patient=PRESQUE\nGUID_Patient=p-1\n"
+        "[Tâche 1]\nCode_Tache=BIO\nHeure_Debut_Prevue=1999-12-31 10:00\n"
+        "[Tache_1a]\nCode_Tache=RX\n",
+    )
     [item] = processor.run_pass().results
     assert item.outcome is Outcome.ACCEPTED
     assert item.warnings == (
         "En-tête [Entrée] (ligne 1) lu comme [Entree].",
         "En-tête [Tâche 1] (ligne 4) lu comme [Tache_1].",
-        "Section [Tache_1a] (ligne 7) ignorée : numéro de tâche illisible, attendu "
-        "[Tache_N] (N un nombre) ; sa tâche « RX » n'est pas intégrée.",
-        "Date « 1999-12-31 10:00 » antérieure à 2000 pour la clé Heure_Debut_Prevue "
-        "(section [Tache_1], ligne 6) : heure prévue laissée vide.",
+        (
+            "Section [Tache_1a] (ligne 7) ignorée : numéro de tâche illisible, attendu "
+            "[Tache_N] (N un nombre) ; sa tâche « RX » n'est pas intégrée."
+        ),
+        (
+            "Date « 1999-12-31 10:00 » antérieure à 2000 pour la clé Heure_Debut_Prevue "
+            "(section [Tache_1], ligne 6) : heure prévue laissée vide."
+        ),
     )
     assert log_messages(processor.services.store) == ["\n".join(item.warnings)]
     (p,) = board(processor.services.store).patients
@@ -235,22 +271,20 @@ def test_a_file_with_a_guid_too_long_is_rejected_with_the_reason(
     assert board(processor.services.store).patients == ()
 
 
-def test_a_huge_rejection_message_fits_the_log(processor: InboxProcessor) -> None:
+def test_a_huge_rejection_message_fits_the_log(
+    processor: InboxProcessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # A parse error quotes its value short; a message still over the column is cut whole.
     huge = "é" * 40_000  # 80,000 bytes in UTF-8
     store = processor.services.store
     log = feed_tables(store.models.prefix).ingest_log
-    monkey = processor._admit_or_reject  # noqa: SLF001 - make the admission fail with it
 
     def failing(*_args: Any) -> Any:
         raise RuntimeError(huge)
 
-    processor._admit_or_reject = failing  # type: ignore[method-assign]  # noqa: SLF001
-    try:
-        drop(processor, "bug.txt", "[Entree]\nNom_Patient=X\n")
-        [item] = processor.run_pass().results
-    finally:
-        processor._admit_or_reject = monkey  # type: ignore[method-assign]  # noqa: SLF001
+    monkeypatch.setattr(processor, "_admit_or_reject", failing)
+    drop(processor, "bug.txt", "[Entree]\nNom_Patient=X\n")
+    [item] = processor.run_pass().results
     assert item.outcome is Outcome.REJECTED
     with store.read() as s:
         (message,) = s.scalars(select(log.c.IL_Message))
@@ -264,8 +298,11 @@ def test_a_huge_rejection_message_fits_the_log(processor: InboxProcessor) -> Non
 def test_a_host_update_of_a_patient_is_a_conflict(services: BoardServices, store: Store) -> None:
     pk = services.admit(box_code="ATT", last_name="VU", now=NOW).patient_pk
     shown = patient(store, pk).revision
-    run_sql(store, "UPDATE synopt_encours SET EC_Commentaire='Vu par la macro' WHERE EC_PK=:pk",
-            {"pk": pk})
+    run_sql(
+        store,
+        "UPDATE synopt_encours SET EC_Commentaire='Vu par la macro' WHERE EC_PK=:pk",
+        {"pk": pk},
+    )
     assert patient(store, pk).revision == shown + 1
     with pytest.raises(ConflictError):
         services.set_comment(pk, "écran", now=NOW, expected_revision=shown)
@@ -275,8 +312,9 @@ def test_a_host_update_of_a_patient_is_a_conflict(services: BoardServices, store
     assert patient(store, pk).revision == shown + 2
     services.set_folded(pk, True, now=NOW, expected_revision=shown + 2)
     # a host that sets the revision itself is taken at its word
-    run_sql(store, "UPDATE synopt_encours SET EC_Revision=40, EC_Replier=0 WHERE EC_PK=:pk",
-            {"pk": pk})
+    run_sql(
+        store, "UPDATE synopt_encours SET EC_Revision=40, EC_Replier=0 WHERE EC_PK=:pk", {"pk": pk}
+    )
     assert patient(store, pk).revision == 40
 
 
@@ -285,8 +323,12 @@ def test_a_host_update_of_a_task_is_a_conflict(services: BoardServices, store: S
     pk, num = admitted.patient_pk, admitted.task_nums[0]
     (task,) = patient(store, pk).tasks
     patient_revision = patient(store, pk).revision
-    run_sql(store, "UPDATE synopt_encours_taches SET EN_Comment='refait' "
-                   "WHERE EN_PK_encours=:pk AND EN_Num_tache=:num", {"pk": pk, "num": num})
+    run_sql(
+        store,
+        "UPDATE synopt_encours_taches SET EN_Comment='refait' "
+        "WHERE EN_PK_encours=:pk AND EN_Num_tache=:num",
+        {"pk": pk, "num": num},
+    )
     assert patient(store, pk).tasks[0].revision == task.revision + 1
     assert patient(store, pk).revision == patient_revision  # the patient row did not change
     with pytest.raises(ConflictError):
@@ -302,8 +344,11 @@ def test_a_host_update_of_a_task_is_a_conflict(services: BoardServices, store: S
 
 def test_upgrade_from_schema_1_widens_in_place_and_keeps_data(store: Store) -> None:
     """A database of schema 1 (2.16's widths, no revision trigger) upgrades additively."""
-    pk = BoardServices(store, "t").admit(box_code="ATT", last_name="ANCIEN", guid="ancien-1",
-                                         comment="c" * 45, now=NOW).patient_pk
+    pk = (
+        BoardServices(store, "t")
+        .admit(box_code="ATT", last_name="ANCIEN", guid="ancien-1", comment="c" * 45, now=NOW)
+        .patient_pk
+    )
     with store.engine.begin() as conn:
         for name in trigger_names("synopt_", store.dialect):
             if name.endswith("_rev"):
@@ -321,12 +366,16 @@ def test_upgrade_from_schema_1_widens_in_place_and_keeps_data(store: Store) -> N
     assert f"version du schéma {SCHEMA_VERSION} enregistrée" in changes
     if store.dialect != "sqlite":
         assert "colonne synopt_encours.EC_Commentaire élargie à 255 caractères" in changes
-        assert "colonne synopt_encours.EC_GUIDPatient comparée exactement " \
-               "(utf8mb4_nopad_bin)" in changes
+        assert (
+            "colonne synopt_encours.EC_GUIDPatient comparée exactement "
+            "(utf8mb4_nopad_bin)" in changes
+        )
         with store.engine.connect() as conn:
-            sizes = {c["name"]: c["type"].length for c in
-                     inspect(conn).get_columns("synopt_encours") if c["name"] in
-                     ("EC_GUIDPatient", "EC_Commentaire", "EC_NomPatient")}
+            sizes = {
+                c["name"]: c["type"].length
+                for c in inspect(conn).get_columns("synopt_encours")
+                if c["name"] in ("EC_GUIDPatient", "EC_Commentaire", "EC_NomPatient")
+            }
         assert sizes == {"EC_GUIDPatient": 255, "EC_Commentaire": 255, "EC_NomPatient": 100}
     assert upgrade_schema(store) == []
     assert current_version(store) == SCHEMA_VERSION == 2

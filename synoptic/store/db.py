@@ -238,9 +238,7 @@ def _mysql_widen_columns(conn: Connection, models: Models) -> list[str]:
             if recollate:
                 changes.append(f"colonne {table.name}.{column.name} comparée exactement ({exact})")
         if clauses:
-            conn.exec_driver_sql(
-                f"ALTER TABLE {preparer.format_table(table)} {', '.join(clauses)}"
-            )
+            conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} {', '.join(clauses)}")
     return changes
 
 
