@@ -37,6 +37,7 @@ from synoptic.errors import (
     UnknownTaskCodeError,
     WrongDestinationTypeError,
 )
+from synoptic.messages import cut_warning, quote_value
 from synoptic.store import queries
 from synoptic.store.db import Store
 from synoptic.store.models import BoxColumns, Models, PatientColumns, TaskColumns
@@ -61,6 +62,25 @@ SHORT = 45  # most Synoptux text columns are VARCHAR(45)
 def fit(value: str | None, length: int = SHORT) -> str:
     """Text cut to a column's size (MySQL in strict mode refuses longer values)."""
     return (value or "")[:length]
+
+
+def column_lengths(mapped: type) -> dict[str, int]:
+    """Attribute name -> size of its VARCHAR column, from the model (one source of widths)."""
+    return _column_lengths(mapped)
+
+
+@cache
+def _column_lengths(mapped: type) -> dict[str, int]:
+    attrs: Iterable[ColumnProperty[Any]] = inspect(mapped).column_attrs
+    lengths = {attr.key: getattr(attr.columns[0].type, "length", None) for attr in attrs}
+    return {key: length for key, length in lengths.items() if isinstance(length, int)}
+
+
+def _fit_warned(value: str, length: int, key: str, warnings: list[str]) -> str:
+    """``value`` cut to ``length``, with a warning naming ``key`` when something is cut."""
+    if len(value) > length:
+        warnings.append(cut_warning(key, len(value), length))
+    return value[:length]
 
 
 def resolve_actor(user: str | None = None, screen_name: str | None = None) -> str:
@@ -243,8 +263,19 @@ class BoardServices:
         m = self.store.models
         if not last_name.strip():
             raise InvalidValueError("Le nom du patient est obligatoire.")
-        guid = fit(guid.strip())
+        guid = guid.strip()
+        widths = column_lengths(m.Patient)
+        if len(guid) > widths["guid"]:
+            # Never cut: two patients whose GUIDs share their start would become one.
+            raise InvalidValueError(
+                f"GUID_Patient trop long : {len(guid)} caractères, au plus {widths['guid']} ; "
+                "il n'est jamais coupé, deux patients différents seraient confondus."
+            )
         warnings: list[str] = []
+
+        def cut(value: str, attr: str, key: str) -> str:
+            return _fit_warned(value, widths[attr], key, warnings)
+
         history: list[dict[str, Any]] = []  # one batched INSERT at the end
         # The inbox's hot path: Core statements, one per row, and reference rows read
         # once per call; the ORM unit of work tripled the cost of an entry file.
@@ -266,21 +297,24 @@ class BoardServices:
                         and conn.execute(sql.responsable, {"code": responsable}).first() is None:
                     if not lenient:
                         raise UnknownResponsableError(responsable)
-                    warnings.append(f"Responsable inconnu « {responsable} » conservé tel quel.")
+                    warnings.append(
+                        f"Responsable inconnu « {quote_value(responsable)} » conservé tel quel."
+                    )
                 kind = domain.parse_box_type(box.type)
                 values = {
                     "box_code": box.code,
-                    "last_name": fit(last_name.strip()),
-                    "first_name": fit(first_name.strip()),
+                    "last_name": cut(last_name.strip(), "last_name", "Nom_Patient"),
+                    "first_name": cut(first_name.strip(), "first_name", "Prenom_Patient"),
                     "guid": guid or None,
-                    "responsable": fit(responsable) or None,
-                    "comment": fit(comment.strip()),
+                    "responsable": cut(responsable or "", "responsable", "Code_Responsable")
+                    or None,
+                    "comment": cut(comment.strip(), "comment", "Commentaire"),
                     "entered_at": now,
                     "moved_at": now,
                     "folded": 1 if kind.folds_patients else 0,
                     "hidden": 0,
-                    "annex_program": fit(annex_program, 200),
-                    "annex_args": fit("|".join(annex_args), 400),
+                    "annex_program": cut(annex_program, "annex_program", "Programme_Annexe"),
+                    "annex_args": cut("|".join(annex_args), "annex_args", "Arguments_Annexe"),
                     "revision": 0,
                 }
                 inserted = _insert_rows(s, m.Patient, [values])
@@ -298,10 +332,11 @@ class BoardServices:
             labels |= self._task_labels(s, codes - labels.keys())
             nums = []
             for new in tasks:
-                num, warning = self._insert_task(s, patient, new, now, lenient, labels, history)
+                num, task_warnings = self._insert_task(
+                    s, patient, new, now, lenient, labels, history
+                )
                 nums.append(num)
-                if warning:
-                    warnings.append(warning)
+                warnings.extend(task_warnings)
             if history:
                 _insert_rows(s, m.History, history)
             result = AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings),
@@ -387,7 +422,7 @@ class BoardServices:
         self, patient_pk: int, comment: str, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
-        text = fit(comment.strip())
+        text = fit(comment.strip(), column_lengths(self.store.models.Patient)["comment"])
         self._update_patient(patient_pk, now, expected_revision, SET_COMMENT, text,
                              comment=text)
 
@@ -586,31 +621,41 @@ class BoardServices:
     def _insert_task(
         self, s: Session, patient: PatientLike, new: NewTask, now: datetime, lenient: bool,
         labels: dict[str, str], pending: list[dict[str, Any]] | None = None,
-    ) -> tuple[int, str | None]:
+    ) -> tuple[int, list[str]]:
+        """Insert one task; returns its number and the warnings about it (unknown code,
+        values cut to their column, each named by its entry-file key)."""
         m = self.store.models
         code = new.code.strip()
-        warning = None
+        warnings: list[str] = []
         if code not in labels:
             if not lenient:
                 raise UnknownTaskCodeError(code)
-            warning = f"Code de tâche inconnu « {code} » : tâche conservée avec ce code."
+            warnings.append(
+                f"Code de tâche inconnu « {quote_value(code)} » : tâche conservée avec ce code."
+            )
+        widths = column_lengths(m.Task)
+        where = f"Tâche « {quote_value(code)} », "
+
+        def cut(value: str, attr: str, key: str) -> str:
+            return _fit_warned(value, widths[attr], where + key, warnings)
+
         inserted = _insert_rows(s, m.Task, [{
             "patient_pk": patient.pk,
-            "code": fit(code),
-            "comment": fit(new.comment, 200),
+            "code": cut(code, "code", "Code_Tache"),
+            "comment": cut(new.comment, "comment", "Commentaire"),
             "planned_start": new.planned_start,
             "planned_end": new.planned_end,
             "priority": new.priority,
             "note": new.note or None,
             "blob_key": new.blob_key,
-            "note_file": fit(new.note_file, 200) or None,
-            "note_reader": fit(new.note_reader, 200) or None,
+            "note_file": cut(new.note_file, "note_file", "Nom_Fichier_Note") or None,
+            "note_reader": cut(new.note_reader, "note_reader", "Nom_Lecteur_Note") or None,
             "revision": 0,
         }])
         num = _new_key(inserted)
         self._history(s, TASK_ADD, patient, now, task=_TaskRef(code, num),
                       task_label=labels.get(code, code), pending=pending)
-        return num, warning
+        return num, warnings
 
     def _remove_patient(
         self, s: Session, patient: PatientColumns, now: datetime, action: str, reason: str
@@ -640,10 +685,11 @@ class BoardServices:
         if task is not None and task_label is None:
             labels = self._task_labels(s, {task.code} if task.code else set())
             task_label = labels.get(task.code or "", task.code)
+        widths = column_lengths(m.History)
         row = {
             "box_code": patient.box_code,
-            "last_name": fit(patient.last_name),
-            "first_name": fit(patient.first_name),
+            "last_name": fit(patient.last_name, widths["last_name"]),
+            "first_name": fit(patient.first_name, widths["first_name"]),
             "responsable": fit(patient.responsable) or None,
             "task_code": fit(task.code) if task is not None else None,
             "task_num": task.num if task is not None else None,
@@ -652,7 +698,7 @@ class BoardServices:
             "action": action,
             "patient_pk": str(patient.pk),
             "state_label": fit(state_label) or None,
-            "comment": fit(comment) or None,
+            "comment": fit(comment, widths["comment"]) or None,
             "actor": self.actor,
         }
         if pending is None:

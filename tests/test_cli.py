@@ -21,6 +21,7 @@ import pytest
 from synoptic import __version__
 from synoptic.config import load_config
 from synoptic.domain import is_late
+from synoptic.store.db import SCHEMA_VERSION
 from ui import main as ui_main
 
 
@@ -219,7 +220,7 @@ def test_check_config(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *env.argv, "check-config")
     assert code == 0
     assert f"Configuration : {env.ini}" in out
-    assert "Connexion à la base : OK (schéma version 1)" in out
+    assert f"Connexion à la base : OK (schéma version {SCHEMA_VERSION})" in out
 
 
 def test_config_from_environment_variable(

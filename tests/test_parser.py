@@ -730,3 +730,85 @@ def test_generated_files_round_trip(data: st.DataObject) -> None:
     expected_tasks.sort(key=lambda pair: pair[0].number)
     assert parsed.tasks == tuple(replace(task, line=line) for task, line in expected_tasks)
     assert parsed == replace(entry, tasks=parsed.tasks, encoding=detected)
+
+
+# --- nothing dropped silently (issue 7, item 6) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["[Tache 1]", "[Tâche_1]", "[TÂCHE-1]", "[Tache1]", "[ tache _ 1 ]", "[Tache.01]"],
+)
+def test_a_near_miss_task_header_is_read_as_the_task_with_a_warning(header: str) -> None:
+    entry = parse(f"[Entree]\nNom_Patient=X\n{header}\nCode_Tache=BIO\nPriorite=2\n")
+    assert [(t.number, t.code, t.priority) for t in entry.tasks] == [(1, "BIO", 2)]
+    assert entry.warnings == (f"En-tête {header} (ligne 3) lu comme [Tache_1].",)
+
+
+@pytest.mark.parametrize("header", ["[Tache_1a]", "[Tache_A]", "[Taches]", "[Tâche_]"])
+def test_a_task_header_without_a_number_is_ignored_and_named(header: str) -> None:
+    entry = parse(f"[Entree]\nNom_Patient=X\n[Tache_2]\nCode_Tache=RX\n{header}\nCode_Tache=BIO\n")
+    assert [t.code for t in entry.tasks] == ["RX"]
+    assert entry.warnings == (
+        (
+            f"Section {header} (ligne 5) ignorée : numéro de tâche illisible, attendu [Tache_N] "
+            "(N un nombre) ; sa tâche « BIO » n'est pas intégrée."
+        ),
+    )
+
+
+def test_exact_headers_give_no_warning() -> None:
+    entry = parse("[ENTREE]\nNom_Patient=X\n[tache_01]\nCode_Tache=A\n[Autre]\nCle=1\n")
+    assert [t.code for t in entry.tasks] == ["A"] and entry.warnings == ()
+
+
+def test_an_accented_entree_header_is_the_entree_section() -> None:
+    entry = parse("[Entrée]\nNom_Patient=ACCENT\n")
+    assert entry.last_name == "ACCENT"
+    assert entry.warnings == ("En-tête [Entrée] (ligne 1) lu comme [Entree].",)
+
+
+@pytest.mark.parametrize(
+    ("value", "warned"),
+    [("1999-12-31 23:59", True), ("01/01/1970 00:00", True), ("1000-01-01 01:01", False)],
+)
+def test_a_planned_time_before_2000_is_left_empty_with_a_warning(value: str, warned: bool) -> None:
+    """2.16 reads any date before 2000 as "not set": storing it would lose it silently.
+    1000-01-01 is 2.16's own "none" and needs no warning."""
+    entry = parse(f"[Entree]\nNom_Patient=X\n[Tache_3]\nCode_Tache=A\nHeure_Fin_Prevue={value}\n")
+    assert entry.tasks[0].planned_end is None
+    expected = (
+        (
+            f"Date « {value} » antérieure à 2000 pour la clé Heure_Fin_Prevue "
+            "(section [Tache_3], ligne 5) : heure prévue laissée vide."
+        ),
+    )
+    assert entry.warnings == (expected if warned else ())
+
+
+@pytest.mark.parametrize("value", ["2024-02-30 10:00", "30/02/2024 10:00", "2024-05-14 25:00"])
+def test_an_impossible_date_rejects_the_file_naming_the_key(value: str) -> None:
+    """Any guess at the moment meant would put a wrong time on the board."""
+    error = reject(
+        f"[Entree]\nNom_Patient=X\n[Tache_1]\nCode_Tache=A\nHeure_Debut_Prevue={value}\n"
+    )
+    assert (error.line, error.key) == (5, "Heure_Debut_Prevue")
+    assert error.message == (
+        f"Date impossible « {value} » pour la clé Heure_Debut_Prevue (section [Tache_1], "
+        "ligne 5) : ce jour ou cette heure n'existe pas"
+    )
+
+
+def test_messages_quote_values_short_and_escaped() -> None:
+    error = reject(
+        f"[Entree]\nNom_Patient=X\n[Tache_1]\nCode_Tache=A\nPriorite=\x1b[2J{'9' * 99}\n"
+    )
+    assert "« \\x1b[2J" + "9" * 56 + "… »" in error.message
+    assert "\x1b" not in error.message
+    entry = parse("[Entree]\nNom_Patient=X\n[Tache\x07\u202e1]\nCode_Tache=A\n")
+    assert entry.warnings == (
+        (
+            "Section [Tache\\x07\\u202e1] (ligne 3) ignorée : numéro de tâche illisible, attendu "
+            "[Tache_N] (N un nombre) ; sa tâche « A » n'est pas intégrée."
+        ),
+    )

@@ -183,7 +183,7 @@ def test_same_guid_appends_tasks(services: BoardServices, store: Store) -> None:
 
 
 def test_guid_longer_than_its_column_still_matches(services: BoardServices, store: Store) -> None:
-    """The stored GUID is cut to 45 characters: the lookup must use the same cut."""
+    """A GUID longer than 2.16's 45 characters is stored and compared whole."""
     guid = "{" + "8F3A2C10-" * 6 + "}"
     first = services.admit(box_code="ATT", last_name="LONG", guid=guid, now=NOW)
     second = services.admit(box_code="ATT", last_name="LONG", guid=guid, now=NOW,
@@ -239,11 +239,14 @@ def test_quotes_in_names_and_comments_are_stored_intact(
     assert rows[-1].comment == "Vu par l'interne"
 
 
-def test_long_values_are_cut_to_the_column_size(services: BoardServices, store: Store) -> None:
-    pk = admit(services, last_name="X" * 80, comment="c" * 80)
-    p = get_patient(store, pk)
-    assert p.last_name == "X" * 45
-    assert p.comment == "c" * 45
+def test_long_values_are_cut_to_the_column_size_with_a_warning(
+    services: BoardServices, store: Store
+) -> None:
+    result = services.admit(box_code="ATT", last_name="X" * 80, comment="c" * 300, now=NOW)
+    p = get_patient(store, result.patient_pk)
+    assert p.last_name == "X" * 80  # 2.16's 45 characters were too few for real names
+    assert p.comment == "c" * 255
+    assert result.warnings == ("Commentaire : 300 caractères, coupé à 255.",)
 
 
 @pytest.mark.parametrize(

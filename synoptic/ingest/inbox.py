@@ -59,8 +59,14 @@ from synoptic.ingest.parser import (
     EntryFileError,
     parse_entry_file,
 )
+from synoptic.messages import quote_value
 from synoptic.services import AdmitResult, BoardServices, KnownCodes, NewTask, load_known_codes
-from synoptic.store.feed_schema import OUTCOME_ACCEPTED, OUTCOME_REJECTED, feed_tables
+from synoptic.store.feed_schema import (
+    OUTCOME_ACCEPTED,
+    OUTCOME_REJECTED,
+    feed_tables,
+    fit_log_message,
+)
 
 try:  # POSIX
     import fcntl
@@ -94,7 +100,6 @@ HEARTBEAT_S = 30.0
 # A file untouched for this long is complete, whatever we observed of it.
 UNTOUCHED_S = 2.0
 _DATED_DIR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_SHORT = 45
 
 
 class Outcome(Enum):
@@ -610,7 +615,7 @@ class InboxProcessor:
         same = [code for code in boxes if code.casefold() == wanted.casefold()]
         if len(same) == 1:
             return same[0], ()
-        unknown = f"Box inconnu « {wanted} » : patient placé dans le box par défaut"
+        unknown = f"Box inconnu « {quote_value(wanted)} » : patient placé dans le box par défaut"
         return default, (f"{unknown} « {default} ».",)
 
     def _known_codes(self) -> KnownCodes:
@@ -638,7 +643,7 @@ class InboxProcessor:
         box_warnings: tuple[str, ...],
     ) -> tuple[AdmitResult, tuple[str, ...]]:
         """One transaction: the admission, a capacity note, and the log row."""
-        guid = entry.guid.strip()[:_SHORT]
+        guid = entry.guid.strip()  # stored whole: admit() refuses one too long
         store = self.services.store
         log_table = feed_tables(store.models.prefix).ingest_log
         models = store.models
@@ -648,6 +653,7 @@ class InboxProcessor:
         notes: list[str] = []
 
         def write_log_row(session: Session, result: AdmitResult) -> None:
+            notes.extend(entry.warnings)  # the file's own: near-miss headers, dates
             if result.merged:
                 notes.extend(result.warnings)  # tasks appended: the box was not used
             else:
@@ -678,7 +684,7 @@ class InboxProcessor:
                     "IL_Date": now,
                     "IL_Outcome": OUTCOME_ACCEPTED,
                     "IL_PK_encours": result.patient_pk,
-                    "IL_Message": "\n".join(notes) or None,
+                    "IL_Message": fit_log_message("\n".join(notes)) or None,
                 },
             )
 
@@ -794,7 +800,7 @@ class InboxProcessor:
                         IL_Date=now,
                         IL_Outcome=OUTCOME_REJECTED,
                         IL_PK_encours=None,
-                        IL_Message=text,
+                        IL_Message=fit_log_message(text),
                     )
                 )
         except IntegrityError:

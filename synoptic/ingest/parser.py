@@ -5,14 +5,23 @@ section describing the patient and any number of ``[Tache_N]`` sections. This mo
 no file or database I/O, no Qt. Whatever the input bytes, it either returns an
 :class:`EntryFile` or raises :class:`EntryFileError` whose French message names the line and
 the key at fault, so the inbox can set the file aside and tell the user why.
+
+What is read but not quite as expected is kept with a warning (``EntryFile.warnings``), never
+dropped silently: a section header that differs from ``[Tache_N]``/``[Entree]`` only by case,
+accents or the separator (``[Tâche 1]``, ``[TACHE-1]``, ``[Entrée]``) is read as that section;
+one whose number cannot be read (``[Tache_1a]``, ``[Tache_A]``) is ignored and named, with the
+task code it held; a planned time before 2000 (2.16's "not set") is left empty and named.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+
+from synoptic.messages import quote_value
 
 __all__ = [
     "MAX_ENTRY_FILE_BYTES",
@@ -29,6 +38,10 @@ MAX_ENTRY_FILE_BYTES = 1024 * 1024
 _UTF8_BOM = b"\xef\xbb\xbf"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TASK_SECTION = re.compile(r"tache_([0-9]{1,9})", re.ASCII)
+# After case and accents are folded: the same section spelt with a space, a hyphen, a dot,
+# several separators or none.
+_TASK_SECTION_VARIANT = re.compile(r"tache[\s_.-]*([0-9]{1,9})", re.ASCII)
+_ENTRY_SECTION_VARIANT = re.compile(r"entree", re.ASCII)
 _CLOCK = r"(?P<hour>[0-9]{1,2})[hH:](?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
 _BARE_TIME = re.compile(_CLOCK, re.ASCII)
 _ISO_DATETIME = re.compile(
@@ -42,7 +55,9 @@ _EXPECTED_TIME = "attendu HHhMM, HH:MM, AAAA-MM-JJ hh:mm[:ss] ou JJ/MM/AAAA hh:m
 _ROLLOVER = timedelta(hours=12)
 _PRIORITY_DIGITS = 9  # fits a signed 32-bit column
 _BLOB_KEY_DIGITS = 9  # fits the INT columns of MariaDB (signed) and 2.16 (unsigned)
-_EXCERPT_CHARS = 60
+# Dates before this mean "not set" in Synoptux 2.16 (it wrote 1000-01-01 01:01 for none).
+_NOT_SET_BEFORE = datetime(2000, 1, 1)
+_LEGACY_NONE_DAY = date(1000, 1, 1)
 
 
 def _cp1252_char(byte: int) -> str:
@@ -106,6 +121,7 @@ class EntryFile:
     annex_args: tuple[str, ...]
     tasks: tuple[EntryTask, ...]
     encoding: str
+    warnings: tuple[str, ...] = ()  # French; what was read differently from what is written
 
 
 @dataclass
@@ -128,8 +144,13 @@ class _Section:
 
 def _excerpt(text: str) -> str:
     """A short, printable rendering of ``text`` for an error message."""
-    shown = "".join(char if char.isprintable() else "?" for char in text[:_EXCERPT_CHARS])
-    return shown + "…" if len(text) > _EXCERPT_CHARS else shown
+    return quote_value(text)
+
+
+def _folded(name: str) -> str:
+    """``name`` without accents, case-folded: ``Tâche`` -> ``tache``."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def decode_entry_bytes(data: bytes) -> tuple[str, str]:
@@ -198,12 +219,16 @@ def _bad_line(number: int, text: str) -> EntryFileError:
     )
 
 
-def _read_sections(text: str) -> tuple[_Section | None, list[tuple[int, _Section]]]:
+def _read_sections(
+    text: str, warnings: list[str]
+) -> tuple[_Section | None, list[tuple[int, _Section]]]:
     """Split the text into the ``[Entree]`` section and the ``[Tache_N]`` sections, in the
     order of N.  A task header met twice (``[Tache_1]`` and ``[Tache_01]``) opens a second
-    task rather than overwriting the first: a task is never silently lost."""
+    task rather than overwriting the first: a task is never silently lost.  Near-miss
+    headers are warned about in ``warnings`` (read as the section, or ignored)."""
     entry: _Section | None = None
     tasks: list[tuple[int, _Section]] = []
+    ignored: list[_Section] = []  # task-like headers without a readable number
     current: _Section | None = None  # None: before any section or inside an unknown one
     for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
         line = raw.strip()
@@ -213,13 +238,21 @@ def _read_sections(text: str) -> tuple[_Section | None, list[tuple[int, _Section
             if not line.endswith("]"):
                 raise _bad_line(number, line)
             name = line[1:-1].strip().lower()
-            task = _TASK_SECTION.fullmatch(name)
-            if name == "entree":
+            folded = _folded(name)
+            task = _TASK_SECTION.fullmatch(name) or _TASK_SECTION_VARIANT.fullmatch(folded)
+            if name == "entree" or _ENTRY_SECTION_VARIANT.fullmatch(folded):
+                if name != "entree":
+                    warnings.append(_read_as(line, number, "[Entree]"))
                 entry = current = entry or _Section("[Entree]", number)
             elif task is not None:
                 index = int(task[1])
                 current = _Section(f"[Tache_{index}]", number)
+                if _TASK_SECTION.fullmatch(name) is None:
+                    warnings.append(_read_as(line, number, current.title))
                 tasks.append((index, current))
+            elif folded.startswith("tache"):
+                current = _Section(line, number)
+                ignored.append(current)
             else:
                 current = None
             continue
@@ -230,7 +263,18 @@ def _read_sections(text: str) -> tuple[_Section | None, list[tuple[int, _Section
         if current is not None:
             current.values[key.lower()] = (value.strip(), number)  # a repeated key: last wins
     tasks.sort(key=lambda pair: pair[0])  # stable: same N keeps the file's order
+    for section in ignored:
+        code = section.get("Code_Tache")
+        lost = f"sa tâche « {_excerpt(code)} » n'est pas intégrée" if code else "sans Code_Tache"
+        warnings.append(
+            f"Section {_excerpt(section.title)} (ligne {section.line}) ignorée : numéro de "
+            f"tâche illisible, attendu [Tache_N] (N un nombre) ; {lost}."
+        )
     return entry, tasks
+
+
+def _read_as(header: str, line: int, title: str) -> str:
+    return f"En-tête {_excerpt(header)} (ligne {line}) lu comme {title}."
 
 
 def _optional_int(section: _Section, key: str, digits: int) -> int | None:
@@ -247,17 +291,33 @@ def _optional_int(section: _Section, key: str, digits: int) -> int | None:
     return int(value)
 
 
-def _optional_time(section: _Section, key: str, arrived_at: datetime) -> datetime | None:
+def _optional_time(
+    section: _Section, key: str, arrived_at: datetime, warnings: list[str]
+) -> datetime | None:
     value = section.get(key)
     if not value:
         return None
     result = _read_time(value, arrived_at)
     if result is None:
-        raise EntryFileError(
-            f"Heure illisible « {_excerpt(value)} » {section.where(key)} : {_EXPECTED_TIME}",
-            line=section.line_of(key),
-            key=key,
-        )
+        written, where = value.strip(), section.where(key)
+        if _ISO_DATETIME.fullmatch(written) or _FR_DATETIME.fullmatch(written):
+            # Well formed but no such moment (30 February, 25:00): any guess would be wrong.
+            message = (
+                f"Date impossible « {_excerpt(value)} » {where} : "
+                "ce jour ou cette heure n'existe pas"
+            )
+        else:
+            message = f"Heure illisible « {_excerpt(value)} » {where} : {_EXPECTED_TIME}"
+        raise EntryFileError(message, line=section.line_of(key), key=key)
+    if result.replace(tzinfo=None) < _NOT_SET_BEFORE:
+        # Stored, it would read as "not set" (2.16's convention): say so and leave it empty.
+        # 1000-01-01 is that convention itself, written by a host on purpose.
+        if result.date() != _LEGACY_NONE_DAY:
+            warnings.append(
+                f"Date « {_excerpt(value)} » antérieure à 2000 {section.where(key)} : "
+                "heure prévue laissée vide."
+            )
+        return None
     return result
 
 
@@ -269,7 +329,9 @@ def _split_arguments(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(separator))
 
 
-def _read_task(number: int, section: _Section, arrived_at: datetime) -> EntryTask | None:
+def _read_task(
+    number: int, section: _Section, arrived_at: datetime, warnings: list[str]
+) -> EntryTask | None:
     code = section.get("Code_Tache")
     if not code:  # an empty or code-less section is skipped, whatever else it holds
         return None
@@ -279,8 +341,8 @@ def _read_task(number: int, section: _Section, arrived_at: datetime) -> EntryTas
         code=code,
         priority=_optional_int(section, "Priorite", _PRIORITY_DIGITS),
         comment=section.get("Commentaire"),
-        planned_start=_optional_time(section, "Heure_Debut_Prevue", arrived_at),
-        planned_end=_optional_time(section, "Heure_Fin_Prevue", arrived_at),
+        planned_start=_optional_time(section, "Heure_Debut_Prevue", arrived_at, warnings),
+        planned_end=_optional_time(section, "Heure_Fin_Prevue", arrived_at, warnings),
         blob_key=_optional_int(section, "PrimKey_Blob", _BLOB_KEY_DIGITS),
         note_reader=section.get("Nom_Lecteur_Note"),
         note_file=section.get("Nom_Fichier_Note"),
@@ -294,7 +356,8 @@ def parse_entry_file(data: bytes, arrived_at: datetime) -> EntryFile:
             f"Fichier trop volumineux : {len(data)} octets, au plus {MAX_ENTRY_FILE_BYTES} acceptés"
         )
     text, encoding = decode_entry_bytes(data)
-    entry, task_sections = _read_sections(text.lstrip("\ufeff"))
+    warnings: list[str] = []
+    entry, task_sections = _read_sections(text.lstrip("\ufeff"), warnings)
     if entry is None:
         raise EntryFileError("Section [Entree] absente : le fichier ne décrit aucun patient")
     last_name = entry.get("Nom_Patient")
@@ -305,7 +368,7 @@ def parse_entry_file(data: bytes, arrived_at: datetime) -> EntryFile:
             line=entry.line_of("Nom_Patient"),
             key="Nom_Patient",
         )
-    tasks = (_read_task(n, section, arrived_at) for n, section in task_sections)
+    tasks = [_read_task(n, section, arrived_at, warnings) for n, section in task_sections]
     return EntryFile(
         box_code=entry.get("Code_Box") or None,
         last_name=last_name,
@@ -317,4 +380,5 @@ def parse_entry_file(data: bytes, arrived_at: datetime) -> EntryFile:
         annex_args=_split_arguments(entry.get("Arguments_Annexe")),
         tasks=tuple(task for task in tasks if task is not None),
         encoding=encoding,
+        warnings=tuple(warnings),
     )

@@ -13,16 +13,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, String, Text, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateColumn
 
 from synoptic.store.feed_schema import upgrade_feed_schema
 from synoptic.store.models import DEFAULT_PREFIX, Models, models_for
+from synoptic.store.types import ExactString, exact_collation
 
-SCHEMA_VERSION = 1
-
+# 1: revisions, history task numbers, responsables, feed and ingest log.
+# 2: wider names, comments and GUID; GUIDs compared exactly on MariaDB; revision triggers.
+SCHEMA_VERSION = 2
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -151,6 +153,10 @@ def upgrade_schema(store: Store) -> list[str]:
                 continue
             changes += _add_missing_columns(conn, table)
             changes += _add_missing_indexes(conn, table)
+        if store.dialect in ("mysql", "mariadb"):
+            # SQLite neither enforces VARCHAR sizes nor has collations to change: the
+            # services' own cut (to the model's widths) is the only one there.
+            changes += _mysql_widen_columns(conn, store.models)
         changes += upgrade_feed_schema(conn, store.models)
         version_table = store.models.SchemaVersion.__table__  # type: ignore[attr-defined]
         recorded = conn.scalar(select(version_table.c.SV_Version).order_by(
@@ -189,6 +195,50 @@ def _add_missing_indexes(conn: Connection, table: Any) -> list[str]:
             continue
         index.create(conn)
         changes.append(f"index {index.name} créé")
+    return changes
+
+
+def _mysql_widen_columns(conn: Connection, models: Models) -> list[str]:
+    """Widen VARCHAR columns narrower than the model (never narrow one an admin widened)
+    and give exact-compare columns their binary collation; ``MODIFY`` keeps each name."""
+    present = {
+        (str(table).lower(), str(column).lower()): (str(kind).lower(), length, collation)
+        for table, column, kind, length, collation in conn.execute(
+            text(
+                "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, "
+                "COLLATION_NAME FROM information_schema.COLUMNS "
+                "WHERE TABLE_SCHEMA = DATABASE()"
+            )
+        )
+    }
+    exact = exact_collation(conn.dialect)
+    preparer = conn.dialect.identifier_preparer
+    changes: list[str] = []
+    for table in models.metadata.sorted_tables:
+        clauses: list[str] = []  # one ALTER per table: a big legacy table is rebuilt once
+        for column in table.columns:
+            wanted = column.type
+            if not isinstance(wanted, String) or isinstance(wanted, Text) or not wanted.length:
+                continue
+            found = present.get((table.name.lower(), column.name.lower()))
+            if found is None or found[0] not in ("varchar", "char"):
+                continue  # just created, or made TEXT by an admin: wide enough
+            _kind, length, collation = found
+            wider = int(length or 0) < wanted.length
+            recollate = isinstance(wanted, ExactString) and collation != exact
+            if not (wider or recollate):
+                continue
+            target = column._copy()
+            target.type = type(wanted)(max(wanted.length, int(length or 0)))
+            clauses.append(f"MODIFY COLUMN {CreateColumn(target).compile(dialect=conn.dialect)}")
+            if wider:
+                changes.append(
+                    f"colonne {table.name}.{column.name} élargie à {wanted.length} caractères"
+                )
+            if recollate:
+                changes.append(f"colonne {table.name}.{column.name} comparée exactement ({exact})")
+        if clauses:
+            conn.exec_driver_sql(f"ALTER TABLE {preparer.format_table(table)} {', '.join(clauses)}")
     return changes
 
 

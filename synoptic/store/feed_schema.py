@@ -16,6 +16,14 @@ so the trigger finds nothing left to delete when they remove one.
 transaction as the admission, so that a crash between that commit and the file's move does
 not admit the file twice.
 
+A host's ``UPDATE`` of a patient or task row that leaves its revision (``EC_Revision``,
+``EN_Revision``) as it was bumps it (``..._u_rev`` triggers), so a screen acting on what it
+displayed before gets a conflict instead of overwriting the host's change. The services set
+the revision themselves, one more than they read: the trigger then does nothing. MariaDB bumps
+in a ``BEFORE UPDATE`` trigger (one write); SQLite cannot change ``NEW`` and updates the row
+again ``AFTER``, which records one more change row for that patient (same patient: a reader
+reloads it once).
+
 Trigger names carry :data:`TRIGGER_VERSION`; :func:`upgrade_feed_schema` creates what is
 missing and replaces triggers of an older version, so a second run changes nothing. Every
 identifier comes from our own models; no data value is ever part of these statements.
@@ -41,6 +49,7 @@ from sqlalchemy import (
     text,
 )
 
+from synoptic.messages import fit_utf8
 from synoptic.store.models import Models
 from synoptic.store.types import LegacyDateTime, local_now
 
@@ -48,6 +57,7 @@ __all__ = [
     "TRIGGER_VERSION",
     "FeedTables",
     "feed_tables",
+    "fit_log_message",
     "trigger_names",
     "upgrade_feed_schema",
 ]
@@ -55,9 +65,13 @@ __all__ = [
 TRIGGER_VERSION = 1
 OUTCOME_ACCEPTED = "accepted"
 OUTCOME_REJECTED = "rejected"
+# IL_Message is a TEXT column: 65,535 bytes on MariaDB (utf8mb4: 1 to 4 per character).
+IL_MESSAGE_MAX_BYTES = 65_535
 
 # Short table name -> column of the patient key (None: a reference table).
 _PATIENT_TABLES = {"encours": "EC_PK", "encours_taches": "EN_PK_encours"}
+# Short table name -> its revision column (optimistic concurrency of the screens).
+_REVISIONS = {"encours": "EC_Revision", "encours_taches": "EN_Revision"}
 _REFERENCE_TABLES = ("box", "etats", "taches", "etats_taches", "destinations", "responsables")
 _OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
 
@@ -113,6 +127,12 @@ def feed_tables(prefix: str) -> FeedTables:
     return FeedTables(metadata, changes, ingest_log)
 
 
+def fit_log_message(message: str) -> str:
+    """An ingest-log message cut (with a marker) to what ``IL_Message`` holds on every
+    database, so a huge value quoted in it never gets its file refused by MariaDB."""
+    return fit_utf8(message, IL_MESSAGE_MAX_BYTES)
+
+
 def trigger_names(prefix: str, dialect: str = "sqlite") -> list[str]:
     """Every trigger this version installs for ``prefix`` (for tests and diagnostics)."""
     return [name for name, _table, _sql in _wanted_triggers(prefix, dialect, _quote_plain)]
@@ -143,9 +163,11 @@ def _wanted_triggers(
 
     result: list[tuple[str, str, str]] = []
 
-    def add(name: str, table: str, op: str, body: str, when: str = "") -> None:
+    def add(
+        name: str, table: str, op: str, body: str, when: str = "", timing: str = "AFTER"
+    ) -> None:
         head = (
-            f"CREATE TRIGGER IF NOT EXISTS {q(name)} AFTER {_OPS[op]} ON {q(table)} "
+            f"CREATE TRIGGER IF NOT EXISTS {q(name)} {timing} {_OPS[op]} ON {q(table)} "
             f"FOR EACH ROW{when} BEGIN {body} END"
         )
         result.append((name, table, head))
@@ -173,6 +195,27 @@ def _wanted_triggers(
                 else:
                     body += f" IF NOT (OLD.{column} <=> NEW.{column}) THEN {old_row} END IF;"
             add(_trigger_name(prefix, short, op), table, op, body)
+        revision = _REVISIONS[short]
+        bumped = f"COALESCE(OLD.{revision}, 0) + 1"
+        name = _trigger_name(prefix, short, "U", "_rev")
+        if dialect == "sqlite":
+            # recursive_triggers is off: this UPDATE does not fire this trigger again (and
+            # would not bump anyway: the revision then differs).
+            add(
+                name,
+                table,
+                "U",
+                f"UPDATE {q(table)} SET {revision} = {bumped} WHERE rowid = NEW.rowid;",
+                when=f" WHEN NEW.{revision} IS OLD.{revision}",
+            )
+        else:
+            add(
+                name,
+                table,
+                "U",
+                f"IF NEW.{revision} <=> OLD.{revision} THEN SET NEW.{revision} = {bumped}; END IF;",
+                timing="BEFORE",
+            )
     for short in _REFERENCE_TABLES:
         for op in _OPS:
             add(

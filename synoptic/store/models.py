@@ -16,9 +16,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Index, Integer, MetaData, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from synoptic.store.types import LegacyDateTime, local_now
+from synoptic.store.types import ExactString, LegacyDateTime, local_now
 
 DEFAULT_PREFIX = "synopt_"
+# Widths of the text columns hosts write (2.16 had 45 for names and comments, 200 for task
+# comments).  A value still longer is stored cut with a warning naming its key; a GUID is
+# never cut (services refuse it).  Upgrades widen in place, never narrow.
+GUID_LENGTH = 255  # whole UUIDs, braced GUIDs, OIDs/URNs of other hosts; still indexable
+NAME_LENGTH = 100  # birth, used and compound names, the list of first names
+COMMENT_LENGTH = 255  # patient and task comments, the history's copy of them
 ZERO = text("0")
 EMPTY = text("''")
 
@@ -74,16 +80,16 @@ class DestinationColumns(_Row):
 class PatientColumns(_Row):
     pk: Mapped[int] = mapped_column("EC_PK", Integer, primary_key=True, autoincrement=True)
     box_code: Mapped[str] = mapped_column("EC_CodeBox", String(45))
-    last_name: Mapped[str] = mapped_column("EC_NomPatient", String(45))
+    last_name: Mapped[str] = mapped_column("EC_NomPatient", String(NAME_LENGTH))
     entered_at: Mapped[datetime | None] = mapped_column(
         "EC_HeureEntree", LegacyDateTime, server_default=local_now()
     )
     responsable: Mapped[str | None] = mapped_column("EC_Medecin", String(45))
-    guid: Mapped[str | None] = mapped_column("EC_GUIDPatient", String(45))
+    guid: Mapped[str | None] = mapped_column("EC_GUIDPatient", ExactString(GUID_LENGTH))
     folded: Mapped[int | None] = mapped_column("EC_Replier", Integer, server_default=ZERO)
     moved_at: Mapped[datetime | None] = mapped_column("EC_HeureSortie", LegacyDateTime)
-    comment: Mapped[str | None] = mapped_column("EC_Commentaire", String(45))
-    first_name: Mapped[str | None] = mapped_column("EC_PrenomPatient", String(45))
+    comment: Mapped[str | None] = mapped_column("EC_Commentaire", String(COMMENT_LENGTH))
+    first_name: Mapped[str | None] = mapped_column("EC_PrenomPatient", String(NAME_LENGTH))
     annex_program: Mapped[str | None] = mapped_column("EC_ProgAnnexe", String(200))
     annex_args: Mapped[str | None] = mapped_column("EC_ArgsAnnexe", String(400))
     destination: Mapped[str | None] = mapped_column("EC_Destination", String(45))
@@ -98,7 +104,7 @@ class TaskColumns(_Row):
         "EN_Num_tache", Integer, primary_key=True, autoincrement=True
     )
     code: Mapped[str | None] = mapped_column("EN_Code_tache", String(45))
-    comment: Mapped[str | None] = mapped_column("EN_Comment", String(200))
+    comment: Mapped[str | None] = mapped_column("EN_Comment", String(COMMENT_LENGTH))
     state_code: Mapped[str | None] = mapped_column("EN_Etat_en_cours", String(45))
     planned_start: Mapped[datetime | None] = mapped_column("EN_HeureDebPrevue", LegacyDateTime)
     planned_end: Mapped[datetime | None] = mapped_column("EN_HeureFinPrevue", LegacyDateTime)
@@ -117,7 +123,7 @@ class TaskColumns(_Row):
 class HistoryColumns(_Row):
     pk: Mapped[int] = mapped_column("HI_PK", Integer, primary_key=True, autoincrement=True)
     box_code: Mapped[str | None] = mapped_column("HI_Code_box", String(45))
-    last_name: Mapped[str | None] = mapped_column("HI_Nom_patient", String(45))
+    last_name: Mapped[str | None] = mapped_column("HI_Nom_patient", String(NAME_LENGTH))
     responsable: Mapped[str | None] = mapped_column("HI_Code_resp", String(45))
     task_code: Mapped[str | None] = mapped_column("HI_Code_tache", String(45))
     date: Mapped[datetime | None] = mapped_column("HI_Date", LegacyDateTime, index=True)
@@ -125,8 +131,8 @@ class HistoryColumns(_Row):
     action: Mapped[str | None] = mapped_column("HI_Action", String(45))
     patient_pk: Mapped[str | None] = mapped_column("HI_NumEncours", String(45), index=True)
     state_label: Mapped[str | None] = mapped_column("HI_Libelle_etat", String(45))
-    first_name: Mapped[str | None] = mapped_column("HI_PrenomPatient", String(45))
-    comment: Mapped[str | None] = mapped_column("HI_Commentaire", String(45))
+    first_name: Mapped[str | None] = mapped_column("HI_PrenomPatient", String(NAME_LENGTH))
+    comment: Mapped[str | None] = mapped_column("HI_Commentaire", String(COMMENT_LENGTH))
     actor: Mapped[str | None] = mapped_column("HI_Code_acteur", String(45))
     # Added by this project: which task row the action was about.
     task_num: Mapped[int | None] = mapped_column("HI_Num_tache", Integer)

@@ -73,6 +73,32 @@ class LegacyDateTime(TypeDecorator[datetime]):
         return parse_db_datetime(value)
 
 
+class ExactString(String):
+    """Text compared exactly and whole: same characters, same case, same accents.
+
+    SQLite's default BINARY collation already does; on MariaDB/MySQL the column gets a
+    binary collation without padding (``'abc' = 'abc '`` is true under a PAD SPACE one), so
+    ``abc-def-é`` and ``ABC-DEF-E`` stay two values whatever the table's collation.
+    """
+
+    cache_ok = True
+
+
+def exact_collation(dialect: Dialect) -> str:
+    """The binary, NO PAD utf8mb4 collation this MariaDB/MySQL server has."""
+    if getattr(dialect, "is_mariadb", False):
+        return "utf8mb4_nopad_bin"  # MariaDB 10.2+
+    version = getattr(dialect, "server_version_info", None) or ()
+    return "utf8mb4_0900_bin" if tuple(version[:3]) >= (8, 0, 17) else "utf8mb4_bin"
+
+
+@compiles(ExactString, "mysql")
+@compiles(ExactString, "mariadb")
+def _exact_string_mysql(element: ExactString, compiler: Any, **kw: Any) -> str:
+    collation = exact_collation(compiler.dialect)
+    return f"VARCHAR({element.length}) CHARACTER SET utf8mb4 COLLATE {collation}"
+
+
 class local_now(FunctionElement[datetime]):
     """Server-side "now" in local time, for column defaults a host INSERT leaves out."""
 
