@@ -148,18 +148,38 @@ class LegacyDump:
 
 LEGACY_DUMPS = {
     "fixtures": LegacyDump(
-        "synoptux-2.16-schema.sql", False,
-        {"synopt_box": 6, "synopt_taches": 5, "synopt_etats": 7, "synopt_etats_taches": 16,
-         "synopt_destinations": 4, "synopt_encours": 2, "synopt_encours_taches": 3,
-         "synopt_historique": 3},
-        3, frozenset({4400, 4401})),
+        name="synoptux-2.16-schema.sql",
+        original=False,
+        counts={
+            "synopt_box": 6,
+            "synopt_taches": 5,
+            "synopt_etats": 7,
+            "synopt_etats_taches": 16,
+            "synopt_destinations": 4,
+            "synopt_encours": 2,
+            "synopt_encours_taches": 3,
+            "synopt_historique": 3,
+        },
+        exits=3,
+        patients=frozenset({4400, 4401}),
+    ),
     # the dump of a real installation: reference rows only
     "2.16": LegacyDump(
-        "synoptuxBases.sql", True,
-        {"synopt_box": 17, "synopt_taches": 55, "synopt_etats": 18, "synopt_etats_taches": 219,
-         "synopt_destinations": 27, "synopt_encours": 0, "synopt_encours_taches": 0,
-         "synopt_historique": 0},
-        27, frozenset()),
+        name="synoptuxBases.sql",
+        original=True,
+        counts={
+            "synopt_box": 17,
+            "synopt_taches": 55,
+            "synopt_etats": 18,
+            "synopt_etats_taches": 219,
+            "synopt_destinations": 27,
+            "synopt_encours": 0,
+            "synopt_encours_taches": 0,
+            "synopt_historique": 0,
+        },
+        exits=27,
+        patients=frozenset(),
+    ),
 }
 
 
@@ -177,9 +197,13 @@ def load_legacy_dump(url: str, dump: LegacyDump) -> None:
     assert parsed.database
     sql = dump.path().read_text(encoding="utf-8").replace("DrTuxTest", parsed.database)
     conn = pymysql.connect(
-        host=parsed.host or "127.0.0.1", port=parsed.port or 3306,
-        user=parsed.username or "root", password=parsed.password or "",
-        database=parsed.database, charset="utf8mb4", client_flag=CLIENT.MULTI_STATEMENTS,
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 3306,
+        user=parsed.username or "root",
+        password=parsed.password or "",
+        database=parsed.database,
+        charset="utf8mb4",
+        client_flag=CLIENT.MULTI_STATEMENTS,
     )
     try:
         with conn.cursor() as cursor:

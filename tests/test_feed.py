@@ -382,9 +382,7 @@ def test_out_of_order_commits_are_not_missed(mariadb_database: str) -> None:
 
 
 @pytest.mark.mariadb
-def test_legacy_216_database_gets_the_feed(
-    legacy_dump: LegacyDump, mariadb_database: str
-) -> None:
+def test_legacy_216_database_gets_the_feed(legacy_dump: LegacyDump, mariadb_database: str) -> None:
     load_legacy_dump(mariadb_database, legacy_dump)
     store = open_store(mariadb_database)
     host = create_engine(store.engine.url, isolation_level="AUTOCOMMIT")
