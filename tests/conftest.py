@@ -5,6 +5,11 @@ server is an error, not a skip) or when a server answers at
 ``SYNOPTUX_TEST_MARIADB_URL`` (default ``mysql+pymysql://root@127.0.0.1:3306``);
 otherwise they skip with a one-line reason.  Each test gets its own database, dropped
 afterwards.
+
+Synoptux 2.16's own files (entry files, style sheet, database dump) are reproduced by hand
+in ``tests/fixtures`` and always tested; the originals in ``../shared/reference`` (beside
+the repository in CI, absent from a user's clone) are tested too when they are there:
+``original_216`` skips otherwise.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pymysql
 import pytest
+from pymysql.constants import CLIENT
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
@@ -28,11 +36,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 LEGACY_DIR = SHARED / "reference" / "synoptux-2.16"
+FIXTURES = REPO / "tests" / "fixtures"
 NOW = datetime(2026, 11, 21, 14, 0, 0)
 
 MARIADB_REQUIRED = os.environ.get("SYNOPTUX_TEST_MARIADB") == "1"
 MARIADB_SERVER = os.environ.get("SYNOPTUX_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
 _mariadb_state: dict[str, str | None] = {}
+
+
+def original_216(name: str) -> Path:
+    """The original 2.16 file ``name`` of ``../shared/reference``; skips the test without it."""
+    path = LEGACY_DIR / name
+    if not path.is_file():
+        pytest.skip(f"../shared/reference absent: the original 2.16 {name} is not beside the clone")
+    return path
 
 
 def _server_url() -> URL:
@@ -110,3 +127,89 @@ def sqlite_store(sqlite_url: str) -> Iterator[Store]:
 @pytest.fixture
 def services(store: Store) -> BoardServices:
     return BoardServices(store, "test-screen")
+
+
+# ------------------------------------------------------------------- 2.16 database dumps
+
+
+@dataclass(frozen=True)
+class LegacyDump:
+    """A dump of a Synoptux 2.16 database (MyISAM, utf8) and what it holds."""
+
+    name: str
+    original: bool  # in ../shared/reference, else in tests/fixtures
+    counts: dict[str, int]  # rows per table
+    exits: int  # destinations of type Sortie
+    patients: frozenset[int]  # EC_PK of the patients on the board
+
+    def path(self) -> Path:
+        return original_216(self.name) if self.original else FIXTURES / self.name
+
+
+LEGACY_DUMPS = {
+    "fixtures": LegacyDump(
+        name="synoptux-2.16-schema.sql",
+        original=False,
+        counts={
+            "synopt_box": 6,
+            "synopt_taches": 5,
+            "synopt_etats": 7,
+            "synopt_etats_taches": 16,
+            "synopt_destinations": 4,
+            "synopt_encours": 2,
+            "synopt_encours_taches": 3,
+            "synopt_historique": 3,
+        },
+        exits=3,
+        patients=frozenset({4400, 4401}),
+    ),
+    # the dump of a real installation: reference rows only
+    "2.16": LegacyDump(
+        name="synoptuxBases.sql",
+        original=True,
+        counts={
+            "synopt_box": 17,
+            "synopt_taches": 55,
+            "synopt_etats": 18,
+            "synopt_etats_taches": 219,
+            "synopt_destinations": 27,
+            "synopt_encours": 0,
+            "synopt_encours_taches": 0,
+            "synopt_historique": 0,
+        },
+        exits=27,
+        patients=frozenset(),
+    ),
+}
+
+
+@pytest.fixture(params=list(LEGACY_DUMPS))
+def legacy_dump(request: pytest.FixtureRequest) -> LegacyDump:
+    """Each 2.16 dump: the project's fixture, and the original when ../shared is there."""
+    dump = LEGACY_DUMPS[request.param]
+    dump.path()  # skips now, before a MariaDB database is made for nothing
+    return dump
+
+
+def load_legacy_dump(url: str, dump: LegacyDump) -> None:
+    """Runs the dump, its schema name ``DrTuxTest`` replaced by the database of ``url``."""
+    parsed = make_url(url)
+    assert parsed.database
+    sql = dump.path().read_text(encoding="utf-8").replace("DrTuxTest", parsed.database)
+    conn = pymysql.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 3306,
+        user=parsed.username or "root",
+        password=parsed.password or "",
+        database=parsed.database,
+        charset="utf8mb4",
+        client_flag=CLIENT.MULTI_STATEMENTS,
+    )
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+            while cursor.nextset():
+                pass
+        conn.commit()
+    finally:
+        conn.close()

@@ -11,12 +11,9 @@ import warnings
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-import pymysql
 import pytest
-from conftest import LEGACY_DIR, NOW, make_seeded_store
-from pymysql.constants import CLIENT
+from conftest import NOW, LegacyDump, load_legacy_dump, make_seeded_store
 from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from synoptic.feed import ChangeFeed, FeedResult, prune_changes
@@ -384,33 +381,9 @@ def test_out_of_order_commits_are_not_missed(mariadb_database: str) -> None:
         store.dispose()
 
 
-def load_legacy_dump(url: str) -> None:
-    """Synoptux 2.16's real dump (MyISAM, utf8), its schema name replaced by ours."""
-    parsed = make_url(url)
-    sql = (LEGACY_DIR / "synoptuxBases.sql").read_text(encoding="utf-8")
-    sql = sql.replace("DrTuxTest", str(parsed.database))
-    conn = pymysql.connect(
-        host=parsed.host or "127.0.0.1",
-        port=parsed.port or 3306,
-        user=parsed.username or "root",
-        password=parsed.password or "",
-        database=parsed.database,
-        charset="utf8mb4",
-        client_flag=CLIENT.MULTI_STATEMENTS,
-    )
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-            while cursor.nextset():
-                pass
-        conn.commit()
-    finally:
-        conn.close()
-
-
 @pytest.mark.mariadb
-def test_legacy_216_database_gets_the_feed(mariadb_database: str) -> None:
-    load_legacy_dump(mariadb_database)
+def test_legacy_216_database_gets_the_feed(legacy_dump: LegacyDump, mariadb_database: str) -> None:
+    load_legacy_dump(mariadb_database, legacy_dump)
     store = open_store(mariadb_database)
     host = create_engine(store.engine.url, isolation_level="AUTOCOMMIT")
     try:

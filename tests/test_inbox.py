@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from conftest import LEGACY_DIR, NOW, REPO
+from conftest import FIXTURES, NOW, REPO, original_216
 from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, OperationalError
 
@@ -399,9 +399,40 @@ def test_two_processes_admitting_one_new_guid_make_one_patient(
 # ---------------------------------------------------------------------- legacy files
 
 
+def test_entry_files_shaped_like_216_are_accepted(processor: InboxProcessor, inbox: Path) -> None:
+    for name in ("entree_utf8_bom_crlf.txt", "entree_latin1_sans_fin_de_ligne.txt"):
+        shutil.copy(FIXTURES / name, inbox / name)
+    results = processor.run_pass().results
+    assert [(r.outcome, r.box_code) for r in sorted(results, key=lambda r: r.name)] == [
+        (Outcome.ACCEPTED, "B3"),
+        (Outcome.ACCEPTED, "B2"),
+    ]
+    store = processor.services.store
+    by_name = {p.last_name: p for p in patients(store)}
+    bom, latin1 = by_name["Fictif"], by_name["LÉGER"]
+    assert (bom.first_name or "", bom.comment, bom.responsable) == ("", "Chute à vélo", "MARTIN")
+    assert (latin1.first_name, latin1.comment) == ("Hélène", "brûlure à l'avant-bras, fièvre")
+    assert latin1.annex_args == (
+        "Infirmière|Infirmière|4f2a-77b0-e1c3|812|LÉGER|Hélène"
+        "|C:/MedinTux/Programmes/Manager/bin/Manager.ini"
+    )
+    assert tasks_of(store, bom.pk) == ["RX", "ECG"]
+    assert tasks_of(store, latin1.pk) == ["BIO", "ECHO", "PERF"]
+    with store.read() as session:
+        task = store.models.Task
+        rows = session.execute(select(task.comment, task.blob_key, task.note_file)).all()
+    assert sorted(map(tuple, rows), key=str) == [
+        ("", None, "D:/tmp/notes/compte rendu écho.pdf"),
+        ("", None, None),
+        ("Bilan complet, à jeun", 48213, None),
+        ("Poignet gauche, déformé", None, None),
+        ("Sérum salé", 48214, None),
+    ]
+
+
 def test_the_real_216_entry_files_are_accepted(processor: InboxProcessor, inbox: Path) -> None:
-    shutil.copy(LEGACY_DIR / "entree_1.txt", inbox / "entree_1.txt")  # UTF-8 with BOM
-    shutil.copy(LEGACY_DIR / "entree_type.txt", inbox / "entree_type.txt")  # ISO-8859-1
+    shutil.copy(original_216("entree_1.txt"), inbox / "entree_1.txt")  # UTF-8 with BOM
+    shutil.copy(original_216("entree_type.txt"), inbox / "entree_type.txt")  # ISO-8859-1
     results = {r.name: r for r in processor.run_pass().results}
     assert {r.outcome for r in results.values()} == {Outcome.ACCEPTED}
     store = processor.services.store

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pickle
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, original_216
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -21,7 +21,6 @@ from synoptic.ingest.parser import (
     parse_time,
 )
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "synoptux-2.16"
 ARRIVED = datetime(2024, 5, 14, 9, 30)
 DAY = ARRIVED.replace(hour=0, minute=0)
 
@@ -47,11 +46,75 @@ def single_task(body: str) -> EntryTask:
     return task
 
 
-# --- the real files of Synoptux 2.16 and the manual's example --------------------------------
+# --- files shaped like 2.16's (tests/fixtures), the real ones, the manual's example ----------
+
+
+def test_entry_file_utf8_bom_crlf() -> None:
+    data = (FIXTURES / "entree_utf8_bom_crlf.txt").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf[Entree]\r\n") and data.endswith(b"=\r\n")
+    assert b"Prenom_Patient" not in data
+    entry = parse_entry_file(data, ARRIVED)
+    assert entry == EntryFile(
+        box_code="B2",
+        last_name="Fictif",
+        first_name="",
+        guid="guid fictif sans tirets",
+        responsable="MARTIN",
+        comment="Chute à vélo",
+        annex_program="",
+        annex_args=(),
+        tasks=(
+            EntryTask(
+                1, 7, "RX", 1, "Poignet gauche, déformé", at(9, 45), at(10, 30), None, "", ""
+            ),
+            EntryTask(2, 13, "ECG", 2, "", None, None, None, "", ""),
+        ),
+        encoding="utf-8",
+    )
+
+
+def test_entry_file_latin1_crlf_plus_arguments_no_final_newline() -> None:
+    data = (FIXTURES / "entree_latin1_sans_fin_de_ligne.txt").read_bytes()
+    assert data.endswith(b"PrimKey_Blob=48214") and b"\r\n" in data
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    lines = data.decode("latin-1").split("\r\n")
+    entry = parse_entry_file(data, ARRIVED)
+    assert entry.encoding == "cp1252"
+    assert (entry.box_code, entry.last_name, entry.first_name) == ("B3", "LÉGER", "Hélène")
+    assert (entry.guid, entry.responsable) == ("latin1 4f2a-77b0-e1c3", "BERNARD")
+    assert f"Commentaire={entry.comment}" == lines[6]
+    assert entry.comment == "brûlure à l'avant-bras, fièvre"
+    assert entry.annex_program == "C:/MedinTux/Programmes/drtux/bin/drtux.exe"
+    assert entry.annex_args == (
+        "Infirmière",
+        "Infirmière",
+        "4f2a-77b0-e1c3",
+        "812",
+        "LÉGER",
+        "Hélène",
+        "C:/MedinTux/Programmes/Manager/bin/Manager.ini",
+    )
+    assert entry.tasks == (
+        EntryTask(1, 10, "BIO", 1, "Bilan complet, à jeun", at(8, 5), at(9, 35), 48213, "", ""),
+        EntryTask(
+            2,
+            17,
+            "ECHO",
+            2,
+            "",
+            None,
+            None,
+            None,
+            "C:/Program Files/Lecteur PDF/lecteur.exe",
+            "D:/tmp/notes/compte rendu écho.pdf",
+        ),
+        EntryTask(3, 25, "PERF", 1, "Sérum salé", None, at(11, 20), 48214, "", ""),
+    )
 
 
 def test_real_entree_1_utf8_bom_crlf() -> None:
-    data = (REFERENCE / "entree_1.txt").read_bytes()
+    data = original_216("entree_1.txt").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
     entry = parse_entry_file(data, ARRIVED)
     assert entry == EntryFile(
@@ -72,7 +135,7 @@ def test_real_entree_1_utf8_bom_crlf() -> None:
 
 
 def test_real_entree_type_latin1_no_final_newline() -> None:
-    data = (REFERENCE / "entree_type.txt").read_bytes()
+    data = original_216("entree_type.txt").read_bytes()
     assert not data.endswith(b"\n")
     latin1 = data.decode("latin-1").split("\r\n")
     entry = parse_entry_file(data, ARRIVED)

@@ -12,12 +12,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pymysql
 import pytest
-from conftest import LEGACY_DIR, NOW, make_seeded_store
-from pymysql.constants import CLIENT
+from conftest import NOW, LegacyDump, load_legacy_dump, make_seeded_store
 from sqlalchemy import Connection, inspect, text
-from sqlalchemy.engine import make_url
 
 from synoptic import cli
 from synoptic.domain import BoxType
@@ -314,31 +311,6 @@ def leading_columns(insp: Any, table: str) -> set[str]:
 
 # --------------------------------------------------------------------------- legacy dump
 
-LEGACY_COUNTS = {"synopt_box": 17, "synopt_taches": 55, "synopt_etats": 18,
-                 "synopt_etats_taches": 219, "synopt_destinations": 27}
-
-
-def load_legacy_dump(url: str) -> None:
-    """The real 2.16 dump, with its schema name replaced by the test database's."""
-    parsed = make_url(url)
-    assert parsed.database
-    sql = (LEGACY_DIR / "synoptuxBases.sql").read_text(encoding="utf-8")
-    sql = sql.replace("DrTuxTest", parsed.database)
-    conn = pymysql.connect(
-        host=parsed.host or "127.0.0.1", port=parsed.port or 3306,
-        user=parsed.username or "root", password=parsed.password or "",
-        database=parsed.database, charset="utf8mb4", client_flag=CLIENT.MULTI_STATEMENTS,
-    )
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute(sql)
-            while cursor.nextset():
-                pass
-        conn.commit()
-    finally:
-        conn.close()
-
-
 def engines(conn: Connection) -> dict[str, str]:
     return {name: engine for name, engine in conn.execute(text(
         "SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES "
@@ -346,8 +318,8 @@ def engines(conn: Connection) -> dict[str, str]:
 
 
 @pytest.fixture
-def legacy_url(mariadb_database: str) -> Iterator[str]:
-    load_legacy_dump(mariadb_database)
+def legacy_url(legacy_dump: LegacyDump, mariadb_database: str) -> Iterator[str]:
+    load_legacy_dump(mariadb_database, legacy_dump)
     yield mariadb_database
 
 
@@ -359,11 +331,12 @@ def legacy_store(legacy_url: str) -> Iterator[Store]:
 
 
 @pytest.mark.mariadb
-def test_legacy_dump_upgrade_in_place(legacy_store: Store) -> None:
+def test_legacy_dump_upgrade_in_place(legacy_store: Store, legacy_dump: LegacyDump) -> None:
+    legacy_counts = legacy_dump.counts
     with legacy_store.engine.connect() as conn:
         assert set(engines(conn).values()) == {"MyISAM"}
         counts = row_counts(conn)
-        assert {k: counts[k] for k in LEGACY_COUNTS} == LEGACY_COUNTS
+        assert {k: counts[k] for k in legacy_counts} == legacy_counts
 
     changes = upgrade_schema(legacy_store)
     assert "table synopt_encours_taches convertie en InnoDB" in changes
@@ -371,8 +344,7 @@ def test_legacy_dump_upgrade_in_place(legacy_store: Store) -> None:
 
     with legacy_store.engine.connect() as conn:
         counts = row_counts(conn)
-        assert {k: counts[k] for k in LEGACY_COUNTS} == LEGACY_COUNTS
-        assert counts["synopt_encours"] == 0
+        assert {k: counts[k] for k in legacy_counts} == legacy_counts
         kinds = engines(conn)
         assert set(kinds.values()) == {"InnoDB"}, kinds
         assert {"synopt_responsables", "synopt_schema_version"} <= set(kinds)
@@ -399,15 +371,15 @@ def test_legacy_dump_upgrade_in_place(legacy_store: Store) -> None:
         assert (schema_snapshot(conn), row_counts(conn)) == before
 
     reference = board(legacy_store).reference
-    assert len(reference.boxes) == 17
+    assert len(reference.boxes) == legacy_counts["synopt_box"]
     assert reference.box("SR") is not None and reference.box("SR").type is BoxType.EXIT
-    assert len(reference.destinations_of(BoxType.EXIT)) == 27
+    assert len(reference.destinations_of(BoxType.EXIT)) == legacy_dump.exits
     assert [s.code for s in reference.allowed_states("RX THO")] == ["DM", "EN", "FI", "PR"]
 
 
 @pytest.mark.mariadb
 def test_legacy_dump_init_db_through_the_cli(
-    legacy_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    legacy_url: str, legacy_dump: LegacyDump, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
@@ -426,7 +398,7 @@ def test_legacy_dump_init_db_through_the_cli(
     try:
         with store.engine.connect() as conn:
             counts = row_counts(conn)
-            assert {k: counts[k] for k in LEGACY_COUNTS} == LEGACY_COUNTS
+            assert {k: counts[k] for k in legacy_dump.counts} == legacy_dump.counts
             assert set(engines(conn).values()) == {"InnoDB"}
             before = schema_snapshot(conn), row_counts(conn)
         assert cli.main([*argv, "init-db"]) == 0
@@ -440,7 +412,9 @@ def test_legacy_dump_init_db_through_the_cli(
 
 
 @pytest.mark.mariadb
-def test_legacy_dump_host_statements_and_services(legacy_store: Store) -> None:
+def test_legacy_dump_host_statements_and_services(
+    legacy_store: Store, legacy_dump: LegacyDump
+) -> None:
     upgrade_schema(legacy_store)
     pk = run_host_macro(legacy_store, box="A1", code="RX THO")
     assert pk >= 4420  # the legacy AUTO_INCREMENT is kept
@@ -470,10 +444,49 @@ def test_legacy_dump_host_statements_and_services(legacy_store: Store) -> None:
     services.discharge(p, now=NOW + timedelta(minutes=8))
     with legacy_store.engine.begin() as conn:
         conn.exec_driver_sql(host_delete(pk))
-    assert board(legacy_store).patients == ()
+    assert {x.pk for x in board(legacy_store).patients} == legacy_dump.patients
     with legacy_store.read() as s:
         history = queries.patient_history(s, legacy_store.models, p)
     assert [h.action for h in history] == [
         "PATIENT_IN", "TASK_ADD", "TASK_ADD", "TASK_STATE", "TASK_STATE", "TASK_STATE",
         "SET_PLACE", "TASK_DELETE", "TASK_DELETE", "PATIENT_OUT"]
     assert all(h.last_name == "O'BRIEN" and h.actor == "test-screen" for h in history)
+
+
+@pytest.mark.mariadb
+@pytest.mark.parametrize("legacy_dump", ["fixtures"], indirect=True)
+def test_legacy_patients_and_tasks_survive_the_upgrade(legacy_store: Store) -> None:
+    """The fixture dump's patients: ``1000-01-01`` dates read as "not set" (so nothing is
+    late), and the task numbers MyISAM gave per patient (both patients have a task 1)
+    stay apart once EN_Num_tache is a global AUTO_INCREMENT."""
+    upgrade_schema(legacy_store)
+    patients = {p.pk: p for p in board(legacy_store).patients}
+    staying, leaving = patients[4400], patients[4401]
+    day = datetime(2026, 11, 21)
+    assert (staying.box_code, staying.first_name, staying.folded) == ("L1", "Émile", False)
+    assert (leaving.box_code, leaving.folded) == ("SR", True)
+    assert leaving.destination == "Retour domicile"
+    assert (staying.moved_at, leaving.moved_at) == (None, day.replace(hour=11, minute=30))
+    rx, ecg = sorted(staying.tasks, key=lambda t: t.num)
+    assert (rx.num, rx.code, rx.state_code) == (1, "RX THO", "EN")
+    assert rx.started_at == day.replace(hour=9, minute=5)
+    assert (rx.planned_end, rx.ended_at) == (None, None)  # 1000-01-01 01:01 in the dump
+    assert ecg.num == 2
+    assert (ecg.planned_start, ecg.planned_end, ecg.started_at, ecg.ended_at) == (None,) * 4
+    [scan] = leaving.tasks
+    assert (scan.num, scan.code, scan.state_code, scan.blob_key) == (1, "SCAN C", "FI", 160651)
+    assert (scan.ended_at, scan.note) == (day.replace(hour=8, minute=25), "Pas de fracture")
+    assert late(legacy_store, NOW) == ()
+    with legacy_store.read() as s:
+        history = queries.patient_history(s, legacy_store.models, 4400)
+    actions = [(h.action, h.state_label) for h in history]
+    assert actions == [("PATIENT_IN", ""), ("TASK_STATE", "En Cours")]
+
+    services = BoardServices(legacy_store, "test-screen")
+    services.set_task_state(4400, 1, "FI", now=NOW)
+    added = services.add_task(4401, NewTask("BU"), now=NOW)
+    patients = {p.pk: p for p in board(legacy_store).patients}
+    assert added > 2
+    assert {t.num: t.state_code for t in patients[4400].tasks} == {1: "FI", 2: ecg.state_code}
+    tasks = {t.num: (t.code, t.state_code) for t in patients[4401].tasks}
+    assert tasks == {1: ("SCAN C", "FI"), added: ("BU", None)}

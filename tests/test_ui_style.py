@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import original_216
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QWidget
@@ -24,6 +25,12 @@ def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
 ROOT_CSS = Path(__file__).resolve().parents[1] / "synoptux.css"
 
 
+@pytest.fixture(params=["fixtures", "2.16"])
+def legacy_css(request: pytest.FixtureRequest) -> Path:
+    """A 2.16 style file: ours shaped like it, and the original when ../shared is there."""
+    return REPO_LEGACY_CSS if request.param == "fixtures" else original_216("synoptux.css")
+
+
 def test_root_stylesheet_uses_our_object_names() -> None:
     text = ROOT_CSS.read_text(encoding="utf-8")
     assert not looks_legacy(text)
@@ -37,8 +44,8 @@ def test_root_stylesheet_uses_our_object_names() -> None:
         assert name in text
 
 
-def test_legacy_file_is_converted_to_our_selectors() -> None:
-    old = REPO_LEGACY_CSS.read_text(encoding="latin-1")
+def test_legacy_file_is_converted_to_our_selectors(legacy_css: Path) -> None:
+    old = legacy_css.read_text(encoding="latin-1")
     assert looks_legacy(old)
     new = convert(old)
     assert not looks_legacy(new)
@@ -54,20 +61,20 @@ def test_legacy_file_is_converted_to_our_selectors() -> None:
     assert {b.selector for b in parse(old)} <= set(LEGACY_SELECTORS)
 
 
-def test_convert_css_command(tmp_path: Path) -> None:
+def test_convert_css_command(tmp_path: Path, legacy_css: Path) -> None:
     from ui.main import main
 
     target = tmp_path / "nouveau.css"
-    assert main(["convert-css", str(REPO_LEGACY_CSS), str(target)]) == 0
+    assert main(["convert-css", str(legacy_css), str(target)]) == 0
     assert "QPushButton#NameButton" in target.read_text(encoding="utf-8")
-    assert main(["convert-css", str(REPO_LEGACY_CSS), str(target)]) == 2  # exists
+    assert main(["convert-css", str(legacy_css), str(target)]) == 2  # exists
     assert main(["convert-css", str(ROOT_CSS), str(tmp_path / "x.css")]) == 2  # not 2.16's
 
 
-def test_board_applies_a_legacy_file_as_is(qtbot, env: BoardEnv) -> None:
+def test_board_applies_a_legacy_file_as_is(qtbot, env: BoardEnv, legacy_css: Path) -> None:
     assert env.config.path is not None
     css = env.config.path.parent / "synoptux.css"
-    css.write_text(REPO_LEGACY_CSS.read_text(encoding="latin-1"), encoding="utf-8")
+    css.write_text(legacy_css.read_text(encoding="latin-1"), encoding="utf-8")
     pk = env.admit("B1")
     board = env.board(qtbot)
     assert board.stylesheet.path == css and board.stylesheet.legacy

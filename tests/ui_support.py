@@ -204,9 +204,9 @@ def button_texts(widgets: list[QPushButton]) -> list[str]:
     return [w.text() for w in widgets]
 
 
-REPO_LEGACY_CSS = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "synoptux-2.16" / "synoptux.css"
-)
+# A style file shaped like Synoptux 2.16's (tests/fixtures/README.md); the original is
+# conftest.original_216("synoptux.css").
+REPO_LEGACY_CSS = Path(__file__).resolve().parent / "fixtures" / "synoptux-2.16.css"
 
 
 class DatabaseSwitch:
