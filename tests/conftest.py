@@ -40,6 +40,8 @@ FIXTURES = REPO / "tests" / "fixtures"
 NOW = datetime(2026, 11, 21, 14, 0, 0)
 
 MARIADB_REQUIRED = os.environ.get("SYNOPTUX_TEST_MARIADB") == "1"
+# CI sets it (../shared is beside its clone): then a missing original file fails, not skips.
+SHARED_REQUIRED = os.environ.get("SYNOPTUX_TEST_SHARED") == "1"
 MARIADB_SERVER = os.environ.get("SYNOPTUX_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
 _mariadb_state: dict[str, str | None] = {}
 
@@ -48,6 +50,8 @@ def original_216(name: str) -> Path:
     """The original 2.16 file ``name`` of ``../shared/reference``; skips the test without it."""
     path = LEGACY_DIR / name
     if not path.is_file():
+        if SHARED_REQUIRED:
+            pytest.fail(f"SYNOPTUX_TEST_SHARED=1 but {path} is missing")
         pytest.skip(f"../shared/reference absent: the original 2.16 {name} is not beside the clone")
     return path
 
