@@ -283,3 +283,36 @@ def test_a_mariadb_restart_never_rejects_a_file(
     assert len(starts) == 1, starts
     assert len(ends) == 1 and ": 3 fichier(s) d'entrée en attente repris" in ends[0], ends
     assert no_traceback(caplog)
+
+
+# ---------------------------------------------------------------------- periodic jobs
+
+
+def test_a_purge_job_during_an_outage_logs_one_line_and_no_traceback(
+    sqlite_store: Store, inbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    runs: list[bool] = []
+    down = threading.Event()
+    down.set()
+
+    def purge() -> None:
+        runs.append(down.is_set())
+        if down.is_set():
+            lost = pymysql.err.OperationalError(2013, "Lost connection to server during query")
+            raise OperationalError("DELETE FROM synopt_changes ...", {}, lost)
+
+    job = PeriodicJob("purge du journal des changements", 0.05, purge)
+    watcher, _passes = run_watcher(sqlite_store, inbox, rescan_s=0.2, jobs=[job])
+    try:
+        wait_for(lambda: len(runs) >= 5, 10, "purges en échec")
+        down.clear()
+        wait_for(lambda: False in runs, 10, "purge réussie")
+        wait_for(lambda: bool(outage_lines(caplog)[1]), 10, "fin de panne journalisée")
+    finally:
+        stop_watcher(watcher)
+    starts, ends = outage_lines(caplog)
+    assert len(starts) == 1 and starts[0].startswith("Tâche périodique « purge du journal")
+    assert "(2013" in starts[0]
+    assert len(ends) == 1 and ": 0 fichier(s) d'entrée" in ends[0]
+    assert no_traceback(caplog)

@@ -152,7 +152,7 @@ def test_the_ceiling_is_never_below_the_check_period() -> None:
 
 def test_an_outage_is_two_lines_whatever_its_length() -> None:
     backoff = RetryBackoff(base_s=10.0)
-    start = backoff.failed(1000.0, "(2003, \"Can't connect\")", {"a.txt"})
+    start = backoff.failed(1000.0, '(2003, "Can\'t connect")', {"a.txt"})
     assert start is not None and "\n" not in start
     assert start.startswith("Base de données indisponible ((2003")
     assert "nouvel essai dans 10 s" in start and "au plus toutes les 60 s" in start
