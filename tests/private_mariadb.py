@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 MARIADBD = Path(os.environ.get("SYNOPTUX_MARIADBD", "/usr/sbin/mariadbd"))
 INSTALL_DB = shutil.which("mariadb-install-db") or shutil.which("mysql_install_db")
@@ -55,7 +56,7 @@ class PrivateMariaDB:
         self.process: subprocess.Popen[bytes] | None = None
         self._installed = False
 
-    def __enter__(self) -> PrivateMariaDB:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -9,6 +9,7 @@ restarted under a running watcher. Waits are deadline loops; the attempt rate is
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sqlite3
@@ -97,7 +98,7 @@ def assert_backed_off(attempts: list[float], base_s: float, ceiling_s: float = 6
     """Each attempt waited at least what the backoff prescribes after the one before
     (base, 2 x base, 4 x base... up to the ceiling); 10 % slack for clock granularity."""
     assert len(attempts) >= 2, attempts
-    for k, (before, after) in enumerate(zip(attempts, attempts[1:], strict=False)):
+    for k, (before, after) in enumerate(itertools.pairwise(attempts)):
         expected = min(ceiling_s, base_s * 2**k)
         assert after - before >= 0.9 * expected, (k, after - before, expected, attempts)
 
@@ -214,7 +215,11 @@ def test_a_write_lock_held_40_s_makes_the_file_wait_not_rejected(
     watcher, passes = run_watcher(sqlite_store, inbox, rescan_s=1.0)
     try:
         drop(inbox, 1)
-        wait_for(lambda: bool(passes.failed_since(0)), 60, "admission bloquée par le verrou")
+        wait_for(
+            lambda: bool(passes.failed_since(0) or rejected(inbox)),
+            60,
+            "admission bloquée par le verrou",
+        )
         assert rejected(inbox) == [] and patient_count(sqlite_store) == 0
         wait_for(lambda: patient_count(sqlite_store) == 1, 90, "fichier admis après le verrou")
         assert released_at, "admitted while the lock was still held"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import sqlite3
 
 import pymysql
@@ -67,7 +66,7 @@ REFUSED = "Can't connect to MySQL server on '127.0.0.1' ([Errno 111] Connection 
         sa.DisconnectionError("pre-ping failed"),
         sa.TimeoutError("QueuePool limit of size 5 overflow 10 reached"),
         ConnectionRefusedError(111, "Connection refused"),
-        socket.timeout("timed out"),
+        TimeoutError("timed out"),
         OSError(113, "No route to host"),
     ],
     ids=lambda err: describe(err)[:40],
@@ -154,7 +153,7 @@ def test_an_outage_is_two_lines_whatever_its_length() -> None:
     backoff = RetryBackoff(base_s=10.0)
     start = backoff.failed(1000.0, '(2003, "Can\'t connect")', {"a.txt"})
     assert start is not None and "\n" not in start
-    assert start.startswith("Base de données indisponible ((2003")
+    assert start.startswith("Base de données indisponible : (2003")
     assert "nouvel essai dans 10 s" in start and "au plus toutes les 60 s" in start
     for n in range(500):
         assert backoff.failed(1000.0 + n, "(2013, 'Lost connection')", {"b.txt", "a.txt"}) is None

@@ -50,8 +50,8 @@ class RetryBackoff:
             return None
         self.since, self.reason = now, reason
         return (
-            f"Base de données indisponible ({reason}) : les fichiers d'entrée attendent, "
-            f"nouvel essai dans {self.delay():g} s puis de plus en plus espacé "
+            f"Base de données indisponible : {reason}. Les fichiers d'entrée attendent ; "
+            f"nouvel essai dans {self.delay():g} s, puis de plus en plus espacé "
             f"(au plus toutes les {max(self.ceiling_s, self.base_s):g} s)"
         )
 
