@@ -26,9 +26,10 @@ from conftest import MARIADB_REQUIRED, NOW, make_seeded_store
 from private_mariadb import PrivateMariaDB, skip_reason
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from ui_support import DatabaseSwitch
 
 from synoptic.feed import prune_changes
-from synoptic.ingest.inbox import InboxProcessor, PassResult
+from synoptic.ingest.inbox import InboxProcessor, Outcome, PassResult, TransientError
 from synoptic.ingest.watcher import InboxWatcher, PeriodicJob
 from synoptic.services import BoardServices
 from synoptic.store.db import Store
@@ -37,16 +38,16 @@ START = "Base de données indisponible"
 END = "Base de données de nouveau disponible"
 
 
-def entry(n: int) -> bytes:
+def entry(n: int, box: str = "") -> bytes:
     return (
         f"[Entree]\r\nNom_Patient=ATTENTE{n:03d}\r\nGUID_Patient=g-{n:03d}\r\n"
-        "[Tache_1]\r\nCode_Tache=ECG\r\n"
+        f"Code_Box={box}\r\nCode_Responsable=MARTIN\r\n[Tache_1]\r\nCode_Tache=ECG\r\n"
     ).encode()
 
 
-def drop(inbox: Path, n: int) -> None:
+def drop(inbox: Path, n: int, box: str = "") -> None:
     tmp = inbox / f".e{n:03d}.tmp"
-    tmp.write_bytes(entry(n))
+    tmp.write_bytes(entry(n, box))
     os.replace(tmp, inbox / f"e{n:03d}.txt")  # as a host should: complete when it appears
 
 
@@ -135,6 +136,39 @@ def run_watcher(
 def stop_watcher(watcher: InboxWatcher) -> None:
     watcher.stop()
     watcher.processor.close()
+
+
+# ---------------------------------------------------------------------- every query
+
+
+def test_every_query_of_an_admission_puts_the_file_back_when_the_database_goes(
+    sqlite_store: Store, inbox: Path
+) -> None:
+    """The database goes away at the 1st, 2nd... connection taken during an admission (the
+    box lookup, the codes, the transaction, the log): the file is put back untouched, never
+    rejected, and admitted once the database is back."""
+    switch = DatabaseSwitch(sqlite_store)
+    waited: list[int] = []
+    services = BoardServices(sqlite_store, "t")
+    try:
+        with InboxProcessor(services, inbox, "ATT", stability_delay_s=0, now=lambda: NOW) as p:
+            for n in range(1, 7):
+                drop(inbox, n, box="B1")  # a box of its own: its code is looked up
+                data = (inbox / f"e{n:03d}.txt").read_bytes()
+                switch.cut_at_checkout(n)
+                try:
+                    [result] = p.run_pass().results
+                except TransientError:
+                    waited.append(n)
+                    assert (inbox / f"e{n:03d}.txt").read_bytes() == data
+                    switch.restore()
+                    [result] = p.run_pass().results
+                switch.restore()
+                assert result.outcome is Outcome.ACCEPTED, result.message
+    finally:
+        switch.remove()
+    assert waited[:2] == [1, 2]  # the box lookup and the codes too
+    assert rejected(inbox) == [] and patient_count(sqlite_store) == 6
 
 
 # ---------------------------------------------------------------------- attempt rate

@@ -313,8 +313,8 @@ class InboxWatcher:
                 else:
                     log.exception("Tâche périodique « %s » en échec", job.name)
                 continue
-            if self.backoff.in_outage:
-                line = self.backoff.succeeded(time.monotonic())
+            if self.backoff.in_outage:  # the files waiting now go through at once
+                line = self.backoff.succeeded(time.monotonic(), self._waiting_files())
                 if line:
                     log.warning("%s", line)
                     ended = True
