@@ -182,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
             restarted = time.monotonic()
             total = args.files + arrived
             wait_until(
-                lambda: patients(store) == total and backlog(inbox) == 0, 600, "file d'attente"
+                lambda: backlog(inbox) == 0 and accepted + rejected >= total,
+                600,
+                "file d'attente",
             )
             drained_s = time.monotonic() - restarted
         finally:
