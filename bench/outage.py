@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -192,8 +193,11 @@ def main(argv: list[str] | None = None) -> int:
             processor.close()
             store.dispose()
         handler.flush()
+        root.removeHandler(handler)
+        handler.close()
         lines = log_file.read_text(encoding="utf-8").splitlines()
         outage_lines = [ln for ln in lines if "Base de données" in ln]
+        shutil.rmtree(folder, ignore_errors=True)
 
     per_min = 60.0 / outage_s
     print(f"Panne de {outage_s:.0f} s, période {args.rescan:g} s, {arrived} fichier(s) arrivés")
