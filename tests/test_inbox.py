@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+import pymysql
 import pytest
 from conftest import FIXTURES, NOW, REPO, original_216
 from sqlalchemy import func, select
@@ -597,10 +598,9 @@ def test_a_database_outage_puts_the_file_back(
     drop(inbox, "attente.txt", entry("ATTENTE"))
 
     def down(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError("INSERT", {}, Exception("server has gone away"))
+        raise OperationalError("INSERT", {}, pymysql.err.OperationalError(2006, "gone away"))
 
     monkeypatch.setattr(BoardServices, "admit", down)
-    monkeypatch.setattr(InboxProcessor, "_database_reachable", lambda self: False)
     with pytest.raises(TransientError):
         sqlite_processor.run_pass()
     assert top_level(inbox) == ["attente.txt"]

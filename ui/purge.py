@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from synoptic.transient import is_transient
 from ui.context import UiContext
-from ui.live import Background, is_outage
+from ui.live import Background, database_error_message, is_outage
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class Purger(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(max(1000, round(ctx.config.timers.inbox_check_s * 1000)))
         self.timer.timeout.connect(self.purge)
+        self._deferred = False  # a transient failure was logged: quiet until a success
 
     def purge(self) -> None:
         if self.offline():
@@ -54,6 +56,7 @@ class Purger(QObject):
         )
 
     def _done(self, result: object) -> None:
+        self._deferred = False
         removed = list(getattr(result, "exits_removed", ())) + list(
             getattr(result, "lifetime_removed", ())
         )
@@ -63,5 +66,9 @@ class Purger(QObject):
     def _failed(self, err: BaseException) -> None:
         if is_outage(err):
             self.outage.emit(err)
+        elif is_transient(err):  # busy, locked: one line until a purge succeeds again
+            if not self._deferred:
+                log.warning("purge reportée : %s", database_error_message(err))
+            self._deferred = True
         else:
             log.error("échec de la purge : %s", err)

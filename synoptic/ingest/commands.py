@@ -76,7 +76,7 @@ def ingest(ctx: Context, paths: Sequence[str], stability_delay_s: float) -> int:
         return 1 if failures else 0
     except TransientError as err:
         print(
-            f"synoptux : base de données injoignable, fichier remis en attente : {err}",
+            f"synoptux : base de données indisponible, fichier remis en attente : {err}",
             file=sys.stderr,
         )
         return 1

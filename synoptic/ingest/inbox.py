@@ -67,6 +67,7 @@ from synoptic.store.feed_schema import (
     feed_tables,
     fit_log_message,
 )
+from synoptic.transient import describe, is_transient
 
 try:  # POSIX
     import fcntl
@@ -109,7 +110,9 @@ class Outcome(Enum):
 
 
 class TransientError(Exception):
-    """The database is unreachable: the file is put back and retried on a later pass."""
+    """The database cannot serve us now (unreachable, busy, locked, restarting: see
+    :func:`synoptic.transient.is_transient`): the file is put back untouched and retried
+    on a later pass."""
 
 
 @dataclass(frozen=True)
@@ -499,7 +502,11 @@ class InboxProcessor:
         except TransientError:
             self._put_back(claimed)
             raise
-        except Exception as err:  # a bug: set the file aside rather than retry it for ever
+        except Exception as err:
+            if is_transient(err):  # any query of the admission: the box lookup, the codes...
+                self._put_back(claimed)
+                raise TransientError(describe(err)) from err
+            # a bug: set the file aside rather than retry it for ever
             log.exception("Erreur interne pendant le traitement de %s", claimed.name)
             now = self.now().replace(microsecond=0)
             reason = f"Erreur interne du programme : {_first_line(err)}"
@@ -570,22 +577,17 @@ class InboxProcessor:
             except DBAPIError as err:
                 if _is_deadlock(err):
                     continue
-                if self._database_reachable():  # the database refused a value of this file
-                    return self._reject(
-                        claimed,
-                        key,
-                        now,
-                        arrived_at,
-                        f"Valeur refusée par la base de données : {_first_line(err)}",
-                        None,
-                        None,
-                    )
-                log.error(
-                    "Base de données injoignable pendant le traitement de %s : %s",
-                    claimed.name,
-                    _first_line(err),
+                if is_transient(err):  # busy, locked, unreachable: not the file's fault
+                    raise TransientError(describe(err)) from err
+                return self._reject(  # the database refused a value of this file
+                    claimed,
+                    key,
+                    now,
+                    arrived_at,
+                    f"Valeur refusée par la base de données : {_first_line(err)}",
+                    None,
+                    None,
                 )
-                raise TransientError(_first_line(err)) from err
             for warning in warnings:
                 log.warning("%s : %s", claimed.name, warning)
             archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
@@ -729,14 +731,6 @@ class InboxProcessor:
                 ).first()
         except SQLAlchemyError as err:
             raise TransientError(_first_line(err)) from err
-
-    def _database_reachable(self) -> bool:
-        try:
-            with self.services.store.engine.connect() as conn:
-                conn.execute(select(1))
-        except SQLAlchemyError:
-            return False
-        return True
 
     def _archive_logged(self, claimed: _Claimed, row: Any, now: datetime) -> IngestResult:
         outcome, patient_pk, message = row

@@ -9,12 +9,17 @@
   anyway: file-system events do not cross network shares.
 - Periodic jobs (purges, pruning of the change log) run on their own intervals, in the same
   thread, between two files.
+- While the database is away (a pass or a job fails with an error that says "retry later",
+  :mod:`synoptic.transient`), passes back off (:mod:`synoptic.ingest.backoff`): file-system
+  events, such as the file just put back, do not bring the next attempt forward, and the log
+  gets one line when the outage starts and one when it ends; jobs fail silently meanwhile.
 
 No Qt here: ``synoptux watch`` runs it headless; a screen may run it in a thread.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
@@ -36,14 +41,20 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from synoptic.ingest.inbox import InboxProcessor, IngestResult, TransientError, is_entry_file_name
+from synoptic.ingest.backoff import DEFAULT_CEILING_S, RetryBackoff
+from synoptic.ingest.inbox import (
+    WORK_DIR,
+    InboxProcessor,
+    IngestResult,
+    TransientError,
+    is_entry_file_name,
+)
+from synoptic.transient import describe, is_transient
 
 __all__ = ["InboxWatcher", "PeriodicJob"]
 
 log = logging.getLogger(__name__)
 
-# After a database outage, how long before the next attempt (at most the rescan period).
-RETRY_AFTER_OUTAGE_S = 5.0
 # How long watchdog's inotify backend holds a "moved from" event to pair it with its "moved
 # to" half (0.5 s by default). Both halves of a rename are read from the kernel together.
 MOVE_PAIRING_DELAY_S = 0.02
@@ -116,7 +127,9 @@ def _as_path(value: str | bytes) -> Path:
 class InboxWatcher:
     """Drives an opened :class:`InboxProcessor` until ``stop()`` (or the stop event) is set.
 
-    ``on_result`` receives each file's result (in the watcher's thread).
+    ``on_result`` receives each file's result (in the watcher's thread). After a failure the
+    next pass waits ``rescan_s``, doubling up to ``max_backoff_s`` (see
+    :mod:`synoptic.ingest.backoff`).
     """
 
     def __init__(
@@ -129,6 +142,7 @@ class InboxWatcher:
         jobs: Sequence[PeriodicJob] = (),
         on_result: Callable[[IngestResult], None] | None = None,
         use_observer: bool = True,
+        max_backoff_s: float = DEFAULT_CEILING_S,
     ) -> None:
         self.processor = processor
         self.rescan_s = max(0.05, rescan_s)
@@ -139,6 +153,7 @@ class InboxWatcher:
         self.use_observer = use_observer
         self.stop_event = threading.Event()
         self.passes = 0
+        self.backoff = RetryBackoff(self.rescan_s, max_backoff_s)
         self._wake = threading.Event()
         self._events: queue.SimpleQueue[tuple[Path, bool]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -176,14 +191,22 @@ class InboxWatcher:
                 now = time.monotonic()
                 due = min([next_scan] + [job.due for job in self.jobs])
                 if self._wake.wait(max(0.0, due - now)):
-                    self._debounce()
+                    if self.backoff.failures:
+                        # Backing off: an event (the file just put back, a new one) is
+                        # noted, but the next attempt stays when it is due.
+                        self._wake.clear()
+                        self._drain_events()
+                    else:
+                        self._debounce()
                 if self.stop_event.is_set():
                     break
                 now = time.monotonic()
-                if self._wake.is_set() or now >= next_scan or not self._events.empty():
+                woken = self._wake.is_set() or not self._events.empty()
+                if now >= next_scan or (woken and not self.backoff.failures):
                     self._wake.clear()
                     next_scan = self._scan(now)
-                self._run_due_jobs()
+                if self._run_due_jobs():
+                    next_scan = time.monotonic()  # the database is back: files wait
         finally:
             if observer is not None:
                 observer.stop()
@@ -251,20 +274,34 @@ class InboxWatcher:
         try:
             result = self.processor.run_pass(self.stop_event.is_set)
         except TransientError as err:
-            log.error("Fichiers d'entrée en attente : base de données injoignable (%s)", err)
-            return now + min(self.rescan_s, RETRY_AFTER_OUTAGE_S)
-        except Exception:  # the watcher must survive; the next pass retries
-            log.exception("Erreur pendant le contrôle du dossier des entrées")
-            return now + min(self.rescan_s, RETRY_AFTER_OUTAGE_S)
+            self._database_failed(now, str(err))
+            return now + self.backoff.delay()
+        except Exception as err:  # the watcher must survive; the next pass retries
+            if is_transient(err):
+                self._database_failed(now, describe(err))
+            else:
+                if self.backoff.failures == 0:  # one traceback, not one a pass
+                    log.exception("Erreur pendant le contrôle du dossier des entrées")
+                else:
+                    log.error("Erreur pendant le contrôle du dossier des entrées : %s", err)
+                self.backoff.failures += 1
+            return now + self.backoff.delay()
         if self.on_result is not None:
             for item in result.results:
                 self.on_result(item)
+        # A pass without files did not touch the database: it ends no outage.
+        if result.results or not self.backoff.in_outage:
+            line = self.backoff.succeeded(now, (item.name for item in result.results))
+            if line:
+                log.warning("%s", line)
         if result.waiting:
             # Files still being written: look again once the stability delay has passed.
             return now + min(self.rescan_s, max(0.05, self.processor.stability_delay_s / 2))
         return now + self.rescan_s
 
-    def _run_due_jobs(self) -> None:
+    def _run_due_jobs(self) -> bool:
+        """Run the jobs that are due; True when one of them ended an outage."""
+        ended = False
         for job in self.jobs:
             now = time.monotonic()
             if now < job.due or self.stop_event.is_set():
@@ -272,5 +309,36 @@ class InboxWatcher:
             job.due = now + job.interval_s
             try:
                 job.action()
-            except Exception:  # one failing job must not stop the others
-                log.exception("Tâche périodique « %s » en échec", job.name)
+            except Exception as err:  # one failing job must not stop the others
+                if is_transient(err):  # one line when the outage starts, then silence
+                    self._database_failed(now, describe(err), job.name)
+                else:
+                    log.exception("Tâche périodique « %s » en échec", job.name)
+                continue
+            if self.backoff.in_outage:  # the files waiting now go through at once
+                line = self.backoff.succeeded(time.monotonic(), self._waiting_files())
+                if line:
+                    log.warning("%s", line)
+                    ended = True
+        return ended
+
+    def _database_failed(self, now: float, reason: str, job: str | None = None) -> None:
+        line = self.backoff.failed(now, reason, self._waiting_files())
+        if line:
+            log.error("%s%s", f"Tâche périodique « {job} » : " if job else "", line)
+        else:
+            log.debug("Base de données toujours indisponible (%s)", reason)
+
+    def _waiting_files(self) -> set[str]:
+        """Names of the entry files waiting: in the inbox, or left in a working folder."""
+        inbox = self.processor.inbox_dir
+        names: set[str] = set()
+        with contextlib.suppress(OSError):
+            names.update(e.name for e in os.scandir(inbox) if is_entry_file_name(e.name))
+        with contextlib.suppress(OSError):
+            for folder in os.scandir(inbox / WORK_DIR):
+                if folder.is_dir():
+                    names.update(
+                        e.name for e in os.scandir(folder.path) if is_entry_file_name(e.name)
+                    )
+        return names

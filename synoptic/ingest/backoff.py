@@ -1,0 +1,69 @@
+"""When to try the database again during an outage, and the two lines the log gets about it.
+
+After a failure the next attempt waits ``base_s`` (``Periodicite_controle_des_entrees``),
+then twice as long after each further failure, up to ``ceiling_s``; the first success resets
+it. The ceiling, 60 s by default (never below the base), bounds how long a patient stays off
+the board once the database is back, while one attempt a minute costs nothing (a refused
+connection is a few milliseconds; an unanswered one ``connect_timeout``, 5 s).
+
+The log gets one line when an outage starts (its reason, no traceback) and one when it ends
+(how long, how many entry files waited, how many attempts): hours of outage, two lines.
+
+Pure: times are passed in (monotonic seconds), nothing here sleeps or logs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = ["DEFAULT_CEILING_S", "RetryBackoff"]
+
+DEFAULT_CEILING_S = 60.0
+
+
+@dataclass
+class RetryBackoff:
+    base_s: float
+    ceiling_s: float = DEFAULT_CEILING_S
+    failures: int = 0  # in a row
+    since: float | None = None  # start of the outage (monotonic), None when none
+    reason: str = ""
+    waited: set[str] = field(default_factory=set)  # entry files seen waiting
+
+    @property
+    def in_outage(self) -> bool:
+        return self.since is not None
+
+    def delay(self) -> float:
+        """Seconds from the last attempt to the next one."""
+        if self.failures == 0:
+            return self.base_s
+        ceiling = max(self.ceiling_s, self.base_s)
+        return min(ceiling, self.base_s * 2.0 ** min(self.failures - 1, 32))
+
+    def failed(self, now: float, reason: str, waiting: Iterable[str] = ()) -> str | None:
+        """A transient failure; the line to log when it starts an outage, else ``None``."""
+        self.failures += 1
+        self.waited.update(waiting)
+        if self.since is not None:
+            return None
+        self.since, self.reason = now, reason
+        return (
+            f"Base de données indisponible : {reason}. Les fichiers d'entrée attendent ; "
+            f"nouvel essai dans {self.delay():g} s, puis de plus en plus espacé "
+            f"(au plus toutes les {max(self.ceiling_s, self.base_s):g} s)"
+        )
+
+    def succeeded(self, now: float, processed: Iterable[str] = ()) -> str | None:
+        """The database answered; the line to log when that ends an outage, else ``None``."""
+        attempts, self.failures = self.failures, 0
+        if self.since is None:
+            return None
+        waited = len(self.waited | set(processed))
+        seconds = max(0.0, now - self.since)
+        self.since, self.reason, self.waited = None, "", set()
+        return (
+            f"Base de données de nouveau disponible après {seconds:.0f} s d'indisponibilité : "
+            f"{waited} fichier(s) d'entrée en attente repris ({attempts} essai(s) en échec)"
+        )
