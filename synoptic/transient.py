@@ -10,7 +10,7 @@ error itself: :func:`is_transient`.
 "Retry later" (``True``):
 
 - the connection: refused, lost, timed out, server gone away or shutting down, too many
-  connections, killed, closed for inactivity; a socket or other ``OSError``; SQLAlchemy's
+  connections, killed, closed for inactivity; a socket (network) ``OSError``; SQLAlchemy's
   ``DisconnectionError``, pool ``TimeoutError`` and any error after which it dropped the
   connection (``connection_invalidated``);
 - locks: lock wait timeout, deadlock, SQLite "database is locked" / "database table is
@@ -29,6 +29,8 @@ No SQLAlchemy session or Qt here: a pure function of the exception, tested on it
 
 from __future__ import annotations
 
+import errno
+import socket
 import sqlite3
 
 from sqlalchemy import exc as sa
@@ -118,6 +120,22 @@ _TRANSIENT_MESSAGES = (
     "can't connect to",
 )
 
+_NETWORK_ERRORS = (ConnectionError, TimeoutError, socket.gaierror, socket.herror)
+_NETWORK_ERRNOS = frozenset(
+    {
+        errno.ECONNREFUSED,
+        errno.ECONNRESET,
+        errno.ECONNABORTED,
+        errno.ETIMEDOUT,
+        errno.EHOSTUNREACH,
+        errno.EHOSTDOWN,
+        errno.ENETUNREACH,
+        errno.ENETDOWN,
+        errno.ENETRESET,
+        errno.EPIPE,
+    }
+)
+
 _NEVER = (sa.IntegrityError, sa.DataError, sqlite3.IntegrityError, sqlite3.DataError)
 
 
@@ -158,8 +176,12 @@ def _verdict(err: BaseException) -> bool | None:
         return False
     if isinstance(err, sa.DBAPIError) and err.connection_invalidated:
         return True
-    if isinstance(err, sa.DisconnectionError | sa.TimeoutError | OSError):
+    if isinstance(err, sa.DisconnectionError | sa.TimeoutError):
         return True
+    if isinstance(err, OSError):
+        # A network error is the database's; a file system error (EIO while archiving an
+        # entry file, a full inbox disk) is not, and must not hold the file back for ever.
+        return isinstance(err, _NETWORK_ERRORS) or err.errno in _NETWORK_ERRNOS
     if isinstance(err, sa.InterfaceError) and not isinstance(err.orig, sqlite3.Error):
         return True  # the DB-API connection closed under us (PyMySQL "(0, '')")
     if isinstance(err, sqlite3.Error):

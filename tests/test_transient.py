@@ -103,6 +103,10 @@ def test_an_error_flagged_as_a_dropped_connection_means_retry_later() -> None:
         ),
         ValueError("Heure illisible"),
         KeyError("bug"),
+        # the file system's errors are not the database's (archiving an entry file)
+        OSError(5, "Input/output error"),
+        PermissionError(13, "Permission denied"),
+        FileNotFoundError(2, "No such file or directory"),
     ],
     ids=lambda err: describe(err)[:40],
 )
