@@ -20,6 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic import __version__
 from synoptic.config import Config, ConfigError, load_config, resolve_config_path
+from synoptic.db_messages import (
+    describe_database_error,
+    missing_sqlite_file,
+    missing_sqlite_file_problem,
+)
 from synoptic.domain import is_late
 from synoptic.errors import SynoptuxError
 from synoptic.services import BoardServices, resolve_actor
@@ -169,11 +174,8 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
         print(f"synoptux : {err}", file=sys.stderr)
         return EXIT_RUNTIME
     except SQLAlchemyError as err:
-        if _is_missing_table(err):
-            print("synoptux : base non initialisée (tables absentes) : lancez "
-                  "« synoptux init-db »", file=sys.stderr)
-        else:
-            print(f"synoptux : erreur de base de données : {_first_line(err)}", file=sys.stderr)
+        # "serveur injoignable : vérifiez ... (détail : (2003) Can't connect ...)"
+        print(f"synoptux : {describe_database_error(err).sentence()}", file=sys.stderr)
         return EXIT_RUNTIME
     except BrokenPipeError:  # output piped into head, for instance
         return EXIT_OK
@@ -187,14 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(argv, parser)
 
 
-def _is_missing_table(err: SQLAlchemyError) -> bool:
-    """SQLite's "no such table", MySQL/MariaDB's error 1146."""
-    text = str(getattr(err, "orig", err))
-    return "no such table" in text or text.startswith("(1146,")
+class MissingDatabaseFile(SynoptuxError):
+    """A read-only command on a SQLite file that does not exist: connecting would create
+    an empty file, which the next command would take for a database."""
 
 
-def _first_line(err: BaseException) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+def require_existing_database(ctx: Context) -> None:
+    """Raise :class:`MissingDatabaseFile` when the configured SQLite file is absent."""
+    path = missing_sqlite_file(ctx.config.database.url)
+    if path is not None:
+        raise MissingDatabaseFile(missing_sqlite_file_problem(path).sentence())
 
 
 # ---------------------------------------------------------------------- commands
@@ -235,7 +239,16 @@ def cmd_check_config(args: argparse.Namespace) -> int:
             print("  attention : ce dossier n'existe pas encore (il sera créé).")
         from synoptic.store.db import current_version
 
-        version = current_version(ctx.store)
+        missing = missing_sqlite_file(cfg.database.url)
+        if missing is not None:
+            print(f"synoptux : {missing_sqlite_file_problem(missing).sentence()}", file=sys.stderr)
+            return EXIT_RUNTIME
+        try:
+            version = current_version(ctx.store)
+        except SQLAlchemyError as err:
+            print(f"synoptux : connexion à la base impossible : "
+                  f"{describe_database_error(err).sentence()}", file=sys.stderr)
+            return EXIT_RUNTIME
         if version is None:
             print("La base ne contient pas encore le schéma : lancez « synoptux init-db ».")
             return EXIT_RUNTIME
@@ -248,6 +261,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = load_context(args)
     try:
+        require_existing_database(ctx)
         now = datetime.now().replace(microsecond=0)
         with ctx.store.read() as session:
             board = queries.load_board(session, ctx.store.models)
