@@ -42,6 +42,14 @@ class UsageError(Exception):
     """Bad usage or configuration: exit status 2."""
 
 
+class SchemaMissingError(UsageError):
+    """A shared server without Synoptux's schema: an administrator runs ``init-db``."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
+
+
 @dataclass
 class Context:
     """What every command receives: the configuration and, on demand, the store."""
@@ -292,30 +300,33 @@ def prepare_board_database(ctx: Context) -> list[str]:
     """Before the board opens: the embedded SQLite default is created (schema and the
     French reference layout) on first start, so ``synoptux`` just works; a shared server
     without the schema is a clear error naming ``init-db`` (an admin's decision).  An
-    unreachable server is left to the board (banner, automatic reconnection).
-    Returns what was done, for the log."""
+    unreachable database raises its ``SQLAlchemyError``: the board's start screen says so
+    and tries again.  Returns what was done, for the log."""
     from synoptic.store.db import SCHEMA_VERSION, current_version
     from synoptic.store.seed import create_or_upgrade
 
     store = ctx.store
-    try:
-        version = current_version(store)
-    except SQLAlchemyError:
-        return []  # unreachable: the board shows it and keeps trying
+    version = current_version(store)  # unreachable: SQLAlchemyError, for the start screen
     if version is not None and version >= SCHEMA_VERSION:
         return []
     if store.dialect != "sqlite":
-        raise UsageError(
+        raise SchemaMissingError(
             f"la base {_safe_url(ctx)} n'a pas le schéma de Synoptux (version "
-            f"{version or 'absente'}, attendue {SCHEMA_VERSION}) : lancez « synoptux init-db »"
+            f"{version or 'absente'}, attendue {SCHEMA_VERSION}) : lancez « synoptux init-db »",
+            _safe_url(ctx),
         )
     return create_or_upgrade(store)
 
 
 def _safe_url(ctx: Context) -> str:
+    return safe_url(ctx.config.database.url)
+
+
+def safe_url(url: str) -> str:
+    """``url`` without its password, for messages."""
     from sqlalchemy.engine import make_url
 
-    return make_url(ctx.config.database.url).render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _iso(value: datetime | None) -> str | None:
