@@ -41,15 +41,17 @@ def _sentence(text: str) -> str:
 
 def _config_problem(err: ConfigError) -> StartProblem:
     if err.key:
-        where = f"section [{err.section}], clé {err.key} = « {err.value} »"
-        what = f"Dans le fichier {err.file}, {where} : valeur refusée."
-        fix = f"Attendu {err.expected}. Corrigez le fichier."
+        what = (
+            f"Le fichier {err.file}, section [{err.section}], a une valeur refusée : "
+            f"{err.key} = « {err.value} »."
+        )
+        fix = f"Corrigez-la dans ce fichier : attendu {err.expected}."
     elif err.section:
-        what = f"Dans le fichier {err.file}, section [{err.section}] : valeur refusée."
-        fix = f"Attendu {err.expected}. Corrigez le fichier."
+        what = f"Le fichier {err.file}, section [{err.section}], a une valeur refusée."
+        fix = f"Corrigez ce fichier : attendu {err.expected}."
     else:
         what = f"Le fichier de configuration {err.file} ne peut pas être lu."
-        fix = _sentence(f"Attendu {err.expected}")
+        fix = f"Attendu {err.expected}."
     return StartProblem("config", "Configuration invalide", what, fix, str(err))
 
 
@@ -77,8 +79,13 @@ def describe_start_failure(err: BaseException, database: str = "") -> StartProbl
             problem.detail,
         )
     if isinstance(err, UsageError):
-        return StartProblem("config", "Configuration invalide", _sentence(str(err)),
-                            "Corrigez la configuration ou la ligne de commande.", str(err))
+        return StartProblem(
+            "config",
+            "Configuration invalide",
+            _sentence(str(err)),
+            "Corrigez la configuration ou la ligne de commande.",
+            str(err),
+        )
     detail = str(err).strip() or type(err).__name__
     return StartProblem(
         "other",

@@ -164,3 +164,16 @@ def test_missing_sqlite_file(tmp_path: Path) -> None:
     sentence = missing_sqlite_file_problem(tmp_path / "absent.sqlite").sentence()
     assert sentence.startswith("fichier de base absent : le fichier ")
     assert "synoptux init-db" in sentence
+
+
+def test_the_boards_error_message_words_known_errors_in_french() -> None:
+    from ui.live import database_error_message
+
+    locked = OperationalError("UPDATE x", {}, pymysql.err.OperationalError(1205, "Lock wait"))
+    assert database_error_message(locked) == (
+        "Erreur de la base de données : base verrouillée : un autre programme garde la base "
+        "occupée ; réessayez dans un instant, sinon cherchez le programme qui la bloque "
+        "(détail : (1205) Lock wait)"
+    )
+    other = OperationalError("x", {}, pymysql.err.OperationalError(1064, "syntax"))
+    assert database_error_message(other) == "Erreur de la base de données : (1064) syntax"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
 
@@ -30,27 +30,23 @@ ADMIN_HOLD_MS = 3000  # the administrator's long press (README, "Kiosque")
 WINDOW_SHARE = 0.75  # the window left by the gesture: this share of the screen, centred
 
 
-def screen_names() -> list[str]:
-    return [s.name() for s in QGuiApplication.screens()]
-
-
-def chosen_screen(wanted: str) -> QScreen:
-    """The screen ``[Interface] Ecran`` names, else the primary one (logged once)."""
+def chosen_screen(wanted: str) -> tuple[QScreen, str]:
+    """The screen ``[Interface] Ecran`` names, else the primary one and why."""
     screens = QGuiApplication.screens()
     primary = QGuiApplication.primaryScreen()
     index = screens.index(primary) if primary in screens else 0
     choice = pick_screen([s.name() for s in screens], index, wanted)
-    if choice.warning:
-        log.warning("%s", choice.warning)
-    return screens[choice.index]
+    return screens[choice.index], choice.warning
 
 
-def window_rect(screen: QRect, share: float = WINDOW_SHARE) -> QRect:
-    """A window of ``share`` of ``screen``, centred on it."""
+def window_rect(screen: QRect, minimum: QSize | None = None, share: float = WINDOW_SHARE) -> QRect:
+    """A window of ``share`` of ``screen`` (at least ``minimum``), centred on it."""
     width, height = round(screen.width() * share), round(screen.height() * share)
+    if minimum is not None:
+        width, height = max(width, minimum.width()), max(height, minimum.height())
     return QRect(
-        screen.x() + (screen.width() - width) // 2,
-        screen.y() + (screen.height() - height) // 2,
+        screen.x() + max(0, (screen.width() - width) // 2),
+        screen.y() + max(0, (screen.height() - height) // 2),
         width,
         height,
     )
@@ -64,10 +60,15 @@ class ScreenPlacement(QObject):
     changed = Signal(bool)  # full screen or not
 
     def __init__(
-        self, window: QWidget, wanted: str = "", *, full_screen: bool = True,
+        self,
+        window: QWidget,
+        wanted: str = "",
+        *,
+        full_screen: bool = True,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent or window)
+        self._warned = ""
         self.window = window
         self.wanted = wanted
         self.full_screen = full_screen
@@ -84,7 +85,10 @@ class ScreenPlacement(QObject):
         self.apply()
 
     def apply(self) -> None:
-        screen = chosen_screen(self.wanted)
+        screen, warning = chosen_screen(self.wanted)
+        if warning and warning != self._warned:
+            log.warning("%s", warning)
+        self._warned = warning
         if screen is not self.screen:
             if self.screen is not None:
                 try:
@@ -108,7 +112,7 @@ class ScreenPlacement(QObject):
             window.showMaximized()
         else:
             window.showNormal()
-            window.setGeometry(window_rect(screen.availableGeometry()))
+            window.setGeometry(window_rect(screen.availableGeometry(), window.minimumSizeHint()))
         window.raise_()
         window.activateWindow()
 
@@ -139,11 +143,11 @@ class LongPress(QObject):
 
     triggered = Signal()
 
-    def __init__(self, widget: QWidget, hold_ms: int = ADMIN_HOLD_MS) -> None:
+    def __init__(self, widget: QWidget, hold_ms: int | None = None) -> None:
         super().__init__(widget)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(hold_ms)
+        self.timer.setInterval(ADMIN_HOLD_MS if hold_ms is None else hold_ms)
         self.timer.timeout.connect(self.triggered)
         widget.installEventFilter(self)
 
