@@ -254,8 +254,11 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         try:
             version = current_version(ctx.store)
         except SQLAlchemyError as err:
-            print(f"synoptux : connexion à la base impossible : "
-                  f"{describe_database_error(err).sentence()}", file=sys.stderr)
+            print(
+                f"synoptux : connexion à la base impossible : "
+                f"{describe_database_error(err).sentence()}",
+                file=sys.stderr,
+            )
             return EXIT_RUNTIME
         if version is None:
             print("La base ne contient pas encore le schéma : lancez « synoptux init-db ».")

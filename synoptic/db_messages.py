@@ -135,7 +135,7 @@ def _driver_error(err: BaseException) -> BaseException:
 
 
 def _detail(err: BaseException) -> str:
-    args = getattr(err, "args", ())
+    args: tuple[object, ...] = tuple(getattr(err, "args", ()))
     if len(args) >= 2 and isinstance(args[0], int):  # PyMySQL: (code, message)
         text = f"({args[0]}) {args[1]}"
     else:
@@ -145,7 +145,7 @@ def _detail(err: BaseException) -> str:
 
 
 def _kind(driver: BaseException) -> Problem:
-    args = getattr(driver, "args", ())
+    args: tuple[object, ...] = tuple(getattr(driver, "args", ()))
     if args and isinstance(args[0], int) and args[0] in _MYSQL_CODES:
         return _MYSQL_CODES[args[0]]
     if isinstance(driver, sqlite3.Error):

@@ -118,18 +118,17 @@ def test_invalid_colour_is_refused_naming_key_and_value(
     assert code == 2
     assert "Couleur_Fond = « pinkish »" in err and str(env.ini) in err
     assert "#aarrggbb" in err and "nom de couleur SVG" in err
-    env.ini.write_text("[Affichage]\nCouleur_Fond=DarkSlateGray\nCouleur_Alarme=#80ff0000\n",
-                       encoding="utf-8")
+    env.ini.write_text(
+        "[Affichage]\nCouleur_Fond=DarkSlateGray\nCouleur_Alarme=#80ff0000\n", encoding="utf-8"
+    )
     assert run(capsys, *env.argv, "init-db")[0] == 0
     assert run(capsys, *env.argv, "check-config")[0] == 0
 
 
-def test_database_errors_are_worded_in_french(
-    env: Env, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_database_errors_are_worded_in_french(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    closed_port = "mysql+pymysql://root@127.0.0.1:1/x"
     for command in ("status", "check-config"):
-        code, _, err = run(capsys, "--config", str(env.ini), "--db",
-                           "mysql+pymysql://root@127.0.0.1:1/x", command)
+        code, _, err = run(capsys, "--config", str(env.ini), "--db", closed_port, command)
         assert code == 1
         assert "serveur injoignable" in err and "(2003)" in err, err
 

@@ -419,8 +419,8 @@ def test_the_colour_names_are_those_qt_knows() -> None:
     from synoptic.colours import SVG_COLOUR_NAMES, normalise_colour
 
     assert {n.lower() for n in QColor.colorNames()} == SVG_COLOUR_NAMES | {"transparent"}
-    for text in ("#abc", "#80ff0000", "#123456789", "#123456789abc", "navy", "pinkish",
-                 "#abcd", "rgb(0,0,0)", "#ggg"):
+    valid = ("#abc", "#80ff0000", "#123456789", "#123456789abc", "navy", "transparent")
+    for text in (*valid, "pinkish", "#abcd", "rgb(0,0,0)", "#ggg"):
         assert (normalise_colour(text) is not None) == QColor.isValidColorName(text), text
     # QColor reads "light blue", a style sheet does not: the board puts it in its sheet.
     assert normalise_colour("light blue") is None

@@ -84,7 +84,8 @@ def log_to_stderr() -> None:
     root = logging.getLogger()
     if not root.handlers:
         logging.basicConfig(
-            level=logging.WARNING, format="%(asctime)s synoptux : %(message)s",
+            level=logging.WARNING,
+            format="%(asctime)s synoptux : %(message)s",
             datefmt="%Y-%m-%d %H:%M:%S",
         )
 
@@ -100,7 +101,15 @@ def run_board(args: argparse.Namespace) -> int:
     starter = BoardStarter(args, lambda cli_ctx: make_board(cli_ctx, user))
     starter.start()
     try:
-        return int(app.exec())
+        status = int(app.exec())
+        if starter.board is None:  # the start screen closed before the board could open
+            problem = starter.problem
+            log.error(
+                "fermé avant l'ouverture du tableau%s",
+                f" : {problem.log_line()}" if problem else "",
+            )
+            return status or 1
+        return status
     finally:
         if starter.board is not None:
             starter.board.close()

@@ -9,20 +9,28 @@ are plain (``ui.plain``): a file name or a driver message is never markup.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from synoptic.start_problems import StartProblem
 from ui.plain import plain_label, window_title
 
 _STYLE = """
-QWidget#StartScreen { background: #1e1e1e; }
-QLabel { color: #f0f0f0; font-size: 20pt; }
-QLabel#StartTitle { color: #ff6b5b; font-size: 34pt; font-weight: bold; }
-QLabel#StartFix { color: #ffd866; }
-QLabel#StartRetry { color: #9ad1ff; font-size: 18pt; }
-QLabel#StartDetail { color: #a0a0a0; font-size: 11pt; }
-QLabel#StartAdmin { color: #707070; font-size: 10pt; }
+QWidget#StartScreen {{ background: #1e1e1e; }}
+QLabel {{ color: #f0f0f0; font-size: {body}px; }}
+QLabel#StartTitle {{ color: #ff6b5b; font-size: {title}px; font-weight: bold; }}
+QLabel#StartFix {{ color: #ffd866; }}
+QLabel#StartRetry {{ color: #9ad1ff; font-size: {retry}px; }}
+QLabel#StartDetail {{ color: #a0a0a0; font-size: {detail}px; }}
+QLabel#StartAdmin {{ color: #707070; font-size: {admin}px; }}
 """
+
+
+def style_for_height(height: int) -> str:
+    """Text sizes in proportion to the screen: read from a few metres on any wall."""
+    unit = max(12.0, height / 60)
+    sizes = {"title": 2.6, "body": 1.5, "retry": 1.3, "detail": 0.9, "admin": 0.75}
+    return _STYLE.format(**{name: round(unit * k) for name, k in sizes.items()})
 
 
 class StartScreen(QWidget):
@@ -31,7 +39,8 @@ class StartScreen(QWidget):
         self.setObjectName("StartScreen")
         self.setWindowTitle(window_title("Synoptux"))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(_STYLE)
+        self._styled_for = 0
+        self.setStyleSheet(style_for_height(720))
         column = QVBoxLayout(self)
         column.setContentsMargins(80, 60, 80, 40)
         column.setSpacing(24)
@@ -56,6 +65,13 @@ class StartScreen(QWidget):
         column.addStretch(2)
         column.addWidget(self.admin)
         self.problem: StartProblem | None = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        height = event.size().height()
+        if height != self._styled_for:  # on a new screen size only, never per frame
+            self._styled_for = height
+            self.setStyleSheet(style_for_height(height))
 
     def show_problem(self, problem: StartProblem) -> None:
         self.problem = problem
