@@ -245,6 +245,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(f"Dossier des entrées : {cfg.interface.inbox_dir}")
         if not cfg.interface.inbox_dir.is_dir():
             print("  attention : ce dossier n'existe pas encore (il sera créé).")
+        print(f"Écran du tableau : {cfg.interface.screen or 'écran principal'}")
         from synoptic.store.db import current_version
 
         missing = missing_sqlite_file(cfg.database.url)

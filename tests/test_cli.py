@@ -257,6 +257,7 @@ def test_check_config(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert f"Configuration : {env.ini}" in out
     assert "Connexion à la base : OK (schéma version 1)" in out
+    assert "Écran du tableau : écran principal" in out
 
 
 def test_config_from_environment_variable(
