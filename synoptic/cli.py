@@ -20,6 +20,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic import __version__
 from synoptic.config import Config, ConfigError, load_config, resolve_config_path
+from synoptic.db_messages import (
+    describe_database_error,
+    missing_sqlite_file,
+    missing_sqlite_file_problem,
+)
 from synoptic.domain import is_late
 from synoptic.errors import SynoptuxError
 from synoptic.services import BoardServices, resolve_actor
@@ -35,6 +40,14 @@ Handler = Callable[[argparse.Namespace], int]
 
 class UsageError(Exception):
     """Bad usage or configuration: exit status 2."""
+
+
+class SchemaMissingError(UsageError):
+    """A shared server without Synoptux's schema: an administrator runs ``init-db``."""
+
+    def __init__(self, message: str, url: str) -> None:
+        super().__init__(message)
+        self.url = url
 
 
 @dataclass
@@ -169,11 +182,8 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
         print(f"synoptux : {err}", file=sys.stderr)
         return EXIT_RUNTIME
     except SQLAlchemyError as err:
-        if _is_missing_table(err):
-            print("synoptux : base non initialisée (tables absentes) : lancez "
-                  "« synoptux init-db »", file=sys.stderr)
-        else:
-            print(f"synoptux : erreur de base de données : {_first_line(err)}", file=sys.stderr)
+        # "serveur injoignable : vérifiez ... (détail : (2003) Can't connect ...)"
+        print(f"synoptux : {describe_database_error(err).sentence()}", file=sys.stderr)
         return EXIT_RUNTIME
     except BrokenPipeError:  # output piped into head, for instance
         return EXIT_OK
@@ -187,14 +197,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(argv, parser)
 
 
-def _is_missing_table(err: SQLAlchemyError) -> bool:
-    """SQLite's "no such table", MySQL/MariaDB's error 1146."""
-    text = str(getattr(err, "orig", err))
-    return "no such table" in text or text.startswith("(1146,")
+class MissingDatabaseFile(SynoptuxError):
+    """A read-only command on a SQLite file that does not exist: connecting would create
+    an empty file, which the next command would take for a database."""
 
 
-def _first_line(err: BaseException) -> str:
-    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+def require_existing_database(ctx: Context) -> None:
+    """Raise :class:`MissingDatabaseFile` when the configured SQLite file is absent."""
+    path = missing_sqlite_file(ctx.config.database.url)
+    if path is not None:
+        raise MissingDatabaseFile(missing_sqlite_file_problem(path).sentence())
 
 
 # ---------------------------------------------------------------------- commands
@@ -233,9 +245,22 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(f"Dossier des entrées : {cfg.interface.inbox_dir}")
         if not cfg.interface.inbox_dir.is_dir():
             print("  attention : ce dossier n'existe pas encore (il sera créé).")
+        print(f"Écran du tableau : {cfg.interface.screen or 'écran principal'}")
         from synoptic.store.db import current_version
 
-        version = current_version(ctx.store)
+        missing = missing_sqlite_file(cfg.database.url)
+        if missing is not None:
+            print(f"synoptux : {missing_sqlite_file_problem(missing).sentence()}", file=sys.stderr)
+            return EXIT_RUNTIME
+        try:
+            version = current_version(ctx.store)
+        except SQLAlchemyError as err:
+            print(
+                f"synoptux : connexion à la base impossible : "
+                f"{describe_database_error(err).sentence()}",
+                file=sys.stderr,
+            )
+            return EXIT_RUNTIME
         if version is None:
             print("La base ne contient pas encore le schéma : lancez « synoptux init-db ».")
             return EXIT_RUNTIME
@@ -248,6 +273,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     ctx = load_context(args)
     try:
+        require_existing_database(ctx)
         now = datetime.now().replace(microsecond=0)
         with ctx.store.read() as session:
             board = queries.load_board(session, ctx.store.models)
@@ -278,30 +304,33 @@ def prepare_board_database(ctx: Context) -> list[str]:
     """Before the board opens: the embedded SQLite default is created (schema and the
     French reference layout) on first start, so ``synoptux`` just works; a shared server
     without the schema is a clear error naming ``init-db`` (an admin's decision).  An
-    unreachable server is left to the board (banner, automatic reconnection).
-    Returns what was done, for the log."""
+    unreachable database raises its ``SQLAlchemyError``: the board's start screen says so
+    and tries again.  Returns what was done, for the log."""
     from synoptic.store.db import SCHEMA_VERSION, current_version
     from synoptic.store.seed import create_or_upgrade
 
     store = ctx.store
-    try:
-        version = current_version(store)
-    except SQLAlchemyError:
-        return []  # unreachable: the board shows it and keeps trying
+    version = current_version(store)  # unreachable: SQLAlchemyError, for the start screen
     if version is not None and version >= SCHEMA_VERSION:
         return []
     if store.dialect != "sqlite":
-        raise UsageError(
+        raise SchemaMissingError(
             f"la base {_safe_url(ctx)} n'a pas le schéma de Synoptux (version "
-            f"{version or 'absente'}, attendue {SCHEMA_VERSION}) : lancez « synoptux init-db »"
+            f"{version or 'absente'}, attendue {SCHEMA_VERSION}) : lancez « synoptux init-db »",
+            _safe_url(ctx),
         )
     return create_or_upgrade(store)
 
 
 def _safe_url(ctx: Context) -> str:
+    return safe_url(ctx.config.database.url)
+
+
+def safe_url(url: str) -> str:
+    """``url`` without its password, for messages."""
     from sqlalchemy.engine import make_url
 
-    return make_url(ctx.config.database.url).render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -30,6 +30,9 @@ import platformdirs
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from synoptic.colours import COLOUR_EXPECTED, normalise_colour
+from synoptic.screens import SCREEN_EXPECTED, parse_screen_setting
+
 __all__ = [
     "DEFAULT_INI_TEXT",
     "Config",
@@ -100,6 +103,9 @@ class InterfaceSettings:
     allowed_programs: tuple[str, ...] = ()
     screen_name: str = ""
     processed_retention_days: int = 30
+    # Which screen shows the board: "" = the primary one, "2" = the second, or a name
+    # ("HDMI-1"); see synoptic.screens.
+    screen: str = ""
 
 
 @dataclass(frozen=True)
@@ -202,6 +208,10 @@ Programmes_Autorises=
 Nom_Ecran=
 ; Nombre de jours de conservation des fichiers d'entrée déjà traités (au moins 1).
 Jours_Conservation_Entrees_Traitees=30
+; Écran du tableau quand l'ordinateur en a plusieurs : vide = l'écran principal ;
+; un numéro (1 = le premier, 2 = le deuxième...) ou le nom de la sortie vidéo
+; (HDMI-1, DP-2... : voir « xrandr --listmonitors »). Écran absent : l'écran principal.
+Ecran=
 
 [Affichage]
 ; Cadre : box sans bordure, à la position enregistrée ; Fenetre : box déplaçables
@@ -214,7 +224,8 @@ Largeur_Box=300
 Hauteur_Box=400
 ; Taille des caractères, en points.
 Taille_Police=14
-; Couleurs : #rgb, #rrggbb ou un nom de couleur Qt (red, orange...).
+; Couleurs : #rgb, #rrggbb, #aarrggbb ou un nom de couleur SVG (red, orange,
+; darkslategray...).
 ; Couleur de clignotement d'une tâche en retard quand la tâche n'en définit pas.
 Couleur_Alarme=#ff0000
 ; Couleur du fond du tableau.
@@ -382,7 +393,6 @@ def _unquote_value(text: str) -> str:
 
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
-_COLOUR_RE = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})|[a-z]+")
 _PREFIX_RE = re.compile(r"[A-Za-z0-9_]*")
 _POSITION_RE = re.compile(r"\s*([+-]?[0-9]+)\s*,\s*([+-]?[0-9]+)\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*")
 _LEGACY_POINT_RE = re.compile(r"@(Point|Size)\(\s*(-?[0-9]+)\s+(-?[0-9]+)\s*\)")
@@ -429,8 +439,7 @@ def _boolean(text: str) -> bool | None:
 
 
 def _colour(text: str) -> str | None:
-    folded = text.lower()
-    return folded if _COLOUR_RE.fullmatch(folded) else None
+    return normalise_colour(text)
 
 
 def _display_mode(text: str) -> str | None:
@@ -455,7 +464,7 @@ def _programs(text: str) -> tuple[str, ...] | None:
 
 _BOOL = "OUI ou NON"
 _PERIOD = "un nombre de secondes supérieur à 0"
-_COLOUR = "une couleur #rgb, #rrggbb ou un nom de couleur Qt (lettres a à z)"
+_COLOUR = COLOUR_EXPECTED
 _URL = (
     "une URL SQLAlchemy valide, par exemple sqlite:///chemin/synoptux.sqlite ou "
     "mysql+pymysql://utilisateur:motdepasse@serveur:3306/base"
@@ -567,6 +576,7 @@ _INTERFACE_KEYS = (
         _int_at_least(1),
         "un nombre entier de jours supérieur ou égal à 1",
     ),
+    _Key("Ecran", "screen", parse_screen_setting, SCREEN_EXPECTED),
 )
 _PIXELS = "un nombre entier de pixels supérieur à 0"
 _DISPLAY_KEYS = (

@@ -93,9 +93,45 @@ def test_help_and_usage_errors_are_in_french(capsys: pytest.CaptureFixture[str])
 def test_a_database_without_tables_says_to_run_init_db(
     env: Env, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    sqlite3.connect(env.tmp / "board.sqlite").close()  # an empty SQLite file
     code, _, err = run(capsys, *env.argv, "status")
     assert code == 1
     assert "base non initialisée" in err and "synoptux init-db" in err
+
+
+@pytest.mark.parametrize("command", ["status", "check-config"])
+def test_read_only_commands_create_no_empty_sqlite_file(
+    env: Env, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    db = env.tmp / "board.sqlite"
+    code, _, err = run(capsys, *env.argv, command)
+    assert code == 1
+    assert f"le fichier {db} n'existe pas" in err and "synoptux init-db" in err
+    assert not db.exists()
+    assert sorted(p.name for p in env.tmp.iterdir() if p.is_file()) == ["synoptux.ini"]
+
+
+def test_invalid_colour_is_refused_naming_key_and_value(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.ini.write_text("[Affichage]\nCouleur_Fond=pinkish\n", encoding="utf-8")
+    code, _, err = run(capsys, *env.argv, "check-config")
+    assert code == 2
+    assert "Couleur_Fond = « pinkish »" in err and str(env.ini) in err
+    assert "#aarrggbb" in err and "nom de couleur SVG" in err
+    env.ini.write_text(
+        "[Affichage]\nCouleur_Fond=DarkSlateGray\nCouleur_Alarme=#80ff0000\n", encoding="utf-8"
+    )
+    assert run(capsys, *env.argv, "init-db")[0] == 0
+    assert run(capsys, *env.argv, "check-config")[0] == 0
+
+
+def test_database_errors_are_worded_in_french(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    closed_port = "mysql+pymysql://root@127.0.0.1:1/x"
+    for command in ("status", "check-config"):
+        code, _, err = run(capsys, "--config", str(env.ini), "--db", closed_port, command)
+        assert code == 1
+        assert "serveur injoignable" in err and "(2003)" in err, err
 
 
 def test_bad_ini_value_is_a_usage_error(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
@@ -213,6 +249,7 @@ def test_init_db_twice_and_demo_again(env: Env, capsys: pytest.CaptureFixture[st
 
 
 def test_check_config(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
+    sqlite3.connect(env.tmp / "board.sqlite").close()  # an empty SQLite file
     code, out, _ = run(capsys, *env.argv, "check-config")
     assert code == 1  # the database has no schema yet
     assert "init-db" in out
@@ -221,6 +258,7 @@ def test_check_config(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert f"Configuration : {env.ini}" in out
     assert f"Connexion à la base : OK (schéma version {SCHEMA_VERSION})" in out
+    assert "Écran du tableau : écran principal" in out
 
 
 def test_config_from_environment_variable(

@@ -226,7 +226,7 @@ def test_all_values_read(tmp_path: Path) -> None:
         "Bouton_Acces_DrTux=oui\nChemin_du_calendrier=../calendrier\n"
         "Confirmation_Sortie_Definitive=0\n"
         "Programmes_Autorises=/opt/drtux/bin/drtux ; firefox|C:\\MedinTux\\drtux.exe\n"
-        "Nom_Ecran=Accueil\nJours_Conservation_Entrees_Traitees=7\n"
+        "Nom_Ecran=Accueil\nJours_Conservation_Entrees_Traitees=7\nEcran= HDMI-2 \n"
         "[Affichage]\nMode_Affichage=CADRE\nEchelle=1,5\nLargeur_Box=250\nHauteur_Box=350\n"
         "Taille_Police=18\nCouleur_Alarme=Orange\nCouleur_Fond=#ABC\nLibelle_Anonyme=X\n"
         "Noms_Masques_Par_Defaut=yes\n"
@@ -250,6 +250,7 @@ def test_all_values_read(tmp_path: Path) -> None:
         allowed_programs=("/opt/drtux/bin/drtux", "firefox", "C:\\MedinTux\\drtux.exe"),
         screen_name="Accueil",
         processed_retention_days=7,
+        screen="HDMI-2",
     )
     assert cfg.display == DisplaySettings(
         mode="Cadre",
@@ -354,6 +355,11 @@ INVALID = [
     ("Affichage", "Taille_Police", "12pt", "entière"),
     ("Affichage", "Couleur_Alarme", "#ff00", "#rrggbb"),
     ("Affichage", "Couleur_Fond", "rgb(0,0,0)", "#rrggbb"),
+    ("Affichage", "Couleur_Fond", "pinkish", "nom de couleur SVG"),
+    ("Affichage", "Couleur_Alarme", "#ff00000", "#aarrggbb"),
+    ("Affichage", "Couleur_Alarme", "light blue", "nom de couleur SVG"),
+    ("Interface", "Ecran", "0", "numéro d'écran à partir de 1"),
+    ("Interface", "Ecran", "-2", "numéro d'écran à partir de 1"),
     ("Affichage", "Noms_Masques_Par_Defaut", "peut-être", "OUI ou NON"),
     ("Interface", "Bouton_Acces_DrTux", "O", "OUI ou NON"),
     ("Interface", "Confirmation_Sortie_Definitive", "si", "OUI ou NON"),
@@ -386,6 +392,44 @@ def test_invalid_value_raises_config_error(
     message = str(err)
     for part in (str(path), f"[{section}]", key, f"« {value} »", err.expected):
         assert part in message
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("#ABC", "#abc"),
+        ("#2B2B2B", "#2b2b2b"),
+        ("#80FF0000", "#80ff0000"),
+        ("#fff000fff", "#fff000fff"),
+        ("DarkSlateGray", "darkslategray"),
+        ("grey", "grey"),
+        ("transparent", "transparent"),
+    ],
+)
+def test_colours_qt_draws_are_accepted(tmp_path: Path, text: str, stored: str) -> None:
+    path = write_ini(tmp_path, f"[Affichage]\nCouleur_Fond={text}\nCouleur_Alarme={text}\n")
+    display = load_config(path).display
+    assert (display.board_background, display.alarm_color) == (stored, stored)
+
+
+def test_the_colour_names_are_those_qt_knows() -> None:
+    """The core's list (it cannot import Qt) is Qt's own list of SVG names."""
+    from PySide6.QtGui import QColor
+
+    from synoptic.colours import SVG_COLOUR_NAMES, normalise_colour
+
+    assert {n.lower() for n in QColor.colorNames()} == SVG_COLOUR_NAMES | {"transparent"}
+    valid = ("#abc", "#80ff0000", "#123456789", "#123456789abc", "navy", "transparent")
+    for text in (*valid, "pinkish", "#abcd", "rgb(0,0,0)", "#ggg"):
+        assert (normalise_colour(text) is not None) == QColor.isValidColorName(text), text
+    # QColor reads "light blue", a style sheet does not: the board puts it in its sheet.
+    assert normalise_colour("light blue") is None
+
+
+@pytest.mark.parametrize(("text", "stored"), [("2", "2"), ("+1", "1"), ("DP-1", "DP-1")])
+def test_screen_setting(tmp_path: Path, text: str, stored: str) -> None:
+    path = write_ini(tmp_path, f"[Interface]\nEcran={text}\n")
+    assert load_config(path).interface.screen == stored
 
 
 # ----------------------------------------------------------------------------- database

@@ -66,27 +66,54 @@ def _host_records(config):  # type: ignore[no-untyped-def]
     return MedinTuxRecords(url)
 
 
-def run_board(args: argparse.Namespace) -> int:
+def make_board(cli_ctx, user: str | None = None):  # type: ignore[no-untyped-def]
+    """The board window on a prepared database (``ui.startup`` shows and places it)."""
     from ui.board import BoardWindow
     from ui.context import build_context
 
-    cli_ctx = load_context(args)
-    try:
-        for line in prepare_board_database(cli_ctx):  # first start on the SQLite default
-            log.info("Base préparée : %s", line)
-        app = create_application()
-        services = cli_ctx.services(getattr(args, "user", None))
-        ctx = build_context(
-            cli_ctx.config, cli_ctx.store, services, host_records=_host_records(cli_ctx.config)
+    services = cli_ctx.services(user)
+    ctx = build_context(
+        cli_ctx.config, cli_ctx.store, services, host_records=_host_records(cli_ctx.config)
+    )
+    return BoardWindow(ctx)
+
+
+def log_to_stderr() -> None:
+    """The board's warnings and errors (start failures...) on standard error, unless the
+    caller set up logging already."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(
+            level=logging.WARNING,
+            format="%(asctime)s synoptux : %(message)s",
+            datefmt="%Y-%m-%d %H:%M:%S",
         )
-        board = BoardWindow(ctx)
-        if cli_ctx.config.display.mode == "Cadre":
-            board.showFullScreen()  # a wall screen: nothing but the board
-        else:
-            board.showMaximized()
-        return int(app.exec())
+
+
+def run_board(args: argparse.Namespace) -> int:
+    """The start screen at once, the board when the configuration and the database are
+    ready (``ui.startup``): a start that fails is shown on the wall and retried."""
+    from ui.startup import BoardStarter
+
+    log_to_stderr()
+    app = create_application()
+    user = getattr(args, "user", None)
+    starter = BoardStarter(args, lambda cli_ctx: make_board(cli_ctx, user))
+    starter.start()
+    try:
+        status = int(app.exec())
+        if starter.board is None:  # the start screen closed before the board could open
+            problem = starter.problem
+            log.error(
+                "fermé avant l'ouverture du tableau%s",
+                f" : {problem.log_line()}" if problem else "",
+            )
+            return status or 1
+        return status
     finally:
-        cli_ctx.close()
+        if starter.board is not None:
+            starter.board.close()
+        starter.close()
 
 
 def parse_size(text: str) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
+from synoptic.db_messages import Problem, describe_database_error, french_database_error
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.context import FeedLike, UiContext
@@ -55,10 +56,12 @@ def is_outage(err: BaseException) -> bool:
 
 
 def database_error_message(err: BaseException) -> str:
-    """ "Erreur de la base de données : ..." with the driver's first line."""
-    cause = getattr(err, "orig", None) or err
-    first = next((line for line in str(cause).splitlines() if line.strip()), type(cause).__name__)
-    return f"Erreur de la base de données : {first.strip()}"
+    """ "Erreur de la base de données : ..." in French words when the driver's error is a
+    known one ("base verrouillée", "accès refusé"...), with the driver's first line."""
+    problem = describe_database_error(err)
+    if problem.kind is Problem.OTHER:
+        return f"Erreur de la base de données : {problem.detail}"
+    return f"Erreur de la base de données : {problem.sentence()}"
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,6 @@ class LiveFeed(QObject):
     def report(self, err: BaseException) -> None:
         """An outage seen by the feed or by an action."""
         if self.offline_since is None:
-            log.warning("base de données injoignable : %s", err)
+            log.warning("base de données injoignable : %s", french_database_error(err))
             self.offline_since = self.ctx.clock()
             self.outage.emit(self.offline_since)

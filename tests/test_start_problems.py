@@ -1,0 +1,54 @@
+"""Why the board could not start, in words (synoptic/start_problems.py): pure, no Qt."""
+
+from __future__ import annotations
+
+import pymysql
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from synoptic.cli import SchemaMissingError, UsageError
+from synoptic.config import ConfigError
+from synoptic.start_problems import describe_start_failure
+
+
+def test_an_invalid_value_names_the_file_the_key_and_what_is_expected() -> None:
+    err = ConfigError("/etc/synoptux.ini", "Affichage", "Couleur_Fond", "pinkish", "une couleur")
+    problem = describe_start_failure(err)
+    assert (problem.kind, problem.title) == ("config", "Configuration invalide")
+    assert problem.what == (
+        "Le fichier /etc/synoptux.ini, section [Affichage], a une valeur refusée : "
+        "Couleur_Fond = « pinkish »."
+    )
+    assert problem.fix == "Corrigez-la dans ce fichier : attendu une couleur."
+    assert problem.detail == str(err)
+
+
+def test_an_unreadable_file() -> None:
+    problem = describe_start_failure(ConfigError("/x.ini", "", "", "", "un fichier existant"))
+    assert problem.what == "Le fichier de configuration /x.ini ne peut pas être lu."
+    assert problem.fix == "Attendu un fichier existant."
+
+
+def test_an_unreachable_server() -> None:
+    err = OperationalError("SELECT 1", {}, pymysql.err.OperationalError(2003, "Can't connect"))
+    problem = describe_start_failure(err, "mysql+pymysql://u:***@h/b")
+    assert (problem.kind, problem.title) == ("database", "Base de données : serveur injoignable")
+    assert problem.what == (
+        "Le tableau ne peut pas lire sa base de données (mysql+pymysql://u:***@h/b)."
+    )
+    assert problem.fix.startswith("Vérifiez que le serveur") and problem.fix.endswith(".")
+    assert problem.detail == "(2003) Can't connect"
+    assert "serveur injoignable" in problem.log_line() and "(2003)" in problem.log_line()
+
+
+def test_a_schema_missing() -> None:
+    problem = describe_start_failure(SchemaMissingError("sans schéma", "mysql://h/b"))
+    assert (problem.kind, problem.title) == ("schema", "Base de données non initialisée")
+    assert "synoptux init-db" in problem.fix and "mysql://h/b" in problem.what
+    err = ProgrammingError("SELECT", {}, pymysql.err.ProgrammingError(1146, "no table"))
+    assert describe_start_failure(err).kind == "schema"
+
+
+def test_anything_else_is_still_said() -> None:
+    problem = describe_start_failure(RuntimeError("boom"))
+    assert (problem.kind, problem.title, problem.detail) == ("other", "Erreur au démarrage", "boom")
+    assert describe_start_failure(UsageError("--db absent")).kind == "config"
