@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.style import standalone_rules
 from ui.metrics import Metrics
 from ui.plain import plain_label, set_button_text, window_title
 
@@ -60,6 +61,8 @@ class TouchDialog(QDialog):
         self.setObjectName(object_name)
         self.setWindowTitle(window_title(title))
         self.setModal(True)
+        if parent is None:  # on the board, the board's style sheet (ui/theme.py) applies
+            self.setStyleSheet(standalone_rules(metrics))
         font = self.font()
         font.setPointSize(metrics.font_pt)
         self.setFont(font)
@@ -83,6 +86,15 @@ class TouchDialog(QDialog):
         label = plain_label(text, object_name)  # patient data is never markup
         label.setWordWrap(True)
         return label
+
+    def add_patient_line(self, patient: str) -> None:
+        """Under the title: whom the question is about (as the board shows the name)."""
+        if patient:
+            label = self.text_label(patient, "DialogPatient")
+            bold = label.font()
+            bold.setBold(True)
+            label.setFont(bold)
+            self.body.addWidget(label)
 
     def add_actions(self, *buttons: QPushButton) -> QHBoxLayout:
         """The bottom row; the first button is the positive one (Valider/Oui/OK)."""

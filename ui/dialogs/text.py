@@ -1,11 +1,20 @@
-"""Edit a short text (a comment): the only dialog that needs a keyboard."""
+"""Edit a short text (a comment) without a keyboard: the department's preset comments as
+big buttons (one touch sets the text, still editable), and a French on-screen keyboard
+(:mod:`ui.keyboard`) whose "OK" and "Annuler" end the dialog.  A physical keyboard still
+works (Enter validates)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QWidget
 
-from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog
+from ui.dialogs.base import TouchDialog
+from ui.dialogs.button_grid import ButtonGrid
+from ui.keyboard import OnScreenKeyboard
 from ui.metrics import Metrics
+
+PRESET_NAME = "PresetComment"
 
 
 class TextDialog(TouchDialog):
@@ -16,6 +25,8 @@ class TextDialog(TouchDialog):
         initial: str,
         max_length: int,
         parent: QWidget | None = None,
+        *,
+        presets: Sequence[str] = (),
     ) -> None:
         super().__init__(metrics, title, "TextDialog", parent)
         self.line_edit = QLineEdit()
@@ -25,7 +36,7 @@ class TextDialog(TouchDialog):
         self.line_edit.setMinimumHeight(metrics.touch)
         self.line_edit.setMinimumWidth(metrics.px(560))
         # A finger-sized "Effacer" rather than QLineEdit's tiny clear icon.
-        self.clear_button = self.button("Effacer", "DialogClear")
+        self.clear_button = self.button("Effacer tout", "DialogClear")
         self.clear_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.clear_button.clicked.connect(self._clear)
         row = QHBoxLayout()
@@ -33,14 +44,45 @@ class TextDialog(TouchDialog):
         row.addWidget(self.line_edit, 1)
         row.addWidget(self.clear_button)
         self.body.addLayout(row)
-        self.ok_button = self.button("Valider", OK_NAME)
-        self.cancel_button = self.button("Annuler", CANCEL_NAME)
-        self.ok_button.setDefault(True)  # Enter in the line edit validates
-        self.ok_button.clicked.connect(self.accept)
-        self.cancel_button.clicked.connect(self.reject)
-        self.add_actions(self.ok_button, self.cancel_button)
+
+        self.preset_grid = ButtonGrid(metrics, self)
+        for text in presets:
+            if not text.strip():
+                continue
+            button = self.preset_grid.add_button(text, PRESET_NAME)
+            button.setProperty("preset", text)
+            button.clicked.connect(lambda _=False, t=text: self.set_text(t))
+        if self.preset_grid.buttons:
+            # Three rows at most: the keyboard needs the rest of the screen.
+            self.preset_grid.arrange(metrics.px(1100), 3 * metrics.dialog_button, metrics.px(200))
+            self.body.addWidget(self.preset_grid)
+        else:
+            self.preset_grid.hide()
+
+        self.keyboard = OnScreenKeyboard(metrics, self.line_edit, self)
+        self.body.addWidget(self.keyboard)
+        assert self.keyboard.ok_button is not None and self.keyboard.cancel_button is not None
+        self.ok_button = self.keyboard.ok_button
+        self.cancel_button = self.keyboard.cancel_button
+        self.keyboard.accepted.connect(self.accept)
+        self.keyboard.rejected.connect(self.reject)
+        self.line_edit.returnPressed.connect(self.accept)  # Enter on a physical keyboard
         self.line_edit.setFocus()
         self.line_edit.selectAll()
+
+    @property
+    def presets(self) -> list[str]:
+        return [str(b.property("preset")) for b in self.preset_grid.buttons]
+
+    def preset_button(self, text: str):  # type: ignore[no-untyped-def]
+        return next(b for b in self.preset_grid.buttons if b.property("preset") == text)
+
+    def set_text(self, text: str) -> None:
+        """A preset: the whole text, cursor at the end, ready to be completed."""
+        self.line_edit.setText(text[: self.line_edit.maxLength()])
+        self.line_edit.deselect()
+        self.line_edit.end(False)
+        self.line_edit.setFocus()
 
     def _clear(self) -> None:
         self.line_edit.clear()
