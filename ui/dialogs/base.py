@@ -6,6 +6,8 @@ Sizes come from :class:`ui.metrics.Metrics` only.  Object names (``DialogOk``,
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -40,6 +42,14 @@ def touch_button(
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     button.setAutoDefault(False)  # Enter must not fire whichever button a finger touched last
     return button
+
+
+def available_area(parent: QWidget | None) -> QSize:
+    """Where the dialog must fit: the board's window, else the screen."""
+    if parent is not None:
+        return parent.window().size()
+    screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
 
 
 def make_kinetic(area: QAbstractScrollArea) -> None:

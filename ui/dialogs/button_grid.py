@@ -53,6 +53,7 @@ class ButtonGrid(QWidget):
         self._grid.setSpacing(metrics.spacing)
         self.buttons: list[QPushButton] = []
         self.columns = 1
+        self.button_height = metrics.dialog_button
 
     def add_button(self, text: str, object_name: str) -> QPushButton:
         button = touch_button(self.metrics, text, object_name)
@@ -65,7 +66,13 @@ class ButtonGrid(QWidget):
         row, column = divmod(index, self.columns)
         self._grid.addWidget(button, row, column)
 
-    def arrange(self, width: int, height: int, min_width: int | None = None) -> None:
+    def arrange(
+        self,
+        width: int,
+        height: int,
+        min_width: int | None = None,
+        heights: tuple[int, ...] | None = None,
+    ) -> None:
         """Lay the buttons out to fit ``width`` x ``height`` (see :func:`grid_shape`)."""
         m = self.metrics
         columns, _rows, button_height = grid_shape(
@@ -73,9 +80,10 @@ class ButtonGrid(QWidget):
             width=width,
             height=height,
             min_width=min_width or m.px(220),
-            heights=(m.dialog_button, m.px(56), m.touch),
+            heights=heights or (m.dialog_button, m.px(56), m.touch),
             spacing=m.spacing,
         )
+        self.button_height = button_height
         for button in self.buttons:
             self._grid.removeWidget(button)
         self.columns = columns

@@ -24,6 +24,7 @@ class ConfirmDialog(TouchDialog):
         no_text: str = "Non",
     ) -> None:
         super().__init__(metrics, title, "ConfirmDialog", parent)
+        self.setMinimumWidth(metrics.px(640))  # the question on a few lines, not a column
         self.body.addWidget(self.text_label(text), 1)
         self.yes_button = self.button(yes_text, OK_NAME)
         self.no_button = self.button(no_text, CANCEL_NAME)

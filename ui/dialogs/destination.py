@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QFontMetrics, QGuiApplication
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
 from synoptic.store.queries import DestinationView
-from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog
+from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog, available_area
 from ui.dialogs.button_grid import ButtonGrid
 from ui.dialogs.confirm import ConfirmDialog
 from ui.dialogs.time_adjuster import Clock, TimeAdjuster
@@ -32,14 +32,6 @@ CHECK_MARK = "✓ "
 class DestinationChoice:
     label: str
     exit_time: datetime | None
-
-
-def available_area(parent: QWidget | None) -> QSize:
-    """Where the dialog must fit: the board's window, else the screen."""
-    if parent is not None:
-        return parent.window().size()
-    screen = QGuiApplication.primaryScreen()
-    return screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
 
 
 def wrap_label(text: str, metrics: QFontMetrics, width: int) -> str:
@@ -66,14 +58,15 @@ class DestinationDialog(TouchDialog):
         confirm_labels: Collection[str] = (),
         confirm: Callable[[str], bool] | None = None,
     ) -> None:
-        super().__init__(metrics, f"Destination — {box_label}", "DestinationDialog", parent)
+        # Whom it is about in the title: a line of its own would take a row of buttons.
+        title = f"Destination — {box_label}" + (f" — {patient}" if patient else "")
+        super().__init__(metrics, title, "DestinationDialog", parent)
         self._selected: DestinationView | None = None
         self._chosen: DestinationChoice | None = None
         self._confirm_labels = frozenset(confirm_labels)
         self._confirm = confirm or self._ask_confirmation
         self._patient = patient
         self.adjuster: TimeAdjuster | None = None
-        self.add_patient_line(patient)
 
         self.destination_grid = ButtonGrid(metrics, self)
         self._group = QButtonGroup(self)
@@ -101,7 +94,7 @@ class DestinationDialog(TouchDialog):
             bold.setBold(True)
             caption.setFont(bold)
             self.body.addWidget(caption)
-            self.adjuster = TimeAdjuster(metrics, now, clock=clock)
+            self.adjuster = TimeAdjuster(metrics, now, clock=clock, compact=True)
             self.body.addWidget(self.adjuster)
             self.ok_button = self.button("Valider", OK_NAME)
             self.ok_button.setEnabled(False)  # until a destination is selected
@@ -113,19 +106,34 @@ class DestinationDialog(TouchDialog):
 
     def fit_to(self, area: QSize) -> None:
         """Every destination visible at once in ``area``: columns and button heights chosen
-        from the room the rest of the dialog leaves."""
+        from the room the rest of the dialog leaves; a label too long for its column is
+        shown on two lines, in a button tall enough for them."""
         grid = self.destination_grid
+        m = self.metrics
         layout = self.layout()
         margins = layout.contentsMargins()
         width = area.width() * 96 // 100 - margins.left() - margins.right()
+        # The title (box and patient) on one line; with an exit time, its nine buttons and
+        # the big time on one row.
+        wanted = m.px(960) if self.adjuster is not None else m.px(720)
+        self.setMinimumWidth(min(width, max(self.minimumWidth(), wanted)))
+        layout.activate()
         rest = layout.sizeHint().height() - grid.sizeHint().height()
-        height = area.height() * 94 // 100 - rest
+        height = area.height() * 95 // 100 - rest
+        font = QFontMetrics(self.font())
+        padding = m.spacing * 4 + m.px(6)  # the style's padding and borders, both sides
+        two_lines = 2 * font.lineSpacing() + m.spacing * 2 + m.px(6)
         grid.arrange(width, height)
-        column = (width - (grid.columns - 1) * self.metrics.spacing) // max(1, grid.columns)
-        padding = self.metrics.spacing * 4 + self.metrics.px(4)
+        column = (width - (grid.columns - 1) * m.spacing) // max(1, grid.columns)
+        labels = [CHECK_MARK + str(b.property("label")) for b in grid.buttons]
+        wraps = any("\n" in wrap_label(t, font, column - padding) for t in labels)
+        if wraps and grid.button_height < two_lines:
+            grid.arrange(width, height, heights=(max(m.dialog_button, two_lines), two_lines))
+            column = (width - (grid.columns - 1) * m.spacing) // max(1, grid.columns)
         for button in grid.buttons:
             self._show_check(button, button.isChecked(), column - padding)
-        self.setMinimumWidth(min(width, max(self.minimumWidth(), grid.columns * self.metrics.px(240))))
+        self.setMinimumWidth(min(width, max(self.minimumWidth(), grid.columns * m.px(240))))
+        self.adjustSize()
 
     @property
     def buttons(self) -> list[QPushButton]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QWidget
 
-from ui.dialogs.base import TouchDialog
+from ui.dialogs.base import TouchDialog, available_area
 from ui.dialogs.button_grid import ButtonGrid
 from ui.keyboard import OnScreenKeyboard
 from ui.metrics import Metrics
@@ -29,6 +30,11 @@ class TextDialog(TouchDialog):
         presets: Sequence[str] = (),
     ) -> None:
         super().__init__(metrics, title, "TextDialog", parent)
+        area = available_area(parent)
+        margins = self.body.contentsMargins()
+        # Wide keys and presets on one or two rows: as wide as the screen allows, up to 1000.
+        width = min(area.width() * 96 // 100, metrics.px(1000)) - margins.left() * 2
+        self.setMinimumWidth(width + margins.left() * 2)
         self.line_edit = QLineEdit()
         self.line_edit.setObjectName("DialogLineEdit")
         self.line_edit.setMaxLength(max_length)  # the column's size: longer would be cut
@@ -38,6 +44,10 @@ class TextDialog(TouchDialog):
         # A finger-sized "Effacer" rather than QLineEdit's tiny clear icon.
         self.clear_button = self.button("Effacer tout", "DialogClear")
         self.clear_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.clear_button.setMinimumWidth(
+            QFontMetrics(self.font()).horizontalAdvance(self.clear_button.text())
+            + metrics.px(48)
+        )
         self.clear_button.clicked.connect(self._clear)
         row = QHBoxLayout()
         row.setSpacing(metrics.spacing)
@@ -54,7 +64,9 @@ class TextDialog(TouchDialog):
             button.clicked.connect(lambda _=False, t=text: self.set_text(t))
         if self.preset_grid.buttons:
             # Three rows at most: the keyboard needs the rest of the screen.
-            self.preset_grid.arrange(metrics.px(1100), 3 * metrics.dialog_button, metrics.px(200))
+            self.preset_grid.arrange(
+                width, 3 * metrics.dialog_button + 2 * metrics.spacing, metrics.px(220)
+            )
             self.body.addWidget(self.preset_grid)
         else:
             self.preset_grid.hide()
