@@ -48,7 +48,7 @@ def order_destinations(
     destinations: Sequence[_D], order: Sequence[str], confirm_prefixes: Iterable[str] = ()
 ) -> tuple[_D, ...]:
     """``destinations`` in the department's order (see the module's docstring)."""
-    rank = {}
+    rank: dict[str, int] = {}
     for position, label in enumerate(order):
         rank.setdefault(fold(label), position)
     prefixes = tuple(confirm_prefixes)

@@ -259,15 +259,14 @@ class Actions:
 
     @interaction
     def discharge(self, p: PatientView) -> bool:
-        if self.ctx.config.interface.confirm_definitive_exit:
-            if not self.ctx.dialogs.confirm(
-                self.board.dialog_parent(),
-                DEFINITIVE_EXIT,
-                DEFINITIVE_EXIT_TEXT.format(name=self.shown_name(p)),
-                yes_text=DEFINITIVE_EXIT,
-                no_text="Annuler",
-            ):
-                return False
+        if self.ctx.config.interface.confirm_definitive_exit and not self.ctx.dialogs.confirm(
+            self.board.dialog_parent(),
+            DEFINITIVE_EXIT,
+            DEFINITIVE_EXIT_TEXT.format(name=self.shown_name(p)),
+            yes_text=DEFINITIVE_EXIT,
+            no_text="Annuler",
+        ):
+            return False
         return self.run(
             p.pk,
             lambda: self.services.discharge(

@@ -56,10 +56,11 @@ class ButtonGrid(QWidget):
         self.button_height = metrics.dialog_button
 
     def add_button(self, text: str, object_name: str) -> QPushButton:
+        """A button of the grid, laid out by the next :meth:`arrange`."""
         button = touch_button(self.metrics, text, object_name)
+        button.setParent(self)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.buttons.append(button)
-        self._place(button, len(self.buttons) - 1)
         return button
 
     def _place(self, button: QPushButton, index: int) -> None:
@@ -86,6 +87,8 @@ class ButtonGrid(QWidget):
         self.button_height = button_height
         for button in self.buttons:
             self._grid.removeWidget(button)
+        for column in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(column, 0)
         self.columns = columns
         for index, button in enumerate(self.buttons):
             button.setMinimumHeight(button_height)

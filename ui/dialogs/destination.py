@@ -133,6 +133,7 @@ class DestinationDialog(TouchDialog):
         for button in grid.buttons:
             self._show_check(button, button.isChecked(), column - padding)
         self.setMinimumWidth(min(width, max(self.minimumWidth(), grid.columns * m.px(240))))
+        layout.activate()  # the dialog's minimum size from the grid as now laid out
         self.adjustSize()
 
     @property

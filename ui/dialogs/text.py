@@ -45,8 +45,7 @@ class TextDialog(TouchDialog):
         self.clear_button = self.button("Effacer tout", "DialogClear")
         self.clear_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.clear_button.setMinimumWidth(
-            QFontMetrics(self.font()).horizontalAdvance(self.clear_button.text())
-            + metrics.px(48)
+            QFontMetrics(self.font()).horizontalAdvance(self.clear_button.text()) + metrics.px(48)
         )
         self.clear_button.clicked.connect(self._clear)
         row = QHBoxLayout()
