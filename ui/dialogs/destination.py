@@ -123,16 +123,29 @@ class DestinationDialog(TouchDialog):
         font = QFontMetrics(self.font())
         padding = m.spacing * 4 + m.px(6)  # the style's padding and borders, both sides
         two_lines = 2 * font.lineSpacing() + m.spacing * 2 + m.px(6)
+        longest = max(
+            (font.horizontalAdvance(CHECK_MARK + str(b.property("label"))) for b in grid.buttons),
+            default=0,
+        )
+        inner = min(width, max(wanted - margins.left() - margins.right(), m.px(240)))
+
+        def column_width() -> int:
+            """As wide as the longest label needs, if the screen allows (else wrapped)."""
+            columns = max(1, grid.columns)
+            needed = columns * (longest + padding) + (columns - 1) * m.spacing
+            total = min(width, max(inner, needed))
+            return (total - (columns - 1) * m.spacing) // columns
+
         grid.arrange(width, height)
-        column = (width - (grid.columns - 1) * m.spacing) // max(1, grid.columns)
-        labels = [CHECK_MARK + str(b.property("label")) for b in grid.buttons]
-        wraps = any("\n" in wrap_label(t, font, column - padding) for t in labels)
-        if wraps and grid.button_height < two_lines:
+        column = column_width()
+        if longest > column - padding and grid.button_height < two_lines:
             grid.arrange(width, height, heights=(max(m.dialog_button, two_lines), two_lines))
-            column = (width - (grid.columns - 1) * m.spacing) // max(1, grid.columns)
+            column = column_width()
         for button in grid.buttons:
             self._show_check(button, button.isChecked(), column - padding)
-        self.setMinimumWidth(min(width, max(self.minimumWidth(), grid.columns * m.px(240))))
+        columns = max(1, grid.columns)
+        total = columns * column + (columns - 1) * m.spacing
+        self.setMinimumWidth(total + margins.left() + margins.right())
         layout.activate()  # the dialog's minimum size from the grid as now laid out
         self.adjustSize()
 
