@@ -133,12 +133,13 @@ def test_keyboard_respects_the_maximum_length_and_cancel(qtbot: QtBot) -> None:
 
 def test_a_preset_sets_the_text_which_stays_editable(qtbot: QtBot) -> None:
     presets = ("Attente avis spécialiste", "À jeun", "Attente imagerie")
-    dialog = shown(qtbot, TextDialog(M1, "Commentaire", "Douleur", 45, presets=presets))
+    dialog = shown(qtbot, TextDialog(M1, "Commentaire", "", 45, presets=presets))
     assert dialog.presets == list(presets)
     for button in dialog.preset_grid.buttons:
         assert button.height() >= M1.touch and button.isVisible()
     click(qtbot, dialog.preset_button("Attente imagerie"))
     assert dialog.line_edit.text() == "Attente imagerie"
+    assert not dialog.keyboard.shift.isChecked()  # completing the preset: no capital
     type_on(qtbot, dialog.keyboard, " scanner")
     click(qtbot, dialog.ok_button)
     assert dialog.result_value() == "Attente imagerie scanner"
@@ -317,10 +318,11 @@ def test_the_board_style_sheet_gives_dialog_buttons_a_pressed_look(
 # --- a masked screen never shows a full name -----------------------------------------------
 
 
-def all_texts() -> list[tuple[str, str]]:
-    """Every text of every widget: labels, buttons, fields, cells, tooltips, titles."""
+def all_texts(root: QWidget) -> list[tuple[str, str]]:
+    """Every text of ``root`` and its children (its dialogs too): labels, buttons, fields,
+    cells, tooltips, window titles."""
     out: list[tuple[str, str]] = []
-    for widget in QApplication.allWidgets():
+    for widget in (root, *root.findChildren(QWidget)):
         where = f"{type(widget).__name__}#{widget.objectName()}"
         if isinstance(widget, QLabel | QAbstractButton | QLineEdit):
             out.append((where, widget.text()))
@@ -360,7 +362,7 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
 
     def look(close: Callable[[QDialog], None] = lambda d: d.reject()) -> None:
         def action(dialog: QDialog) -> None:
-            seen.append(all_texts())
+            seen.append(all_texts(board))
             close(dialog)
 
         when_modal(action, into=opened)
@@ -377,13 +379,13 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
     board.actions.delete_task(view, task)
     look()
     board.begin_move(view)  # the move banner
-    seen.append(all_texts())
+    seen.append(all_texts(board))
     look()
     board.box_touched("ABS")  # the destinations of an absence
     board.begin_move(board.patients[pk])
 
     def exit_to_sortie(dialog: QDialog) -> None:
-        seen.append(all_texts())
+        seen.append(all_texts(board))
         click(qtbot, by_text(dialog, "Retour domicile"))
         click(qtbot, by_text(dialog, "Valider"))
 

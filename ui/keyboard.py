@@ -127,14 +127,13 @@ class OnScreenKeyboard(QWidget):
 
     def _type(self, text: str) -> None:
         self.target.insert(text)  # honours maxLength and replaces a selection
-        if self.shift.isChecked() and text.strip():
-            self.shift.setChecked(False)  # one capital, as on a phone
-        self._auto_shift()
+        self._auto_shift()  # one capital, as on a phone
 
     def _backspace(self) -> None:
         self.target.backspace()
 
     def _auto_shift(self, *_args: object) -> None:
-        """A capital at the start of the text."""
-        if self.target.cursorPosition() == 0 and not self.target.hasSelectedText():
-            self.shift.setChecked(True)
+        """A capital at the start of the text, none elsewhere (the cursor moved: typing,
+        a preset, a touch in the field); ⇧ touched mid-text holds for one letter."""
+        at_start = self.target.cursorPosition() == 0 and not self.target.hasSelectedText()
+        self.shift.setChecked(at_start)
