@@ -7,7 +7,7 @@ Sizes come from :class:`ui.metrics.Metrics` only.  Object names (``DialogOk``,
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -38,7 +38,12 @@ def touch_button(
     button = QPushButton()
     set_button_text(button, text)
     button.setObjectName(object_name)
-    button.setMinimumSize(side, side)
+    # Wide enough for its text at the dialogs' size, with the style's padding: a layout
+    # short of room must not cut "-10 min" to "0 m".
+    font = QFont(button.font())
+    font.setPointSize(metrics.font_pt)
+    text_width = QFontMetrics(font).horizontalAdvance(text) + metrics.px(28)
+    button.setMinimumSize(max(side, text_width), side)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     button.setAutoDefault(False)  # Enter must not fire whichever button a finger touched last
     return button

@@ -59,6 +59,7 @@ class ButtonGrid(QWidget):
         """A button of the grid, laid out by the next :meth:`arrange`."""
         button = touch_button(self.metrics, text, object_name)
         button.setParent(self)
+        button.setMinimumWidth(self.metrics.touch)  # long labels wrap (see DestinationDialog)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.buttons.append(button)
         return button
