@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from test_ui_dialogs import by_text, click, shown
 from ui_support import NOW, BoardEnv, board_env
 
 from synoptic.domain import BoxType
@@ -39,24 +40,6 @@ LAST, FIRST = "DUPONT", "Marie"
 @pytest.fixture
 def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
     yield from board_env(sqlite_store, sqlite_url, tmp_path)
-
-
-def shown(qtbot: QtBot, widget: QWidget) -> QWidget:
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def click(qtbot: QtBot, button: QAbstractButton) -> None:
-    assert button.isVisible() and button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def by_text(widget: QWidget, text: str) -> QPushButton:
-    matches = [b for b in widget.findChildren(QPushButton) if b.text() == text]
-    assert len(matches) == 1, (text, [b.text() for b in widget.findChildren(QPushButton)])
-    return matches[0]
 
 
 def when_modal(
