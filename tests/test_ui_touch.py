@@ -285,16 +285,29 @@ def test_the_board_style_sheet_gives_dialog_buttons_a_pressed_look(
     assert "QDialog QPushButton:pressed" in base_rules(env.config, M1)
     assert "QDialog QPushButton#DialogOk:pressed" in base_rules(env.config, M1)
     board = env.board(qtbot)
-    dialog = ConfirmDialog(board.ctx.metrics, "Question", "Sûr ?", board)
-    shown(qtbot, dialog)
-    for button in (dialog.yes_button, dialog.no_button):
+    m = board.ctx.metrics
+    confirm = ConfirmDialog(m, "Question", "Sûr ?", board)
+    text = TextDialog(m, "Commentaire", "", 45, board, presets=("À jeun",))
+    destination = DestinationDialog(
+        m, "Sorties", THIRTY[-3:], ask_exit_time=False, now=NOW, parent=board,
+        confirm_labels=["Décès"],
+    )  # fmt: skip
+    buttons = [confirm.yes_button, confirm.no_button, text.keyboard.key("é")]
+    buttons += [text.keyboard.shift, text.preset_button("À jeun"), text.ok_button]
+    buttons += destination.buttons  # "Décès" included: its own look, the same pressed one
+    for dialog in (confirm, text, destination):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+    for button in buttons:
         spot = QPoint(button.width() // 2, button.height() // 5)  # above the text
         before = QColor(button.grab().toImage().pixel(spot))
         qtbot.mousePress(button, Qt.MouseButton.LeftButton)
         assert button.isDown()
         during = QColor(button.grab().toImage().pixel(spot))
-        qtbot.mouseRelease(button, Qt.MouseButton.LeftButton)
-        assert before != during
+        # Released off the button: no click, the dialogs stay as they are.
+        qtbot.mouseRelease(button, Qt.MouseButton.LeftButton, pos=QPoint(-20, -20))
+        assert not button.isDown()
+        assert before != during, button.text()
         assert during == QColor(PRESSED_BACKGROUND), (button.text(), during.name())
 
 
