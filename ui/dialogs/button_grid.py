@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
 from ui.dialogs.base import touch_button
@@ -39,6 +40,15 @@ def grid_shape(
             return (columns, math.ceil(count / columns), button_height)
     columns = min(max_columns, count)
     return (columns, math.ceil(count / columns), heights[-1])
+
+
+def wrap_label(text: str, metrics: QFontMetrics, width: int) -> str:
+    """``text`` on two lines (cut at the space nearest the middle) when one is too wide."""
+    if metrics.horizontalAdvance(text) <= width or " " not in text.strip():
+        return text
+    middle = len(text) / 2
+    cut = min((i for i, c in enumerate(text) if c == " "), key=lambda i: abs(i - middle))
+    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 class ButtonGrid(QWidget):

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
 from synoptic.store.queries import DestinationView
 from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog, available_area
-from ui.dialogs.button_grid import ButtonGrid
+from ui.dialogs.button_grid import ButtonGrid, wrap_label
 from ui.dialogs.confirm import ConfirmDialog
 from ui.dialogs.time_adjuster import Clock, TimeAdjuster
 from ui.metrics import Metrics
@@ -32,15 +32,6 @@ CHECK_MARK = "✓ "
 class DestinationChoice:
     label: str
     exit_time: datetime | None
-
-
-def wrap_label(text: str, metrics: QFontMetrics, width: int) -> str:
-    """``text`` on two lines (cut at the space nearest the middle) when one is too wide."""
-    if metrics.horizontalAdvance(text) <= width or " " not in text.strip():
-        return text
-    middle = len(text) / 2
-    cut = min((i for i, c in enumerate(text) if c == " "), key=lambda i: abs(i - middle))
-    return text[:cut] + "\n" + text[cut + 1 :]
 
 
 class DestinationDialog(TouchDialog):

@@ -43,7 +43,8 @@ QLabel#DialogTitle {{ font-size: {title}pt; font-weight: bold; }}
 QLabel#InfoText, QLabel#TimeDateLabel {{ font-size: {title}pt; }}
 QLabel#TimeLabel {{ font-size: {title * 2}pt; font-weight: bold; }}
 QLabel#ExitTimeCaption, QLabel#DialogPatient {{ font-weight: bold; }}
-QLineEdit#DialogLineEdit {{ font-size: {title}pt; }}
+QLineEdit#DialogLineEdit, QPushButton#KeyboardKey, QPushButton#KeyboardShift,
+QPushButton#KeyboardBackspace {{ font-size: {title}pt; }}
 QDialog QPushButton {{
     background-color: #f5f7fa; color: #1a1a1a; border: {border}px solid #8795a1;
     border-radius: {radius}px; padding: {pad}px {pad * 2}px; }}

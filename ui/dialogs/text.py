@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from ui.dialogs.base import TouchDialog, available_area
-from ui.dialogs.button_grid import ButtonGrid
+from ui.dialogs.button_grid import ButtonGrid, wrap_label
 from ui.keyboard import OnScreenKeyboard
 from ui.metrics import Metrics
+from ui.plain import set_button_text
 
 PRESET_NAME = "PresetComment"
 
@@ -62,10 +63,17 @@ class TextDialog(TouchDialog):
             button.setProperty("preset", text)
             button.clicked.connect(lambda _=False, t=text: self.set_text(t))
         if self.preset_grid.buttons:
-            # Three rows at most: the keyboard needs the rest of the screen.
+            # Three rows at most: the keyboard needs the rest of the screen; a preset too
+            # long for its column goes on two lines (a button holds two).
             self.preset_grid.arrange(
                 width, 3 * metrics.dialog_button + 2 * metrics.spacing, metrics.px(220)
             )
+            columns = self.preset_grid.columns
+            column = (width - (columns - 1) * metrics.spacing) // columns
+            font = QFontMetrics(self.font())
+            for button in self.preset_grid.buttons:
+                text = str(button.property("preset"))
+                set_button_text(button, wrap_label(text, font, column - metrics.px(36)))
             self.body.addWidget(self.preset_grid)
         else:
             self.preset_grid.hide()
@@ -85,7 +93,7 @@ class TextDialog(TouchDialog):
     def presets(self) -> list[str]:
         return [str(b.property("preset")) for b in self.preset_grid.buttons]
 
-    def preset_button(self, text: str):  # type: ignore[no-untyped-def]
+    def preset_button(self, text: str) -> QPushButton:
         return next(b for b in self.preset_grid.buttons if b.property("preset") == text)
 
     def set_text(self, text: str) -> None:
