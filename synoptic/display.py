@@ -8,6 +8,7 @@ them.  Masked, a patient shows ``Libelle_Anonyme``, the initials and the patient
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from synoptic.domain import initials
@@ -45,6 +46,6 @@ def hide_name_in(text: str, patient: NamedPatient, shown: str) -> str:
     an error such as "Le patient DUPONT a été modifié..." must not unmask a patient."""
     for name in (full_name(patient), patient.last_name or "", patient.first_name or ""):
         name = name.strip()
-        if len(name) >= 2 and name != shown:
-            text = text.replace(name, shown)
+        if len(name) >= 2 and name != shown:  # whole words only: "LE" is not in "LEROY"
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", lambda _m: shown, text)
     return text

@@ -64,6 +64,8 @@ def test_a_message_from_the_core_loses_the_name() -> None:
     hidden = hide_name_in(message, p, "Patient D. M. n° 12")
     assert "DUPONT" not in hidden and "Marie" not in hidden
     assert hidden.startswith("Le patient Patient D. M. n° 12 a été modifié")
+    short = Patient(4, "LE", "Jo")
+    assert hide_name_in("Le patient LE et LEROY", short, "P") == "Le patient P et LEROY"
 
 
 # --- destinations --------------------------------------------------------------------------
