@@ -458,13 +458,20 @@ def test_every_button_is_a_touch_target(qtbot: QtBot, name: str, scale: float) -
 # --- the facade, run modally as the board runs it ------------------------------------------
 
 
-def answer_later(qtbot: QtBot, action: Callable[[QDialog], None]) -> list[str]:
-    """Act on the modal dialog as soon as ``exec()`` shows it (no sleeping)."""
-    seen: list[str] = []
+def answer_later(
+    qtbot: QtBot,
+    action: Callable[[QDialog], None],
+    *,
+    name: str | None = None,
+    into: list[str] | None = None,
+) -> list[str]:
+    """Act on the modal dialog (the one named ``name``, if given) as soon as ``exec()``
+    shows it (no sleeping); its name is appended to the list returned (``into``)."""
+    seen: list[str] = [] if into is None else into
 
     def act() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
+        if not isinstance(dialog, QDialog) or (name and dialog.objectName() != name):
             QTimer.singleShot(10, act)
             return
         seen.append(dialog.objectName())

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from test_ui_dialogs import by_text, click, shown
+from test_ui_dialogs import answer_later, by_text, click, shown
 from ui_support import NOW, BoardEnv, board_env
 
 from synoptic.domain import BoxType
@@ -40,29 +39,6 @@ LAST, FIRST = "DUPONT", "Marie"
 @pytest.fixture
 def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
     yield from board_env(sqlite_store, sqlite_url, tmp_path)
-
-
-def when_modal(
-    action: Callable[[QDialog], None], name: str | None = None, into: list[str] | None = None
-) -> list[str]:
-    """Act on the next modal dialog (named ``name``, if given) once ``exec()`` shows it;
-    its name is appended to the list returned (``into``, if given)."""
-    seen: list[str] = [] if into is None else into
-
-    def act() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QDialog) or (name and dialog.objectName() != name):
-            QTimer.singleShot(10, act)
-            return
-        seen.append(dialog.objectName())
-        try:
-            action(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, act)
-    return seen
 
 
 def type_on(qtbot: QtBot, keyboard: OnScreenKeyboard, text: str) -> None:
@@ -140,7 +116,7 @@ def test_comment_typed_on_the_keyboard_is_saved_through_the_service(
         type_on(qtbot, dialog.keyboard, "Chute, genou 2 côtés")
         click(qtbot, dialog.ok_button)
 
-    seen = when_modal(type_and_save)
+    seen = answer_later(qtbot, type_and_save)
     assert board.actions.edit_comment(board.patients[pk])
     assert seen == ["TextDialog"]
     assert board.patients[pk].comment == "Chute, genou 2 côtés"
@@ -160,7 +136,7 @@ def test_comment_preset_from_the_ini_is_saved(qtbot: QtBot, env: BoardEnv) -> No
         click(qtbot, dialog.preset_button("Attente brancardier"))
         click(qtbot, dialog.ok_button)
 
-    when_modal(choose)
+    answer_later(qtbot, choose)
     assert board.actions.edit_comment(board.patients[pk])
     assert board.patients[pk].comment == "Attente brancardier"
 
@@ -241,7 +217,7 @@ def test_a_death_with_an_exit_time_is_confirmed_on_valider(qtbot: QtBot) -> None
         texts.append(confirm.findChild(QLabel, "DialogText").text())
         click(qtbot, by_text(confirm, "Oui, Décès"))
 
-    seen = when_modal(answer, "ConfirmDialog")
+    seen = answer_later(qtbot, answer, name="ConfirmDialog")
     click(qtbot, dialog.ok_button)
     assert seen == ["ConfirmDialog"]
     assert texts == ["Confirmer la destination « Décès » pour Patient D. M. n° 3 ?"]
@@ -361,7 +337,7 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
             seen.append(all_texts(board))
             close(dialog)
 
-        when_modal(action, into=opened)
+        answer_later(qtbot, action, into=opened)
 
     look()
     board.actions.show_history(view)
@@ -385,7 +361,7 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
         click(qtbot, by_text(dialog, "Retour domicile"))
         click(qtbot, by_text(dialog, "Valider"))
 
-    when_modal(exit_to_sortie, into=opened)
+    answer_later(qtbot, exit_to_sortie, into=opened)
     board.box_touched("SORT")
     view = board.patients[pk]
     assert view.box_code == "SORT"
