@@ -41,6 +41,7 @@ __all__ = [
     "DisplaySettings",
     "InterfaceSettings",
     "TimerSettings",
+    "TouchChoices",
     "default_database_url",
     "load_config",
     "resolve_config_path",
@@ -130,6 +131,30 @@ class TimerSettings:
     max_lifetime_s: int = 259200
 
 
+# Comments a nurse sets with one touch (EC_Commentaire holds 45 characters).
+DEFAULT_PRESET_COMMENTS = (
+    "Attente avis spécialiste",
+    "À jeun",
+    "Attente brancardier",
+    "Attente résultats bio",
+    "Attente imagerie",
+    "Attente lit d'hospitalisation",
+    "Attente transport",
+    "Surveillance",
+)
+DEFAULT_CONFIRMED_DESTINATIONS = ("Décès", "Décédé", "DCD")
+COMMENT_MAX_LENGTH = 45
+
+
+@dataclass(frozen=True)
+class TouchChoices:
+    """[Destinations] and [Commentaires]: what the touch dialogs offer (ui/dialogs)."""
+
+    destination_order: tuple[str, ...] = ()
+    confirmed_destinations: tuple[str, ...] = DEFAULT_CONFIRMED_DESTINATIONS
+    preset_comments: tuple[str, ...] = DEFAULT_PRESET_COMMENTS
+
+
 def _empty_positions() -> Mapping[str, Position]:
     return MappingProxyType({})
 
@@ -142,6 +167,7 @@ class Config:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     timers: TimerSettings = field(default_factory=TimerSettings)
     positions: Mapping[str, Position] = field(default_factory=_empty_positions)
+    choices: TouchChoices = field(default_factory=TouchChoices)
 
 
 # --------------------------------------------------------------------------- default file
@@ -247,6 +273,23 @@ Delai_avant_suppression_des_sorties_en_mn=1440
 ; Secondes de présence au-delà desquelles un patient est sorti d'office
 ; (259200 = 72 h ; 0 = jamais).
 Duree_vie_max_avant_sortie_forcee_en_secondes=259200
+
+[Destinations]
+; Ordre des destinations proposées à l'entrée dans un box d'absence ou de sortie,
+; séparées par ; ou | (une par ligne aussi, lignes suivantes indentées). Les
+; destinations citées viennent d'abord, dans cet ordre ; les autres suivent dans
+; leur ordre de création, celles qui demandent une confirmation en dernier.
+; Vide = ordre de création. Exemple : Ordre=Retour domicile;UHCD;Hospitalisation médecine
+Ordre=
+; Destinations qui demandent une confirmation : celles dont le libellé commence par
+; l'un de ces mots (majuscules et accents indifférents), séparés par ; ou |
+Confirmation=Décès;Décédé;DCD
+
+[Commentaires]
+; Commentaires prédéfinis proposés en gros boutons dans la fenêtre de commentaire,
+; séparés par ; ou | (ou un par ligne, lignes suivantes indentées) ; 45 caractères
+; au plus chacun.
+Predefinis=Attente avis spécialiste;À jeun;Attente brancardier;Attente résultats bio;Attente imagerie;Attente lit d'hospitalisation;Attente transport;Surveillance
 
 ; Positions des box, écrites par le menu « Enregistrer les positions » :
 ; une ligne par code de box, CODE=x,y,largeur,hauteur (en pixels).
@@ -632,6 +675,31 @@ def _interface(ini: _Ini, base: Path) -> InterfaceSettings:
     return replace(settings, inbox_dir=base / settings.inbox_dir)
 
 
+def _text_list(text: str) -> tuple[str, ...]:
+    """Items separated by ``;``, ``|`` or line breaks, blank ones dropped."""
+    return tuple(p.strip() for p in re.split(r"[;|\n]", text) if p.strip())
+
+
+def _choices(ini: _Ini) -> TouchChoices:
+    """[Destinations] Ordre, Confirmation and [Commentaires] Predefinis."""
+    values: dict[str, tuple[str, ...]] = {}
+    for section, key, attr in (
+        ("Destinations", "Ordre", "destination_order"),
+        ("Destinations", "Confirmation", "confirmed_destinations"),
+        ("Commentaires", "Predefinis", "preset_comments"),
+    ):
+        raw = ini.get((section,), key)
+        items = _text_list(raw.text) if raw is not None else ()
+        if raw is None or not items:
+            continue
+        if attr == "preset_comments" and any(len(i) > COMMENT_MAX_LENGTH for i in items):
+            raise ini.fail(
+                raw, f"des commentaires de {COMMENT_MAX_LENGTH} caractères au plus, séparés par ;"
+            )
+        values[attr] = items
+    return replace(TouchChoices(), **values)
+
+
 # Defaults of 2.16 for a box with only one of its two legacy keys.
 _LEGACY_POS = (100, 100)
 _LEGACY_SIZE = (250, 350)
@@ -689,6 +757,7 @@ def load_config(path: Path | str | None, db_url_override: str | None = None) -> 
         display=_read_section(ini, "Affichage", _DISPLAY_KEYS, DisplaySettings()),
         timers=_read_section(ini, "Timer", _TIMER_KEYS, TimerSettings()),
         positions=_positions(ini),
+        choices=_choices(ini),
     )
 
 

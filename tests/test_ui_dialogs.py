@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QPushButton,
+    QScrollArea,
     QScroller,
     QWidget,
 )
@@ -162,11 +163,12 @@ def test_destination_cancel_returns_none(qtbot: QtBot) -> None:
     assert dialog.result_value() is None
 
 
-def test_destination_list_scrolls_kinetically(qtbot: QtBot) -> None:
+def test_destinations_show_at_once_without_scrolling(qtbot: QtBot) -> None:
     dialog = shown(
         qtbot, DestinationDialog(M1, "Sortie", DESTINATIONS, ask_exit_time=False, now=NOW)
     )
-    assert QScroller.hasScroller(dialog.destination_list.viewport())
+    assert not dialog.findChildren(QScrollArea)
+    assert all(b.isVisible() for b in dialog.buttons)
 
 
 # --- responsable ---------------------------------------------------------------------------
@@ -398,7 +400,7 @@ def test_edit_text_max_length_validate_cancel(qtbot: QtBot) -> None:
     dialog.line_edit.clear()
     qtbot.keyClicks(dialog.line_edit, "Douleur thoracique")
     assert dialog.line_edit.text() == "Douleur th"
-    click(qtbot, by_text(dialog, "Valider"))
+    click(qtbot, by_text(dialog, "OK"))
     assert dialog.result_value() == "Douleur th"
 
     dialog = shown(qtbot, TextDialog(M1, "Commentaire", "Chute", 10))
@@ -456,13 +458,20 @@ def test_every_button_is_a_touch_target(qtbot: QtBot, name: str, scale: float) -
 # --- the facade, run modally as the board runs it ------------------------------------------
 
 
-def answer_later(qtbot: QtBot, action: Callable[[QDialog], None]) -> list[str]:
-    """Act on the modal dialog as soon as ``exec()`` shows it (no sleeping)."""
-    seen: list[str] = []
+def answer_later(
+    qtbot: QtBot,
+    action: Callable[[QDialog], None],
+    *,
+    name: str | None = None,
+    into: list[str] | None = None,
+) -> list[str]:
+    """Act on the modal dialog (the one named ``name``, if given) as soon as ``exec()``
+    shows it (no sleeping); its name is appended to the list returned (``into``)."""
+    seen: list[str] = [] if into is None else into
 
     def act() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
+        if not isinstance(dialog, QDialog) or (name and dialog.objectName() != name):
             QTimer.singleShot(10, act)
             return
         seen.append(dialog.objectName())
@@ -516,7 +525,7 @@ def test_facade_frees_its_dialogs(qtbot: QtBot) -> None:
     dialogs.show_error(board, "Le box est plein.")
     answer_later(qtbot, lambda d: click(qtbot, by_text(d, "Fermer")))
     dialogs.show_history(board, "Historique", [history_row(1, 1, "PATIENT_IN")], make_reference())
-    answer_later(qtbot, lambda d: click(qtbot, by_text(d, "Valider")))
+    answer_later(qtbot, lambda d: click(qtbot, by_text(d, "OK")))
     assert dialogs.edit_text(board, "Commentaire", "Chute", 45) == "Chute"
     answer_later(qtbot, lambda d: click(qtbot, by_text(d, "Non")))
     assert dialogs.confirm(board, "Sortie", "Sortir ?") is False

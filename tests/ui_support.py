@@ -72,20 +72,21 @@ class FakeDialogs:
             return answer() if callable(answer) else answer
         return self.DEFAULTS.get(method)
 
-    def choose_destination(self, parent, box_label, destinations, *, ask_exit_time, now):  # type: ignore[no-untyped-def]
+    def choose_destination(self, parent, box_label, destinations, *, ask_exit_time, now, **extra):  # type: ignore[no-untyped-def]
         return self._reply(
             "choose_destination",
             box_label,
             tuple(destinations),
             ask_exit_time=ask_exit_time,
             now=now,
+            **extra,
         )
 
-    def choose_responsable(self, parent, responsables, current):  # type: ignore[no-untyped-def]
-        return self._reply("choose_responsable", tuple(responsables), current)
+    def choose_responsable(self, parent, responsables, current, **extra):  # type: ignore[no-untyped-def]
+        return self._reply("choose_responsable", tuple(responsables), current, **extra)
 
-    def confirm(self, parent, title, text):  # type: ignore[no-untyped-def]
-        return self._reply("confirm", title, text)
+    def confirm(self, parent, title, text, **extra):  # type: ignore[no-untyped-def]
+        return self._reply("confirm", title, text, **extra)
 
     def show_history(self, parent, title, rows, reference):  # type: ignore[no-untyped-def]
         return self._reply("show_history", title, tuple(rows))
@@ -108,8 +109,8 @@ class FakeDialogs:
     def pick_time(self, parent, title, initial):  # type: ignore[no-untyped-def]
         return self._reply("pick_time", title, initial)
 
-    def edit_text(self, parent, title, initial, max_length):  # type: ignore[no-untyped-def]
-        return self._reply("edit_text", title, initial, max_length)
+    def edit_text(self, parent, title, initial, max_length, **extra):  # type: ignore[no-untyped-def]
+        return self._reply("edit_text", title, initial, max_length, **extra)
 
 
 def make_config(tmp_path: Path, url: str, **display: str) -> Config:

@@ -20,6 +20,8 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
+from synoptic.config import COMMENT_MAX_LENGTH
+from synoptic.display import hide_name_in, patient_display_name
 from synoptic.errors import SynoptuxError
 from synoptic.store import queries
 from synoptic.store.queries import PatientView, Reference
@@ -29,6 +31,12 @@ from ui.task_info import TaskInformation
 
 log = logging.getLogger(__name__)
 
+DEFINITIVE_EXIT = "Sortie définitive"
+DEFINITIVE_EXIT_TEXT = (
+    "Sortie définitive de {name} : le patient quitte le tableau, sa fiche et ses tâches "
+    "disparaissent de tous les écrans. Son historique est conservé. "
+    "Cette action ne peut pas être annulée."
+)
 OFFLINE_MESSAGE = (
     "Base de données injoignable : l'action n'est pas enregistrée. "
     "Le tableau se reconnecte automatiquement ; recommencez dans un instant."
@@ -46,6 +54,7 @@ class BoardHooks(Protocol):
     def report_outage(self, error: BaseException) -> None: ...
     def dialog_parent(self) -> QWidget: ...
     def interaction(self) -> AbstractContextManager[None]: ...
+    def name_hidden(self, view: PatientView) -> bool: ...
     @property
     def background(self) -> Background: ...
 
@@ -74,8 +83,18 @@ class Actions:
 
     # -------------------------------------------------------------- plumbing
 
-    def run(self, pk: int | None, call: Callable[[], object]) -> bool:
-        """Run one service call for patient ``pk``; True when it was applied."""
+    def shown_name(self, p: PatientView) -> str:
+        """The patient as the board shows it: on a masked screen, never the full name
+        (dialog titles, confirmations, messages: see synoptic.display)."""
+        return patient_display_name(
+            p, self.board.name_hidden(p), self.ctx.config.display.anonymous_label
+        )
+
+    def run(
+        self, pk: int | None, call: Callable[[], object], *, patient: PatientView | None = None
+    ) -> bool:
+        """Run one service call for patient ``pk``; True when it was applied.  A refusal
+        naming ``patient`` names it as the board shows it."""
         parent = self.board.dialog_parent()
         if self.board.offline:
             self.ctx.dialogs.show_error(parent, OFFLINE_MESSAGE)
@@ -83,7 +102,10 @@ class Actions:
         try:
             call()
         except SynoptuxError as err:
-            self.ctx.dialogs.show_error(parent, err.message)
+            message = err.message
+            if patient is not None and self.board.name_hidden(patient):
+                message = hide_name_in(message, patient, self.shown_name(patient))
+            self.ctx.dialogs.show_error(parent, message)
             self._refresh(pk)
             return False
         except SQLAlchemyError as err:
@@ -123,6 +145,7 @@ class Actions:
             lambda: self.services.set_hidden(
                 p.pk, hidden, now=self.ctx.clock(), expected_revision=p.revision
             ),
+            patient=p,
         )
 
     @interaction
@@ -132,6 +155,7 @@ class Actions:
             lambda: self.services.set_folded(
                 p.pk, folded, now=self.ctx.clock(), expected_revision=p.revision
             ),
+            patient=p,
         )
 
     @interaction
@@ -142,7 +166,7 @@ class Actions:
             if r.active or r.code == p.responsable
         ]
         accepted, code = self.ctx.dialogs.choose_responsable(
-            self.board.dialog_parent(), choices, p.responsable
+            self.board.dialog_parent(), choices, p.responsable, patient=self.shown_name(p)
         )
         if not accepted or code == p.responsable:
             return False
@@ -151,12 +175,17 @@ class Actions:
             lambda: self.services.set_responsable(
                 p.pk, code, now=self.ctx.clock(), expected_revision=p.revision
             ),
+            patient=p,
         )
 
     @interaction
     def edit_comment(self, p: PatientView) -> bool:
         text = self.ctx.dialogs.edit_text(
-            self.board.dialog_parent(), f"Commentaire — {p.last_name}", p.comment, 45
+            self.board.dialog_parent(),
+            f"Commentaire — {self.shown_name(p)}",
+            p.comment,
+            COMMENT_MAX_LENGTH,
+            presets=self.ctx.config.choices.preset_comments,
         )
         if text is None or text.strip() == p.comment:
             return False
@@ -165,13 +194,14 @@ class Actions:
             lambda: self.services.set_comment(
                 p.pk, text, now=self.ctx.clock(), expected_revision=p.revision
             ),
+            patient=p,
         )
 
     @interaction
     def change_exit_time(self, p: PatientView) -> bool:
         initial = p.moved_at or self.ctx.clock()
         when = self.ctx.dialogs.pick_time(
-            self.board.dialog_parent(), f"Heure de sortie — {p.last_name}", initial
+            self.board.dialog_parent(), f"Heure de sortie — {self.shown_name(p)}", initial
         )
         if when is None or when == p.moved_at:
             return False
@@ -180,6 +210,7 @@ class Actions:
             lambda: self.services.set_exit_time(
                 p.pk, when, now=self.ctx.clock(), expected_revision=p.revision
             ),
+            patient=p,
         )
 
     @interaction
@@ -195,7 +226,7 @@ class Actions:
                 message = database_error_message(err)
             self.ctx.dialogs.show_error(self.board.dialog_parent(), message)
             return
-        title = f"Historique — {p.last_name} {p.first_name}".strip()
+        title = f"Historique — {self.shown_name(p)}"
         self.ctx.dialogs.show_history(self.board.dialog_parent(), title, rows, self.board.reference)
 
     @interaction
@@ -223,24 +254,25 @@ class Actions:
                 exit_time=exit_time,
                 expected_revision=p.revision,
             ),
+            patient=p,
         )
 
     @interaction
     def discharge(self, p: PatientView) -> bool:
-        if self.ctx.config.interface.confirm_definitive_exit:
-            name = f"{p.last_name} {p.first_name}".strip()
-            if not self.ctx.dialogs.confirm(
-                self.board.dialog_parent(),
-                "Sortie définitive",
-                f"Sortie définitive de {name} : le patient quitte le tableau "
-                "(son historique est conservé). Confirmer ?",
-            ):
-                return False
+        if self.ctx.config.interface.confirm_definitive_exit and not self.ctx.dialogs.confirm(
+            self.board.dialog_parent(),
+            DEFINITIVE_EXIT,
+            DEFINITIVE_EXIT_TEXT.format(name=self.shown_name(p)),
+            yes_text=DEFINITIVE_EXIT,
+            no_text="Annuler",
+        ):
+            return False
         return self.run(
             p.pk,
             lambda: self.services.discharge(
                 p.pk, now=self.ctx.clock(), expected_revision=p.revision
             ),
+            patient=p,
         )
 
     # -------------------------------------------------------------- tasks
@@ -254,6 +286,7 @@ class Actions:
             lambda: self.services.set_task_state(
                 p.pk, task.num, state_code, now=self.ctx.clock(), expected_revision=task.revision
             ),
+            patient=p,
         )
 
     @interaction
@@ -263,7 +296,9 @@ class Actions:
         if not self.ctx.dialogs.confirm(
             self.board.dialog_parent(),
             "Supprimer la tâche",
-            f"Supprimer la tâche « {label} » de {p.last_name} {p.first_name} ?".replace("  ", " "),
+            f"Supprimer la tâche « {label} » de {self.shown_name(p)} ?",
+            yes_text="Supprimer",
+            no_text="Annuler",
         ):
             return False
         return self.run(
@@ -271,6 +306,7 @@ class Actions:
             lambda: self.services.delete_task(
                 p.pk, task.num, now=self.ctx.clock(), expected_revision=task.revision
             ),
+            patient=p,
         )
 
     @interaction

@@ -8,7 +8,7 @@ launcher and the factory of the change feed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -40,11 +40,20 @@ class DialogsLike(Protocol):
         *,
         ask_exit_time: bool,
         now: datetime,
+        patient: str = "",
+        confirm_labels: Collection[str] = (),
     ) -> DestinationChoice | None: ...
     def choose_responsable(
-        self, parent: Any, responsables: Sequence[ResponsableView], current: str | None
+        self,
+        parent: Any,
+        responsables: Sequence[ResponsableView],
+        current: str | None,
+        *,
+        patient: str = "",
     ) -> tuple[bool, str | None]: ...
-    def confirm(self, parent: Any, title: str, text: str) -> bool: ...
+    def confirm(
+        self, parent: Any, title: str, text: str, *, yes_text: str = "Oui", no_text: str = "Non"
+    ) -> bool: ...
     def show_history(
         self, parent: Any, title: str, rows: Sequence[HistoryView], reference: Reference
     ) -> None: ...
@@ -59,7 +68,15 @@ class DialogsLike(Protocol):
     ) -> None: ...
     def show_error(self, parent: Any, message: str) -> None: ...
     def pick_time(self, parent: Any, title: str, initial: datetime) -> datetime | None: ...
-    def edit_text(self, parent: Any, title: str, initial: str, max_length: int) -> str | None: ...
+    def edit_text(
+        self,
+        parent: Any,
+        title: str,
+        initial: str,
+        max_length: int,
+        *,
+        presets: Sequence[str] = (),
+    ) -> str | None: ...
 
 
 class FeedLike(Protocol):

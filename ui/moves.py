@@ -2,12 +2,17 @@
 the card there).  Possible boxes are marked, full ones refused; Absence and Sortie ask a
 destination (Sortie also the exit time); ⇄ on a patient already in Sortie is the
 definitive exit.  The move itself is one service call, through :class:`Actions`.
+
+The destinations come in the department's order (:mod:`synoptic.destinations`: listed
+ones first, then creation order, deaths last) and a death asks to confirm.  On a masked
+screen the banner and the dialogs name the patient as the board does (initials, number).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from synoptic.destinations import asks_confirmation, order_destinations
 from synoptic.domain import BoxType
 from synoptic.errors import BoxFullError
 from synoptic.store.queries import PatientView
@@ -38,11 +43,7 @@ class MoveController:
         self.cancel()
         self.moving = view
         self._card_moving(view.pk, True)
-        name = (
-            "le patient"
-            if board.name_hidden(view)
-            else (f"{view.last_name} {view.first_name}".strip())
-        )
+        name = board.actions.shown_name(view)  # masked screen: initials and number only
         board.top_bar.show_move(f"Déplacer {name} : touchez le box d'arrivée")
         self.show_targets()
 
@@ -125,12 +126,24 @@ class MoveController:
         destination: str | None = None
         exit_time = None
         if box.type.needs_destination:
+            choices = board.ctx.config.choices
+            offered = order_destinations(
+                board.reference.destinations_of(box.type),
+                choices.destination_order,
+                choices.confirmed_destinations,
+            )
             choice = board.ctx.dialogs.choose_destination(
                 board,
                 box.label,
-                board.reference.destinations_of(box.type),
+                offered,
                 ask_exit_time=box.type is BoxType.EXIT,
                 now=board.ctx.clock(),
+                patient=board.actions.shown_name(view),
+                confirm_labels=[
+                    d.label
+                    for d in offered
+                    if asks_confirmation(d.label, choices.confirmed_destinations)
+                ],
             )
             if choice is None:
                 self.cancel()

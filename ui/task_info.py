@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from synoptic.display import patient_display_name
 from synoptic.errors import SynoptuxError
 from synoptic.launch_policy import LaunchRefused, note_file_refusal
 from synoptic.store.queries import PatientView, Reference, TaskView
@@ -77,7 +78,9 @@ class TaskInformation:
         text = LiveText(compose(None))
         if task.blob_key:
             self._read_host_record(task.blob_key, lambda host: text.set_text(compose(host)))
-        title = f"{label} — {p.last_name} {p.first_name}".strip()
+        hidden = self.board.name_hidden(p)
+        who = patient_display_name(p, hidden, self.ctx.config.display.anonymous_label)
+        title = f"{label} — {who}"
         self.ctx.dialogs.show_info(
             self.board.dialog_parent(), title, text, action_label=action_label, action=action
         )

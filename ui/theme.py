@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QWidget
 from synoptic.config import Config
 from synoptic.store.queries import Reference
 from ui.css import convert, looks_legacy
+from ui.dialogs.style import dialog_rules
 from ui.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ QLabel#OutageBanner {{ font-weight: bold; }}
 QPushButton#NameButton[late="true"][blinkOn="true"],
 QPushButton#TaskButton[late="true"][blinkOn="true"] {{
     background-color: {alarm}; color: {text_on(alarm)}; }}
-"""
+""" + dialog_rules(metrics)
 
 
 def data_rules(reference: Reference, config: Config) -> str:

@@ -6,6 +6,8 @@ Sizes come from :class:`ui.metrics.Metrics` only.  Object names (``DialogOk``,
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialogs.style import standalone_rules
 from ui.metrics import Metrics
 from ui.plain import plain_label, set_button_text, window_title
 
@@ -35,10 +38,23 @@ def touch_button(
     button = QPushButton()
     set_button_text(button, text)
     button.setObjectName(object_name)
-    button.setMinimumSize(side, side)
+    # Wide enough for its text at the dialogs' size, with the style's padding: a layout
+    # short of room must not cut "-10 min" to "0 m".
+    font = QFont(button.font())
+    font.setPointSize(metrics.font_pt)
+    text_width = QFontMetrics(font).horizontalAdvance(text) + metrics.px(28)
+    button.setMinimumSize(max(side, text_width), side)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     button.setAutoDefault(False)  # Enter must not fire whichever button a finger touched last
     return button
+
+
+def available_area(parent: QWidget | None) -> QSize:
+    """Where the dialog must fit: the board's window, else the screen."""
+    if parent is not None:
+        return parent.window().size()
+    screen = QGuiApplication.primaryScreen()
+    return screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
 
 
 def make_kinetic(area: QAbstractScrollArea) -> None:
@@ -60,6 +76,8 @@ class TouchDialog(QDialog):
         self.setObjectName(object_name)
         self.setWindowTitle(window_title(title))
         self.setModal(True)
+        if parent is None:  # on the board, the board's style sheet (ui/theme.py) applies
+            self.setStyleSheet(standalone_rules(metrics))
         font = self.font()
         font.setPointSize(metrics.font_pt)
         self.setFont(font)
@@ -83,6 +101,15 @@ class TouchDialog(QDialog):
         label = plain_label(text, object_name)  # patient data is never markup
         label.setWordWrap(True)
         return label
+
+    def add_patient_line(self, patient: str) -> None:
+        """Under the title: whom the question is about (as the board shows the name)."""
+        if patient:
+            label = self.text_label(patient, "DialogPatient")
+            bold = label.font()
+            bold.setBold(True)
+            label.setFont(bold)
+            self.body.addWidget(label)
 
     def add_actions(self, *buttons: QPushButton) -> QHBoxLayout:
         """The bottom row; the first button is the positive one (Valider/Oui/OK)."""

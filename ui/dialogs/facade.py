@@ -6,7 +6,7 @@ stays free of Qt dialog plumbing and board tests can replace the whole object by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
@@ -63,7 +63,11 @@ class Dialogs:
         *,
         ask_exit_time: bool,
         now: datetime,
+        patient: str = "",
+        confirm_labels: Collection[str] = (),
     ) -> DestinationChoice | None:
+        """``destinations`` in the order shown; ``confirm_labels`` ask to confirm;
+        ``patient`` is the name as the board shows it (masked or not)."""
         dialog = DestinationDialog(
             self.metrics,
             box_label,
@@ -72,18 +76,38 @@ class Dialogs:
             now=now,
             parent=parent,
             clock=self.clock,
+            patient=patient,
+            confirm_labels=confirm_labels,
         )
         with _running(dialog):
             return dialog.result_value()
 
     def choose_responsable(
-        self, parent: QWidget | None, responsables: Sequence[ResponsableView], current: str | None
+        self,
+        parent: QWidget | None,
+        responsables: Sequence[ResponsableView],
+        current: str | None,
+        *,
+        patient: str = "",
     ) -> tuple[bool, str | None]:
-        with _running(ResponsableDialog(self.metrics, responsables, current, parent)) as dialog:
+        title = f"Responsable — {patient}" if patient else "Responsable"
+        dialog = ResponsableDialog(self.metrics, responsables, current, parent, title=title)
+        with _running(dialog):
             return dialog.result_value()
 
-    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
-        with _running(ConfirmDialog(self.metrics, title, text, parent)) as dialog:
+    def confirm(
+        self,
+        parent: QWidget | None,
+        title: str,
+        text: str,
+        *,
+        yes_text: str = "Oui",
+        no_text: str = "Non",
+    ) -> bool:
+        dialog = ConfirmDialog(
+            self.metrics, title, text, parent, yes_text=yes_text, no_text=no_text
+        )
+        with _running(dialog):
             return dialog.result_value()
 
     def show_history(
@@ -122,7 +146,15 @@ class Dialogs:
             return dialog.result_value()
 
     def edit_text(
-        self, parent: QWidget | None, title: str, initial: str, max_length: int
+        self,
+        parent: QWidget | None,
+        title: str,
+        initial: str,
+        max_length: int,
+        *,
+        presets: Sequence[str] = (),
     ) -> str | None:
-        with _running(TextDialog(self.metrics, title, initial, max_length, parent)) as dialog:
+        """The text typed on the on-screen keyboard or set by a touch on a preset."""
+        dialog = TextDialog(self.metrics, title, initial, max_length, parent, presets=presets)
+        with _running(dialog):
             return dialog.result_value()

@@ -33,6 +33,7 @@ class ResponsableDialog(TouchDialog):
         title: str = "Responsable",
     ) -> None:
         super().__init__(metrics, title, "ResponsableDialog", parent)
+        self.setMinimumWidth(metrics.px(640))  # "Responsable — <patient>" on one line
         self._chosen: str | None = None
         self.responsable_list = TouchList(metrics, self)
         self.buttons: dict[str, QPushButton] = {}

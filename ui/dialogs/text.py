@@ -1,11 +1,22 @@
-"""Edit a short text (a comment): the only dialog that needs a keyboard."""
+"""Edit a short text (a comment) without a keyboard: the department's preset comments as
+big buttons (one touch sets the text, still editable), and a French on-screen keyboard
+(:mod:`ui.keyboard`) whose "OK" and "Annuler" end the dialog.  A physical keyboard still
+works (Enter validates)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QSizePolicy, QWidget
+from collections.abc import Sequence
 
-from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+
+from ui.dialogs.base import TouchDialog, available_area
+from ui.dialogs.button_grid import ButtonGrid, wrap_label
+from ui.keyboard import OnScreenKeyboard
 from ui.metrics import Metrics
+from ui.plain import set_button_text
+
+PRESET_NAME = "PresetComment"
 
 
 class TextDialog(TouchDialog):
@@ -16,8 +27,15 @@ class TextDialog(TouchDialog):
         initial: str,
         max_length: int,
         parent: QWidget | None = None,
+        *,
+        presets: Sequence[str] = (),
     ) -> None:
         super().__init__(metrics, title, "TextDialog", parent)
+        area = available_area(parent)
+        margins = self.body.contentsMargins()
+        # Wide keys and presets on one or two rows: as wide as the screen allows, up to 1000.
+        width = min(area.width() * 96 // 100, metrics.px(1000)) - margins.left() * 2
+        self.setMinimumWidth(width + margins.left() * 2)
         self.line_edit = QLineEdit()
         self.line_edit.setObjectName("DialogLineEdit")
         self.line_edit.setMaxLength(max_length)  # the column's size: longer would be cut
@@ -25,22 +43,65 @@ class TextDialog(TouchDialog):
         self.line_edit.setMinimumHeight(metrics.touch)
         self.line_edit.setMinimumWidth(metrics.px(560))
         # A finger-sized "Effacer" rather than QLineEdit's tiny clear icon.
-        self.clear_button = self.button("Effacer", "DialogClear")
+        self.clear_button = self.button("Effacer tout", "DialogClear")
         self.clear_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.clear_button.setMinimumWidth(
+            QFontMetrics(self.font()).horizontalAdvance(self.clear_button.text()) + metrics.px(48)
+        )
         self.clear_button.clicked.connect(self._clear)
         row = QHBoxLayout()
         row.setSpacing(metrics.spacing)
         row.addWidget(self.line_edit, 1)
         row.addWidget(self.clear_button)
         self.body.addLayout(row)
-        self.ok_button = self.button("Valider", OK_NAME)
-        self.cancel_button = self.button("Annuler", CANCEL_NAME)
-        self.ok_button.setDefault(True)  # Enter in the line edit validates
-        self.ok_button.clicked.connect(self.accept)
-        self.cancel_button.clicked.connect(self.reject)
-        self.add_actions(self.ok_button, self.cancel_button)
+
+        self.preset_grid = ButtonGrid(metrics, self)
+        for text in presets:
+            if not text.strip():
+                continue
+            button = self.preset_grid.add_button(text, PRESET_NAME)
+            button.setProperty("preset", text)
+            button.clicked.connect(lambda _=False, t=text: self.set_text(t))
+        if self.preset_grid.buttons:
+            # Three rows at most: the keyboard needs the rest of the screen; a preset too
+            # long for its column goes on two lines (a button holds two).
+            self.preset_grid.arrange(
+                width, 3 * metrics.dialog_button + 2 * metrics.spacing, metrics.px(220)
+            )
+            columns = self.preset_grid.columns
+            column = (width - (columns - 1) * metrics.spacing) // columns
+            font = QFontMetrics(self.font())
+            for button in self.preset_grid.buttons:
+                text = str(button.property("preset"))
+                set_button_text(button, wrap_label(text, font, column - metrics.px(36)))
+            self.body.addWidget(self.preset_grid)
+        else:
+            self.preset_grid.hide()
+
+        self.keyboard = OnScreenKeyboard(metrics, self.line_edit, self)
+        self.body.addWidget(self.keyboard)
+        assert self.keyboard.ok_button is not None and self.keyboard.cancel_button is not None
+        self.ok_button = self.keyboard.ok_button
+        self.cancel_button = self.keyboard.cancel_button
+        self.keyboard.accepted.connect(self.accept)
+        self.keyboard.rejected.connect(self.reject)
+        self.line_edit.returnPressed.connect(self.accept)  # Enter on a physical keyboard
         self.line_edit.setFocus()
         self.line_edit.selectAll()
+
+    @property
+    def presets(self) -> list[str]:
+        return [str(b.property("preset")) for b in self.preset_grid.buttons]
+
+    def preset_button(self, text: str) -> QPushButton:
+        return next(b for b in self.preset_grid.buttons if b.property("preset") == text)
+
+    def set_text(self, text: str) -> None:
+        """A preset: the whole text, cursor at the end, ready to be completed."""
+        self.line_edit.setText(text[: self.line_edit.maxLength()])
+        self.line_edit.deselect()
+        self.line_edit.end(False)
+        self.line_edit.setFocus()
 
     def _clear(self) -> None:
         self.line_edit.clear()

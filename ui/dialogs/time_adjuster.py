@@ -58,6 +58,7 @@ class TimeAdjuster(QWidget):
         *,
         clock: Clock = datetime.now,
         parent: QWidget | None = None,
+        compact: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("TimeAdjuster")
@@ -80,23 +81,30 @@ class TimeAdjuster(QWidget):
         font.setBold(True)
         self.time_label.setFont(font)
 
-        # Three rows: the day, then the time between its minus and plus steps, then "now".
+        # Three rows: the day, then the time between its minus and plus steps, then "now";
+        # compact (under a grid of destinations): "now" at the end of the day's row.
         grid = QGridLayout()
         grid.setSpacing(metrics.spacing)
         minus_day, plus_day = (
             self._step_button(metrics, t, "DayStepButton", m * 24 * 60) for t, m in DAY_STEPS
         )
-        grid.addWidget(minus_day, 0, 0, 1, 2)
-        grid.addWidget(self.date_label, 0, 2, 1, 3)
-        grid.addWidget(plus_day, 0, 5, 1, 2)
+        now_button = touch_button(metrics, NOW_LABEL, "TimeNowButton")
+        now_button.clicked.connect(lambda: self.set_value(self._clock()))
+        self.buttons[NOW_LABEL] = now_button
+        if compact:
+            grid.addWidget(minus_day, 0, 0)
+            grid.addWidget(self.date_label, 0, 1, 1, 4)
+            grid.addWidget(plus_day, 0, 5)
+            grid.addWidget(now_button, 0, 6)
+        else:
+            grid.addWidget(minus_day, 0, 0, 1, 2)
+            grid.addWidget(self.date_label, 0, 2, 1, 3)
+            grid.addWidget(plus_day, 0, 5, 1, 2)
+            grid.addWidget(now_button, 2, 0, 1, 7)
         for index, (text, minutes) in enumerate(TIME_STEPS):
             column = index if minutes < 0 else index + 1  # the time sits in column 3
             grid.addWidget(self._step_button(metrics, text, "TimeStepButton", minutes), 1, column)
         grid.addWidget(self.time_label, 1, 3)
-        now_button = touch_button(metrics, NOW_LABEL, "TimeNowButton")
-        now_button.clicked.connect(lambda: self.set_value(self._clock()))
-        self.buttons[NOW_LABEL] = now_button
-        grid.addWidget(now_button, 2, 0, 1, 7)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -25,6 +25,7 @@ class TimePickerDialog(TouchDialog):
         clock: Clock = datetime.now,
     ) -> None:
         super().__init__(metrics, title, "TimePickerDialog", parent)
+        self.setMinimumWidth(metrics.px(760))  # the title on one line, the steps uncut
         self.adjuster = TimeAdjuster(metrics, initial, clock=clock)
         self.body.addWidget(self.adjuster)
         self.ok_button = self.button("Valider", OK_NAME)
