@@ -143,7 +143,9 @@ DEFAULT_PRESET_COMMENTS = (
     "Surveillance",
 )
 DEFAULT_CONFIRMED_DESTINATIONS = ("Décès", "Décédé", "DCD")
-COMMENT_MAX_LENGTH = 45
+# The width of EC_Commentaire (synoptic.store.models.COMMENT_LENGTH; a test keeps them equal):
+# the comment dialog never cuts a longer comment a host wrote.
+COMMENT_MAX_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,7 @@ Confirmation=Décès;Décédé;DCD
 
 [Commentaires]
 ; Commentaires prédéfinis proposés en gros boutons dans la fenêtre de commentaire,
-; séparés par ; ou | (ou un par ligne, lignes suivantes indentées) ; 45 caractères
+; séparés par ; ou | (ou un par ligne, lignes suivantes indentées) ; 255 caractères
 ; au plus chacun.
 Predefinis=Attente avis spécialiste;À jeun;Attente brancardier;Attente résultats bio;Attente imagerie;Attente lit d'hospitalisation;Attente transport;Surveillance
 

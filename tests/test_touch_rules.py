@@ -179,4 +179,11 @@ def test_a_preset_longer_than_the_column_is_refused(tmp_path: Path) -> None:
     ini.write_text(f"[Commentaires]\nPredefinis=À jeun;{long}\n", encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_config(ini)
-    assert "Predefinis" in str(err.value) and "45 caractères" in str(err.value)
+    assert "Predefinis" in str(err.value) and f"{COMMENT_MAX_LENGTH} caractères" in str(err.value)
+
+
+def test_the_comment_dialog_takes_a_comment_as_long_as_the_column_holds() -> None:
+    """A host may write a comment of the column's width: editing it must not cut it."""
+    from synoptic.store.models import COMMENT_LENGTH
+
+    assert COMMENT_MAX_LENGTH == COMMENT_LENGTH
