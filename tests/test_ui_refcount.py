@@ -156,3 +156,28 @@ def test_a_binding_that_eats_none_is_refused_at_start_up() -> None:
         refuse_none_eating_binding(held.pop)
     assert "PySide6-Essentials>=6.8,<6.12" in str(refused.value)
     assert len(held) == 10  # the probe made its calls, no more
+
+
+# ---------------------------------------------------------------- a day of touches
+
+
+def test_menus_opened_all_day_do_not_pile_up(qtbot, env: BoardEnv) -> None:  # type: ignore[no-untyped-def]
+    """Found by bench/soak.py: each touch on the filter (or on a state menu dismissed without
+    a choice) built a QMenu that its parent window (row) kept until it was closed."""
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtWidgets import QMenu
+
+    pk = env.admit("B1", tasks=(NewTask("RX"),))
+    board = env.board(qtbot)
+    row = card_of(board, pk).task_rows[0]
+    assert row.menu_button is not None
+    for _ in range(20):
+        qtbot.mouseClick(board.top_bar.filter_button, Qt.MouseButton.LeftButton)
+        board.filter_menu.close()
+        qtbot.mouseClick(row.menu_button, Qt.MouseButton.LeftButton)
+        row.menu.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(board.findChildren(QMenu, "FilterMenu")) == 1
+    assert len(row.findChildren(QMenu, "StateMenu")) == 1
+    qtbot.mouseClick(board.top_bar.filter_button, Qt.MouseButton.LeftButton)
+    assert board.filter_menu.isVisible()  # the latest one still works
