@@ -181,3 +181,21 @@ def test_menus_opened_all_day_do_not_pile_up(qtbot, env: BoardEnv) -> None:  # t
     assert len(row.findChildren(QMenu, "StateMenu")) == 1
     qtbot.mouseClick(board.top_bar.filter_button, Qt.MouseButton.LeftButton)
     assert board.filter_menu.isVisible()  # the latest one still works
+
+
+def test_masking_names_changes_the_names_not_the_cards(qtbot, env: BoardEnv) -> None:  # type: ignore[no-untyped-def]
+    """Found by bench/soak.py: the names button rebuilt every card, twice a touch: ~20 s of
+    frozen board at 150 patients on the development machine."""
+    from PySide6.QtCore import Qt
+
+    pk = env.admit(last="DUPONT", first="Marie", tasks=(NewTask("RX"),))
+    board = env.board(qtbot)
+    card = card_of(board, pk)
+    qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
+    assert card_of(board, pk) is card
+    assert card.name_button.fullText() == "Patient D. M."
+    assert card.name_button.property("hiddenName") is True
+    qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
+    assert card_of(board, pk) is card
+    assert card.name_button.fullText() == "DUPONT Marie"
+    assert card.property("hiddenName") is False
