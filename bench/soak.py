@@ -205,7 +205,7 @@ def soak(args: argparse.Namespace, url: str, folder: Path) -> Run:
         next_file = None
         files_until = 0.0
         quiet_after = max(10.0, args.minutes * 60 - QUIET_S)
-        previous = {"actions": 0.0, "host": 0.0, "files": 0.0}
+        previous = {"actions": 0, "host": 0, "files": 0}
         try:
             while True:
                 try:
@@ -270,8 +270,10 @@ def soak(args: argparse.Namespace, url: str, folder: Path) -> Run:
 
 
 def cell(value: object) -> str:
-    if isinstance(value, float):
+    if isinstance(value, float) and not value.is_integer():
         return f"{value:.1f}"
+    if isinstance(value, float):
+        value = int(value)
     return f"{value:,}".replace(",", " ") if isinstance(value, int) else str(value)
 
 
