@@ -24,11 +24,12 @@ end: medians, what the board showed against what was written, the verdict.
 Exit status 1 (a message says which):
 
 * **crash**: the board process died (a ``Fatal Python error: none_dealloc`` abort is named);
-* **steady growth**, judged on the rows after ``--warmup`` minutes (2), when there are at
-  least three: a least-squares slope above the threshold *and* a rise in at least 3 steps out
-  of 4 (RSS 1 MB/min, objects 2,000/min, widgets 20/min); for ``None``: a fall of more than
-  1,000 references a minute (slope), falling in 3 steps out of 4.  Shorter runs are reported
-  "non jugé" for growth;
+* **steady growth**, judged on the rows from the end of ``--warmup`` (2 minutes) on, when
+  there are at least five (a run of 7 minutes or more): a least-squares slope above the
+  threshold *and* a rise in at least 3 steps out of 4 (RSS 1 MB/min, objects 2,000/min,
+  widgets 20/min); for ``None``: a fall of more than 1,000 references a minute (slope),
+  falling in 3 steps out of 4.  Shorter runs are reported "non jugée" for growth: the first
+  minutes fill caches (RSS rose ~5 MB/min over minutes 1-3, then ~0.4 MB/min to minute 10);
 * **stuck board**: it showed less than 90 % of the host's comments, the host's patients or
   the entry files, or it did not see a soak patient leave, or a touch failed.
 
@@ -65,6 +66,7 @@ WALL = {"name": "mur", "x": 0, "y": 0, "width": 1920, "height": 1080, "logicalDp
 GROWTH = {"rss_mb": 1.0, "objects": 2000.0, "widgets": 20.0}
 NONE_FALL = 1000.0
 SEEN_RATIO = 0.9
+MIN_JUDGED = 5  # rows after the warm-up needed to judge growth
 QUIET_S = 15.0  # no host change nor entry file in the last seconds: the board catches up
 BOARD_LOG = Path(tempfile.gettempdir()) / "synoptux-soak-board.log"
 TASK_CODES = ("ECG", "BIO", "RX", "PERF", "SCAN", "SUT", "AVIS", "BU", "ECHO", "ANTALG")
@@ -292,6 +294,11 @@ def print_row(record: dict[str, float]) -> None:
     print("| " + " | ".join(cell(record[key]) for _, key in COLUMNS) + " |", flush=True)
 
 
+def median(rows: list[dict[str, float]], key: str) -> float:
+    value = statistics.median(float(r[key]) for r in rows)
+    return value if key == "rss_mb" else round(value)
+
+
 def slope(values: list[float]) -> float:
     """Least-squares slope per sample (a sample a minute: per minute)."""
     n = len(values)
@@ -303,7 +310,7 @@ def slope(values: list[float]) -> float:
 def growth_verdicts(rows: list[dict[str, float]], warmup: int) -> list[str] | None:
     """What grows steadily after the warm-up (``None``: too few rows to judge)."""
     judged = [r for r in rows if r["minute"] >= warmup]
-    if len(judged) < 3:
+    if len(judged) < MIN_JUDGED:
         return None
     found = []
     steps = len(judged) - 1
@@ -333,7 +340,7 @@ def verdict(run: Run, args: argparse.Namespace) -> int:
         print(f"\n(sortie d'erreur du tableau : {BOARD_LOG})")
     if rows:
         print("\nMédianes : " + ", ".join(
-            f"{title} {cell(statistics.median(float(r[key]) for r in rows))}"
+            f"{title} {cell(median(rows, key))}"
             for title, key in COLUMNS[1:9]
         ))  # fmt: skip
     end = run.end or (rows[-1] if rows else {})
@@ -355,7 +362,10 @@ def verdict(run: Run, args: argparse.Namespace) -> int:
         failures.append(f"{end['action_errors']} touche(s) en échec (voir la sortie d'erreur)")
     growth = growth_verdicts(rows, args.warmup)
     if growth is None:
-        print(f"\nCroissance : non jugée (moins de 3 minutes après {args.warmup} min de chauffe)")
+        print(
+            f"\nCroissance : non jugée (moins de {MIN_JUDGED} relevés après {args.warmup} min "
+            "de chauffe)"
+        )
     else:
         print(f"\nCroissance après {args.warmup} min : " + ("; ".join(growth) or "aucune"))
         failures += [f"croissance continue : {g}" for g in growth]
