@@ -9,11 +9,12 @@ window once the event loop runs adds:
 * a 50 ms precise timer whose lateness is the event loop's stall (the sampler's own time,
   reading every Python object, is excused);
 * every ``--action-interval`` seconds one touch on a real widget of the board
-  (``QTest.mouseClick``), in turn: a state button, a state menu, fold/unfold, a comment
-  typed in its dialog, a move there and back, a move asked to Absence then cancelled, the
-  history, the task information, the responsable dialog, a task deletion answered "Non", the
-  responsable filter and back, the names masked and shown again; dialogs are answered by
-  touching their buttons;
+  (``QTest.mouseClick``, scrolled into view first), in turn: a state button, a state menu,
+  fold/unfold, a comment typed in its dialog, a move between B6 and UHCD, a move asked to
+  Absence then cancelled, a move to a full box (refused), the history, the task information,
+  the responsable dialog, a task deletion answered "Non", the responsable filter and back, the
+  names masked and shown again; dialogs are answered by touching their buttons, and each
+  touch that changes data is checked on the board (a touch without effect is a failure);
 * every second, what the cards show: the host's comments (``Hôte n°N``), its patients
   (``soak-hote-N``), the inbox's patients (``soak-entree-N``), and the soak patients that left;
 * every minute one line ``SOAK {json}`` on standard output (RSS, Python objects, widgets,
