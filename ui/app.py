@@ -7,11 +7,12 @@ Everything is built here and handed down; no widget reaches for a global.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -21,11 +22,56 @@ log = logging.getLogger(__name__)
 QT_TRANSLATIONS = ("qtbase_fr",)
 
 
+PROBE_CALLS = 200
+
+
+def _void_qt_call() -> Callable[[], object]:
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    return lambda: probe.setObjectName("sonde")
+
+
+def refuse_none_eating_binding(call: Callable[[], object] | None = None) -> None:
+    """Refuse to start on a PySide6 that takes a reference off ``None`` per call.
+
+    PySide6 6.12.0 on Python < 3.12 does so on every Qt method returning nothing; a board
+    makes thousands a minute and Python aborts ("none_dealloc") within minutes.  The
+    dependency pin keeps that pair out; this catches an install that bypassed it (or a later
+    pair with the same fault) by measuring, not by version: ``PROBE_CALLS`` calls of a void
+    Qt method (~0.1 ms).  Python 3.12 made ``None`` immortal: nothing to measure there."""
+    if sys.version_info >= (3, 12):
+        return
+    call = call or _void_qt_call()
+    enabled = gc.isenabled()
+    gc.disable()  # a collection during the probe could free objects that held None
+    try:
+        before = sys.getrefcount(None)
+        for _ in range(PROBE_CALLS):
+            call()
+        lost = before - sys.getrefcount(None)
+    finally:
+        if enabled:
+            gc.enable()
+    if lost >= PROBE_CALLS // 2:
+        import PySide6
+
+        raise UsageError(
+            f"PySide6 {PySide6.__version__} avec Python {sys.version.split()[0]} perd une "
+            f"référence à None à chaque appel Qt ({lost} sur {PROBE_CALLS} appels) : le "
+            "tableau s'arrêterait au bout de quelques minutes (« Fatal Python error: "
+            "none_dealloc »). Installez une version compatible : "
+            'pip install "PySide6-Essentials>=6.8,<6.12"'
+        )
+
+
 def create_application(argv: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
-    """The QApplication (reused when one exists), in French."""
+    """The QApplication (reused when one exists), in French; refused on a PySide6 that
+    would abort within minutes (see :func:`refuse_none_eating_binding`)."""
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    refuse_none_eating_binding()
     app = QApplication.instance()
     if app is None:
         QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))

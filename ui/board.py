@@ -346,7 +346,9 @@ class BoardWindow(QMainWindow):
         """Mask every name on this screen (public screen) or show them again."""
         self.screen_masked = not self.screen_masked
         self.revealed.clear()
-        self._rebuild_cards()
+        for panel in self.panels.values():
+            for card in panel.cards.values():
+                card.set_masking(self.screen_masked, revealed=False)
         self._update_bar()
 
     def toggle_reveal(self, pk: int) -> None:

@@ -257,6 +257,16 @@ class PatientCard(QFrame):
         wrapped = None if self.hidden_name or not p.first_name else f"{p.last_name}\n{p.first_name}"
         self.name_button.setFullText(text, wrapped=wrapped)
 
+    def set_masking(self, screen_masked: bool, revealed: bool) -> None:
+        """Names masked on this screen, or shown again: only the name changes (rebuilding
+        every card for it froze a board of 150 patients for seconds: bench/soak.py)."""
+        self.screen_masked = screen_masked
+        self.revealed = revealed
+        self.hidden_name = (not revealed) if screen_masked else self.patient.hidden
+        set_prop(self, "hiddenName", self.hidden_name)
+        set_prop(self.name_button, "hiddenName", self.hidden_name)
+        self._render_name()
+
     def toggle_name(self) -> None:
         """Hide or show the name: for everyone, or on this screen only when it is public."""
         if self.screen_masked:

@@ -62,6 +62,8 @@ class ResponsableFilter:
         choose: Callable[[str | None], None],
     ) -> QMenu:
         """The touch menu under ``anchor``; one touch on a line calls ``choose``."""
+        if self.menu is not None:  # one menu at a time: the window would keep each one all day
+            self.menu.deleteLater()
         menu = QMenu(anchor.window())
         menu.setObjectName("FilterMenu")
         menu.setMinimumWidth(self.metrics.touch * 6)

@@ -168,6 +168,8 @@ class TaskRow(QFrame):
     def open_state_menu(self) -> None:
         """Open the states under the button (non-blocking: one touch picks a state)."""
         assert self.menu_button is not None
+        if self.menu is not None:  # dismissed without a choice: the row would keep it
+            self.menu.deleteLater()
         self.menu = self.build_state_menu()
         self.menu.popup(self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height())))
 
