@@ -52,6 +52,9 @@ STALL_PERIOD_S = 0.05
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
+BOARD_OPEN_TIMEOUT_S = 120.0
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * PAGE / 1e6
@@ -335,8 +338,13 @@ class Soak(QObject):
         click(self.board.top_bar.names_button)  # ...and shown again
 
 
-def attach(minutes: float, action_interval_s: float) -> None:
+def attach(minutes: float, action_interval_s: float, waited_s: float = 0.0) -> None:
+    """Once the board window is open (the start screen comes first and the board follows when
+    the database is ready), the finger and the stopwatch are put on it."""
     boards = [w for w in QApplication.topLevelWidgets() if isinstance(w, BoardWindow)]
+    if not boards and waited_s < BOARD_OPEN_TIMEOUT_S:
+        QTimer.singleShot(200, lambda: attach(minutes, action_interval_s, waited_s + 0.2))
+        return
     if len(boards) != 1:
         emit({"error": f"{len(boards)} tableau(x) ouvert(s) au lieu d'un"})
         QApplication.instance().exit(1)
