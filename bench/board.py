@@ -254,7 +254,9 @@ def main() -> int:
         f"{backend}, {args.patients} patients x {args.tasks} tasks "
         f"({med('late'):.0f} late), 1920x1080, median of {args.runs} runs"
     )
-    print("| build + first paint | one change | blink tick | touch | open card | RSS | command to PNG |")
+    print(
+        "| build + first paint | one change | blink tick | touch | open card | RSS | command to PNG |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print(
         f"| {med('build'):.0f} ms | {med('change'):.1f} ms | {med('blink'):.1f} ms "

@@ -121,8 +121,13 @@ class BoardStatusBar(QStatusBar):
         self.addWidget(self.rejected_button)
         self.addPermanentWidget(self.message_label)
 
-    def set_late(self, count: int) -> None:
-        if count == 0:
+    def set_late(self, count: int, total: int | None = None, who: str | None = None) -> None:
+        """Late tasks shown; with a filter (``who``), out of every late task of the board."""
+        total = count if total is None else total
+        if who is not None:
+            text = f"{count} en retard ({who}) sur {total}"
+            self.late_label.setText(("⚠ " if count else "") + text)
+        elif count == 0:
             self.late_label.setText("Aucune tâche en retard")
         else:
             self.late_label.setText(f"⚠ {count} tâche{'s' if count > 1 else ''} en retard")

@@ -19,7 +19,7 @@ from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic.domain import BoxType, is_late
+from synoptic.domain import BoxType
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
@@ -29,13 +29,15 @@ from ui.box import MODE_FRAME, MODE_WINDOW, BoxPanel
 from ui.card import PatientCard
 from ui.context import UiContext
 from ui.filter import ResponsableFilter
+from ui.glance import GlanceCard, GlanceLook
 from ui.inbox import InboxMonitor
 from ui.live import Background, FeedUpdate, LiveFeed
 from ui.moves import MoveController
+from ui.open_card import OpenCard
 from ui.placement import Placement
 from ui.plain import set_button_text, window_title
 from ui.purge import Purger
-from ui.theme import StyleSheet
+from ui.theme import StyleSheet, colour
 from ui.updates import LocalRefreshes
 from ui.widgets import set_prop
 
@@ -68,6 +70,12 @@ class BoardWindow(QMainWindow):
         self.screen_masked = ctx.config.display.hide_names_by_default
         self.revealed: set[int] = set()
         self.late_total = 0
+        self.late_shown = 0
+        self.late_by_patient: dict[int, int] = {}  # kept per card: no walk for one change
+        display = ctx.config.display
+        self.look = GlanceLook.for_screen(
+            1080, display.scale, colour(display.alarm_color, "#ff0000")
+        )
         self.offline_since: datetime | None = None
         self.local = LocalRefreshes()  # patients read again by touch actions (ui.updates)
         self._busy = 0  # touches in progress (see Actions.interaction)
@@ -91,6 +99,9 @@ class BoardWindow(QMainWindow):
             column.addWidget(widget)
         column.addWidget(self.scroll, 1)
         self.setCentralWidget(central)
+        self.open_card_panel = OpenCard(m, central)
+        self.open_card_panel.close_button.clicked.connect(self.close_card)
+        self.open_card_panel.mask_button.clicked.connect(self._mask_everywhere)
         self.status = BoardStatusBar(m)
         self.setStatusBar(self.status)
 
@@ -215,6 +226,9 @@ class BoardWindow(QMainWindow):
         for pk in gone:
             old = self.patients.pop(pk, None)
             self.revealed.discard(pk)
+            self.late_by_patient.pop(pk, None)
+            if self.open_card_panel.pk == pk:
+                self.close_card()
             if old is not None:
                 changed = True
                 panel = self.panels.get(old.box_code)
@@ -235,7 +249,11 @@ class BoardWindow(QMainWindow):
             if panel is not None:
                 card = panel.put_patient(view)
                 self._track_card(card)
+            else:
+                self.late_by_patient.pop(view.pk, None)
             self.mover.patient_changed(old, view)
+            if self.open_card_panel.pk == view.pk:
+                self.open_card(view.pk)
         if changed:
             self._after_change()
 
@@ -251,11 +269,28 @@ class BoardWindow(QMainWindow):
         elif self.status.message_label.text().startswith("⚠"):
             self.status.message_label.setText("")
         self._update_bar()
-        self.check_alarms()
+        self._show_late()
+        self.top_bar.set_clock(self.ctx.clock())
 
     # ================================================================== panels
 
-    def _make_card(self, view: PatientView) -> PatientCard:
+    def _make_card(self, view: PatientView) -> GlanceCard:
+        box = self.reference.box(view.box_code)
+        card = GlanceCard(
+            view,
+            self.reference,
+            self.look,
+            box_type=box.type if box else BoxType.CARE,
+            hidden_name=self.name_hidden(view),
+            anonymous_label=self.ctx.config.display.anonymous_label,
+            now=self.ctx.clock(),
+        )
+        card.opened.connect(self.open_card)
+        if self.mover.is_moving(view.pk):
+            card.set_moving(True)
+        return card
+
+    def _make_large_card(self, view: PatientView) -> PatientCard:
         box = self.reference.box(view.box_code)
         card = PatientCard(
             self.ctx,
@@ -271,13 +306,73 @@ class BoardWindow(QMainWindow):
             card.set_moving(True)
         return card
 
-    def _track_card(self, card: PatientCard) -> None:
+    def _track_card(self, card: GlanceCard) -> None:
+        """A new or rebuilt card: its lateness, blinking and count (this card only)."""
+        if card.update_time(self.ctx.clock()):
+            self.blinker.register(card)
+        else:
+            self.blinker.unregister(card)
+        self.late_by_patient[card.patient.pk] = card.late_count
+
+    def _forget_card(self, card: GlanceCard) -> None:
+        self.blinker.unregister(card)
+
+    # ================================================================== the opened card
+
+    def open_card(self, pk: int, task_num: int = 0) -> None:
+        """A touch on a glance card: the patient large, with every action."""
+        view = self.patients.get(pk)
+        if view is None:
+            return
+        panel = self.panels.get(view.box_code)
+        old = self.open_card_panel.card
+        if old is not None:
+            self._forget_large(old)
+        card = self._make_large_card(view)
+        box = self.reference.box(view.box_code)
+        name = card.name_button.fullText()
+        title = f"{name} — {box.label if box else view.box_code}"
+        mask = (
+            "Afficher le nom (tous les écrans)"
+            if view.hidden
+            else "Masquer le nom (tous les écrans)"
+        )
+        self.open_card_panel.show_card(card, title, mask)
+        self.open_card_panel.mask_button.setVisible(not self.screen_masked)
+        central = self.centralWidget()
+        area = self.scroll.geometry()
+        box_rect = None
+        if panel is not None:
+            top_left = panel.mapTo(central, panel.rect().topLeft())
+            box_rect = panel.rect().translated(top_left)
+        self.open_card_panel.place(area, box_rect)
         for widget in card.update_time(self.ctx.clock()):
             self.blinker.register(widget)
 
-    def _forget_card(self, card: PatientCard) -> None:
+    def opened_card(self) -> PatientCard | None:
+        return self.open_card_panel.card
+
+    def close_card(self) -> None:
+        self.open_card_panel.close_card(self._forget_large)
+
+    def _forget_large(self, card: PatientCard) -> None:
         for widget in card.blink_candidates():
             self.blinker.unregister(widget)
+
+    def _mask_everywhere(self) -> None:
+        """Hide (or show) the name on every screen: deliberate, so confirmed."""
+        view = self.open_card_panel.view()
+        if view is None:
+            return
+        hide = not view.hidden
+        question = (
+            "Masquer le nom de ce patient sur tous les écrans (initiales à la place) ?"
+            if hide
+            else "Afficher à nouveau le nom de ce patient sur tous les écrans ?"
+        )
+        title = "Masquer le nom" if hide else "Afficher le nom"
+        if self.ctx.dialogs.confirm(self, title, question):
+            self.actions.set_hidden(view, hide)
 
     def _rebuild_panels(self) -> None:
         for panel in self.panels.values():
@@ -297,7 +392,7 @@ class BoardWindow(QMainWindow):
         for view in self.patients.values():
             panel = self.panels.get(view.box_code)
             if panel is not None:
-                panel.put_patient(view)
+                self._track_card(panel.put_patient(view))
         self.layout_panels()
 
     def layout_panels(self) -> None:
@@ -339,8 +434,8 @@ class BoardWindow(QMainWindow):
         self.filter.code = code
         for panel in self.panels.values():
             panel.set_filter(self.filter.visible)
-        self.placement.contents_changed()
         self._update_bar()
+        self._show_late()
 
     def toggle_screen_mask(self) -> None:
         """Mask every name on this screen (public screen) or show them again."""
@@ -348,6 +443,8 @@ class BoardWindow(QMainWindow):
         self.revealed.clear()
         self._rebuild_cards()
         self._update_bar()
+        if self.open_card_panel.pk is not None:
+            self.open_card(self.open_card_panel.pk)
 
     def toggle_reveal(self, pk: int) -> None:
         """On a masked screen, a touch on one name shows it here (and hides it again)."""
@@ -356,6 +453,8 @@ class BoardWindow(QMainWindow):
         panel = self.panels.get(view.box_code) if view else None
         if view is not None and panel is not None:
             self._track_card(panel.put_patient(view))
+        if view is not None and self.open_card_panel.pk == pk:
+            self.open_card(pk)
 
     def _rebuild_cards(self) -> None:
         for view in self.patients.values():
@@ -390,6 +489,8 @@ class BoardWindow(QMainWindow):
         return self.mover.moving
 
     def begin_move(self, view: PatientView) -> None:
+        # The boxes must be in sight for the second touch: the opened card gives way.
+        self.close_card()
         self.mover.begin(view)
 
     def cancel_move(self) -> None:
@@ -413,15 +514,33 @@ class BoardWindow(QMainWindow):
         now = self.ctx.clock()
         for panel in self.panels.values():
             for card in panel.cards.values():
-                blinking = set(card.update_time(now))
-                for widget in card.blink_candidates():
-                    if widget in blinking:
-                        self.blinker.register(widget)
-                    else:
-                        self.blinker.unregister(widget)
-        self.late_total = sum(is_late(t, now) for p in self.patients.values() for t in p.tasks)
-        self.status.set_late(self.late_total)
+                self._track_card(card)
+        large = self.open_card_panel.card
+        if large is not None:
+            blinking = set(large.update_time(now))
+            for widget in large.blink_candidates():
+                if widget in blinking:
+                    self.blinker.register(widget)
+                else:
+                    self.blinker.unregister(widget)
+        self._show_late()
         self.top_bar.set_clock(now)
+
+    def _show_late(self) -> None:
+        """Late tasks in the status bar, following the filter (Sortie never counts)."""
+        self.late_total = sum(self.late_by_patient.values())
+        shown = self.late_total
+        name = None
+        if self.filter.active:
+            shown = sum(
+                n
+                for pk, n in self.late_by_patient.items()
+                if n and self.filter.visible(self.patients[pk])
+            )
+            resp = self.reference.responsables.get(self.filter.code or "")
+            name = resp.name if resp else str(self.filter.code)
+        self.late_shown = shown
+        self.status.set_late(shown, self.late_total, name)
 
     def purge(self) -> None:
         """Exit purge and lifetime purge, off the GUI thread (the timer calls it)."""

@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 from synoptic.domain import has_room
 from synoptic.store.queries import BoxView, PatientView
 from ui.box_frame import BoxTitle, ResizeGrip
-from ui.card import PATIENT_MIME, PatientCard
+from ui.card import PATIENT_MIME
+from ui.glance import GlanceCard
 from ui.metrics import Metrics
-from ui.plain import set_plain_tooltip
+from ui.plain import plain_label, set_plain_tooltip
 from ui.widgets import set_prop
 
-CardFactory = Callable[[PatientView], PatientCard]
+CardFactory = Callable[[PatientView], GlanceCard]
 MODE_WINDOW = "fenetre"
 MODE_FRAME = "cadre"
 
@@ -59,7 +60,7 @@ class BoxPanel(QFrame):
     title_touched = Signal(str)  # box code
     patient_dropped = Signal(int, str)  # patient key, box code
     geometry_edited = Signal(str)  # box code: moved or resized by hand
-    card_dropped = Signal(object)  # a PatientCard replaced or removed (deleted later)
+    card_dropped = Signal(object)  # a GlanceCard replaced or removed (deleted later)
 
     def __init__(
         self, metrics: Metrics, box: BoxView, make_card: CardFactory, parent: QWidget | None = None
@@ -70,7 +71,7 @@ class BoxPanel(QFrame):
         self.box = box
         self.make_card = make_card
         self.patients: dict[int, PatientView] = {}  # every patient in the box
-        self.cards: dict[int, PatientCard] = {}
+        self.cards: dict[int, GlanceCard] = {}
         self._visible: Callable[[PatientView], bool] = lambda _p: True
         self.setProperty("boxCode", box.code)
         self.setProperty("boxType", box.type.value)
@@ -100,11 +101,23 @@ class BoxPanel(QFrame):
         self.content.setObjectName("BoxContent")
         self.list_layout = QVBoxLayout(self.content)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_layout.setSpacing(m.px(4))
+        self.list_layout.setSpacing(m.px(3))
         self.list_layout.addStretch(1)
         self.scroll.setWidget(self.content)
         make_kinetic(self.scroll)
         layout.addWidget(self.scroll, 1)
+        # "+N": this box holds more patients than it shows (flick the list to see them).
+        self.more_label = plain_label(name="MoreLabel")
+        self.more_label.setParent(self)
+        self.more_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.more_label.hide()
+        self._more_pending = QTimer(self)
+        self._more_pending.setSingleShot(True)
+        self._more_pending.setInterval(0)
+        self._more_pending.timeout.connect(self.update_more)
+        self.scroll.viewport().installEventFilter(self)
+        self.content.installEventFilter(self)
+        self.scroll.verticalScrollBar().valueChanged.connect(lambda _v: self.update_more())
 
         self.grip = ResizeGrip(self, metrics)
         self.grip.hide()
@@ -117,8 +130,9 @@ class BoxPanel(QFrame):
         self._visible = visible
         for pk, card in self.cards.items():
             card.setVisible(visible(self.patients[pk]))
+        self._more_pending.start()
 
-    def put_patient(self, view: PatientView) -> PatientCard:
+    def put_patient(self, view: PatientView) -> GlanceCard:
         """Add the patient or replace its card (only this card is rebuilt)."""
         old = self.cards.get(view.pk)
         card = self.make_card(view)
@@ -140,6 +154,7 @@ class BoxPanel(QFrame):
         finally:
             self.content.setUpdatesEnabled(True)
         self._update_title()
+        self._more_pending.start()
         return card
 
     def remove_patient(self, pk: int) -> None:
@@ -147,6 +162,40 @@ class BoxPanel(QFrame):
             self._drop_card(pk)
         self.patients.pop(pk, None)
         self._update_title()
+        self._more_pending.start()
+
+    def hidden_below(self) -> int:
+        """Shown patients (filter) whose card is not wholly in sight in the list."""
+        viewport = self.scroll.viewport()
+        top = self.scroll.verticalScrollBar().value()
+        bottom = top + viewport.height()
+        return sum(
+            1
+            for card in self.cards.values()
+            if card.isVisibleTo(self) and (card.y() + card.height() > bottom or card.y() < top)
+        )
+
+    def update_more(self) -> None:
+        hidden = self.hidden_below()
+        label = self.more_label
+        if hidden == 0:
+            label.hide()
+            return
+        label.setText(f"+{hidden} ▾")
+        label.adjustSize()
+        m = self.metrics
+        w, h = label.width() + m.px(12), max(label.height(), m.px(26))
+        label.setGeometry(self.width() - w - m.px(6), self.height() - h - m.px(4), w, h)
+        label.show()
+        label.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched in (self.scroll.viewport(), self.content) and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.LayoutRequest,
+        ):
+            self._more_pending.start()
+        return super().eventFilter(watched, event)
 
     def _drop_card(self, pk: int) -> None:
         card = self.cards.pop(pk)
@@ -237,6 +286,7 @@ class BoxPanel(QFrame):
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
         self._place_grip()
+        self._more_pending.start()
 
     def _place_grip(self) -> None:
         self.grip.move(self.width() - self.grip.width(), self.height() - self.grip.height())

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synoptic.domain import BoxType, initials, is_late
+from synoptic.domain import BoxType, counts_as_late, initials, is_late, patient_late
 from synoptic.store.queries import PatientView, Reference
 from ui.actions import Actions
 from ui.context import UiContext
@@ -157,8 +157,14 @@ class PatientCard(QFrame):
         row.addWidget(self.name_button, 1)
         self.move_button = MoveButton(p.pk, actions.board.interaction)
         self.move_button.setObjectName("MoveButton")
-        self.move_button.setFixedSize(m.touch, m.touch)
         self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if box_type is BoxType.EXIT:
+            # Leaving the board for good has its own words, never the move icon.
+            self.move_button.setText("Sortie définitive")
+            self.move_button.setObjectName("DischargeButton")
+            self.move_button.setMinimumSize(m.touch * 2, m.touch)
+        else:
+            self.move_button.setFixedSize(m.touch, m.touch)
         set_plain_tooltip(
             self.move_button, "Sortie définitive" if box_type is BoxType.EXIT else "Déplacer"
         )
@@ -211,7 +217,7 @@ class PatientCard(QFrame):
         self.history_button.clicked.connect(lambda: actions.show_history(p))
         tools = [self.move_button, self.annex_button, self.history_button]
         for tool in filter(None, tools):
-            (row if p.folded else details).addWidget(tool)
+            details.addWidget(tool)  # opened: the card is always unfolded
         outer.addWidget(self.details)
 
         # Then: entry time, last move or exit time, time spent.
@@ -243,8 +249,8 @@ class PatientCard(QFrame):
             tasks_layout.addWidget(task_row)
             self.task_rows.append(task_row)
         outer.addWidget(self.tasks_box)
-        self.details.setVisible(not p.folded)
-        self.tasks_box.setVisible(not p.folded and bool(p.tasks))
+        # This is the opened card: everything shows, folded or not (folding is the glance's).
+        self.tasks_box.setVisible(bool(p.tasks))
         self._render_name()
         self.update_time(ctx.clock())
 
@@ -258,14 +264,15 @@ class PatientCard(QFrame):
         self.name_button.setFullText(text, wrapped=wrapped)
 
     def toggle_name(self) -> None:
-        """Hide or show the name: for everyone, or on this screen only when it is public."""
+        """On a masked (public) screen, show or hide the name on this screen only.
+
+        Hiding a name on every screen (``EC_Anonyme``) is a deliberate action of the opened
+        card, confirmed (``ui.open_card``): one touch on a name never does it."""
         if self.screen_masked:
             board = self.window()
             toggle = getattr(board, "toggle_reveal", None)
             if callable(toggle):
                 toggle(self.patient.pk)
-            return
-        self.actions.set_hidden(self.patient, not self.patient.hidden)
 
     def update_time(self, now: datetime) -> list[QWidget]:
         """Refresh times and lateness; return the widgets that must blink now."""
@@ -283,18 +290,14 @@ class PatientCard(QFrame):
         self.duration_label.setText(format_duration(p.entered_at, max(end, p.entered_at or end)))
         blinking: list[QWidget] = []
         any_late = False
+        counted = counts_as_late(self.box_type)
         for task_row in self.task_rows:
-            late = is_late(task_row.task, now)
+            late = counted and is_late(task_row.task, now)
             any_late |= late
             task_row.set_late(late)
-            if late and not p.folded:
+            if late:
                 blinking.append(task_row.blink_target)
         set_prop(self, "late", any_late)
-        # A folded patient blinks its name instead of its (hidden) tasks.
-        name_late = any_late and p.folded
-        set_prop(self.name_button, "late", name_late)
-        if name_late:
-            blinking.append(self.name_button)
         return blinking
 
     def blink_candidates(self) -> list[QWidget]:
@@ -302,7 +305,7 @@ class PatientCard(QFrame):
         return [row.blink_target for row in self.task_rows] + [self.name_button]
 
     def late_count(self, now: datetime) -> int:
-        return sum(is_late(t, now) for t in self.patient.tasks)
+        return len(patient_late(self.patient.tasks, self.box_type, now))
 
     def set_moving(self, moving: bool) -> None:
         set_prop(self, "moving", moving)

@@ -1,0 +1,396 @@
+"""The glance card: one patient read from a few metres, painted by one widget.
+
+What staff need without opening anything: the name (or distinct initials on a masked
+screen), the comment and the responsable, where an absent patient is and since when
+(``→ Radiologie 10:20``), the destination and exit time in Sortie, and every task as a
+chip in its state colour; a late task carries ``⚠`` and how late it is (``+25 min``), a
+folded late patient too.  Lateness is never shown by colour alone.
+
+A card is one widget (the large card with every action opens on a touch, see
+``ui.open_card``): no style sheet is applied to its parts, its text is measured once per
+width, and blinking repaints only the late chips (:meth:`GlanceCard.set_blink`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from synoptic.domain import BoxType, distinct_initials, format_late, late_minutes
+from synoptic.store.queries import PatientView, Reference, TaskView
+from ui.plain import set_plain_tooltip
+from ui.theme import colour, text_on
+
+REFERENCE_HEIGHT = 1080  # the screen height at which sizes are the reference ones
+
+
+@dataclass(frozen=True)
+class GlanceLook:
+    """Sizes of the glance (pixels), from the screen height and ``Echelle``."""
+
+    factor: float = 1.0
+    alarm: str = "#ff0000"
+    touch: int = 48  # a card is one touch target: never lower (48 px at Echelle=1.0)
+
+    @staticmethod
+    def for_screen(height: int, echelle: float, alarm: str = "#ff0000") -> GlanceLook:
+        # Steps of 5 %: a few pixels of a banner do not rebuild every card.
+        factor = round(max(0.5, height / REFERENCE_HEIGHT * echelle) * 20) / 20
+        return GlanceLook(factor, alarm, max(1, round(48 * echelle)))
+
+    def px(self, value: float) -> int:
+        return max(1, round(value * self.factor))
+
+    @property
+    def name_px(self) -> int:
+        return self.px(22)
+
+    @property
+    def text_px(self) -> int:
+        return self.px(17)
+
+    @property
+    def chip_px(self) -> int:
+        return self.px(16)
+
+    @property
+    def pad(self) -> int:
+        return self.px(5)
+
+    @property
+    def gap(self) -> int:
+        return self.px(4)
+
+
+def _font(pixels: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
+
+
+def short_time(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%H:%M") if value.date() == now.date() else value.strftime("%d/%m %H:%M")
+
+
+@dataclass(frozen=True)
+class Chip:
+    task: TaskView
+    text: str
+    fill: str
+    late: int | None  # minutes late, None when on time
+    alarm: str  # the blink colour (the task type's, else Couleur_Alarme)
+
+
+class GlanceCard(QWidget):
+    """One patient at a glance; a touch emits :attr:`opened` (the large card)."""
+
+    opened = Signal(int, int)  # patient key, task number touched (0: none)
+
+    def __init__(
+        self,
+        patient: PatientView,
+        reference: Reference,
+        look: GlanceLook,
+        *,
+        box_type: BoxType,
+        hidden_name: bool,
+        anonymous_label: str,
+        now: datetime,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("GlanceCard")
+        self.patient = patient
+        self.reference = reference
+        self.look = look
+        self.box_type = box_type
+        self.hidden_name = hidden_name
+        self.anonymous_label = anonymous_label
+        self.moving = False
+        self.blink_on = False
+        self._pressed = False
+        self._layout_width = -1
+        self._chip_rects: list[QRect] = []
+        self._height = 0
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        resp = reference.responsables.get(patient.responsable or "")
+        self.responsable_name = resp.name if resp else (patient.responsable or "")
+        self.responsable_colour = colour(resp.color, "#888888") if resp else "#888888"
+        set_plain_tooltip(self, self.full_name())
+        self.update_time(now)
+
+    # ------------------------------------------------------------------ content
+
+    def full_name(self) -> str:
+        p = self.patient
+        if self.hidden_name:
+            return f"{self.anonymous_label} {distinct_initials(p.last_name, p.first_name)}".strip()
+        return f"{p.last_name} {p.first_name}".strip()
+
+    def short_name(self) -> str:
+        """What a narrow card keeps: the initials alone when the name is masked."""
+        p = self.patient
+        return distinct_initials(p.last_name, p.first_name) if self.hidden_name else ""
+
+    @property
+    def folded(self) -> bool:
+        return self.patient.folded or self.box_type.folds_patients
+
+    def detail_text(self) -> str:
+        """The second line: where an absent or leaving patient is, else the comment."""
+        p = self.patient
+        if self.box_type is BoxType.ABSENCE:
+            return f"→ {p.destination or 'Absent'} {short_time(p.moved_at, self.now)}".strip()
+        if self.box_type is BoxType.EXIT:
+            return f"→ {p.destination or 'Sortie'} · sortie {short_time(p.moved_at, self.now)}"
+        return p.comment
+
+    def update_time(self, now: datetime) -> bool:
+        """Recompute lateness at ``now``; True when something of this card blinks."""
+        self.now = now
+        counted = self.box_type is not BoxType.EXIT
+        chips = []
+        for task in self.patient.tasks:
+            task_type = self.reference.task_types.get(task.code)
+            state = self.reference.states.get(task.state_code or "")
+            label = task_type.label if task_type else task.code
+            fill = colour(state.color if state else (task_type.color if task_type else ""), "#eee")
+            late = late_minutes(task, now) if counted else None
+            text = label
+            if state is not None and state.terminal:
+                text = f"✓ {label}"
+            if late is not None:
+                text = f"⚠ {label} {format_late(late)}"
+            alarm = colour(task_type.alarm_color if task_type else "", self.look.alarm)
+            chips.append(Chip(task, text, fill, late, alarm))
+        changed = [c.text for c in chips] != [c.text for c in getattr(self, "chips", [])]
+        self.chips = chips
+        late = [c.late for c in chips if c.late is not None]
+        self.late_count = len(late)
+        self.most_late = max(late) if late else None
+        if changed:
+            self._layout_width = -1
+            self.updateGeometry()
+            self.update()
+        return self.late_count > 0
+
+    def late_tasks(self) -> int:
+        return self.late_count
+
+    # ------------------------------------------------------------------ geometry
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        self._arrange(width)
+        return self._height
+
+    def sizeHint(self) -> QSize:
+        width = max(self.width(), self.look.px(200))
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.look.px(120), self.heightForWidth(max(self.width(), self.look.px(120))))
+
+    def set_look(self, look: GlanceLook) -> None:
+        if look != self.look:
+            self.look = look
+            self._layout_width = -1
+            self.updateGeometry()
+            self.update()
+
+    def _arrange(self, width: int) -> None:
+        """Lines and chip rectangles for ``width`` (measured once per width)."""
+        if width == self._layout_width:
+            return
+        self._layout_width = width
+        lk = self.look
+        pad, gap = lk.pad, lk.gap
+        name_h = QFontMetrics(_font(lk.name_px, True)).height()
+        text_h = QFontMetrics(_font(lk.text_px)).height()
+        y = pad + name_h
+        if self.detail_text() or self.responsable_name:
+            y += text_h
+        self._chip_rects = []
+        if not self.folded and self.chips:
+            fm = QFontMetrics(_font(lk.chip_px, True))
+            chip_h = fm.height() + lk.px(6)
+            x = pad + lk.px(4)
+            y += gap
+            right = width - pad
+            for chip in self.chips:
+                w = min(fm.horizontalAdvance(chip.text) + lk.px(12), right - pad - lk.px(4))
+                if x + w > right and x > pad + lk.px(4):
+                    x = pad + lk.px(4)
+                    y += chip_h + gap
+                self._chip_rects.append(QRect(x, y, w, chip_h))
+                x += w + gap
+            y += chip_h
+        self._height = max(y + pad, lk.touch)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._arrange(self.width())
+
+    # ------------------------------------------------------------------ blink
+
+    def set_blink(self, on: bool) -> None:
+        """The blink timer's phase: repaint only what blinks (late chips, folded name)."""
+        if on == self.blink_on:
+            return
+        self.blink_on = on
+        if self.folded:
+            self.update(self._late_mark_rect())
+            return
+        self._arrange(self.width())
+        for chip, rect in zip(self.chips, self._chip_rects, strict=False):
+            if chip.late is not None:
+                self.update(rect)
+
+    def _late_mark_rect(self) -> QRect:
+        lk = self.look
+        fm = QFontMetrics(_font(lk.chip_px, True))
+        w = fm.horizontalAdvance(self._late_mark()) + lk.px(12)
+        h = QFontMetrics(_font(lk.name_px, True)).height()
+        return QRect(self.width() - lk.pad - w, lk.pad, w, h)
+
+    def _late_mark(self) -> str:
+        if self.most_late is None:
+            return ""
+        count = f"{self.late_count} " if self.late_count > 1 else ""
+        return f"⚠ {count}{format_late(self.most_late)}"
+
+    # ------------------------------------------------------------------ touch
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._pressed = True
+            self.update()  # pressed: shown at once
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        was = self._pressed
+        self._pressed = False
+        self.update()
+        if was and self.rect().contains(event.position().toPoint()):
+            self.opened.emit(self.patient.pk, self.task_at(event.position().toPoint()))
+
+    def task_at(self, point: QPoint) -> int:
+        """The number of the task whose chip is under ``point`` (0: none)."""
+        self._arrange(self.width())
+        for chip, rect in zip(self.chips, self._chip_rects, strict=False):
+            if rect.contains(point):
+                return chip.task.num
+        return 0
+
+    def set_moving(self, moving: bool) -> None:
+        if moving != self.moving:
+            self.moving = moving
+            self.update()
+
+    # ------------------------------------------------------------------ paint
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._arrange(self.width())
+        lk = self.look
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = self.rect().adjusted(1, 1, -1, -1)
+        background = QColor("#d9e6f2" if self._pressed else "#ffffff")
+        border = QPen(QColor("#7f8c8d"), 1)
+        if self.moving:
+            border = QPen(QColor("#e67e22"), lk.px(3), Qt.PenStyle.DashLine)
+        painter.setPen(border)
+        painter.setBrush(background)
+        painter.drawRoundedRect(rect, lk.px(5), lk.px(5))
+        # The responsable's colour down the left edge.
+        painter.fillRect(
+            QRect(rect.x() + 1, rect.y() + lk.px(3), lk.px(4), rect.height() - lk.px(6)),
+            QColor(self.responsable_colour),
+        )
+        pad = lk.pad
+        left = pad + lk.px(4)
+        width = self.width() - left - pad
+        name_font = _font(lk.name_px, True)
+        name_fm = QFontMetrics(name_font)
+        name_h = name_fm.height()
+        mark = self._late_mark() if self.folded else ""
+        if mark:
+            mark_rect = self._late_mark_rect()
+            on = self.blink_on
+            painter.setPen(QPen(QColor(lk.alarm), lk.px(2)))
+            painter.setBrush(QColor(lk.alarm) if on else QColor("#ffffff"))
+            painter.drawRoundedRect(mark_rect.adjusted(0, 2, 0, -2), lk.px(4), lk.px(4))
+            painter.setFont(_font(lk.chip_px, True))
+            painter.setPen(QColor(text_on(lk.alarm)) if on else QColor(lk.alarm))
+            painter.drawText(mark_rect, Qt.AlignmentFlag.AlignCenter, self._late_mark())
+            width = mark_rect.x() - left - lk.gap
+        painter.setFont(name_font)
+        painter.setPen(QColor("#000000"))
+        name = self.full_name()
+        if name_fm.horizontalAdvance(name) > width and self.short_name():
+            name = self.short_name()
+        name = name_fm.elidedText(name, Qt.TextElideMode.ElideRight, max(1, width))
+        painter.drawText(
+            QRect(left, pad, max(1, width), name_h), Qt.AlignmentFlag.AlignVCenter, name
+        )
+        y = pad + name_h
+        detail = self.detail_text()
+        if detail or self.responsable_name:
+            text_font = _font(lk.text_px)
+            fm = QFontMetrics(text_font)
+            room = self.width() - left - pad
+            resp = self.responsable_name
+            resp_w = min(fm.horizontalAdvance(resp), room // 2) if resp else 0
+            line = QRect(left, y, room, fm.height())
+            if resp:
+                bold = _font(lk.text_px, True)
+                painter.setFont(bold)
+                painter.setPen(QColor(self.responsable_colour).darker(130))
+                shown = QFontMetrics(bold).elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
+                painter.drawText(
+                    line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
+                )
+            painter.setFont(text_font)
+            painter.setPen(QColor("#222222"))
+            shown = fm.elidedText(
+                detail, Qt.TextElideMode.ElideRight, max(1, room - resp_w - lk.gap * 2)
+            )
+            painter.drawText(
+                line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown
+            )
+        if self.folded:
+            return
+        chip_font = _font(lk.chip_px, True)
+        chip_fm = QFontMetrics(chip_font)
+        painter.setFont(chip_font)
+        for chip, r in zip(self.chips, self._chip_rects, strict=False):
+            fill = chip.fill
+            pen = QPen(QColor(fill).darker(150), 1)
+            if chip.late is not None:
+                pen = QPen(QColor(chip.alarm), lk.px(3))
+                if self.blink_on:
+                    fill = chip.alarm
+            painter.setPen(pen)
+            painter.setBrush(QColor(fill))
+            painter.drawRoundedRect(r.adjusted(1, 1, -1, -1), lk.px(4), lk.px(4))
+            painter.setPen(QColor(text_on(fill)))
+            text = chip_fm.elidedText(chip.text, Qt.TextElideMode.ElideMiddle, r.width() - lk.px(8))
+            painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+    def chip_rects(self) -> list[QRect]:
+        """Where each task's chip is painted (tests check what is on screen)."""
+        self._arrange(self.width())
+        return list(self._chip_rects)
