@@ -179,11 +179,15 @@ def _state_button(board, pks, i, opens, settle):  # type: ignore[no-untyped-def]
 
 
 def screenshot_seconds(url: str) -> float:
-    exe = Path(sys.executable).with_name("synoptux")
+    # The code of this checkout (not whatever the installed ``synoptux`` points to).
+    command = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from ui.main import main; " + (
+        "sys.exit(main(sys.argv[1:]))"
+    )
     with tempfile.TemporaryDirectory() as folder:
         start = time.perf_counter()
         subprocess.run(
-            [str(exe), "--db", url, "screenshot", f"{folder}/b.png", "--size", "1920x1080"],
+            [sys.executable, "-c", command, "--db", url, "screenshot", f"{folder}/b.png"]
+            + ["--size", "1920x1080"],
             check=True,
             capture_output=True,
             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
