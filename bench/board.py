@@ -211,6 +211,27 @@ def mysql_database(server: str) -> tuple[str, Callable[[], None]]:
     return f"{server.rstrip('/')}/{name}?charset=utf8mb4", drop
 
 
+def render_png(args: argparse.Namespace) -> int:
+    """The department as ``synoptux screenshot`` renders a board (docs/ pictures)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from synoptic.config import load_config
+    from synoptic.services import BoardServices
+    from synoptic.store.db import open_store
+    from ui.app import create_application, parse_size, render_board
+    from ui.context import build_context
+
+    create_application()
+    with tempfile.TemporaryDirectory(prefix="synoptux-bench-board-") as folder:
+        url = f"sqlite:///{folder}/board.sqlite"
+        prepare(url, args.patients, args.tasks)
+        store = open_store(url)
+        config = load_config(None, db_url_override=url)
+        ctx = build_context(config, store, BoardServices(store, "bench"), clock=lambda: NOW)
+        render_board(ctx, parse_size(args.size), Path(args.png))
+        store.dispose()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="MariaDB/MySQL server URL (default: SQLite)")
@@ -218,11 +239,15 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--png", help="only render the department to this PNG (--size)")
+    parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.repeat)))
         return 0
+    if args.png:
+        return render_png(args)
 
     folder = tempfile.TemporaryDirectory(prefix="synoptux-bench-board-")
     drop: Callable[[], None] = folder.cleanup

@@ -34,7 +34,7 @@ def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
     board = env.board(qtbot, live=True)
     kept = glance_of(board, first)
     scroll = board.panels["ATT"].scroll.verticalScrollBar()
-    assert scroll.maximum() > 0
+    qtbot.waitUntil(lambda: scroll.maximum() > 0, timeout=1000)  # cards placed next turn
     scroll.setValue(scroll.maximum() // 2)  # a finger scrolled the list down
     position = scroll.value()
     assert position > 0
@@ -287,13 +287,13 @@ def test_box_list_scrolls_kinetically(qtbot, env: BoardEnv) -> None:
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QScroller
 
-    for i in range(8):
+    for i in range(40):
         env.admit("ATT", f"P{i}", tasks=(NewTask("RX"), NewTask("BIO")))
     board = env.board(qtbot, size=(1280, 800))
     scroll = board.panels["ATT"].scroll
     assert QScroller.hasScroller(scroll.viewport())
     bar = scroll.verticalScrollBar()
-    assert bar.maximum() > 0
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=1000)
     QScroller.scroller(scroll.viewport()).scrollTo(QPointF(0, 300), 0)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
     value = bar.value()

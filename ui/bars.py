@@ -36,8 +36,15 @@ class TopBar(QFrame):
         self.names_button = touch_button(m, "", "NamesButton")
         self.mode_button = touch_button(m, "", "ModeButton")
         self.save_button = touch_button(m, "Enregistrer les positions", "SavePositionsButton")
+        self.reorganize_button = touch_button(m, "Réorganiser", "ReorganizeButton")
         self.clock_label = plain_label(name="ClockLabel")
-        self.tools = (self.filter_button, self.names_button, self.mode_button, self.save_button)
+        self.tools = (
+            self.filter_button,
+            self.names_button,
+            self.mode_button,
+            self.save_button,
+            self.reorganize_button,
+        )
         for button in self.tools:
             button.setMinimumWidth(m.touch * 3)
             row.addWidget(button)

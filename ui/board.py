@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -94,6 +94,7 @@ class BoardWindow(QMainWindow):
         self.move_banner = self.top_bar.move_banner
         self.outage_banner = OutageBanner()
         self.placement = Placement(ctx.config, m, self.panels, central)
+        self.placement.look_factor = self.look.factor
         self.scroll, self.canvas = self.placement.scroll, self.placement.canvas
         for widget in (self.top_bar, self.outage_banner):
             column.addWidget(widget)
@@ -110,6 +111,7 @@ class BoardWindow(QMainWindow):
         bar.names_button.clicked.connect(self.toggle_screen_mask)
         bar.mode_button.clicked.connect(self.toggle_mode)
         bar.save_button.clicked.connect(self.save_positions)
+        bar.reorganize_button.clicked.connect(self.placement.reorganize)
         self.move_banner.cancel_button.clicked.connect(self.cancel_move)
         self._update_bar()
 
@@ -258,8 +260,7 @@ class BoardWindow(QMainWindow):
             self._after_change()
 
     def _after_change(self) -> None:
-        self.mover.show_targets()
-        self.placement.contents_changed()
+        self.mover.show_targets()  # no box moves: the layout does not depend on patients
         lost = sorted({p.box_code for p in self.patients.values() if p.box_code not in self.panels})
         if lost:
             count = sum(p.box_code not in self.panels for p in self.patients.values())
@@ -588,6 +589,25 @@ class BoardWindow(QMainWindow):
 
     def sizeHint(self) -> QSize:
         return QSize(1280, 800)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._follow_screen(event.size().height())
+
+    def _follow_screen(self, height: int) -> None:
+        """Sizes follow the screen (the board is full screen on the wall) x ``Echelle``."""
+        display = self.ctx.config.display
+        look = GlanceLook.for_screen(height, display.scale, self.look.alarm)
+        if look == self.look:
+            return
+        self.look = look
+        self.placement.look_factor = look.factor
+        self.stylesheet.set_text_scale(max(1.0, look.factor / max(0.01, display.scale)))
+        for panel in self.panels.values():
+            panel.min_card_width = look.px(220)
+            for card in panel.cards.values():
+                card.set_look(look)
+        self.placement.request_layout()
 
     def shutdown(self) -> None:
         self.inbox.stop()

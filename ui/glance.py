@@ -114,6 +114,7 @@ class GlanceCard(QWidget):
         self.hidden_name = hidden_name
         self.anonymous_label = anonymous_label
         self.moving = False
+        self.density = 0  # 0: everything; 1: no comment line; 2: late tasks only
         self.blink_on = False
         self._pressed = False
         self._layout_width = -1
@@ -204,6 +205,32 @@ class GlanceCard(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(self.look.px(120), self.heightForWidth(max(self.width(), self.look.px(120))))
 
+    def set_density(self, density: int) -> None:
+        if density != self.density:
+            self.density = density
+            self._layout_width = -1
+            self.update()
+
+    def shown_chips(self) -> list[Chip]:
+        """The chips painted: all, or at density 2 the late ones (and a count of the rest)."""
+        if self.folded:
+            return []
+        if self.density < 2:
+            return self.chips
+        return [c for c in self.chips if c.late is not None]
+
+    def others_text(self) -> str:
+        """At density 2, how many tasks on time are not drawn (beside the name)."""
+        if self.folded or self.density < 2:
+            return ""
+        others = sum(c.late is None for c in self.chips)
+        return f"+{others} tâche{'s' if others > 1 else ''}" if others else ""
+
+    def has_detail_line(self) -> bool:
+        if self.box_type.folds_patients:
+            return True  # where the patient is: never dropped
+        return self.density == 0 and bool(self.detail_text() or self.responsable_name)
+
     def set_look(self, look: GlanceLook) -> None:
         if look != self.look:
             self.look = look
@@ -221,16 +248,16 @@ class GlanceCard(QWidget):
         name_h = QFontMetrics(_font(lk.name_px, True)).height()
         text_h = QFontMetrics(_font(lk.text_px)).height()
         y = pad + name_h
-        if self.detail_text() or self.responsable_name:
+        if self.has_detail_line():
             y += text_h
         self._chip_rects = []
-        if not self.folded and self.chips:
+        if self.shown_chips():
             fm = QFontMetrics(_font(lk.chip_px, True))
             chip_h = fm.height() + lk.px(6)
             x = pad + lk.px(4)
             y += gap
             right = width - pad
-            for chip in self.chips:
+            for chip in self.shown_chips():
                 w = min(fm.horizontalAdvance(chip.text) + lk.px(12), right - pad - lk.px(4))
                 if x + w > right and x > pad + lk.px(4):
                     x = pad + lk.px(4)
@@ -255,7 +282,7 @@ class GlanceCard(QWidget):
             self.update(self._late_mark_rect())
             return
         self._arrange(self.width())
-        for chip, rect in zip(self.chips, self._chip_rects, strict=False):
+        for chip, rect in zip(self.shown_chips(), self._chip_rects, strict=False):
             if chip.late is not None:
                 self.update(rect)
 
@@ -290,7 +317,7 @@ class GlanceCard(QWidget):
     def task_at(self, point: QPoint) -> int:
         """The number of the task whose chip is under ``point`` (0: none)."""
         self._arrange(self.width())
-        for chip, rect in zip(self.chips, self._chip_rects, strict=False):
+        for chip, rect in zip(self.shown_chips(), self._chip_rects, strict=False):
             if rect.contains(point):
                 return chip.task.num
         return 0
@@ -339,6 +366,28 @@ class GlanceCard(QWidget):
             width = mark_rect.x() - left - lk.gap
         painter.setFont(name_font)
         painter.setPen(QColor("#000000"))
+        others = self.others_text()
+        small = _font(lk.text_px)
+        if (
+            others
+            and name_fm.horizontalAdvance(self.full_name())
+            + lk.gap
+            + QFontMetrics(small).horizontalAdvance(others)
+            > width
+        ):
+            others = others.split()[0]  # "+2": the name first
+        if others:
+            others_w = QFontMetrics(small).horizontalAdvance(others)
+            painter.setFont(small)
+            painter.setPen(QColor("#555555"))
+            painter.drawText(
+                QRect(self.width() - pad - others_w, pad, others_w, name_h),
+                Qt.AlignmentFlag.AlignVCenter,
+                others,
+            )
+            painter.setFont(name_font)
+            painter.setPen(QColor("#000000"))
+            width -= others_w + lk.gap
         name = self.full_name()
         if name_fm.horizontalAdvance(name) > width and self.short_name():
             name = self.short_name()
@@ -348,7 +397,7 @@ class GlanceCard(QWidget):
         )
         y = pad + name_h
         detail = self.detail_text()
-        if detail or self.responsable_name:
+        if self.has_detail_line():
             text_font = _font(lk.text_px)
             fm = QFontMetrics(text_font)
             room = self.width() - left - pad
@@ -376,7 +425,7 @@ class GlanceCard(QWidget):
         chip_font = _font(lk.chip_px, True)
         chip_fm = QFontMetrics(chip_font)
         painter.setFont(chip_font)
-        for chip, r in zip(self.chips, self._chip_rects, strict=False):
+        for chip, r in zip(self.shown_chips(), self._chip_rects, strict=False):
             fill = chip.fill
             pen = QPen(QColor(fill).darker(150), 1)
             if chip.late is not None:
