@@ -122,7 +122,10 @@ def test_layout_depends_on_the_boxes_and_the_screen_only(qtbot, env: BoardEnv) -
     QApplication.processEvents()
     QApplication.processEvents()
     assert {code: p.rect_tuple() for code, p in board.panels.items()} == before
-    # A box moved by hand; "Réorganiser" puts it back.
+    # A box moved by hand (window mode); "Réorganiser" puts it back.
+    assert not board.top_bar.reorganize_button.isVisible()  # nothing to put back in frame mode
+    board.toggle_mode()
+    assert board.top_bar.reorganize_button.isVisible()
     board.panels["B1"].move(400, 300)
     board.placement.geometry_edited("B1")
     qtbot.mouseClick(board.top_bar.reorganize_button, Qt.MouseButton.LeftButton)

@@ -48,6 +48,8 @@ class TopBar(QFrame):
         for button in self.tools:
             button.setMinimumWidth(m.touch * 3)
             row.addWidget(button)
+        self.window_mode = False
+        self.reorganize_button.hide()
         self.move_banner = MoveBanner(metrics)
         row.addWidget(self.move_banner, 1)
         self.spacer = QWidget()
@@ -65,7 +67,18 @@ class TopBar(QFrame):
         self.move_banner.hide()
         self.spacer.show()
         for button in self.tools:
-            button.show()
+            button.setVisible(button is not self.reorganize_button or self.window_mode)
+
+    def set_window_mode(self, window: bool) -> None:
+        """ "Réorganiser" is for boxes moved by hand: shown in window mode only."""
+        self.window_mode = window
+        self.reorganize_button.setVisible(window and not self.move_banner.isVisible())
+
+    def set_touch_height(self, height: int) -> None:
+        """A bigger screen: bigger targets (never below the metrics' touch size)."""
+        for button in self.tools:
+            button.setMinimumHeight(height)
+        self.move_banner.cancel_button.setMinimumHeight(height)
 
     def set_clock(self, now: datetime) -> None:
         self.clock_label.setText(now.strftime("%d/%m/%Y  %H:%M"))

@@ -419,6 +419,7 @@ class BoardWindow(QMainWindow):
         set_prop(bar.filter_button, "active", self.filter.active)
         bar.names_button.setText("Afficher les noms" if self.screen_masked else "Masquer les noms")
         bar.mode_button.setText("Mode cadre" if self.mode == MODE_WINDOW else "Mode fenêtre")
+        bar.set_window_mode(self.mode == MODE_WINDOW)
         bar.set_clock(self.ctx.clock())
 
     def filter_choices(self) -> list[tuple[str | None, str]]:
@@ -602,8 +603,12 @@ class BoardWindow(QMainWindow):
             return
         self.look = look
         self.placement.look_factor = look.factor
-        self.stylesheet.set_text_scale(max(1.0, look.factor / max(0.01, display.scale)))
+        scale = max(0.01, display.scale)
+        self.stylesheet.set_text_scale(max(1.0, look.factor / scale))
+        touch = max(self.ctx.metrics.touch, round(self.ctx.metrics.touch * look.factor / scale))
+        self.top_bar.set_touch_height(touch)
         for panel in self.panels.values():
+            panel.title.setMinimumHeight(touch)
             panel.min_card_width = look.px(220)
             for card in panel.cards.values():
                 card.set_look(look)
