@@ -20,7 +20,13 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from synoptic.domain import BoxType, distinct_initials, format_late, late_minutes
+from synoptic.domain import (
+    BoxType,
+    counts_as_late,
+    distinct_initials,
+    format_late,
+    late_minutes,
+)
 from synoptic.store.queries import PatientView, Reference, TaskView
 from ui.plain import set_plain_tooltip
 from ui.theme import colour, text_on
@@ -119,6 +125,7 @@ class GlanceCard(QWidget):
         self._pressed = False
         self._layout_width = -1
         self._chip_rects: list[QRect] = []
+        self._detail_lines: list[str] = []
         self._height = 0
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -150,17 +157,35 @@ class GlanceCard(QWidget):
 
     def detail_text(self) -> str:
         """The second line: where an absent or leaving patient is, else the comment."""
+        return self.detail_choices()[0]
+
+    def detail_choices(self) -> list[str]:
+        """The second line, longest first: the first that fits is drawn (never cut when
+        it says where the patient is)."""
         p = self.patient
+        when = short_time(p.moved_at, self.now)
         if self.box_type is BoxType.ABSENCE:
-            return f"→ {p.destination or 'Absent'} {short_time(p.moved_at, self.now)}".strip()
+            return [f"→ {p.destination or 'Absent'} {when}".strip()]
         if self.box_type is BoxType.EXIT:
-            return f"→ {p.destination or 'Sortie'} · sortie {short_time(p.moved_at, self.now)}"
-        return p.comment
+            where = p.destination or "Sortie"
+            return [f"→ {where} · sortie {when}", f"→ {where} {when}"]
+        return [p.comment]
+
+    def name_choices(self) -> list[str]:
+        """The name, longest first: full, first name as an initial, initials alone."""
+        p = self.patient
+        if self.hidden_name:
+            return [self.full_name(), self.short_name()]
+        first = p.first_name.strip()
+        names = [self.full_name()]
+        if first:
+            names.append(f"{p.last_name} {first[:1]}.")
+        return names
 
     def update_time(self, now: datetime) -> bool:
         """Recompute lateness at ``now``; True when something of this card blinks."""
         self.now = now
-        counted = self.box_type is not BoxType.EXIT
+        counted = counts_as_late(self.box_type)
         chips = []
         for task in self.patient.tasks:
             task_type = self.reference.task_types.get(task.code)
@@ -248,8 +273,8 @@ class GlanceCard(QWidget):
         name_h = QFontMetrics(_font(lk.name_px, True)).height()
         text_h = QFontMetrics(_font(lk.text_px)).height()
         y = pad + name_h
-        if self.has_detail_line():
-            y += text_h
+        self._detail_lines = self._fit_detail(width - pad * 2 - lk.px(4))
+        y += text_h * len(self._detail_lines)
         self._chip_rects = []
         if self.shown_chips():
             fm = QFontMetrics(_font(lk.chip_px, True))
@@ -266,6 +291,20 @@ class GlanceCard(QWidget):
                 x += w + gap
             y += chip_h
         self._height = max(y + pad, lk.touch)
+
+    def _fit_detail(self, room: int) -> list[str]:
+        """The detail line(s) for ``room`` pixels: where an absent or leaving patient is
+        goes over two lines rather than being cut; a comment is cut."""
+        if not self.has_detail_line():
+            return []
+        fm = QFontMetrics(_font(self.look.text_px))
+        choices = self.detail_choices()
+        fitting = next((d for d in choices if fm.horizontalAdvance(d) <= room), None)
+        if fitting is not None or not self.box_type.folds_patients:
+            return [fitting or choices[0]]
+        text = choices[-1]
+        cut = text.rfind(" ")  # the time on the second line
+        return [text[:cut], text[cut + 1 :]] if cut > 0 else [text]
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
@@ -296,8 +335,7 @@ class GlanceCard(QWidget):
     def _late_mark(self) -> str:
         if self.most_late is None:
             return ""
-        count = f"{self.late_count} " if self.late_count > 1 else ""
-        return f"⚠ {count}{format_late(self.most_late)}"
+        return f"⚠ {format_late(self.most_late)}"
 
     # ------------------------------------------------------------------ touch
 
@@ -388,38 +426,13 @@ class GlanceCard(QWidget):
             painter.setFont(name_font)
             painter.setPen(QColor("#000000"))
             width -= others_w + lk.gap
-        name = self.full_name()
-        if name_fm.horizontalAdvance(name) > width and self.short_name():
-            name = self.short_name()
+        choices = self.name_choices()
+        name = next((n for n in choices if name_fm.horizontalAdvance(n) <= width), choices[-1])
         name = name_fm.elidedText(name, Qt.TextElideMode.ElideRight, max(1, width))
         painter.drawText(
             QRect(left, pad, max(1, width), name_h), Qt.AlignmentFlag.AlignVCenter, name
         )
-        y = pad + name_h
-        detail = self.detail_text()
-        if self.has_detail_line():
-            text_font = _font(lk.text_px)
-            fm = QFontMetrics(text_font)
-            room = self.width() - left - pad
-            resp = self.responsable_name
-            resp_w = min(fm.horizontalAdvance(resp), room // 2) if resp else 0
-            line = QRect(left, y, room, fm.height())
-            if resp:
-                bold = _font(lk.text_px, True)
-                painter.setFont(bold)
-                painter.setPen(QColor(self.responsable_colour).darker(130))
-                shown = QFontMetrics(bold).elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
-                painter.drawText(
-                    line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
-                )
-            painter.setFont(text_font)
-            painter.setPen(QColor("#222222"))
-            shown = fm.elidedText(
-                detail, Qt.TextElideMode.ElideRight, max(1, room - resp_w - lk.gap * 2)
-            )
-            painter.drawText(
-                line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown
-            )
+        self._paint_detail(painter, left, pad + name_h)
         if self.folded:
             return
         chip_font = _font(lk.chip_px, True)
@@ -438,6 +451,45 @@ class GlanceCard(QWidget):
             painter.setPen(QColor(text_on(fill)))
             text = chip_fm.elidedText(chip.text, Qt.TextElideMode.ElideMiddle, r.width() - lk.px(8))
             painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_detail(self, painter: QPainter, left: int, y: int) -> None:
+        """Comment or where the patient is, and the responsable (when there is room)."""
+        lines = self._detail_lines
+        if not lines:
+            return
+        lk = self.look
+        text_font = _font(lk.text_px)
+        fm = QFontMetrics(text_font)
+        room = self.width() - left - lk.pad
+        resp = self.responsable_name
+        last = lines[-1]
+        if self.box_type.folds_patients:
+            # Where the patient is comes first; the responsable takes what is left.
+            resp_w = min(fm.horizontalAdvance(resp), room - fm.horizontalAdvance(last) - lk.gap * 2)
+            if resp_w < fm.horizontalAdvance("Dr M…"):
+                resp, resp_w = "", 0
+        else:
+            resp_w = min(fm.horizontalAdvance(resp), room // 2) if resp else 0
+        height = fm.height()
+        if resp:
+            bold = _font(lk.text_px, True)
+            painter.setFont(bold)
+            painter.setPen(QColor(self.responsable_colour).darker(130))
+            shown = QFontMetrics(bold).elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
+            line = QRect(left, y + height * (len(lines) - 1), room, height)
+            painter.drawText(
+                line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
+            )
+        painter.setFont(text_font)
+        painter.setPen(QColor("#222222"))
+        for i, text in enumerate(lines):
+            width = room - (resp_w + lk.gap * 2 if resp and i == len(lines) - 1 else 0)
+            shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(1, width))
+            painter.drawText(
+                QRect(left, y + height * i, room, height),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                shown,
+            )
 
     def chip_rects(self) -> list[QRect]:
         """Where each task's chip is painted (tests check what is on screen)."""
