@@ -179,8 +179,19 @@ class GlanceCard(QWidget):
         first = p.first_name.strip()
         names = [self.full_name()]
         if first:
-            names.append(f"{p.last_name} {first[:1]}.")
+            names += [f"{p.last_name} {first[:1]}.", p.last_name]
         return names
+
+    def painted_name(self) -> str:
+        """The name as painted at the card's width (tests read what is on screen)."""
+        lk = self.look
+        fm = QFontMetrics(_font(lk.name_px, True))
+        width = self.width() - lk.pad * 2 - lk.px(4)
+        if self.folded and self._late_mark():
+            width = self._late_mark_rect().x() - lk.pad - lk.px(4) - lk.gap
+        choices = self.name_choices()
+        name = next((n for n in choices if fm.horizontalAdvance(n) <= width), choices[-1])
+        return fm.elidedText(name, Qt.TextElideMode.ElideRight, max(1, width))
 
     def update_time(self, now: datetime) -> bool:
         """Recompute lateness at ``now``; True when something of this card blinks."""
