@@ -38,7 +38,7 @@ def test_1920_names_titles_and_task_labels_are_whole(qtbot, env: BoardEnv) -> No
     for code in ("ABS", "ATT", "DECH", "SORT"):
         assert "…" not in board.panels[code].title.text(), board.panels[code].title.text()
     rows = card_of(board, by_name(board, "FONTAINE")).task_rows  # RX with its state menu
-    assert rows[0].task_button.text() == "Radiographie"
+    assert rows[0].task_button.text() == "⚠ Radiographie +30 min"  # late, said in words
     assert rows[0].menu_button is not None
     assert rows[0].menu_button.width() < rows[0].task_button.width()
     assert rows[0].menu_button.width() <= 3 * board.ctx.metrics.touch

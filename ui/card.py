@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synoptic.domain import BoxType, counts_as_late, initials, is_late, patient_late
+from synoptic.domain import BoxType, counts_as_late, initials, late_minutes, patient_late
 from synoptic.store.queries import PatientView, Reference
 from ui.actions import Actions
 from ui.context import UiContext
@@ -292,9 +292,10 @@ class PatientCard(QFrame):
         any_late = False
         counted = counts_as_late(self.box_type)
         for task_row in self.task_rows:
-            late = counted and is_late(task_row.task, now)
+            minutes = late_minutes(task_row.task, now) if counted else None
+            late = minutes is not None
             any_late |= late
-            task_row.set_late(late)
+            task_row.set_late(late, minutes)
             if late:
                 blinking.append(task_row.blink_target)
         set_prop(self, "late", any_late)

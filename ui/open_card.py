@@ -64,7 +64,13 @@ class OpenCard(QFrame):
             old.deleteLater()
         self.card = card
         self.pk = card.patient.pk
-        self.scroll.setWidget(card)
+        holder = QWidget()  # the card at its own height, at the top
+        holder.setObjectName("OpenCardHolder")
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(card)
+        column.addStretch(1)
+        self.scroll.setWidget(holder)
         self.title.setText(title)
         set_button_text(self.mask_button, mask_text)
         self.show()
@@ -73,8 +79,8 @@ class OpenCard(QFrame):
     def close_card(self, forget: Callable[[PatientCard], None] | None = None) -> None:
         old = self.scroll.takeWidget()
         if old is not None:
-            if forget is not None and isinstance(old, PatientCard):
-                forget(old)
+            if forget is not None and self.card is not None:
+                forget(self.card)
             old.hide()
             old.deleteLater()
         self.card = None

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QSizePolicy, QWidget
 
+from synoptic.domain import format_late
 from synoptic.store.queries import PatientView, Reference, StateView, TaskView
 from ui.actions import Actions
 from ui.context import UiContext
@@ -59,6 +60,8 @@ class TaskRow(QFrame):
         text = self.label + (f" · {task.comment}" if task.comment else "")
         if has_information(task):
             text = f"{eye()} {text}"
+        self.text = text
+        self.late_minutes: int | None = None
         self.task_button = ElideButton(m, text, "TaskButton", min_width=m.touch)
         self.task_button.setProperty("taskCode", task.code)
         self.task_button.setProperty("late", False)
@@ -171,9 +174,15 @@ class TaskRow(QFrame):
         self.menu = self.build_state_menu()
         self.menu.popup(self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height())))
 
-    def set_late(self, late: bool) -> None:
+    def set_late(self, late: bool, minutes: int | None = None) -> None:
+        """Late: the alarm colour blinks, and the label says it in words (``⚠ … +25 min``)."""
         set_prop(self, "late", late)
         set_prop(self.task_button, "late", late)
+        minutes = minutes if late else None
+        if minutes != self.late_minutes:
+            self.late_minutes = minutes
+            shown = self.text if minutes is None else f"⚠ {self.text} {format_late(minutes)}"
+            self.task_button.setFullText(shown)
 
     @property
     def blink_target(self) -> QWidget:
