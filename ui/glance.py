@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QRegion,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from synoptic.domain import (
@@ -79,6 +89,10 @@ def _font(pixels: int, bold: bool = False) -> QFont:
     return font
 
 
+def _metrics(pixels: int, bold: bool = False) -> QFontMetrics:
+    return QFontMetrics(_font(pixels, bold))
+
+
 def short_time(value: datetime | None, now: datetime) -> str:
     if value is None:
         return ""
@@ -126,8 +140,10 @@ class GlanceCard(QWidget):
         self._layout_width = -1
         self._chip_rects: list[QRect] = []
         self._detail_lines: list[str] = []
+        self._pictures: dict[tuple[int, bool, int, int], QPixmap] = {}
         self._height = 0
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
+        # Opaque: a blink repaints a chip without Qt painting the box and the list under it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -185,7 +201,7 @@ class GlanceCard(QWidget):
     def painted_name(self) -> str:
         """The name as painted at the card's width (tests read what is on screen)."""
         lk = self.look
-        fm = QFontMetrics(_font(lk.name_px, True))
+        fm = _metrics(lk.name_px, True)
         width = self.width() - lk.pad * 2 - lk.px(4)
         if self.folded and self._late_mark():
             width = self._late_mark_rect().x() - lk.pad - lk.px(4) - lk.gap
@@ -279,16 +295,17 @@ class GlanceCard(QWidget):
         if width == self._layout_width:
             return
         self._layout_width = width
+        self._pictures.clear()
         lk = self.look
         pad, gap = lk.pad, lk.gap
-        name_h = QFontMetrics(_font(lk.name_px, True)).height()
-        text_h = QFontMetrics(_font(lk.text_px)).height()
+        name_h = _metrics(lk.name_px, True).height()
+        text_h = _metrics(lk.text_px).height()
         y = pad + name_h
         self._detail_lines = self._fit_detail(width - pad * 2 - lk.px(4))
         y += text_h * len(self._detail_lines)
         self._chip_rects = []
         if self.shown_chips():
-            fm = QFontMetrics(_font(lk.chip_px, True))
+            fm = _metrics(lk.chip_px, True)
             chip_h = fm.height() + lk.px(6)
             x = pad + lk.px(4)
             y += gap
@@ -308,7 +325,7 @@ class GlanceCard(QWidget):
         goes over two lines rather than being cut; a comment is cut."""
         if not self.has_detail_line():
             return []
-        fm = QFontMetrics(_font(self.look.text_px))
+        fm = _metrics(self.look.text_px)
         choices = self.detail_choices()
         fitting = next((d for d in choices if fm.horizontalAdvance(d) <= room), None)
         if fitting is not None or not self.box_type.folds_patients:
@@ -338,9 +355,9 @@ class GlanceCard(QWidget):
 
     def _late_mark_rect(self) -> QRect:
         lk = self.look
-        fm = QFontMetrics(_font(lk.chip_px, True))
+        fm = _metrics(lk.chip_px, True)
         w = fm.horizontalAdvance(self._late_mark()) + lk.px(12)
-        h = QFontMetrics(_font(lk.name_px, True)).height()
+        h = _metrics(lk.name_px, True).height()
         return QRect(self.width() - lk.pad - w, lk.pad, w, h)
 
     def _late_mark(self) -> str:
@@ -353,12 +370,14 @@ class GlanceCard(QWidget):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self._pressed = True
+            self._pictures.clear()
             self.update()  # pressed: shown at once
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         was = self._pressed
         self._pressed = False
+        self._pictures.clear()
         self.update()
         if was and self.rect().contains(event.position().toPoint()):
             self.opened.emit(self.patient.pk, self.task_at(event.position().toPoint()))
@@ -381,21 +400,80 @@ class GlanceCard(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         self._arrange(self.width())
         lk = self.look
+        region = event.region()
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = self.rect().adjusted(1, 1, -1, -1)
+        if not self.folded and self._only_chips(region):
+            # A blink: copy the chips' pictures, nothing else.
+            for i, (chip, r) in enumerate(zip(self.shown_chips(), self._chip_rects, strict=False)):
+                if region.intersects(r):
+                    on = self.blink_on and chip.late is not None
+                    painter.drawPixmap(r.topLeft(), self._chip_picture(i, chip, r, on))
+            return
+        rect = self.rect().adjusted(0, 0, -1, -1)
         background = QColor("#d9e6f2" if self._pressed else "#ffffff")
         border = QPen(QColor("#7f8c8d"), 1)
         if self.moving:
             border = QPen(QColor("#e67e22"), lk.px(3), Qt.PenStyle.DashLine)
         painter.setPen(border)
         painter.setBrush(background)
-        painter.drawRoundedRect(rect, lk.px(5), lk.px(5))
+        painter.drawRect(rect)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         # The responsable's colour down the left edge.
         painter.fillRect(
             QRect(rect.x() + 1, rect.y() + lk.px(3), lk.px(4), rect.height() - lk.px(6)),
             QColor(self.responsable_colour),
         )
+        name_h = _metrics(lk.name_px, True).height()
+        text_h = _metrics(lk.text_px).height()
+        header = QRect(0, 0, self.width(), lk.pad + name_h + text_h * len(self._detail_lines))
+        if self.folded or region.intersects(header):
+            self._paint_header(painter, region)
+        if self.folded:
+            return
+        for i, (chip, r) in enumerate(zip(self.shown_chips(), self._chip_rects, strict=False)):
+            if region.intersects(r):  # a blink repaints its late chips only
+                on = self.blink_on and chip.late is not None
+                painter.drawPixmap(r.topLeft(), self._chip_picture(i, chip, r, on))
+
+    def _only_chips(self, region: QRegion) -> bool:
+        chips = QRegion()
+        for r in self._chip_rects:
+            chips = chips.united(r)
+        return region.subtracted(chips).isEmpty()
+
+    def _chip_picture(self, index: int, chip: Chip, r: QRect, on: bool) -> QPixmap:
+        """A chip drawn once per size and phase: a blink only copies it."""
+        key = (index, on, r.width(), r.height())
+        picture = self._pictures.get(key)
+        if picture is not None:
+            return picture
+        lk = self.look
+        picture = QPixmap(r.size())
+        picture.fill(QColor("#d9e6f2" if self._pressed else "#ffffff"))
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill = chip.alarm if on else chip.fill
+        pen = QPen(QColor(chip.fill).darker(150), 1)
+        if chip.late is not None:
+            pen = QPen(QColor(chip.alarm), lk.px(3))
+        painter.setPen(pen)
+        painter.setBrush(QColor(fill))
+        box = QRect(0, 0, r.width(), r.height())
+        painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), lk.px(4), lk.px(4))
+        painter.setPen(QColor(text_on(fill)))
+        font = _font(lk.chip_px, True)
+        painter.setFont(font)
+        text = QFontMetrics(font).elidedText(
+            chip.text, Qt.TextElideMode.ElideMiddle, r.width() - lk.px(8)
+        )
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        self._pictures[key] = picture
+        return picture
+
+    def _paint_header(self, painter: QPainter, region: QRegion) -> None:
+        """The name line (with the late mark or the count of tasks on time) and detail."""
+        lk = self.look
         pad = lk.pad
         left = pad + lk.px(4)
         width = self.width() - left - pad
@@ -444,24 +522,6 @@ class GlanceCard(QWidget):
             QRect(left, pad, max(1, width), name_h), Qt.AlignmentFlag.AlignVCenter, name
         )
         self._paint_detail(painter, left, pad + name_h)
-        if self.folded:
-            return
-        chip_font = _font(lk.chip_px, True)
-        chip_fm = QFontMetrics(chip_font)
-        painter.setFont(chip_font)
-        for chip, r in zip(self.shown_chips(), self._chip_rects, strict=False):
-            fill = chip.fill
-            pen = QPen(QColor(fill).darker(150), 1)
-            if chip.late is not None:
-                pen = QPen(QColor(chip.alarm), lk.px(3))
-                if self.blink_on:
-                    fill = chip.alarm
-            painter.setPen(pen)
-            painter.setBrush(QColor(fill))
-            painter.drawRoundedRect(r.adjusted(1, 1, -1, -1), lk.px(4), lk.px(4))
-            painter.setPen(QColor(text_on(fill)))
-            text = chip_fm.elidedText(chip.text, Qt.TextElideMode.ElideMiddle, r.width() - lk.px(8))
-            painter.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_detail(self, painter: QPainter, left: int, y: int) -> None:
         """Comment or where the patient is, and the responsable (when there is room)."""
