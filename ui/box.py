@@ -167,14 +167,15 @@ class BoxPanel(QFrame):
         self._more_pending.start()
 
     def hidden_below(self) -> int:
-        """Shown patients (filter) whose card is not wholly in sight in the list."""
+        """Shown patients (filter) whose name is not in sight in the list."""
         viewport = self.scroll.viewport()
         top = self.scroll.verticalScrollBar().value()
         bottom = top + viewport.height()
         return sum(
             1
             for card in self.cards.values()
-            if card.isVisibleTo(self) and (card.y() + card.height() > bottom or card.y() < top)
+            if card.isVisibleTo(self)
+            and (card.y() + card.name_height() > bottom or card.y() < top)
         )
 
     def _plan(self, cards: list[GlanceCard], width: int, columns: int) -> int:

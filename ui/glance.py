@@ -353,6 +353,10 @@ class GlanceCard(QWidget):
             if chip.late is not None:
                 self.update(rect)
 
+    def name_height(self) -> int:
+        """The card's top down to the bottom of its name line."""
+        return self.look.pad + _metrics(self.look.name_px, True).height()
+
     def _late_mark_rect(self) -> QRect:
         lk = self.look
         fm = _metrics(lk.chip_px, True)
@@ -536,7 +540,8 @@ class GlanceCard(QWidget):
         last = lines[-1]
         if self.box_type.folds_patients:
             # Where the patient is comes first; the responsable takes what is left.
-            resp_w = min(fm.horizontalAdvance(resp), room - fm.horizontalAdvance(last) - lk.gap * 2)
+            left_over = room - fm.horizontalAdvance(last) - lk.gap * 2 - lk.px(4)
+            resp_w = min(fm.horizontalAdvance(resp), left_over)
             if resp_w < fm.horizontalAdvance("Dr M…"):
                 resp, resp_w = "", 0
         else:
