@@ -110,19 +110,13 @@ def seed_department(
             tasks=tasks,
             allow_over_capacity=True,
         )
-        if box == "ABS":
-            services.move(
-                result.patient_pk,
-                box,
-                now=now - timedelta(minutes=10 + i % 30),
-                destination=ABSENCES[i % len(ABSENCES)],
-            )
-        elif box == "SORT":
+        if box in ("ABS", "SORT"):
+            places = ABSENCES if box == "ABS" else EXITS
             services.move(
                 result.patient_pk,
                 box,
                 now=now - timedelta(minutes=5 + i % 40),
-                destination=EXITS[i % len(EXITS)],
+                destination=places[i % len(places)],
             )
         keys.append(result.patient_pk)
     return keys

@@ -104,6 +104,9 @@ QPushButton#StateButton, QPushButton#StateMenuButton {{ font-size: {metrics.font
 QMenu#StateMenu::item, QMenu#FilterMenu::item {{
     padding: {max(2, (metrics.touch - round(metrics.font_pt * 96 / 72 * 1.2)) // 2)}px {metrics.px(24)}px; }}
 QLabel#OutageBanner {{ font-weight: bold; }}
+QFrame#OpenCard {{ background-color: #eeeeee; border: 2px solid #2c3e50; }}
+QFrame#OpenCard QPushButton:pressed {{ border: 3px solid #000000; }}
+QLabel#OpenCardTitle {{ font-weight: bold; }}
 QLabel#MoreLabel {{ background-color: #2c3e50; color: #ffffff; font-weight: bold;
     border-radius: {metrics.px(4)}px; padding: 0 {metrics.px(4)}px; }}
 QPushButton#NameButton[late="true"][blinkOn="true"],
