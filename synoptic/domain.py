@@ -172,14 +172,28 @@ def patient_late(tasks: Sequence[TaskTimes], box_type: BoxType, now: datetime) -
     return [i for i, t in enumerate(tasks) if is_late(t, now)]
 
 
-def distinct_initials(last_name: str, first_name: str) -> str:
+def distinct_initials(last_name: str, first_name: str, letters: int = 2) -> str:
     """A masked name on the glance: two letters of the last name and the first name's
     initial (``DU. M.``), enough to tell patients of one box apart without the name."""
     last = last_name.strip()
     first = first_name.strip()
     parts = []
     if last:
-        parts.append(last[:2].upper() + ".")
+        parts.append(last[:letters].upper() + ".")
     if first:
         parts.append(first[:1].upper() + ".")
     return " ".join(parts)
+
+
+def letters_to_tell_apart(
+    last_name: str, first_name: str, others: Sequence[tuple[str, str]]
+) -> int:
+    """How many letters of the last name tell this patient's initials from ``others``'
+    (the patients of the same box): two, more only when two would be the same."""
+    letters = 2
+    while letters < len(last_name.strip()) and any(
+        distinct_initials(last_name, first_name, letters) == distinct_initials(o, f, letters)
+        for o, f in others
+    ):
+        letters += 1
+    return letters

@@ -11,6 +11,7 @@ from synoptic.domain import (
     distinct_initials,
     format_late,
     late_minutes,
+    letters_to_tell_apart,
     patient_late,
 )
 
@@ -52,3 +53,10 @@ def test_masked_initials_keep_two_letters_of_the_last_name() -> None:
     assert distinct_initials("MOREAU", "Marc") == "MO. M."  # not both "M. M."
     assert distinct_initials("LEROY", "") == "LE."
     assert distinct_initials("", "Anne") == "A."
+
+
+def test_initials_grow_only_to_tell_two_patients_apart() -> None:
+    others = [("DURAND", "Marc"), ("LEROY", "Paul")]
+    assert letters_to_tell_apart("DUPONT", "Marie", others) == 3  # DUP. M. / DUR. M.
+    assert letters_to_tell_apart("MARTIN", "Marie", others) == 2
+    assert letters_to_tell_apart("DU", "Marc", [("DU", "Marie")]) == 2  # nothing more to show

@@ -154,9 +154,11 @@ def test_definitive_exit_has_its_own_words(qtbot, env: BoardEnv) -> None:
 
 
 def test_masked_screen_tells_patients_apart(qtbot, env: BoardEnv) -> None:
-    a = env.admit("B1", "MARTIN", "Marie")
-    b = env.admit("B2", "MOREAU", "Marc")
+    a = env.admit("ATT", "MARTIN", "Marie")
+    b = env.admit("ATT", "MOREAU", "Marc")
+    c = env.admit("ATT", "DUPONT", "Marie")
+    d = env.admit("ATT", "DURAND", "Marc")
     board = settled(qtbot, env, (1280, 800))
     board.toggle_screen_mask()
-    names = {glance_of(board, pk).painted_name() for pk in (a, b)}
-    assert len(names) == 2 and not any("MARTIN" in n or "MOREAU" in n for n in names)
+    names = {glance_of(board, pk).painted_name() for pk in (a, b, c, d)}
+    assert len(names) == 4 and not any("MARTIN" in n or "DUPONT" in n for n in names)

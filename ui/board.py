@@ -19,7 +19,7 @@ from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic.domain import BoxType
+from synoptic.domain import BoxType, letters_to_tell_apart
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
@@ -277,14 +277,23 @@ class BoardWindow(QMainWindow):
 
     def _make_card(self, view: PatientView) -> GlanceCard:
         box = self.reference.box(view.box_code)
+        letters = 2
+        hidden = self.name_hidden(view)
+        panel = self.panels.get(view.box_code)
+        if hidden and panel is not None:
+            others = [
+                (p.last_name, p.first_name) for p in panel.patients.values() if p.pk != view.pk
+            ]
+            letters = letters_to_tell_apart(view.last_name, view.first_name, others)
         card = GlanceCard(
             view,
             self.reference,
             self.look,
             box_type=box.type if box else BoxType.CARE,
-            hidden_name=self.name_hidden(view),
+            hidden_name=hidden,
             anonymous_label=self.ctx.config.display.anonymous_label,
             now=self.ctx.clock(),
+            initials_letters=letters,
         )
         card.opened.connect(self.open_card)
         if self.mover.is_moving(view.pk):

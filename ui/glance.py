@@ -123,6 +123,7 @@ class GlanceCard(QWidget):
         hidden_name: bool,
         anonymous_label: str,
         now: datetime,
+        initials_letters: int = 2,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -133,6 +134,7 @@ class GlanceCard(QWidget):
         self.box_type = box_type
         self.hidden_name = hidden_name
         self.anonymous_label = anonymous_label
+        self.initials_letters = initials_letters
         self.moving = False
         self.density = 0  # 0: everything; 1: no comment line; 2: late tasks only
         self.blink_on = False
@@ -159,13 +161,16 @@ class GlanceCard(QWidget):
     def full_name(self) -> str:
         p = self.patient
         if self.hidden_name:
-            return f"{self.anonymous_label} {distinct_initials(p.last_name, p.first_name)}".strip()
+            initials = distinct_initials(p.last_name, p.first_name, self.initials_letters)
+            return f"{self.anonymous_label} {initials}".strip()
         return f"{p.last_name} {p.first_name}".strip()
 
     def short_name(self) -> str:
         """What a narrow card keeps: the initials alone when the name is masked."""
         p = self.patient
-        return distinct_initials(p.last_name, p.first_name) if self.hidden_name else ""
+        if not self.hidden_name:
+            return ""
+        return distinct_initials(p.last_name, p.first_name, self.initials_letters)
 
     @property
     def folded(self) -> bool:
