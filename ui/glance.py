@@ -143,6 +143,8 @@ class GlanceCard(QWidget):
         self._chip_rects: list[QRect] = []
         self._detail_lines: list[str] = []
         self._pictures: dict[tuple[int, bool, int, int], QPixmap] = {}
+        self._layouts: dict[tuple[int, int], tuple[int, list[str], list[QRect]]] = {}
+        self._chip_widths: dict[str, int] = {}
         self._height = 0
         # Opaque: a blink repaints a chip without Qt painting the box and the list under it.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -238,7 +240,7 @@ class GlanceCard(QWidget):
         self.late_count = len(late)
         self.most_late = max(late) if late else None
         if changed:
-            self._layout_width = -1
+            self._forget_layout()
             self.updateGeometry()
             self.update()
         return self.late_count > 0
@@ -252,8 +254,7 @@ class GlanceCard(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        self._arrange(width)
-        return self._height
+        return self._lay_out(width)[0]
 
     def sizeHint(self) -> QSize:
         width = max(self.width(), self.look.px(200))
@@ -291,39 +292,62 @@ class GlanceCard(QWidget):
     def set_look(self, look: GlanceLook) -> None:
         if look != self.look:
             self.look = look
-            self._layout_width = -1
+            self._forget_layout()
             self.updateGeometry()
             self.update()
 
     def _arrange(self, width: int) -> None:
-        """Lines and chip rectangles for ``width`` (measured once per width)."""
+        """Lines and chip rectangles for ``width`` (measured once per width and density)."""
         if width == self._layout_width:
             return
         self._layout_width = width
         self._pictures.clear()
+        self._height, self._detail_lines, self._chip_rects = self._lay_out(width)
+
+    def _lay_out(self, width: int) -> tuple[int, list[str], list[QRect]]:
+        key = (width, self.density)
+        known = self._layouts.get(key)
+        if known is not None:
+            return known
         lk = self.look
         pad, gap = lk.pad, lk.gap
         name_h = _metrics(lk.name_px, True).height()
         text_h = _metrics(lk.text_px).height()
         y = pad + name_h
-        self._detail_lines = self._fit_detail(width - pad * 2 - lk.px(4))
-        y += text_h * len(self._detail_lines)
-        self._chip_rects = []
-        if self.shown_chips():
-            fm = _metrics(lk.chip_px, True)
-            chip_h = fm.height() + lk.px(6)
+        lines = self._fit_detail(width - pad * 2 - lk.px(4))
+        y += text_h * len(lines)
+        rects: list[QRect] = []
+        chips = self.shown_chips()
+        if chips:
+            chip_h = _metrics(lk.chip_px, True).height() + lk.px(6)
             x = pad + lk.px(4)
             y += gap
             right = width - pad
-            for chip in self.shown_chips():
-                w = min(fm.horizontalAdvance(chip.text) + lk.px(12), right - pad - lk.px(4))
+            for chip in chips:
+                w = min(self._chip_width(chip.text), right - pad - lk.px(4))
                 if x + w > right and x > pad + lk.px(4):
                     x = pad + lk.px(4)
                     y += chip_h + gap
-                self._chip_rects.append(QRect(x, y, w, chip_h))
+                rects.append(QRect(x, y, w, chip_h))
                 x += w + gap
             y += chip_h
-        self._height = max(y + pad, lk.touch)
+        result = (max(y + pad, lk.touch), lines, rects)
+        self._layouts[key] = result
+        return result
+
+    def _chip_width(self, text: str) -> int:
+        width = self._chip_widths.get(text)
+        if width is None:
+            lk = self.look
+            width = _metrics(lk.chip_px, True).horizontalAdvance(text) + lk.px(12)
+            self._chip_widths[text] = width
+        return width
+
+    def _forget_layout(self) -> None:
+        """Content or sizes changed: measure again."""
+        self._layout_width = -1
+        self._layouts.clear()
+        self._chip_widths.clear()
 
     def _fit_detail(self, room: int) -> list[str]:
         """The detail line(s) for ``room`` pixels: where an absent or leaving patient is
