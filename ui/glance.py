@@ -93,6 +93,35 @@ def _metrics(pixels: int, bold: bool = False) -> QFontMetrics:
     return QFontMetrics(_font(pixels, bold))
 
 
+@dataclass(frozen=True)
+class _Sizes:
+    pad: int
+    gap: int
+    indent: int  # left edge of the text and chips (after the responsable's stripe)
+    name_h: int
+    text_h: int
+    chip_h: int
+
+
+_SIZES: dict[GlanceLook, _Sizes] = {}
+
+
+def _sizes(look: GlanceLook) -> _Sizes:
+    """The look's sizes in pixels, computed once per look (plain ints only)."""
+    sizes = _SIZES.get(look)
+    if sizes is None:
+        sizes = _Sizes(
+            pad=look.pad,
+            gap=look.gap,
+            indent=look.pad + look.px(4),
+            name_h=_metrics(look.name_px, True).height(),
+            text_h=_metrics(look.text_px).height(),
+            chip_h=_metrics(look.chip_px, True).height() + look.px(6),
+        )
+        _SIZES[look] = sizes
+    return sizes
+
+
 def short_time(value: datetime | None, now: datetime) -> str:
     if value is None:
         return ""
@@ -309,29 +338,27 @@ class GlanceCard(QWidget):
         known = self._layouts.get(key)
         if known is not None:
             return known
-        lk = self.look
-        pad, gap = lk.pad, lk.gap
-        name_h = _metrics(lk.name_px, True).height()
-        text_h = _metrics(lk.text_px).height()
-        y = pad + name_h
-        lines = self._fit_detail(width - pad * 2 - lk.px(4))
-        y += text_h * len(lines)
+        k = _sizes(self.look)
+        pad, gap, indent = k.pad, k.gap, k.indent
+        y = pad + k.name_h
+        lines = self._fit_detail(width - pad - indent)
+        y += k.text_h * len(lines)
         rects: list[QRect] = []
         chips = self.shown_chips()
         if chips:
-            chip_h = _metrics(lk.chip_px, True).height() + lk.px(6)
-            x = pad + lk.px(4)
+            chip_h = k.chip_h
+            x = indent
             y += gap
             right = width - pad
             for chip in chips:
-                w = min(self._chip_width(chip.text), right - pad - lk.px(4))
-                if x + w > right and x > pad + lk.px(4):
-                    x = pad + lk.px(4)
+                w = min(self._chip_width(chip.text), right - indent)
+                if x + w > right and x > indent:
+                    x = indent
                     y += chip_h + gap
                 rects.append(QRect(x, y, w, chip_h))
                 x += w + gap
             y += chip_h
-        result = (max(y + pad, lk.touch), lines, rects)
+        result = (max(y + pad, self.look.touch), lines, rects)
         self._layouts[key] = result
         return result
 
