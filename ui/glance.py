@@ -462,6 +462,13 @@ class GlanceCard(QWidget):
         lk = self.look
         region = event.region()
         painter = QPainter(self)
+        if self.folded and self._late_mark():
+            mark_rect = self._late_mark_rect()
+            if region.subtracted(QRegion(mark_rect)).isEmpty():  # a blink: the mark only
+                painter.drawPixmap(
+                    mark_rect.topLeft(), self._mark_picture(mark_rect, self.blink_on)
+                )
+                return
         if not self.folded and self._only_chips(region):
             # A blink: copy the chips' pictures, nothing else.
             for i, (chip, r) in enumerate(zip(self.shown_chips(), self._chip_rects, strict=False)):
@@ -494,6 +501,28 @@ class GlanceCard(QWidget):
             if region.intersects(r):  # a blink repaints its late chips only
                 on = self.blink_on and chip.late is not None
                 painter.drawPixmap(r.topLeft(), self._chip_picture(i, chip, r, on))
+
+    def _mark_picture(self, r: QRect, on: bool) -> QPixmap:
+        """The folded late mark, drawn once per size and phase."""
+        key = (-1, on, r.width(), r.height())
+        picture = self._pictures.get(key)
+        if picture is not None:
+            return picture
+        lk = self.look
+        picture = QPixmap(r.size())
+        picture.fill(QColor("#d9e6f2" if self._pressed else "#ffffff"))
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box = QRect(0, 0, r.width(), r.height())
+        painter.setPen(QPen(QColor(lk.alarm), lk.px(2)))
+        painter.setBrush(QColor(lk.alarm) if on else QColor("#ffffff"))
+        painter.drawRoundedRect(box.adjusted(1, 2, -1, -2), lk.px(4), lk.px(4))
+        painter.setFont(_font(lk.chip_px, True))
+        painter.setPen(QColor(text_on(lk.alarm)) if on else QColor(lk.alarm))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._late_mark())
+        painter.end()
+        self._pictures[key] = picture
+        return picture
 
     def _only_chips(self, region: QRegion) -> bool:
         chips = QRegion()
@@ -543,13 +572,7 @@ class GlanceCard(QWidget):
         mark = self._late_mark() if self.folded else ""
         if mark:
             mark_rect = self._late_mark_rect()
-            on = self.blink_on
-            painter.setPen(QPen(QColor(lk.alarm), lk.px(2)))
-            painter.setBrush(QColor(lk.alarm) if on else QColor("#ffffff"))
-            painter.drawRoundedRect(mark_rect.adjusted(0, 2, 0, -2), lk.px(4), lk.px(4))
-            painter.setFont(_font(lk.chip_px, True))
-            painter.setPen(QColor(text_on(lk.alarm)) if on else QColor(lk.alarm))
-            painter.drawText(mark_rect, Qt.AlignmentFlag.AlignCenter, self._late_mark())
+            painter.drawPixmap(mark_rect.topLeft(), self._mark_picture(mark_rect, self.blink_on))
             width = mark_rect.x() - left - lk.gap
         painter.setFont(name_font)
         painter.setPen(QColor("#000000"))
