@@ -617,20 +617,24 @@ class GlanceCard(QWidget):
         room = self.width() - left - lk.pad
         resp = self.responsable_name
         last = lines[-1]
+        bold_fm = _metrics(lk.text_px, True)
         if self.box_type.folds_patients:
             # Where the patient is comes first; the responsable takes what is left.
             left_over = room - fm.horizontalAdvance(last) - lk.gap * 2 - lk.px(4)
-            resp_w = min(fm.horizontalAdvance(resp), left_over)
-            if resp_w < fm.horizontalAdvance("Dr M…"):
+            resp_w = min(bold_fm.horizontalAdvance(resp) + lk.px(3), left_over)
+            if resp_w < bold_fm.horizontalAdvance("Dr M…"):
                 resp, resp_w = "", 0
         else:
-            resp_w = min(fm.horizontalAdvance(resp), room // 2) if resp else 0
+            # The responsable whole when the comment leaves room, else half the line.
+            need = bold_fm.horizontalAdvance(resp) + lk.px(3) if resp else 0
+            spare = room - fm.horizontalAdvance(last) - lk.gap * 2
+            resp_w = min(need, max(room // 2, spare))
         height = fm.height()
         if resp:
             bold = _font(lk.text_px, True)
             painter.setFont(bold)
             painter.setPen(QColor(self.responsable_colour).darker(130))
-            shown = QFontMetrics(bold).elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
+            shown = bold_fm.elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
             line = QRect(left, y + height * (len(lines) - 1), room, height)
             painter.drawText(
                 line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
