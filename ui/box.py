@@ -174,8 +174,7 @@ class BoxPanel(QFrame):
         return sum(
             1
             for card in self.cards.values()
-            if card.isVisibleTo(self)
-            and (card.y() + card.name_height() > bottom or card.y() < top)
+            if card.isVisibleTo(self) and (card.y() + card.name_height() > bottom or card.y() < top)
         )
 
     def _plan(self, cards: list[GlanceCard], width: int, columns: int) -> int:

@@ -470,11 +470,7 @@ class GlanceCard(QWidget):
                 )
                 return
         if not self.folded and self._only_chips(region):
-            # A blink: copy the chips' pictures, nothing else.
-            for i, (chip, r) in enumerate(zip(self.shown_chips(), self._chip_rects, strict=False)):
-                if region.intersects(r):
-                    on = self.blink_on and chip.late is not None
-                    painter.drawPixmap(r.topLeft(), self._chip_picture(i, chip, r, on))
+            self._paint_chips(painter, region)  # a blink: the chips' pictures, nothing else
             return
         rect = self.rect().adjusted(0, 0, -1, -1)
         background = QColor("#d9e6f2" if self._pressed else "#ffffff")
@@ -495,10 +491,12 @@ class GlanceCard(QWidget):
         header = QRect(0, 0, self.width(), lk.pad + name_h + text_h * len(self._detail_lines))
         if self.folded or region.intersects(header):
             self._paint_header(painter, region)
-        if self.folded:
-            return
+        if not self.folded:
+            self._paint_chips(painter, region)
+
+    def _paint_chips(self, painter: QPainter, region: QRegion) -> None:
         for i, (chip, r) in enumerate(zip(self.shown_chips(), self._chip_rects, strict=False)):
-            if region.intersects(r):  # a blink repaints its late chips only
+            if region.intersects(r):
                 on = self.blink_on and chip.late is not None
                 painter.drawPixmap(r.topLeft(), self._chip_picture(i, chip, r, on))
 
