@@ -162,3 +162,19 @@ def test_masked_screen_tells_patients_apart(qtbot, env: BoardEnv) -> None:
     board.toggle_screen_mask()
     names = {glance_of(board, pk).painted_name() for pk in (a, b, c, d)}
     assert len(names) == 4 and not any("MARTIN" in n or "DUPONT" in n for n in names)
+
+
+def test_a_state_touched_in_the_opened_card_shows_in_place(qtbot, env: BoardEnv) -> None:
+    pk = env.admit("B1", tasks=(NewTask("ECG"),))
+    board = settled(qtbot, env, (1920, 1080))
+    card = card_of(board, pk)
+    qtbot.mouseClick(card.task_rows[0].state_buttons["2DE"], Qt.MouseButton.LeftButton)
+    assert board.opened_card() is card  # not built again: only the state changed
+    assert card.task_rows[0].state_buttons["2DE"].property("current") is True
+    assert glance_of(board, pk).chips[0].task.state_code == "2DE"
+    # The card holds the fresh revisions: the next touch is not refused as a conflict.
+    qtbot.mouseClick(card.task_rows[0].state_buttons["3EC"], Qt.MouseButton.LeftButton)
+    assert not env.dialogs.called("show_error")
+    assert card.task_rows[0].state_buttons["3EC"].property("current") is True
+    qtbot.mouseClick(card.fold_button, Qt.MouseButton.LeftButton)  # the patient changed
+    assert not env.dialogs.called("show_error") and glance_of(board, pk).folded

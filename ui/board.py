@@ -255,7 +255,7 @@ class BoardWindow(QMainWindow):
                 self.late_by_patient.pop(view.pk, None)
             self.mover.patient_changed(old, view)
             if self.open_card_panel.pk == view.pk:
-                self.open_card(view.pk)
+                self._refresh_open_card(view)
         if changed:
             self._after_change()
 
@@ -358,6 +358,26 @@ class BoardWindow(QMainWindow):
         self.open_card_panel.place(area, box_rect)
         for widget in card.update_time(self.ctx.clock()):
             self.blinker.register(widget)
+
+    def _refresh_open_card(self, view: PatientView) -> None:
+        """The opened patient changed: in place when only task states did, else rebuilt."""
+        card = self.open_card_panel.card
+        if card is None or card.box_type is not self._box_type(view) or not card.take(view):
+            self.open_card(view.pk)
+            return
+        self._track_large(card)
+
+    def _box_type(self, view: PatientView) -> BoxType:
+        box = self.reference.box(view.box_code)
+        return box.type if box else BoxType.CARE
+
+    def _track_large(self, card: PatientCard) -> None:
+        blinking = set(card.update_time(self.ctx.clock()))
+        for widget in card.blink_candidates():
+            if widget in blinking:
+                self.blinker.register(widget)
+            else:
+                self.blinker.unregister(widget)
 
     def opened_card(self) -> PatientCard | None:
         return self.open_card_panel.card
@@ -528,12 +548,7 @@ class BoardWindow(QMainWindow):
                 self._track_card(card)
         large = self.open_card_panel.card
         if large is not None:
-            blinking = set(large.update_time(now))
-            for widget in large.blink_candidates():
-                if widget in blinking:
-                    self.blinker.register(widget)
-                else:
-                    self.blinker.unregister(widget)
+            self._track_large(large)
         self._show_late()
         self.top_bar.set_clock(now)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
@@ -148,7 +149,9 @@ class PatientCard(QFrame):
             square=True,
             tooltip="Déplier" if p.folded else "Replier",
         )
-        self.fold_button.clicked.connect(lambda: actions.set_folded(p, not p.folded))
+        self.fold_button.clicked.connect(
+            lambda: actions.set_folded(self.patient, not self.patient.folded)
+        )
         row.addWidget(self.fold_button)
         self.name_button = ElideButton(m, "", "NameButton", min_width=m.touch * 2)
         self.name_button.setProperty("late", False)
@@ -178,7 +181,7 @@ class PatientCard(QFrame):
             self.annex_button = touch_button(
                 m, glyph("↗", ">"), "AnnexButton", square=True, tooltip="Dossier du patient"
             )
-            self.annex_button.clicked.connect(lambda: actions.launch_annex(p))
+            self.annex_button.clicked.connect(lambda: actions.launch_annex(self.patient))
         outer.addLayout(row)
 
         # Unfolded: the comment (why the patient came) on its own line over the card's width,
@@ -192,7 +195,7 @@ class PatientCard(QFrame):
             m, p.comment or "✎", "CommentButton", min_width=m.touch, wrap=True
         )
         self.comment_button.setProperty("empty", not p.comment)
-        self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
+        self.comment_button.clicked.connect(lambda: actions.edit_comment(self.patient))
         details = QHBoxLayout()
         details.setSpacing(m.px(3))
         resp = reference.responsables.get(p.responsable or "")
@@ -202,7 +205,7 @@ class PatientCard(QFrame):
             m, resp_text, "ResponsableButton", min_width=round(m.touch * 1.5), wrap=True
         )
         self.responsable_button.setProperty("responsable", p.responsable or "")
-        self.responsable_button.clicked.connect(lambda: actions.choose_responsable(p))
+        self.responsable_button.clicked.connect(lambda: actions.choose_responsable(self.patient))
         details.addWidget(self.responsable_button, 1)
         if p.comment:
             details_layout.addWidget(self.comment_button)
@@ -214,7 +217,7 @@ class PatientCard(QFrame):
         self.history_button = touch_button(
             m, "☰", "HistoryButton", square=True, tooltip="Historique du patient"
         )
-        self.history_button.clicked.connect(lambda: actions.show_history(p))
+        self.history_button.clicked.connect(lambda: actions.show_history(self.patient))
         tools = [self.move_button, self.annex_button, self.history_button]
         for tool in filter(None, tools):
             details.addWidget(tool)  # opened: the card is always unfolded
@@ -228,7 +231,7 @@ class PatientCard(QFrame):
         self.move_label: QLabel | None = None
         if box_type is BoxType.EXIT:
             self.exit_button = touch_button(m, "", "ExitTime", tooltip="Changer l'heure de sortie")
-            self.exit_button.clicked.connect(lambda: actions.change_exit_time(p))
+            self.exit_button.clicked.connect(lambda: actions.change_exit_time(self.patient))
         else:
             self.move_label = plain_label(name="MoveTime")
         self.duration_label = plain_label(name="Duration")
@@ -300,6 +303,20 @@ class PatientCard(QFrame):
                 blinking.append(task_row.blink_target)
         set_prop(self, "late", any_late)
         return blinking
+
+    def take(self, view: PatientView) -> bool:
+        """Show ``view`` in place when only its tasks' states changed (a touch on a state:
+        no card of 80 widgets built again); False when the card must be rebuilt."""
+        old = self.patient
+        same = replace(old, revision=0, tasks=()) == replace(view, revision=0, tasks=())
+        if not same or len(view.tasks) != len(self.task_rows):
+            return False
+        if not all(row.can_take(t) for row, t in zip(self.task_rows, view.tasks, strict=True)):
+            return False
+        self.patient = view
+        for row, task in zip(self.task_rows, view.tasks, strict=True):
+            row.take(view, task)
+        return True
 
     def blink_candidates(self) -> list[QWidget]:
         """Every widget of this card that may blink."""
