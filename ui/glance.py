@@ -13,6 +13,7 @@ width, and blinking repaints only the late chips (:meth:`GlanceCard.set_blink`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -120,6 +121,11 @@ def _sizes(look: GlanceLook) -> _Sizes:
         )
         _SIZES[look] = sizes
     return sizes
+
+
+def _shape(text: str) -> str:
+    """``text`` with its numbers as zeros, two digits at least: what sizes a chip."""
+    return re.sub(r"\d+", lambda m: "0" * max(2, len(m.group())), text)
 
 
 def short_time(value: datetime | None, now: datetime) -> str:
@@ -263,14 +269,21 @@ class GlanceCard(QWidget):
                 text = f"⚠ {label} {format_late(late)}"
             alarm = colour(task_type.alarm_color if task_type else "", self.look.alarm)
             chips.append(Chip(task, text, fill, late, alarm))
-        changed = [c.text for c in chips] != [c.text for c in getattr(self, "chips", [])]
+        before = getattr(self, "chips", [])
+        changed = [c.text for c in chips] != [c.text for c in before]
+        # "+25 min" becoming "+26 min" keeps every size: repainted, not laid out again.
+        reshaped = [_shape(c.text) for c in chips] != [_shape(c.text) for c in before]
+        was_late = getattr(self, "most_late", None)
         self.chips = chips
         late = [c.late for c in chips if c.late is not None]
         self.late_count = len(late)
         self.most_late = max(late) if late else None
-        if changed:
+        if reshaped:
             self._forget_layout()
             self.updateGeometry()
+            self.update()
+        elif changed or was_late != self.most_late:
+            self._pictures.clear()
             self.update()
         return self.late_count > 0
 
@@ -363,11 +376,13 @@ class GlanceCard(QWidget):
         return result
 
     def _chip_width(self, text: str) -> int:
-        width = self._chip_widths.get(text)
+        """Measured on the chip's shape: the minutes of a late task change, its size not."""
+        shape = _shape(text)
+        width = self._chip_widths.get(shape)
         if width is None:
             lk = self.look
-            width = _metrics(lk.chip_px, True).horizontalAdvance(text) + lk.px(12)
-            self._chip_widths[text] = width
+            width = _metrics(lk.chip_px, True).horizontalAdvance(shape) + lk.px(12)
+            self._chip_widths[shape] = width
         return width
 
     def _forget_layout(self) -> None:
@@ -416,7 +431,7 @@ class GlanceCard(QWidget):
     def _late_mark_rect(self) -> QRect:
         lk = self.look
         fm = _metrics(lk.chip_px, True)
-        w = fm.horizontalAdvance(self._late_mark()) + lk.px(12)
+        w = fm.horizontalAdvance(_shape(self._late_mark())) + lk.px(12)
         h = _metrics(lk.name_px, True).height()
         return QRect(self.width() - lk.pad - w, lk.pad, w, h)
 
