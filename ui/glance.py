@@ -13,14 +13,11 @@ width, and blinking repaints only the late chips (:meth:`GlanceCard.set_blink`).
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QFontMetrics,
     QMouseEvent,
     QPainter,
@@ -38,109 +35,20 @@ from synoptic.domain import (
     format_late,
     late_minutes,
 )
-from synoptic.store.queries import PatientView, Reference, TaskView
+from synoptic.store.queries import PatientView, Reference
+from ui.glance_look import (
+    Chip,
+    GlanceLook,
+    chip_picture,
+    font_of,
+    mark_picture,
+    metrics_of,
+    shape_of,
+    short_time,
+    sizes_of,
+)
 from ui.plain import set_plain_tooltip
-from ui.theme import colour, text_on
-
-REFERENCE_HEIGHT = 1080  # the screen height at which sizes are the reference ones
-
-
-@dataclass(frozen=True)
-class GlanceLook:
-    """Sizes of the glance (pixels), from the screen height and ``Echelle``."""
-
-    factor: float = 1.0
-    alarm: str = "#ff0000"
-    touch: int = 48  # a card is one touch target: never lower (48 px at Echelle=1.0)
-
-    @staticmethod
-    def for_screen(height: int, echelle: float, alarm: str = "#ff0000") -> GlanceLook:
-        # Steps of 5 %: a few pixels of a banner do not rebuild every card.
-        factor = round(max(0.5, height / REFERENCE_HEIGHT * echelle) * 20) / 20
-        return GlanceLook(factor, alarm, max(1, round(48 * echelle)))
-
-    def px(self, value: float) -> int:
-        return max(1, round(value * self.factor))
-
-    @property
-    def name_px(self) -> int:
-        return self.px(22)
-
-    @property
-    def text_px(self) -> int:
-        return self.px(17)
-
-    @property
-    def chip_px(self) -> int:
-        return self.px(16)
-
-    @property
-    def pad(self) -> int:
-        return self.px(5)
-
-    @property
-    def gap(self) -> int:
-        return self.px(4)
-
-
-def _font(pixels: int, bold: bool = False) -> QFont:
-    font = QFont()
-    font.setPixelSize(pixels)
-    font.setBold(bold)
-    return font
-
-
-def _metrics(pixels: int, bold: bool = False) -> QFontMetrics:
-    return QFontMetrics(_font(pixels, bold))
-
-
-@dataclass(frozen=True)
-class _Sizes:
-    pad: int
-    gap: int
-    indent: int  # left edge of the text and chips (after the responsable's stripe)
-    name_h: int
-    text_h: int
-    chip_h: int
-
-
-_SIZES: dict[GlanceLook, _Sizes] = {}
-
-
-def _sizes(look: GlanceLook) -> _Sizes:
-    """The look's sizes in pixels, computed once per look (plain ints only)."""
-    sizes = _SIZES.get(look)
-    if sizes is None:
-        sizes = _Sizes(
-            pad=look.pad,
-            gap=look.gap,
-            indent=look.pad + look.px(4),
-            name_h=_metrics(look.name_px, True).height(),
-            text_h=_metrics(look.text_px).height(),
-            chip_h=_metrics(look.chip_px, True).height() + look.px(6),
-        )
-        _SIZES[look] = sizes
-    return sizes
-
-
-def _shape(text: str) -> str:
-    """``text`` with its numbers as zeros, two digits at least: what sizes a chip."""
-    return re.sub(r"\d+", lambda m: "0" * max(2, len(m.group())), text)
-
-
-def short_time(value: datetime | None, now: datetime) -> str:
-    if value is None:
-        return ""
-    return value.strftime("%H:%M") if value.date() == now.date() else value.strftime("%d/%m %H:%M")
-
-
-@dataclass(frozen=True)
-class Chip:
-    task: TaskView
-    text: str
-    fill: str
-    late: int | None  # minutes late, None when on time
-    alarm: str  # the blink colour (the task type's, else Couleur_Alarme)
+from ui.theme import colour
 
 
 class GlanceCard(QWidget):
@@ -243,7 +151,7 @@ class GlanceCard(QWidget):
     def painted_name(self) -> str:
         """The name as painted at the card's width (tests read what is on screen)."""
         lk = self.look
-        fm = _metrics(lk.name_px, True)
+        fm = metrics_of(lk.name_px, True)
         width = self.width() - lk.pad * 2 - lk.px(4)
         if self.folded and self._late_mark():
             width = self._late_mark_rect().x() - lk.pad - lk.px(4) - lk.gap
@@ -272,7 +180,7 @@ class GlanceCard(QWidget):
         before = getattr(self, "chips", [])
         changed = [c.text for c in chips] != [c.text for c in before]
         # "+25 min" becoming "+26 min" keeps every size: repainted, not laid out again.
-        reshaped = [_shape(c.text) for c in chips] != [_shape(c.text) for c in before]
+        reshaped = [shape_of(c.text) for c in chips] != [shape_of(c.text) for c in before]
         was_late = getattr(self, "most_late", None)
         self.chips = chips
         late = [c.late for c in chips if c.late is not None]
@@ -351,7 +259,7 @@ class GlanceCard(QWidget):
         known = self._layouts.get(key)
         if known is not None:
             return known
-        k = _sizes(self.look)
+        k = sizes_of(self.look)
         pad, gap, indent = k.pad, k.gap, k.indent
         y = pad + k.name_h
         lines = self._fit_detail(width - pad - indent)
@@ -377,11 +285,11 @@ class GlanceCard(QWidget):
 
     def _chip_width(self, text: str) -> int:
         """Measured on the chip's shape: the minutes of a late task change, its size not."""
-        shape = _shape(text)
+        shape = shape_of(text)
         width = self._chip_widths.get(shape)
         if width is None:
             lk = self.look
-            width = _metrics(lk.chip_px, True).horizontalAdvance(shape) + lk.px(12)
+            width = metrics_of(lk.chip_px, True).horizontalAdvance(shape) + lk.px(12)
             self._chip_widths[shape] = width
         return width
 
@@ -396,7 +304,7 @@ class GlanceCard(QWidget):
         goes over two lines rather than being cut; a comment is cut."""
         if not self.has_detail_line():
             return []
-        fm = _metrics(self.look.text_px)
+        fm = metrics_of(self.look.text_px)
         choices = self.detail_choices()
         fitting = next((d for d in choices if fm.horizontalAdvance(d) <= room), None)
         if fitting is not None or not self.box_type.folds_patients:
@@ -426,13 +334,13 @@ class GlanceCard(QWidget):
 
     def name_height(self) -> int:
         """The card's top down to the bottom of its name line."""
-        return self.look.pad + _metrics(self.look.name_px, True).height()
+        return self.look.pad + metrics_of(self.look.name_px, True).height()
 
     def _late_mark_rect(self) -> QRect:
         lk = self.look
-        fm = _metrics(lk.chip_px, True)
-        w = fm.horizontalAdvance(_shape(self._late_mark())) + lk.px(12)
-        h = _metrics(lk.name_px, True).height()
+        fm = metrics_of(lk.chip_px, True)
+        w = fm.horizontalAdvance(shape_of(self._late_mark())) + lk.px(12)
+        h = metrics_of(lk.name_px, True).height()
         return QRect(self.width() - lk.pad - w, lk.pad, w, h)
 
     def _late_mark(self) -> str:
@@ -488,7 +396,7 @@ class GlanceCard(QWidget):
             self._paint_chips(painter, region)  # a blink: the chips' pictures, nothing else
             return
         rect = self.rect().adjusted(0, 0, -1, -1)
-        background = QColor("#d9e6f2" if self._pressed else "#ffffff")
+        background = QColor(self._background())
         border = QPen(QColor("#7f8c8d"), 1)
         if self.moving:
             border = QPen(QColor("#e67e22"), lk.px(3), Qt.PenStyle.DashLine)
@@ -501,8 +409,8 @@ class GlanceCard(QWidget):
             QRect(rect.x() + 1, rect.y() + lk.px(3), lk.px(4), rect.height() - lk.px(6)),
             QColor(self.responsable_colour),
         )
-        name_h = _metrics(lk.name_px, True).height()
-        text_h = _metrics(lk.text_px).height()
+        name_h = metrics_of(lk.name_px, True).height()
+        text_h = metrics_of(lk.text_px).height()
         header = QRect(0, 0, self.width(), lk.pad + name_h + text_h * len(self._detail_lines))
         if self.folded or region.intersects(header):
             self._paint_header(painter, region)
@@ -518,24 +426,14 @@ class GlanceCard(QWidget):
     def _mark_picture(self, r: QRect, on: bool) -> QPixmap:
         """The folded late mark, drawn once per size and phase."""
         key = (-1, on, r.width(), r.height())
-        picture = self._pictures.get(key)
-        if picture is not None:
-            return picture
-        lk = self.look
-        picture = QPixmap(r.size())
-        picture.fill(QColor("#d9e6f2" if self._pressed else "#ffffff"))
-        painter = QPainter(picture)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        box = QRect(0, 0, r.width(), r.height())
-        painter.setPen(QPen(QColor(lk.alarm), lk.px(2)))
-        painter.setBrush(QColor(lk.alarm) if on else QColor("#ffffff"))
-        painter.drawRoundedRect(box.adjusted(1, 2, -1, -2), lk.px(4), lk.px(4))
-        painter.setFont(_font(lk.chip_px, True))
-        painter.setPen(QColor(text_on(lk.alarm)) if on else QColor(lk.alarm))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._late_mark())
-        painter.end()
-        self._pictures[key] = picture
-        return picture
+        if key not in self._pictures:
+            self._pictures[key] = mark_picture(
+                self._late_mark(), r.size(), self.look, on, self._background()
+            )
+        return self._pictures[key]
+
+    def _background(self) -> str:
+        return "#d9e6f2" if self._pressed else "#ffffff"
 
     def _only_chips(self, region: QRegion) -> bool:
         chips = QRegion()
@@ -546,32 +444,9 @@ class GlanceCard(QWidget):
     def _chip_picture(self, index: int, chip: Chip, r: QRect, on: bool) -> QPixmap:
         """A chip drawn once per size and phase: a blink only copies it."""
         key = (index, on, r.width(), r.height())
-        picture = self._pictures.get(key)
-        if picture is not None:
-            return picture
-        lk = self.look
-        picture = QPixmap(r.size())
-        picture.fill(QColor("#d9e6f2" if self._pressed else "#ffffff"))
-        painter = QPainter(picture)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fill = chip.alarm if on else chip.fill
-        pen = QPen(QColor(chip.fill).darker(150), 1)
-        if chip.late is not None:
-            pen = QPen(QColor(chip.alarm), lk.px(3))
-        painter.setPen(pen)
-        painter.setBrush(QColor(fill))
-        box = QRect(0, 0, r.width(), r.height())
-        painter.drawRoundedRect(box.adjusted(1, 1, -1, -1), lk.px(4), lk.px(4))
-        painter.setPen(QColor(text_on(fill)))
-        font = _font(lk.chip_px, True)
-        painter.setFont(font)
-        text = QFontMetrics(font).elidedText(
-            chip.text, Qt.TextElideMode.ElideMiddle, r.width() - lk.px(8)
-        )
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        painter.end()
-        self._pictures[key] = picture
-        return picture
+        if key not in self._pictures:
+            self._pictures[key] = chip_picture(chip, r.size(), self.look, on, self._background())
+        return self._pictures[key]
 
     def _paint_header(self, painter: QPainter, region: QRegion) -> None:
         """The name line (with the late mark or the count of tasks on time) and detail."""
@@ -579,7 +454,7 @@ class GlanceCard(QWidget):
         pad = lk.pad
         left = pad + lk.px(4)
         width = self.width() - left - pad
-        name_font = _font(lk.name_px, True)
+        name_font = font_of(lk.name_px, True)
         name_fm = QFontMetrics(name_font)
         name_h = name_fm.height()
         mark = self._late_mark() if self.folded else ""
@@ -590,7 +465,7 @@ class GlanceCard(QWidget):
         painter.setFont(name_font)
         painter.setPen(QColor("#000000"))
         others = self.others_text()
-        small = _font(lk.text_px)
+        small = font_of(lk.text_px)
         if (
             others
             and name_fm.horizontalAdvance(self.full_name())
@@ -625,12 +500,12 @@ class GlanceCard(QWidget):
         if not lines:
             return
         lk = self.look
-        text_font = _font(lk.text_px)
+        text_font = font_of(lk.text_px)
         fm = QFontMetrics(text_font)
         room = self.width() - left - lk.pad
         resp = self.responsable_name
         last = lines[-1]
-        bold_fm = _metrics(lk.text_px, True)
+        bold_fm = metrics_of(lk.text_px, True)
         if self.box_type.folds_patients:
             # Where the patient is comes first; the responsable takes what is left.
             left_over = room - fm.horizontalAdvance(last) - lk.gap * 2 - lk.px(4)
@@ -644,7 +519,7 @@ class GlanceCard(QWidget):
             resp_w = min(need, max(room // 2, spare))
         height = fm.height()
         if resp:
-            bold = _font(lk.text_px, True)
+            bold = font_of(lk.text_px, True)
             painter.setFont(bold)
             painter.setPen(QColor(self.responsable_colour).darker(130))
             shown = bold_fm.elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
