@@ -7,6 +7,7 @@ so every rule is testable without sleeping.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -132,3 +133,67 @@ def initials(last_name: str, first_name: str) -> str:
     """What a public screen shows when the name is hidden: ``D. M.``."""
     parts = [p.strip()[:1].upper() + "." for p in (last_name, first_name) if p and p.strip()]
     return " ".join(parts)
+
+
+def late_minutes(task: TaskTimes, now: datetime) -> int | None:
+    """How late a task is, in whole minutes (0 in its first minute); None when not late.
+
+    Measured from the deadline it missed: the planned start when it has not started,
+    else the planned end."""
+    if not is_late(task, now):
+        return None
+    missed = [
+        t
+        for t, done in ((task.planned_start, task.started_at), (task.planned_end, task.ended_at))
+        if t is not None and done is None and t < now
+    ]
+    return int((now - min(missed)).total_seconds() // 60)
+
+
+def format_late(minutes: int) -> str:
+    """``+25 min``, ``+1 h 05``, ``+2 j`` (how late, read from a few metres)."""
+    if minutes < 60:
+        return f"+{minutes} min"
+    hours, mins = divmod(minutes, 60)
+    if hours >= 48:
+        return f"+{hours // 24} j"
+    return f"+{hours} h {mins:02d}"
+
+
+def counts_as_late(box_type: BoxType) -> bool:
+    """A patient in a Sortie box has left: their tasks are not late and not counted."""
+    return box_type is not BoxType.EXIT
+
+
+def patient_late(tasks: Sequence[TaskTimes], box_type: BoxType, now: datetime) -> list[int]:
+    """Indexes of the late tasks of one patient in a box of ``box_type``."""
+    if not counts_as_late(box_type):
+        return []
+    return [i for i, t in enumerate(tasks) if is_late(t, now)]
+
+
+def distinct_initials(last_name: str, first_name: str, letters: int = 2) -> str:
+    """A masked name on the glance: two letters of the last name and the first name's
+    initial (``DU. M.``), enough to tell patients of one box apart without the name."""
+    last = last_name.strip()
+    first = first_name.strip()
+    parts = []
+    if last:
+        parts.append(last[:letters].upper() + ".")
+    if first:
+        parts.append(first[:1].upper() + ".")
+    return " ".join(parts)
+
+
+def letters_to_tell_apart(
+    last_name: str, first_name: str, others: Sequence[tuple[str, str]]
+) -> int:
+    """How many letters of the last name tell this patient's initials from ``others``'
+    (the patients of the same box): two, more only when two would be the same."""
+    letters = 2
+    while letters < len(last_name.strip()) and any(
+        distinct_initials(last_name, first_name, letters) == distinct_initials(o, f, letters)
+        for o, f in others
+    ):
+        letters += 1
+    return letters

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
-from ui_support import NOW, BoardEnv, board_env, card_of
+from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
 
 
 @pytest.fixture
@@ -55,10 +55,13 @@ def test_absence_and_exit_patients_are_folded(qtbot, env: BoardEnv) -> None:
     pk = env.admit("ATT", "ABSENT")
     env.services.move(pk, "ABS", now=NOW, destination="Scanner")
     board = env.board(qtbot)
+    glance = glance_of(board, pk)
+    assert glance.folded and not any(r.isValid() and r.width() for r in glance.chip_rects())
+    assert glance.detail_text() == "→ Scanner 14:00"  # where the patient is, since when
     card = card_of(board, pk)
     assert card.patient.folded
     assert card.property("folded") is True
-    assert not card.details.isVisible()
+    assert card.details.isVisible()  # the opened card shows every action, folded or not
     assert card.fold_button.text() == "▸"
 
 
@@ -152,26 +155,44 @@ def test_fold_and_unfold(qtbot, env: BoardEnv) -> None:
     board = env.board(qtbot)
     card = card_of(board, pk)
     assert card.tasks_box.isVisible()
+    assert len(glance_of(board, pk).chip_rects()) == 1
+    unfolded_height = glance_of(board, pk).height()
     qtbot.mouseClick(card.fold_button, Qt.MouseButton.LeftButton)
     card = card_of(board, pk)
-    assert card.patient.folded and not card.tasks_box.isVisible()
-    assert not card.details.isVisible()
+    assert card.patient.folded and glance_of(board, pk).folded
     assert card.history_button.isVisible()  # still one touch away when folded
+    assert card.fold_button.text() == "▸"
+    qtbot.waitUntil(lambda: glance_of(board, pk).height() < unfolded_height, timeout=1000)
     qtbot.mouseClick(card.fold_button, Qt.MouseButton.LeftButton)
-    assert card_of(board, pk).tasks_box.isVisible()
+    assert not glance_of(board, pk).folded and card_of(board, pk).tasks_box.isVisible()
 
 
-def test_touch_name_hides_it_for_every_screen(qtbot, env: BoardEnv) -> None:
+def test_touch_name_hides_nothing_by_accident(qtbot, env: BoardEnv) -> None:
     pk = env.admit(last="DUPONT", first="Marie")
     board = env.board(qtbot)
     qtbot.mouseClick(card_of(board, pk).name_button, Qt.MouseButton.LeftButton)
+    assert not patient(env, pk).hidden
+    qtbot.mouseClick(glance_of(board, pk), Qt.MouseButton.LeftButton)  # opens, masks nothing
+    assert board.open_card_panel.pk == pk and not patient(env, pk).hidden
+
+
+def test_masking_a_name_on_every_screen_is_confirmed(qtbot, env: BoardEnv) -> None:
+    pk = env.admit(last="DUPONT", first="Marie")
+    board = env.board(qtbot)
+    card_of(board, pk)
+    env.dialogs.script("confirm", False)
+    qtbot.mouseClick(board.open_card_panel.mask_button, Qt.MouseButton.LeftButton)
+    assert not patient(env, pk).hidden
+    qtbot.mouseClick(board.open_card_panel.mask_button, Qt.MouseButton.LeftButton)
+    assert env.dialogs.called("confirm")[-1][0][0] == "Masquer le nom"
     card = card_of(board, pk)
     assert patient(env, pk).hidden
     assert card.name_button.fullText() == "Patient D. M."
     assert card.name_button.property("hiddenName") is True
     other = env.board(qtbot)
     assert card_of(other, pk).name_button.fullText() == "Patient D. M."
-    qtbot.mouseClick(card.name_button, Qt.MouseButton.LeftButton)
+    assert glance_of(other, pk).full_name() == "Patient DU. M."
+    qtbot.mouseClick(board.open_card_panel.mask_button, Qt.MouseButton.LeftButton)
     assert card_of(board, pk).name_button.fullText() == "DUPONT Marie"
 
 
@@ -373,7 +394,8 @@ def test_filter_by_responsable_with_counts(qtbot, env: BoardEnv) -> None:
     assert not board.panels["B1"].cards[c].isVisibleTo(board.panels["B1"])
     # Capacity ignores the filter: B1 is still full, shown as such.
     assert board.panels["B1"].title.text().endswith("1/1")
-    qtbot.mouseClick(att.cards[b].move_button, Qt.MouseButton.LeftButton)
+    assert board.status.late_label.text() == "0 en retard (Dr Petit) sur 0"
+    qtbot.mouseClick(card_of(board, b).move_button, Qt.MouseButton.LeftButton)
     assert board.panels["B1"].property("target") == "refused"
     board.cancel_move()
     board.set_filter(None)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, text
-from ui_support import NOW, BoardEnv, board_env, card_of
+from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
 
 
 @pytest.fixture
@@ -29,12 +29,12 @@ def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
     qtbot, env: BoardEnv, sqlite_url: str
 ) -> None:
     first = env.admit("ATT", "PREMIER")
-    for i in range(8):  # enough to scroll the waiting room
+    for i in range(30):  # enough to scroll the waiting room
         env.admit("ATT", f"ATTENTE{i}", tasks=(NewTask("RX"), NewTask("BIO")), minutes_ago=20 + i)
     board = env.board(qtbot, live=True)
-    kept = card_of(board, first)
+    kept = glance_of(board, first)
     scroll = board.panels["ATT"].scroll.verticalScrollBar()
-    assert scroll.maximum() > 0
+    qtbot.waitUntil(lambda: scroll.maximum() > 0, timeout=1000)  # cards placed next turn
     scroll.setValue(scroll.maximum() // 2)  # a finger scrolled the list down
     position = scroll.value()
     assert position > 0
@@ -57,9 +57,9 @@ def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
     card = card_of(board, pk)
     assert card.name_button.fullText() == "HOTE Henri"
     assert card.task_rows[0].label == "Radiographie"
-    assert card_of(board, first) is kept  # the other card was not rebuilt
+    assert glance_of(board, first) is kept  # the other card was not rebuilt
     assert scroll.value() == position  # the list stayed where the finger left it
-    assert board.panels["ATT"].title.text().endswith("10/20")
+    assert board.panels["ATT"].title.text().endswith("32/20")
 
 
 def test_host_sql_delete_removes_the_card(qtbot, env: BoardEnv, sqlite_url: str) -> None:
@@ -127,16 +127,28 @@ def test_late_task_blinks_with_injected_clock(qtbot, env: BoardEnv) -> None:
         "B1", tasks=(NewTask("RX", planned_start=NOW + timedelta(minutes=10)), NewTask("BIO"))
     )
     board = env.board(qtbot)
-    rows = card_of(board, pk).task_rows
-    assert rows[0].task_button.property("late") is False
-    assert board.blinker.count() == 0
+    glance = glance_of(board, pk)
+    assert glance.late_count == 0 and board.blinker.count() == 0
     assert board.status.late_label.text() == "Aucune tâche en retard"
     env.clock.advance(minutes=11)
     board.check_alarms()
+    # On the board: the late chip says so in words and blinks (only it is repainted).
+    assert glance.chips[0].text == "⚠ Radiographie +1 min" and glance.chips[1].late is None
+    assert board.blinker.is_registered(glance) and board.blinker.count() == 1
+    chip = glance.chip_rects()[0]
+    board.blinker.tick()
+    assert glance.blink_on is board.blinker.phase
+    image = glance.grab().toImage()
+    on = image.pixelColor(chip.center().x(), chip.y() + 4).name()
+    board.blinker.tick()
+    image = glance.grab().toImage()
+    off = image.pixelColor(chip.center().x(), chip.y() + 4).name()
+    assert {on, off} >= {"#e74c3c"} and on != off
+    # The opened card: its task button blinks with the style sheet.
     button = card_of(board, pk).task_rows[0].task_button
     assert button.property("late") is True
     assert card_of(board, pk).task_rows[1].task_button.property("late") is False
-    assert board.blinker.is_registered(button) and board.blinker.count() == 1
+    assert board.blinker.is_registered(button) and board.blinker.count() == 2
     assert board.status.late_label.text() == "⚠ 1 tâche en retard"
     phases = []
     for _ in range(4):
@@ -169,12 +181,12 @@ def test_folded_late_patient_blinks_its_name(qtbot, env: BoardEnv) -> None:
     card = card_of(board, pk)
     assert board.blinker.is_registered(card.task_rows[0].task_button)
     qtbot.mouseClick(card.fold_button, Qt.MouseButton.LeftButton)
-    card = card_of(board, pk)
-    assert card.name_button.property("late") is True
-    assert board.blinker.is_registered(card.name_button)
-    assert not board.blinker.is_registered(card.task_rows[0].task_button)
+    glance = glance_of(board, pk)
+    assert glance.folded and board.blinker.is_registered(glance)
+    # The folded card says it is late in words beside the name, and that mark blinks.
+    assert glance._late_mark() == "⚠ +5 min"
     board.blinker.tick()
-    assert card.name_button.property("blinkOn") is board.blinker.phase
+    assert glance.blink_on is board.blinker.phase
 
 
 def test_task_no_longer_late_stops_blinking(qtbot, env: BoardEnv) -> None:
@@ -275,13 +287,13 @@ def test_box_list_scrolls_kinetically(qtbot, env: BoardEnv) -> None:
     from PySide6.QtCore import QPointF
     from PySide6.QtWidgets import QScroller
 
-    for i in range(8):
+    for i in range(40):
         env.admit("ATT", f"P{i}", tasks=(NewTask("RX"), NewTask("BIO")))
     board = env.board(qtbot, size=(1280, 800))
     scroll = board.panels["ATT"].scroll
     assert QScroller.hasScroller(scroll.viewport())
     bar = scroll.verticalScrollBar()
-    assert bar.maximum() > 0
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=1000)
     QScroller.scroller(scroll.viewport()).scrollTo(QPointF(0, 300), 0)
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
     value = bar.value()

@@ -122,11 +122,15 @@ def test_qt_french_translations(qtbot) -> None:
 @pytest.mark.parametrize("scale", [1.0, 1.5])
 def test_every_touch_target_is_big_enough(qtbot, env: BoardEnv, scale: float) -> None:
     env.config = replace(env.config, display=replace(env.config.display, scale=scale))
-    env.admit("B1", tasks=(NewTask("ECG"), NewTask("BIO")))
+    pk = env.admit("B1", tasks=(NewTask("ECG"), NewTask("BIO")))
     env.admit("ATT", "AUTRE", tasks=(NewTask("RX"),))
     board = env.board(qtbot)
     minimum = Metrics(scale).touch
     assert minimum >= 48 * scale
+    # A glance card is one touch target (it opens the card); the actions are in there.
+    glances = [c for p in board.panels.values() for c in p.cards.values()]
+    assert glances and all(c.height() >= 48 for c in glances)
+    card_of(board, pk)
     buttons = [b for b in board.findChildren(QAbstractButton) if b.isVisible()]
     assert len(buttons) > 20
     small = [

@@ -25,6 +25,7 @@ from synoptic.store.db import Store
 from ui.board import BoardWindow
 from ui.card import PatientCard
 from ui.context import UiContext, build_context
+from ui.glance import GlanceCard
 
 NOW = datetime(2026, 11, 21, 14, 0, 0)
 
@@ -197,6 +198,19 @@ def board_env(sqlite_store: Store, sqlite_url: str, tmp_path: Path) -> Iterator[
 
 
 def card_of(board: BoardWindow, pk: int) -> PatientCard:
+    """The patient's large card with its actions: opened as a touch on its glance card does
+    (the opened card is rebuilt after each change: ask again after an action)."""
+    view = board.patients[pk]
+    if board.open_card_panel.pk != pk:
+        glance = board.panels[view.box_code].cards[pk]
+        glance.opened.emit(pk, 0)
+    card = board.opened_card()
+    assert card is not None
+    return card
+
+
+def glance_of(board: BoardWindow, pk: int) -> GlanceCard:
+    """The patient's card on the board (painted: name, comment, task chips)."""
     view = board.patients[pk]
     return board.panels[view.box_code].cards[pk]
 

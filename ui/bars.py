@@ -36,11 +36,20 @@ class TopBar(QFrame):
         self.names_button = touch_button(m, "", "NamesButton")
         self.mode_button = touch_button(m, "", "ModeButton")
         self.save_button = touch_button(m, "Enregistrer les positions", "SavePositionsButton")
+        self.reorganize_button = touch_button(m, "Réorganiser", "ReorganizeButton")
         self.clock_label = plain_label(name="ClockLabel")
-        self.tools = (self.filter_button, self.names_button, self.mode_button, self.save_button)
+        self.tools = (
+            self.filter_button,
+            self.names_button,
+            self.mode_button,
+            self.save_button,
+            self.reorganize_button,
+        )
         for button in self.tools:
             button.setMinimumWidth(m.touch * 3)
             row.addWidget(button)
+        self.window_mode = False
+        self.reorganize_button.hide()
         self.move_banner = MoveBanner(metrics)
         row.addWidget(self.move_banner, 1)
         self.spacer = QWidget()
@@ -58,7 +67,18 @@ class TopBar(QFrame):
         self.move_banner.hide()
         self.spacer.show()
         for button in self.tools:
-            button.show()
+            button.setVisible(button is not self.reorganize_button or self.window_mode)
+
+    def set_window_mode(self, window: bool) -> None:
+        """ "Réorganiser" is for boxes moved by hand: shown in window mode only."""
+        self.window_mode = window
+        self.reorganize_button.setVisible(window and not self.move_banner.isVisible())
+
+    def set_touch_height(self, height: int) -> None:
+        """A bigger screen: bigger targets (never below the metrics' touch size)."""
+        for button in self.tools:
+            button.setMinimumHeight(height)
+        self.move_banner.cancel_button.setMinimumHeight(height)
 
     def set_clock(self, now: datetime) -> None:
         self.clock_label.setText(now.strftime("%d/%m/%Y  %H:%M"))
@@ -121,8 +141,13 @@ class BoardStatusBar(QStatusBar):
         self.addWidget(self.rejected_button)
         self.addPermanentWidget(self.message_label)
 
-    def set_late(self, count: int) -> None:
-        if count == 0:
+    def set_late(self, count: int, total: int | None = None, who: str | None = None) -> None:
+        """Late tasks shown; with a filter (``who``), out of every late task of the board."""
+        total = count if total is None else total
+        if who is not None:
+            text = f"{count} en retard ({who}) sur {total}"
+            self.late_label.setText(("⚠ " if count else "") + text)
+        elif count == 0:
             self.late_label.setText("Aucune tâche en retard")
         else:
             self.late_label.setText(f"⚠ {count} tâche{'s' if count > 1 else ''} en retard")

@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QCloseEvent, QFont
+from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic.domain import BoxType, is_late
+from synoptic.domain import BoxType, letters_to_tell_apart
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
@@ -29,13 +29,15 @@ from ui.box import MODE_FRAME, MODE_WINDOW, BoxPanel
 from ui.card import PatientCard
 from ui.context import UiContext
 from ui.filter import ResponsableFilter
+from ui.glance import GlanceCard, GlanceLook
 from ui.inbox import InboxMonitor
 from ui.live import Background, FeedUpdate, LiveFeed
 from ui.moves import MoveController
+from ui.open_card import OpenCard
 from ui.placement import Placement
 from ui.plain import set_button_text, window_title
 from ui.purge import Purger
-from ui.theme import StyleSheet
+from ui.theme import StyleSheet, colour
 from ui.updates import LocalRefreshes
 from ui.widgets import set_prop
 
@@ -68,6 +70,12 @@ class BoardWindow(QMainWindow):
         self.screen_masked = ctx.config.display.hide_names_by_default
         self.revealed: set[int] = set()
         self.late_total = 0
+        self.late_shown = 0
+        self.late_by_patient: dict[int, int] = {}  # kept per card: no walk for one change
+        display = ctx.config.display
+        self.look = GlanceLook.for_screen(
+            1080, display.scale, colour(display.alarm_color, "#ff0000")
+        )
         self.offline_since: datetime | None = None
         self.local = LocalRefreshes()  # patients read again by touch actions (ui.updates)
         self._busy = 0  # touches in progress (see Actions.interaction)
@@ -86,11 +94,15 @@ class BoardWindow(QMainWindow):
         self.move_banner = self.top_bar.move_banner
         self.outage_banner = OutageBanner()
         self.placement = Placement(ctx.config, m, self.panels, central)
+        self.placement.look_factor = self.look.factor
         self.scroll, self.canvas = self.placement.scroll, self.placement.canvas
         for widget in (self.top_bar, self.outage_banner):
             column.addWidget(widget)
         column.addWidget(self.scroll, 1)
         self.setCentralWidget(central)
+        self.open_card_panel = OpenCard(m, central)
+        self.open_card_panel.close_button.clicked.connect(self.close_card)
+        self.open_card_panel.mask_button.clicked.connect(self._mask_everywhere)
         self.status = BoardStatusBar(m)
         self.setStatusBar(self.status)
 
@@ -99,6 +111,7 @@ class BoardWindow(QMainWindow):
         bar.names_button.clicked.connect(self.toggle_screen_mask)
         bar.mode_button.clicked.connect(self.toggle_mode)
         bar.save_button.clicked.connect(self.save_positions)
+        bar.reorganize_button.clicked.connect(self.placement.reorganize)
         self.move_banner.cancel_button.clicked.connect(self.cancel_move)
         self._update_bar()
 
@@ -215,6 +228,9 @@ class BoardWindow(QMainWindow):
         for pk in gone:
             old = self.patients.pop(pk, None)
             self.revealed.discard(pk)
+            self.late_by_patient.pop(pk, None)
+            if self.open_card_panel.pk == pk:
+                self.close_card()
             if old is not None:
                 changed = True
                 panel = self.panels.get(old.box_code)
@@ -235,13 +251,16 @@ class BoardWindow(QMainWindow):
             if panel is not None:
                 card = panel.put_patient(view)
                 self._track_card(card)
+            else:
+                self.late_by_patient.pop(view.pk, None)
             self.mover.patient_changed(old, view)
+            if self.open_card_panel.pk == view.pk:
+                self._refresh_open_card(view)
         if changed:
             self._after_change()
 
     def _after_change(self) -> None:
-        self.mover.show_targets()
-        self.placement.contents_changed()
+        self.mover.show_targets()  # no box moves: the layout does not depend on patients
         lost = sorted({p.box_code for p in self.patients.values() if p.box_code not in self.panels})
         if lost:
             count = sum(p.box_code not in self.panels for p in self.patients.values())
@@ -251,11 +270,37 @@ class BoardWindow(QMainWindow):
         elif self.status.message_label.text().startswith("⚠"):
             self.status.message_label.setText("")
         self._update_bar()
-        self.check_alarms()
+        self._show_late()
+        self.top_bar.set_clock(self.ctx.clock())
 
     # ================================================================== panels
 
-    def _make_card(self, view: PatientView) -> PatientCard:
+    def _make_card(self, view: PatientView) -> GlanceCard:
+        box = self.reference.box(view.box_code)
+        letters = 2
+        hidden = self.name_hidden(view)
+        panel = self.panels.get(view.box_code)
+        if hidden and panel is not None:
+            others = [
+                (p.last_name, p.first_name) for p in panel.patients.values() if p.pk != view.pk
+            ]
+            letters = letters_to_tell_apart(view.last_name, view.first_name, others)
+        card = GlanceCard(
+            view,
+            self.reference,
+            self.look,
+            box_type=box.type if box else BoxType.CARE,
+            hidden_name=hidden,
+            anonymous_label=self.ctx.config.display.anonymous_label,
+            now=self.ctx.clock(),
+            initials_letters=letters,
+        )
+        card.opened.connect(self.open_card)
+        if self.mover.is_moving(view.pk):
+            card.set_moving(True)
+        return card
+
+    def _make_large_card(self, view: PatientView) -> PatientCard:
         box = self.reference.box(view.box_code)
         card = PatientCard(
             self.ctx,
@@ -271,13 +316,93 @@ class BoardWindow(QMainWindow):
             card.set_moving(True)
         return card
 
-    def _track_card(self, card: PatientCard) -> None:
+    def _track_card(self, card: GlanceCard) -> None:
+        """A new or rebuilt card: its lateness, blinking and count (this card only)."""
+        if card.update_time(self.ctx.clock()):
+            self.blinker.register(card)
+        else:
+            self.blinker.unregister(card)
+        self.late_by_patient[card.patient.pk] = card.late_count
+
+    def _forget_card(self, card: GlanceCard) -> None:
+        self.blinker.unregister(card)
+
+    # ================================================================== the opened card
+
+    def open_card(self, pk: int, task_num: int = 0) -> None:
+        """A touch on a glance card: the patient large, with every action."""
+        view = self.patients.get(pk)
+        if view is None:
+            return
+        panel = self.panels.get(view.box_code)
+        old = self.open_card_panel.card
+        if old is not None:
+            self._forget_large(old)
+        card = self._make_large_card(view)
+        box = self.reference.box(view.box_code)
+        name = card.name_button.fullText()
+        title = f"{name} — {box.label if box else view.box_code}"
+        mask = (
+            "Afficher le nom (tous les écrans)"
+            if view.hidden
+            else "Masquer le nom (tous les écrans)"
+        )
+        self.open_card_panel.show_card(card, title, mask)
+        self.open_card_panel.mask_button.setVisible(not self.screen_masked)
+        central = self.centralWidget()
+        area = self.scroll.geometry()
+        box_rect = None
+        if panel is not None:
+            top_left = panel.mapTo(central, panel.rect().topLeft())
+            box_rect = panel.rect().translated(top_left)
+        self.open_card_panel.place(area, box_rect)
         for widget in card.update_time(self.ctx.clock()):
             self.blinker.register(widget)
 
-    def _forget_card(self, card: PatientCard) -> None:
+    def _refresh_open_card(self, view: PatientView) -> None:
+        """The opened patient changed: in place when only task states did, else rebuilt."""
+        card = self.open_card_panel.card
+        if card is None or card.box_type is not self._box_type(view) or not card.take(view):
+            self.open_card(view.pk)
+            return
+        self._track_large(card)
+
+    def _box_type(self, view: PatientView) -> BoxType:
+        box = self.reference.box(view.box_code)
+        return box.type if box else BoxType.CARE
+
+    def _track_large(self, card: PatientCard) -> None:
+        blinking = set(card.update_time(self.ctx.clock()))
+        for widget in card.blink_candidates():
+            if widget in blinking:
+                self.blinker.register(widget)
+            else:
+                self.blinker.unregister(widget)
+
+    def opened_card(self) -> PatientCard | None:
+        return self.open_card_panel.card
+
+    def close_card(self) -> None:
+        self.open_card_panel.close_card(self._forget_large)
+
+    def _forget_large(self, card: PatientCard) -> None:
         for widget in card.blink_candidates():
             self.blinker.unregister(widget)
+
+    def _mask_everywhere(self) -> None:
+        """Hide (or show) the name on every screen: deliberate, so confirmed."""
+        view = self.open_card_panel.view()
+        if view is None:
+            return
+        hide = not view.hidden
+        question = (
+            "Masquer le nom de ce patient sur tous les écrans (initiales à la place) ?"
+            if hide
+            else "Afficher à nouveau le nom de ce patient sur tous les écrans ?"
+        )
+        title = "Masquer le nom" if hide else "Afficher le nom"
+        if self.ctx.dialogs.confirm(self, title, question):
+            self.actions.set_hidden(view, hide)
 
     def _rebuild_panels(self) -> None:
         for panel in self.panels.values():
@@ -297,7 +422,7 @@ class BoardWindow(QMainWindow):
         for view in self.patients.values():
             panel = self.panels.get(view.box_code)
             if panel is not None:
-                panel.put_patient(view)
+                self._track_card(panel.put_patient(view))
         self.layout_panels()
 
     def layout_panels(self) -> None:
@@ -323,6 +448,7 @@ class BoardWindow(QMainWindow):
         set_prop(bar.filter_button, "active", self.filter.active)
         bar.names_button.setText("Afficher les noms" if self.screen_masked else "Masquer les noms")
         bar.mode_button.setText("Mode cadre" if self.mode == MODE_WINDOW else "Mode fenêtre")
+        bar.set_window_mode(self.mode == MODE_WINDOW)
         bar.set_clock(self.ctx.clock())
 
     def filter_choices(self) -> list[tuple[str | None, str]]:
@@ -339,8 +465,8 @@ class BoardWindow(QMainWindow):
         self.filter.code = code
         for panel in self.panels.values():
             panel.set_filter(self.filter.visible)
-        self.placement.contents_changed()
         self._update_bar()
+        self._show_late()
 
     def toggle_screen_mask(self) -> None:
         """Mask every name on this screen (public screen) or show them again."""
@@ -350,6 +476,8 @@ class BoardWindow(QMainWindow):
             for card in panel.cards.values():
                 card.set_masking(self.screen_masked, revealed=False)
         self._update_bar()
+        if self.open_card_panel.pk is not None:
+            self.open_card(self.open_card_panel.pk)
 
     def toggle_reveal(self, pk: int) -> None:
         """On a masked screen, a touch on one name shows it here (and hides it again)."""
@@ -358,6 +486,8 @@ class BoardWindow(QMainWindow):
         panel = self.panels.get(view.box_code) if view else None
         if view is not None and panel is not None:
             self._track_card(panel.put_patient(view))
+        if view is not None and self.open_card_panel.pk == pk:
+            self.open_card(pk)
 
     def _rebuild_cards(self) -> None:
         for view in self.patients.values():
@@ -392,6 +522,8 @@ class BoardWindow(QMainWindow):
         return self.mover.moving
 
     def begin_move(self, view: PatientView) -> None:
+        # The boxes must be in sight for the second touch: the opened card gives way.
+        self.close_card()
         self.mover.begin(view)
 
     def cancel_move(self) -> None:
@@ -415,15 +547,28 @@ class BoardWindow(QMainWindow):
         now = self.ctx.clock()
         for panel in self.panels.values():
             for card in panel.cards.values():
-                blinking = set(card.update_time(now))
-                for widget in card.blink_candidates():
-                    if widget in blinking:
-                        self.blinker.register(widget)
-                    else:
-                        self.blinker.unregister(widget)
-        self.late_total = sum(is_late(t, now) for p in self.patients.values() for t in p.tasks)
-        self.status.set_late(self.late_total)
+                self._track_card(card)
+        large = self.open_card_panel.card
+        if large is not None:
+            self._track_large(large)
+        self._show_late()
         self.top_bar.set_clock(now)
+
+    def _show_late(self) -> None:
+        """Late tasks in the status bar, following the filter (Sortie never counts)."""
+        self.late_total = sum(self.late_by_patient.values())
+        shown = self.late_total
+        name = None
+        if self.filter.active:
+            shown = sum(
+                n
+                for pk, n in self.late_by_patient.items()
+                if n and self.filter.visible(self.patients[pk])
+            )
+            resp = self.reference.responsables.get(self.filter.code or "")
+            name = resp.name if resp else str(self.filter.code)
+        self.late_shown = shown
+        self.status.set_late(shown, self.late_total, name)
 
     def purge(self) -> None:
         """Exit purge and lifetime purge, off the GUI thread (the timer calls it)."""
@@ -471,6 +616,29 @@ class BoardWindow(QMainWindow):
 
     def sizeHint(self) -> QSize:
         return QSize(1280, 800)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._follow_screen(event.size().height())
+
+    def _follow_screen(self, height: int) -> None:
+        """Sizes follow the screen (the board is full screen on the wall) x ``Echelle``."""
+        display = self.ctx.config.display
+        look = GlanceLook.for_screen(height, display.scale, self.look.alarm)
+        if look == self.look:
+            return
+        self.look = look
+        self.placement.look_factor = look.factor
+        scale = max(0.01, display.scale)
+        self.stylesheet.set_text_scale(max(1.0, look.factor / scale))
+        touch = max(self.ctx.metrics.touch, round(self.ctx.metrics.touch * look.factor / scale))
+        self.top_bar.set_touch_height(touch)
+        for panel in self.panels.values():
+            panel.title.setMinimumHeight(touch)
+            panel.min_card_width = look.px(220)
+            for card in panel.cards.values():
+                card.set_look(look)
+        self.placement.request_layout()
 
     def shutdown(self) -> None:
         self.inbox.stop()

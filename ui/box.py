@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -30,12 +30,13 @@ from PySide6.QtWidgets import (
 from synoptic.domain import has_room
 from synoptic.store.queries import BoxView, PatientView
 from ui.box_frame import BoxTitle, ResizeGrip
-from ui.card import PATIENT_MIME, PatientCard
+from ui.card import PATIENT_MIME
+from ui.glance import GlanceCard
 from ui.metrics import Metrics
-from ui.plain import set_plain_tooltip
+from ui.plain import plain_label, set_plain_tooltip
 from ui.widgets import set_prop
 
-CardFactory = Callable[[PatientView], PatientCard]
+CardFactory = Callable[[PatientView], GlanceCard]
 MODE_WINDOW = "fenetre"
 MODE_FRAME = "cadre"
 
@@ -59,7 +60,7 @@ class BoxPanel(QFrame):
     title_touched = Signal(str)  # box code
     patient_dropped = Signal(int, str)  # patient key, box code
     geometry_edited = Signal(str)  # box code: moved or resized by hand
-    card_dropped = Signal(object)  # a PatientCard replaced or removed (deleted later)
+    card_dropped = Signal(object)  # a GlanceCard replaced or removed (deleted later)
 
     def __init__(
         self, metrics: Metrics, box: BoxView, make_card: CardFactory, parent: QWidget | None = None
@@ -70,7 +71,7 @@ class BoxPanel(QFrame):
         self.box = box
         self.make_card = make_card
         self.patients: dict[int, PatientView] = {}  # every patient in the box
-        self.cards: dict[int, PatientCard] = {}
+        self.cards: dict[int, GlanceCard] = {}
         self._visible: Callable[[PatientView], bool] = lambda _p: True
         self.setProperty("boxCode", box.code)
         self.setProperty("boxType", box.type.value)
@@ -96,15 +97,30 @@ class BoxPanel(QFrame):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Cards are placed by hand (:meth:`arrange`): in one or more columns, as dense as
+        # the box needs to show every patient (see ui.glance densities).
         self.content = QWidget()
         self.content.setObjectName("BoxContent")
-        self.list_layout = QVBoxLayout(self.content)
-        self.list_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_layout.setSpacing(m.px(4))
-        self.list_layout.addStretch(1)
+        self.order: list[int] = []  # patients in order of arrival
+        self.columns = 1
+        self.density = 0
+        self.min_card_width = m.px(220)
+        self.card_gap = m.px(3)
         self.scroll.setWidget(self.content)
         make_kinetic(self.scroll)
         layout.addWidget(self.scroll, 1)
+        # "+N": this box holds more patients than it shows (flick the list to see them).
+        self.more_label = plain_label(name="MoreLabel")
+        self.more_label.setParent(self)
+        self.more_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.more_label.hide()
+        self._more_pending = QTimer(self)
+        self._more_pending.setSingleShot(True)
+        self._more_pending.setInterval(0)
+        self._more_pending.timeout.connect(self.arrange)
+        self.scroll.viewport().installEventFilter(self)
+        self.content.installEventFilter(self)
+        self.scroll.verticalScrollBar().valueChanged.connect(lambda _v: self.update_more())
 
         self.grip = ResizeGrip(self, metrics)
         self.grip.hide()
@@ -117,60 +133,124 @@ class BoxPanel(QFrame):
         self._visible = visible
         for pk, card in self.cards.items():
             card.setVisible(visible(self.patients[pk]))
+        self._more_pending.start()
 
-    def put_patient(self, view: PatientView) -> PatientCard:
+    def put_patient(self, view: PatientView) -> GlanceCard:
         """Add the patient or replace its card (only this card is rebuilt)."""
         old = self.cards.get(view.pk)
         card = self.make_card(view)
-        self.content.setUpdatesEnabled(False)
-        try:
-            if old is not None and self.patients[view.pk].entered_at == view.entered_at:
-                index = self.list_layout.indexOf(old)
-                self._drop_card(view.pk)
-            else:
-                if old is not None:
-                    self._drop_card(view.pk)
-                    self.patients.pop(view.pk, None)
-                keys = sorted(order_key(p) for p in self.patients.values())
-                index = bisect.bisect(keys, order_key(view))
-            self.list_layout.insertWidget(index, card)
-            card.setVisible(self._visible(view))  # once a child: never a window of its own
-            self.cards[view.pk] = card
-            self.patients[view.pk] = view
-        finally:
-            self.content.setUpdatesEnabled(True)
+        if old is not None:
+            card.setGeometry(old.geometry())  # in place at once; arrange() confirms
+            card.set_density(old.density)
+            self._drop_card(view.pk)
+        if old is None or self.patients[view.pk].entered_at != view.entered_at:
+            if view.pk in self.order:
+                self.order.remove(view.pk)
+            self.patients.pop(view.pk, None)
+            keys = [order_key(self.patients[pk]) for pk in self.order]
+            self.order.insert(bisect.bisect(keys, order_key(view)), view.pk)
+        card.setParent(self.content)
+        card.setVisible(self._visible(view))
+        self.cards[view.pk] = card
+        self.patients[view.pk] = view
         self._update_title()
+        self._more_pending.start()
         return card
 
     def remove_patient(self, pk: int) -> None:
         if pk in self.cards:
             self._drop_card(pk)
         self.patients.pop(pk, None)
+        if pk in self.order:
+            self.order.remove(pk)
         self._update_title()
+        self._more_pending.start()
+
+    def hidden_below(self) -> int:
+        """Shown patients (filter) whose name is not in sight in the list."""
+        viewport = self.scroll.viewport()
+        top = self.scroll.verticalScrollBar().value()
+        bottom = top + viewport.height()
+        return sum(
+            1
+            for card in self.cards.values()
+            if card.isVisibleTo(self) and (card.y() + card.name_height() > bottom or card.y() < top)
+        )
+
+    def _plan(self, cards: list[GlanceCard], width: int, columns: int) -> int:
+        """Height of ``cards`` in ``columns`` columns of ``width`` (rows of equal height)."""
+        gap = self.card_gap
+        card_w = (width - gap * (columns - 1)) // columns
+        total = 0
+        for start in range(0, len(cards), columns):
+            row = cards[start : start + columns]
+            total += max(c.heightForWidth(card_w) for c in row) + gap
+        return max(0, total - gap)
+
+    def arrange(self) -> None:
+        """Place the shown cards: the fewest columns and the fullest cards that fit the
+        box; when nothing fits, the densest, and "+N" says how many are out of sight."""
+        self._more_pending.stop()
+        viewport = self.scroll.viewport()
+        width, height = max(1, viewport.width()), max(1, viewport.height())
+        cards = [self.cards[pk] for pk in self.order if self.cards[pk].isVisibleTo(self)]
+        most = max(
+            1, min(len(cards), (width + self.card_gap) // (self.min_card_width + self.card_gap))
+        )
+        choice = (2, most)
+        if cards:
+            done = False
+            for density in (0, 1, 2):
+                for card in cards:
+                    card.set_density(density)
+                for columns in range(1, most + 1):
+                    if self._plan(cards, width, columns) <= height:
+                        choice, done = (density, columns), True
+                        break
+                if done:
+                    break
+        self.density, self.columns = choice
+        gap = self.card_gap
+        card_w = (width - gap * (self.columns - 1)) // self.columns
+        y = 0
+        for start in range(0, len(cards), self.columns):
+            row = cards[start : start + self.columns]
+            for card in row:
+                card.set_density(self.density)
+            row_h = max(c.heightForWidth(card_w) for c in row)
+            for i, card in enumerate(row):
+                card.setGeometry(i * (card_w + gap), y, card_w, card.heightForWidth(card_w))
+            y += row_h + gap
+        self.content.setMinimumHeight(max(0, y - gap))
+        self.update_more()
+
+    def update_more(self) -> None:
+        hidden = self.hidden_below()
+        label = self.more_label
+        if hidden == 0:
+            label.hide()
+            return
+        label.setText(f"+{hidden} ▾")
+        label.adjustSize()
+        m = self.metrics
+        w, h = label.width() + m.px(12), max(label.height(), m.px(26))
+        label.setGeometry(self.width() - w - m.px(6), self.height() - h - m.px(4), w, h)
+        label.show()
+        label.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._more_pending.start()
+        elif watched is self.content and event.type() == QEvent.Type.LayoutRequest:
+            self._more_pending.start()  # a card's height changed (folded, a task more)
+        return super().eventFilter(watched, event)
 
     def _drop_card(self, pk: int) -> None:
         card = self.cards.pop(pk)
         self.card_dropped.emit(card)
-        self.list_layout.removeWidget(card)
         card.hide()
         card.setParent(None)
         card.deleteLater()
-
-    def needed_height(self) -> int:
-        """Pixels the title and the visible cards ask for; 0 when no card is shown (the
-        automatic layout then gives the box its minimum)."""
-        if not any(card.isVisibleTo(self) for card in self.cards.values()):
-            return 0
-        outer = self.layout()
-        margins = outer.contentsMargins()
-        return (
-            max(self.title.sizeHint().height(), self.title.minimumHeight())
-            + outer.spacing()
-            + margins.top()
-            + margins.bottom()
-            + self.content.sizeHint().height()
-            + 2 * self.frameWidth()
-        )
 
     def count(self) -> int:
         """Every patient in the box, whatever the filter (capacity ignores the filter)."""
@@ -237,6 +317,7 @@ class BoxPanel(QFrame):
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
         self._place_grip()
+        self._more_pending.start()
 
     def _place_grip(self) -> None:
         self.grip.move(self.width() - self.grip.width(), self.height() - self.grip.height())

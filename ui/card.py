@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synoptic.domain import BoxType, initials, is_late
+from synoptic.domain import BoxType, counts_as_late, initials, late_minutes, patient_late
 from synoptic.store.queries import PatientView, Reference
 from ui.actions import Actions
 from ui.context import UiContext
@@ -148,7 +149,9 @@ class PatientCard(QFrame):
             square=True,
             tooltip="Déplier" if p.folded else "Replier",
         )
-        self.fold_button.clicked.connect(lambda: actions.set_folded(p, not p.folded))
+        self.fold_button.clicked.connect(
+            lambda: actions.set_folded(self.patient, not self.patient.folded)
+        )
         row.addWidget(self.fold_button)
         self.name_button = ElideButton(m, "", "NameButton", min_width=m.touch * 2)
         self.name_button.setProperty("late", False)
@@ -157,8 +160,14 @@ class PatientCard(QFrame):
         row.addWidget(self.name_button, 1)
         self.move_button = MoveButton(p.pk, actions.board.interaction)
         self.move_button.setObjectName("MoveButton")
-        self.move_button.setFixedSize(m.touch, m.touch)
         self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if box_type is BoxType.EXIT:
+            # Leaving the board for good has its own words, never the move icon.
+            self.move_button.setText("Sortie définitive")
+            self.move_button.setObjectName("DischargeButton")
+            self.move_button.setMinimumSize(m.touch * 2, m.touch)
+        else:
+            self.move_button.setFixedSize(m.touch, m.touch)
         set_plain_tooltip(
             self.move_button, "Sortie définitive" if box_type is BoxType.EXIT else "Déplacer"
         )
@@ -172,7 +181,7 @@ class PatientCard(QFrame):
             self.annex_button = touch_button(
                 m, glyph("↗", ">"), "AnnexButton", square=True, tooltip="Dossier du patient"
             )
-            self.annex_button.clicked.connect(lambda: actions.launch_annex(p))
+            self.annex_button.clicked.connect(lambda: actions.launch_annex(self.patient))
         outer.addLayout(row)
 
         # Unfolded: the comment (why the patient came) on its own line over the card's width,
@@ -186,7 +195,7 @@ class PatientCard(QFrame):
             m, p.comment or "✎", "CommentButton", min_width=m.touch, wrap=True
         )
         self.comment_button.setProperty("empty", not p.comment)
-        self.comment_button.clicked.connect(lambda: actions.edit_comment(p))
+        self.comment_button.clicked.connect(lambda: actions.edit_comment(self.patient))
         details = QHBoxLayout()
         details.setSpacing(m.px(3))
         resp = reference.responsables.get(p.responsable or "")
@@ -196,7 +205,7 @@ class PatientCard(QFrame):
             m, resp_text, "ResponsableButton", min_width=round(m.touch * 1.5), wrap=True
         )
         self.responsable_button.setProperty("responsable", p.responsable or "")
-        self.responsable_button.clicked.connect(lambda: actions.choose_responsable(p))
+        self.responsable_button.clicked.connect(lambda: actions.choose_responsable(self.patient))
         details.addWidget(self.responsable_button, 1)
         if p.comment:
             details_layout.addWidget(self.comment_button)
@@ -208,10 +217,10 @@ class PatientCard(QFrame):
         self.history_button = touch_button(
             m, "☰", "HistoryButton", square=True, tooltip="Historique du patient"
         )
-        self.history_button.clicked.connect(lambda: actions.show_history(p))
+        self.history_button.clicked.connect(lambda: actions.show_history(self.patient))
         tools = [self.move_button, self.annex_button, self.history_button]
         for tool in filter(None, tools):
-            (row if p.folded else details).addWidget(tool)
+            details.addWidget(tool)  # opened: the card is always unfolded
         outer.addWidget(self.details)
 
         # Then: entry time, last move or exit time, time spent.
@@ -222,7 +231,7 @@ class PatientCard(QFrame):
         self.move_label: QLabel | None = None
         if box_type is BoxType.EXIT:
             self.exit_button = touch_button(m, "", "ExitTime", tooltip="Changer l'heure de sortie")
-            self.exit_button.clicked.connect(lambda: actions.change_exit_time(p))
+            self.exit_button.clicked.connect(lambda: actions.change_exit_time(self.patient))
         else:
             self.move_label = plain_label(name="MoveTime")
         self.duration_label = plain_label(name="Duration")
@@ -243,8 +252,8 @@ class PatientCard(QFrame):
             tasks_layout.addWidget(task_row)
             self.task_rows.append(task_row)
         outer.addWidget(self.tasks_box)
-        self.details.setVisible(not p.folded)
-        self.tasks_box.setVisible(not p.folded and bool(p.tasks))
+        # This is the opened card: everything shows, folded or not (folding is the glance's).
+        self.tasks_box.setVisible(bool(p.tasks))
         self._render_name()
         self.update_time(ctx.clock())
 
@@ -268,14 +277,15 @@ class PatientCard(QFrame):
         self._render_name()
 
     def toggle_name(self) -> None:
-        """Hide or show the name: for everyone, or on this screen only when it is public."""
+        """On a masked (public) screen, show or hide the name on this screen only.
+
+        Hiding a name on every screen (``EC_Anonyme``) is a deliberate action of the opened
+        card, confirmed (``ui.open_card``): one touch on a name never does it."""
         if self.screen_masked:
             board = self.window()
             toggle = getattr(board, "toggle_reveal", None)
             if callable(toggle):
                 toggle(self.patient.pk)
-            return
-        self.actions.set_hidden(self.patient, not self.patient.hidden)
 
     def update_time(self, now: datetime) -> list[QWidget]:
         """Refresh times and lateness; return the widgets that must blink now."""
@@ -293,26 +303,37 @@ class PatientCard(QFrame):
         self.duration_label.setText(format_duration(p.entered_at, max(end, p.entered_at or end)))
         blinking: list[QWidget] = []
         any_late = False
+        counted = counts_as_late(self.box_type)
         for task_row in self.task_rows:
-            late = is_late(task_row.task, now)
+            minutes = late_minutes(task_row.task, now) if counted else None
+            late = minutes is not None
             any_late |= late
-            task_row.set_late(late)
-            if late and not p.folded:
+            task_row.set_late(late, minutes)
+            if late:
                 blinking.append(task_row.blink_target)
         set_prop(self, "late", any_late)
-        # A folded patient blinks its name instead of its (hidden) tasks.
-        name_late = any_late and p.folded
-        set_prop(self.name_button, "late", name_late)
-        if name_late:
-            blinking.append(self.name_button)
         return blinking
+
+    def take(self, view: PatientView) -> bool:
+        """Show ``view`` in place when only its tasks' states changed (a touch on a state:
+        no card of 80 widgets built again); False when the card must be rebuilt."""
+        old = self.patient
+        same = replace(old, revision=0, tasks=()) == replace(view, revision=0, tasks=())
+        if not same or len(view.tasks) != len(self.task_rows):
+            return False
+        if not all(row.can_take(t) for row, t in zip(self.task_rows, view.tasks, strict=True)):
+            return False
+        self.patient = view
+        for row, task in zip(self.task_rows, view.tasks, strict=True):
+            row.take(view, task)
+        return True
 
     def blink_candidates(self) -> list[QWidget]:
         """Every widget of this card that may blink."""
         return [row.blink_target for row in self.task_rows] + [self.name_button]
 
     def late_count(self, now: datetime) -> int:
-        return sum(is_late(t, now) for t in self.patient.tasks)
+        return len(patient_late(self.patient.tasks, self.box_type, now))
 
     def set_moving(self, moving: bool) -> None:
         set_prop(self, "moving", moving)

@@ -65,6 +65,15 @@ def box_weight(box: LayoutBox) -> float:
     return min(2.5, 1.0 + math.log2(capacity) / 3)
 
 
+def box_places(box: LayoutBox) -> int:
+    return box.capacity if box.capacity and box.capacity > 0 else 4
+
+
+def care_weight(box: LayoutBox) -> float:
+    """Share of a care column: one place 1, two 1.5, four and more 2.5."""
+    return min(2.5, 1.0 + (box_places(box) - 1) / 2)
+
+
 def _floor(box: LayoutBox, spec: LayoutSpec) -> int:
     if box.need is None:
         return spec.min_height
@@ -113,6 +122,8 @@ def _stack(
         return {}
     gap = spec.gap
     usable = height - gap * (len(boxes) - 1)
+    if all(b.need is None for b in boxes):
+        return _stack_by_weight(boxes, x, top, width, usable, spec, weight)
     floors = [_floor(b, spec) for b in boxes]
     if sum(floors) > usable:  # too many for the column: equal shares (the board scrolls)
         floors = [max(1, min(f, usable // len(boxes))) for f in floors]
@@ -132,6 +143,42 @@ def _stack(
             h = max(h, top + height - y)  # the last one takes the rounding
         result[box.code] = (x, y, width, h)
         y += h + gap
+    return result
+
+
+def _stack_by_weight(
+    boxes: Sequence[LayoutBox],
+    x: int,
+    top: int,
+    width: int,
+    usable: int,
+    spec: LayoutSpec,
+    weight: Callable[[LayoutBox], float],
+) -> dict[str, Rect]:
+    """Heights in proportion of the weights, none below ``min_height`` (the layout of the
+    screen and the boxes alone: what they hold never moves a box)."""
+    n = len(boxes)
+    floor = min(spec.min_height, max(1, usable // n))
+    heights: list[int | None] = [None] * n
+    while True:
+        free = [i for i in range(n) if heights[i] is None]
+        left = usable - sum(h for h in heights if h is not None)
+        total = sum(weight(boxes[i]) for i in free) or 1.0
+        low = [i for i in free if left * weight(boxes[i]) / total < floor]
+        if not low:
+            for i in free:
+                heights[i] = int(left * weight(boxes[i]) / total)
+            break
+        for i in low:
+            heights[i] = floor
+    result: dict[str, Rect] = {}
+    y = top
+    for i, box in enumerate(boxes):
+        h = heights[i] or floor
+        if i == n - 1:
+            h = max(h, top + usable + spec.gap * (n - 1) - y)  # the last takes the rounding
+        result[box.code] = (x, y, width, h)
+        y += h + spec.gap
     return result
 
 
@@ -186,6 +233,10 @@ def auto_layout(boxes: Sequence[LayoutBox], spec: LayoutSpec) -> dict[str, Rect]
     else:
         right = away
     middle = columns - bool(left) - bool(right)
+    # Big waiting rooms (many places) get two columns when the care grid keeps three.
+    left_span = 1
+    if left == waiting and sum(box_places(b) for b in waiting) >= 16 and middle >= 5:
+        left_span, middle = 2, middle - 1
 
     column_w = (spec.width - gap * (columns - 1)) // columns
     rows = math.ceil(len(care) / middle)
@@ -202,10 +253,12 @@ def auto_layout(boxes: Sequence[LayoutBox], spec: LayoutSpec) -> dict[str, Rect]
     result: dict[str, Rect] = {}
     x = 0
     if left:
-        result.update(_stack(left, x, 0, column_w, height, spec))
-        x += column_w + gap
+        left_w = column_w * left_span + gap * (left_span - 1)
+        result.update(_stack(left, x, 0, left_w, height, spec))
+        x += left_w + gap
     for stack in stacks:
-        result.update(_stack(stack, x, 0, column_w, height, spec, weight=lambda _b: 1.0))
+        # A care box of several places (UHCD) gets more of its column than a one-place box.
+        result.update(_stack(stack, x, 0, column_w, height, spec, weight=care_weight))
         x += column_w + gap
     if right:
         result.update(_stack(right, x, 0, column_w, height, spec))

@@ -1,11 +1,13 @@
 """Where the box panels sit on the board: the automatic layout, hand-made positions (window
 mode), the frame/window mode, and saving positions to ``[Positions_fenetres]``.
 
-Without saved positions the layout follows the screen's size and what each box holds
-(``ui.layout``: an empty box keeps its minimum, full ones share the rest); it is redone
-when the room changes (window resized, banner shown) and when patients arrive in or leave
-a box (or the filter hides them), coalesced into one pass per turn of the event loop.  Once a box is moved or resized by hand, or
-positions are saved, the layout is the user's and nothing moves by itself any more.
+Without saved positions the layout depends on the boxes and the screen only (``ui.layout``:
+shares by capacity, never by occupancy): people find a box by where it is, so a box never
+moves or changes size because a patient arrived or left or the filter changed.  It is
+redone when the room changes (window resized, banner shown) and on request
+("Réorganiser").  Saved positions win; once a box is moved or resized by hand, the layout
+is the user's until "Réorganiser" goes back to the saved positions (or the automatic
+layout when none is saved).
 """
 
 from __future__ import annotations
@@ -52,49 +54,44 @@ class Placement(QObject):
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
         self._pending.timeout.connect(self.layout_panels)
-        self._laid_out: tuple[tuple[str, int], ...] = ()
+        self.look_factor = 1.0  # the glance's size factor (screen height x Echelle)
         scroll.viewport().installEventFilter(self)
 
     # ------------------------------------------------------------------ automatic layout
 
-    def contents_changed(self) -> None:
-        """Cards came or went (or the filter changed what is shown): the automatic layout
-        follows, once per turn of the event loop.  A card that only changed (a fold, a
-        state) moves no box: boxes do not jump under a finger for a touch on a card."""
-        if not self.manual_layout and self._shown() != self._laid_out:
-            self._pending.start()
+    def reorganize(self) -> None:
+        """ "Réorganiser": boxes moved by hand go back to the saved positions, or to the
+        automatic layout for the screen when none is saved."""
+        self.saved_positions = dict(self.config.positions)
+        self.manual_layout = bool(self.saved_positions)
+        self.layout_panels()
 
-    def _shown(self) -> tuple[tuple[str, int], ...]:
-        return tuple(
-            (code, sum(card.isVisibleTo(panel) for card in panel.cards.values()))
-            for code, panel in self.panels.items()
-        )
+    def request_layout(self) -> None:
+        """Lay out again at the next turn of the event loop (sizes changed)."""
+        if not self.manual_layout:
+            self._pending.start()
 
     def spec(self) -> LayoutSpec:
         m = self.metrics
-        d = self.config.display
         viewport = self.scroll.viewport().size()
-        # Largeur_Box is the narrowest a column may be; a wider one shows a task's
-        # state buttons on one line (see TaskRow).
+        # Sizes follow the screen (GlanceLook: its height x Echelle): glance cards need
+        # far less than the full cards did, so more, narrower columns fit.
+        f = self.look_factor
         return LayoutSpec(
             width=max(viewport.width(), m.px(300)),
             height=max(viewport.height(), m.px(220)),
-            column_width=max(d.box_width, m.px(360)),
-            min_column_width=max(min(d.box_width, m.px(360)), m.px(260)),
-            min_height=m.px(200),
-            comfortable_height=m.px(340),
-            gap=m.spacing,
+            column_width=round(300 * f),
+            min_column_width=round(225 * f),
+            min_height=max(m.touch * 2, round(140 * f)),
+            comfortable_height=round(220 * f),
+            gap=max(2, round(4 * f)),
             empty_height=m.touch * 2 + m.px(14),
         )
 
     def layout_panels(self) -> None:
         self._pending.stop()
-        self._laid_out = self._shown()
         d = self.config.display
-        boxes = [
-            LayoutBox(p.box.code, p.box.type, p.box.capacity, p.needed_height())
-            for p in self.panels.values()
-        ]
+        boxes = [LayoutBox(p.box.code, p.box.type, p.box.capacity) for p in self.panels.values()]
         saved = self.saved_positions if self.manual_layout else {}
         rects = complete_layout(boxes, saved, self.spec(), (d.box_width, d.box_height))
         for code, (x, y, w, h) in rects.items():

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QSizePolicy, QWidget
 
+from synoptic.domain import format_late
 from synoptic.store.queries import PatientView, Reference, StateView, TaskView
 from ui.actions import Actions
 from ui.context import UiContext
@@ -41,6 +42,7 @@ class TaskRow(QFrame):
         self.actions = actions
         self.patient = patient
         self.task = task
+        self.reference = reference
         m = ctx.metrics
         task_type = reference.task_types.get(task.code)
         self.label = task_type.label if task_type else task.code
@@ -59,11 +61,13 @@ class TaskRow(QFrame):
         text = self.label + (f" · {task.comment}" if task.comment else "")
         if has_information(task):
             text = f"{eye()} {text}"
+        self.text = text
+        self.late_minutes: int | None = None
         self.task_button = ElideButton(m, text, "TaskButton", min_width=m.touch)
         self.task_button.setProperty("taskCode", task.code)
         self.task_button.setProperty("late", False)
         self.task_button.setProperty("info", has_information(task))
-        self.task_button.clicked.connect(lambda: actions.show_task_info(patient, task))
+        self.task_button.clicked.connect(lambda: actions.show_task_info(self.patient, self.task))
 
         self.state_buttons: dict[str, ElideButton] = {}
         self.menu_button: ElideButton | None = None
@@ -77,7 +81,7 @@ class TaskRow(QFrame):
                 b.setProperty("current", state.code == task.state_code)
                 b.setCheckable(False)
                 b.clicked.connect(
-                    lambda _=False, c=state.code: actions.set_task_state(patient, task, c)
+                    lambda _=False, c=state.code: actions.set_task_state(self.patient, self.task, c)
                 )
                 self.state_buttons[state.code] = b
         else:
@@ -104,7 +108,7 @@ class TaskRow(QFrame):
         self.delete_button = touch_button(
             m, "✕", "DeleteTaskButton", square=True, tooltip="Supprimer la tâche"
         )
-        self.delete_button.clicked.connect(lambda: actions.delete_task(patient, task))
+        self.delete_button.clicked.connect(lambda: actions.delete_task(self.patient, self.task))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._arrange(two_lines=False)
 
@@ -173,9 +177,38 @@ class TaskRow(QFrame):
         self.menu = self.build_state_menu()
         self.menu.popup(self.menu_button.mapToGlobal(QPoint(0, self.menu_button.height())))
 
-    def set_late(self, late: bool) -> None:
+    def can_take(self, task: TaskView) -> bool:
+        """The same task, only its state or times changed (its label stays)."""
+        t = self.task
+        return (task.num, task.code, task.comment, has_information(task)) == (
+            t.num,
+            t.code,
+            t.comment,
+            has_information(t),
+        )
+
+    def take(self, patient: PatientView, task: TaskView) -> None:
+        """The fresh view of this task: its state shown in place."""
+        self.patient = patient
+        self.task = task
+        for code, button in self.state_buttons.items():
+            set_prop(button, "current", code == task.state_code)
+        if self.menu_button is not None:
+            current = self.reference.states.get(task.state_code or "")
+            shown = current.label if current else (task.state_code or NO_STATE)
+            self.menu_button.setFullText(f"{shown} ▾")
+            set_prop(self.menu_button, "stateCode", task.state_code or "")
+            set_prop(self.menu_button, "current", task.state_code is not None)
+
+    def set_late(self, late: bool, minutes: int | None = None) -> None:
+        """Late: the alarm colour blinks, and the label says it in words (``⚠ … +25 min``)."""
         set_prop(self, "late", late)
         set_prop(self.task_button, "late", late)
+        minutes = minutes if late else None
+        if minutes != self.late_minutes:
+            self.late_minutes = minutes
+            shown = self.text if minutes is None else f"⚠ {self.text} {format_late(minutes)}"
+            self.task_button.setFullText(shown)
 
     @property
     def blink_target(self) -> QWidget:

@@ -105,6 +105,11 @@ QPushButton#StateButton, QPushButton#StateMenuButton {{ font-size: {metrics.font
 QMenu#StateMenu::item, QMenu#FilterMenu::item {{
     padding: {max(2, (metrics.touch - round(metrics.font_pt * 96 / 72 * 1.2)) // 2)}px {metrics.px(24)}px; }}
 QLabel#OutageBanner {{ font-weight: bold; }}
+QFrame#OpenCard {{ background-color: #eeeeee; border: 2px solid #2c3e50; }}
+QFrame#OpenCard QPushButton:pressed {{ border: 3px solid #000000; }}
+QLabel#OpenCardTitle {{ font-weight: bold; }}
+QLabel#MoreLabel {{ background-color: #2c3e50; color: #ffffff; font-weight: bold;
+    border-radius: {metrics.px(4)}px; padding: 0 {metrics.px(4)}px; }}
 QPushButton#NameButton[late="true"][blinkOn="true"],
 QPushButton#TaskButton[late="true"][blinkOn="true"] {{
     background-color: {alarm}; color: {text_on(alarm)}; }}
@@ -202,6 +207,15 @@ class StyleSheet(QObject):
         self.poll.timeout.connect(self._check_stamp)
         self.poll.start()
         self.reload()
+
+    def set_text_scale(self, factor: float) -> None:
+        """Text sizes x ``factor`` (a screen bigger than 1080 lines: everything larger)."""
+        m = self.metrics
+        scaled = Metrics(m.scale * factor, m.base_font_pt)
+        base = base_rules(self.config, scaled)
+        if base != self._base:
+            self._base = base
+            self.apply()
 
     def set_reference(self, reference: Reference) -> None:
         data = data_rules(reference, self.config)

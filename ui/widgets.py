@@ -76,6 +76,7 @@ class ElideButton(QPushButton):
         self.setObjectName(name)
         self._metrics = metrics
         self._full = ""
+        self._dirty = True
         self._wrapped: str | None = None
         self._wrap = wrap
         self._min_width = max(min_width, metrics.touch)
@@ -95,7 +96,11 @@ class ElideButton(QPushButton):
         self._wrapped = wrapped
         set_plain_tooltip(self, text)
         self.setAccessibleName(text)
-        self._elide()
+        if self.isVisible():
+            self._elide()
+        else:  # measured once it has its size (resizeEvent), not for every change before
+            self._dirty = True
+            super().setText(button_text(text))
         self.updateGeometry()
 
     def minimumSizeHint(self) -> QSize:
@@ -124,8 +129,15 @@ class ElideButton(QPushButton):
     def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().changeEvent(event)
         if event.type() in (event.Type.FontChange, event.Type.StyleChange):
-            self._elide()
+            # Measured again when next painted: a style sheet sends several of these.
+            self._dirty = True
             self.updateGeometry()  # the style sheet's font and padding change the hint
+            self.update()
+
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self._dirty:
+            self._elide()
+        super().paintEvent(event)
 
     def _two_lines(self, room: int) -> str | None:
         """The text over two lines: as many words on the first as it holds (at least one)."""
@@ -139,6 +151,7 @@ class ElideButton(QPushButton):
         return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
 
     def _elide(self) -> None:
+        self._dirty = False
         room = max(1, self._contents_width())
         text = self._full
         if self.fontMetrics().horizontalAdvance(text) > room:
