@@ -9,17 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_inbox import (  # noqa: F401 - fixtures
-    DAY,
-    drop,
-    entry,
-    inbox,
-    log_rows,
-    make_processor,
-    patients,
-    processor,
-    top_level,
-)
+from test_inbox import DAY, drop, entry, log_rows, make_processor, patients, top_level
 
 import synoptic.ingest.archive as archive_module
 import synoptic.ingest.inbox as inbox_module
@@ -40,6 +30,17 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    return tmp_path / "inbox"
+
+
+@pytest.fixture
+def processor(services: BoardServices, inbox: Path) -> Iterator[InboxProcessor]:
+    with make_processor(services, inbox) as p:
+        yield p
 
 
 @pytest.fixture
