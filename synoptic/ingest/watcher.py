@@ -274,7 +274,7 @@ class InboxWatcher:
         try:
             result = self.processor.run_pass(self.stop_event.is_set)
         except TransientError as err:
-            self._database_failed(now, str(err))
+            self._database_failed(now, str(err), installation=err.installation)
             return now + self.backoff.delay()
         except Exception as err:  # the watcher must survive; the next pass retries
             if is_transient(err):
@@ -322,8 +322,10 @@ class InboxWatcher:
                     ended = True
         return ended
 
-    def _database_failed(self, now: float, reason: str, job: str | None = None) -> None:
-        line = self.backoff.failed(now, reason, self._waiting_files())
+    def _database_failed(
+        self, now: float, reason: str, job: str | None = None, *, installation: bool = False
+    ) -> None:
+        line = self.backoff.failed(now, reason, self._waiting_files(), installation=installation)
         if line:
             log.error("%s%s", f"Tâche périodique « {job} » : " if job else "", line)
         else:
