@@ -140,7 +140,7 @@ def watch(
         services = ctx.services()
         processor = _processor(ctx, services, stability_delay_s)
 
-        def purge_board() -> None:
+        def purge_board() -> bool:
             result = services.purge(
                 now=datetime.now().replace(microsecond=0),
                 exit_delay_min=cfg.timers.exit_purge_delay_min,
@@ -152,6 +152,7 @@ def watch(
                     len(result.exits_removed),
                     len(result.lifetime_removed),
                 )
+            return True  # its transaction took the write lock (BEGIN IMMEDIATE) and committed
 
         jobs = [
             PeriodicJob("purge des sorties", purge_interval_s, purge_board),
@@ -161,7 +162,12 @@ def watch(
                 lambda: prune_changes(ctx.store),
                 first_delay_s=purge_interval_s / 2,
             ),
-            PeriodicJob("purge des fichiers traités", PROCESSED_PURGE_S, processor.purge_processed),
+            PeriodicJob(
+                "purge des fichiers traités",
+                PROCESSED_PURGE_S,
+                processor.purge_processed,
+                wrote=lambda _removed: True,  # its DELETE of old log rows committed
+            ),
         ]
         watcher = InboxWatcher(processor, rescan_s=rescan_s or cfg.timers.inbox_check_s, jobs=jobs)
         if stopping.is_set():

@@ -144,6 +144,7 @@ class IngestResult:
     warnings: tuple[str, ...] = ()
     message: str = ""
     archived_as: Path | None = None
+    wrote: bool = False  # committed to the database (not only read): the database works
 
     def line(self) -> str:
         """One line for the command line and the log, in French."""
@@ -654,6 +655,7 @@ class InboxProcessor:
                 len(result.task_nums),
                 warnings,
                 archived_as=archived,
+                wrote=True,
             )
             log.info("%s", outcome.line())
             return outcome
@@ -843,6 +845,7 @@ class InboxProcessor:
         # The parser's messages name the line already; others get it appended.
         full = message + (f" ({', '.join(where)})" if where and "ligne" not in message else "")
         text = _error_text(display_name(claimed.name), arrived_at, now, full, self.inbox_dir)
+        wrote = False
         log_table = feed_tables(self.services.store.models.prefix).ingest_log
         try:
             with self.services.store.write() as session:
@@ -875,9 +878,13 @@ class InboxProcessor:
             if is_transient(err):
                 raise transient_error(err) from err
             raise
+        else:
+            wrote = True
         archived = self._archive(claimed, self.rejected_dir, error_text=text)
         log.warning("Fichier d'entrée rejeté %s : %s", display_name(claimed.name), full)
-        return IngestResult(claimed.name, Outcome.REJECTED, message=full, archived_as=archived)
+        return IngestResult(
+            claimed.name, Outcome.REJECTED, message=full, archived_as=archived, wrote=wrote
+        )
 
     def _archive(
         self, claimed: _Claimed, folder: Path, error_text: str | None = None
