@@ -202,3 +202,66 @@ def test_a_box_deleted_during_the_pass_falls_back_to_the_default_box(
     item = processor._process(claimed)
     assert item.outcome is Outcome.ACCEPTED and item.box_code == "ATT"
     assert item.warnings == ("Box « B2 » supprimé : patient placé dans le box par défaut « ATT ».",)
+
+
+# ---------------------------------------------------------------------- odds and ends
+
+
+def test_a_reason_file_put_back_into_the_inbox_is_left_alone_and_said_once(
+    processor: InboxProcessor, inbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    drop(inbox, "faux.error.txt", "Fichier d'entrée rejeté : faux.txt\n".encode())
+    drop(inbox, "bon.txt", entry("BON"))
+    with caplog.at_level(logging.INFO, logger="synoptic.ingest.inbox"):
+        [item] = processor.run_pass().results
+        assert processor.run_pass().results == ()
+    assert item.name == "bon.txt" and item.outcome is Outcome.ACCEPTED
+    assert top_level(inbox) == ["faux.error.txt"]
+    assert list((inbox / "rejected").iterdir()) == []
+    assert caplog.text.count("explication d'un rejet") == 1
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_log_line(
+    processor: InboxProcessor, inbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = "a\n2026-11-21 ERROR faux.txt"
+    drop(inbox, name, b"[Entree]\nPrenom_Patient=Sans nom\n")  # rejected: logged by name
+    drop(inbox, "b\rc.txt", entry("AVERTI", box="ZZ"))  # accepted with a warning
+    with caplog.at_level(logging.INFO, logger="synoptic.ingest"):
+        results = processor.run_pass().results
+    assert {r.outcome for r in results} == {Outcome.REJECTED, Outcome.ACCEPTED}
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages and all("\n" not in m and "\r" not in m for m in messages), messages
+    assert any("a\\n2026-11-21 ERROR faux.txt" in m for m in messages)
+
+
+def test_a_database_error_that_is_no_outage_is_not_made_transient(
+    processor: InboxProcessor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a query (a syntax error, a missing column) must not hold files back for
+    ever as if the database were away: only errors that say "retry later" do."""
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    store = processor.services.store
+    raised: list[Exception] = [
+        ProgrammingError("SELECT", {}, Exception("(1064) You have an error in your SQL syntax"))
+    ]
+
+    @contextmanager
+    def failing(*_args: object) -> Iterator[object]:
+        raise raised[0]
+        yield
+
+    monkeypatch.setattr(store, "read", failing)
+    monkeypatch.setattr(store, "write", failing)
+    with pytest.raises(ProgrammingError):
+        processor._logged("cle")
+    with pytest.raises(ProgrammingError):
+        processor._forget_rejection("cle")
+    raised[0] = OperationalError("SELECT", {}, Exception("database is locked"))
+    with pytest.raises(TransientError, match="base verrouillée"):
+        processor._logged("cle")
+    with pytest.raises(TransientError, match="base verrouillée"):
+        processor._forget_rejection("cle")

@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 from synoptic.db_messages import french_database_error
 from synoptic.errors import BoxFullError, SynoptuxError, UnknownBoxError
 from synoptic.ingest.archive import archive_file
-from synoptic.ingest.names import display_name, fallback_name, log_name
+from synoptic.ingest.names import display_name, fallback_name, is_reason_file_name, log_name
 from synoptic.ingest.parser import (
     MAX_ENTRY_FILE_BYTES,
     EntryFile,
@@ -169,8 +169,13 @@ class PassResult:
 
 
 def is_entry_file_name(name: str) -> bool:
-    """``*.txt`` in any case, not hidden."""
-    return not name.startswith(".") and name.lower().endswith(".txt") and len(name) > 4
+    """``*.txt`` in any case, not hidden, not a rejection's reason file (``*.error.txt``)."""
+    return (
+        not name.startswith(".")
+        and name.lower().endswith(".txt")
+        and len(name) > 4
+        and not is_reason_file_name(name)
+    )
 
 
 @dataclass
@@ -212,6 +217,8 @@ class InboxProcessor:
     _heartbeat_at: float = field(default=0.0, init=False, repr=False)
     _seen: dict[str, _Seen] = field(default_factory=dict, init=False, repr=False)
     _closed: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
+    # Reason files (NAME.error.txt) put back into the inbox: left alone, said once each.
+    _reason_files: set[str] = field(default_factory=set, init=False, repr=False)
     # Box code -> capacity, read once per pass (reference data: "cached per batch").
     _boxes: dict[str, int | None] | None = field(default=None, init=False, repr=False)
     # Task and responsable codes, read once a pass (a code missing is still looked up).
@@ -328,12 +335,15 @@ class InboxProcessor:
         ready: list[tuple[int, str, Path]] = []
         waiting = 0
         names: set[str] = set()
+        reasons: set[str] = set()
         try:
             entries = list(os.scandir(self.inbox_dir))
         except FileNotFoundError:
             return [], 0
         for entry in entries:
             if not is_entry_file_name(entry.name):
+                if is_reason_file_name(entry.name) and not entry.name.startswith("."):
+                    reasons.add(entry.name)
                 continue
             try:
                 if not entry.is_file(follow_symlinks=False):
@@ -351,6 +361,13 @@ class InboxProcessor:
             del self._seen[gone]
         for gone in set(self._closed) - names:
             del self._closed[gone]
+        for name in sorted(reasons - self._reason_files):
+            log.warning(
+                "%s laissé dans le dossier des entrées : c'est l'explication d'un rejet, pas "
+                "un fichier d'entrée ; déposez le fichier corrigé, pas son explication",
+                display_name(name),
+            )
+        self._reason_files = reasons
         ready.sort()
         return [path for _mtime, _name, path in ready], waiting
 
