@@ -265,3 +265,41 @@ def test_a_database_error_that_is_no_outage_is_not_made_transient(
         processor._logged("cle")
     with pytest.raises(TransientError, match="base verrouillée"):
         processor._forget_rejection("cle")
+
+
+def test_a_missing_default_box_is_one_log_line_naming_the_key_then_one_when_fixed(
+    services: BoardServices, inbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import threading
+    import time
+
+    from synoptic.ingest.watcher import InboxWatcher
+
+    caplog.set_level(logging.INFO)
+    drop(inbox, "a.txt", entry("A"))
+    store = services.store
+    with make_processor(services, inbox, default_box="NOUVEAU") as p:
+        watcher = InboxWatcher(p, rescan_s=0.05, use_observer=False, max_backoff_s=0.2)
+        thread = threading.Thread(target=watcher.run, daemon=True)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 30
+            while watcher.passes < 5 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert patients(store) == [] and list((inbox / "rejected").iterdir()) == []
+            with store.write() as session:
+                session.add(store.models.Box(code="NOUVEAU", label="Nouveau", capacity=None))
+            while not patients(store) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            watcher.stop_event.set()
+            watcher.wake()
+            thread.join(10)
+    assert [p.box_code for p in patients(store)] == ["NOUVEAU"]
+    messages = [r.getMessage() for r in caplog.records]
+    starts = [m for m in messages if m.startswith("Installation à corriger")]
+    assert len(starts) == 1, messages
+    assert "Code_Box_Par_Defaut" in starts[0] and "« NOUVEAU »" in starts[0]
+    assert len([m for m in messages if m.startswith("Installation corrigée")]) == 1, messages
+    assert not [m for m in messages if "Base de données indisponible" in m]
+    assert not any(r.exc_info for r in caplog.records)

@@ -640,7 +640,7 @@ class InboxProcessor:
                 raise InstallationError(
                     f"box par défaut « {quote_value(box)} » absent de la table des boxes : "
                     "corrigez [Interface] Code_Box_Par_Defaut dans synoptux.ini ou créez "
-                    "ce box ; les fichiers d'entrée attendent"
+                    "ce box"
                 ) from None
             except SynoptuxError as err:
                 return self._reject(claimed, key, now, arrived_at, err.message, None, None)
