@@ -559,7 +559,16 @@ class InboxProcessor:
                 self._put_back(claimed)
                 raise transient_error(err) from err
             # a bug: set the file aside rather than retry it for ever
-            log.exception("Erreur interne pendant le traitement de %s", display_name(claimed.name))
+            if claimed.name in self._unarchived:  # said with its traceback already
+                log.error(
+                    "Erreur interne pendant le traitement de %s : %s",
+                    display_name(claimed.name),
+                    display_name(_first_line(err)),
+                )
+            else:
+                log.exception(
+                    "Erreur interne pendant le traitement de %s", display_name(claimed.name)
+                )
             now = self.now().replace(microsecond=0)
             reason = f"Erreur interne du programme : {_first_line(err)}"
             try:
@@ -569,7 +578,8 @@ class InboxProcessor:
             except TransientError:
                 raise
             except Exception as again:  # not even that: moved aside, the next files go on
-                log.exception("Rejet impossible de %s", display_name(claimed.name))
+                if claimed.name not in self._unarchived:  # one traceback, not one a minute
+                    log.exception("Rejet impossible de %s", display_name(claimed.name))
                 return self._set_aside(claimed, f"{reason} ; puis : {_first_line(again)}")
 
     def _set_aside(self, claimed: _Claimed, reason: str) -> IngestResult:
