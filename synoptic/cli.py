@@ -62,7 +62,8 @@ class Context:
     def store(self) -> Store:
         if self._store is None:
             db = self.config.database
-            self._store = open_store(db.url, db.table_prefix, long_statements=self.long_statements)
+            self._store = open_store(db.url, db.table_prefix,
+                                     long_statements=self.long_statements)
         return self._store
 
     def services(self, user: str | None = None) -> BoardServices:
@@ -81,18 +82,12 @@ def load_context(args: argparse.Namespace, *, long_statements: bool = False) -> 
 
 # argparse's own English sentences, in French (it has no French catalogue of its own).
 _ARGPARSE_FRENCH = (
-    (
-        re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"),
-        r"commande inconnue « \2 » ; commandes possibles : \3",
-    ),
-    (
-        re.compile(r"argument (\S+): invalid (\w+) value: '([^']*)'"),
-        r"valeur « \3 » invalide pour \1",
-    ),
-    (
-        re.compile(r"the following arguments are required: (.*)"),
-        r"argument(s) obligatoire(s) manquant(s) : \1",
-    ),
+    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"),
+     r"commande inconnue « \2 » ; commandes possibles : \3"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: '([^']*)'"),
+     r"valeur « \3 » invalide pour \1"),
+    (re.compile(r"the following arguments are required: (.*)"),
+     r"argument(s) obligatoire(s) manquant(s) : \1"),
     (re.compile(r"unrecognized arguments: (.*)"), r"argument(s) non reconnu(s) : \1"),
     (re.compile(r"argument (\S+): expected one argument"), r"l'option \1 attend une valeur"),
 )
@@ -131,12 +126,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     )
     parser.add_argument("--config", metavar="FICHIER", help="fichier synoptux.ini à utiliser")
     parser.add_argument("--db", metavar="URL", help="URL SQLAlchemy de la base (remplace l'ini)")
-    parser.add_argument(
-        "--version",
-        action="version",
-        version=f"synoptux {__version__}",
-        help="afficher la version et quitter",
-    )
+    parser.add_argument("--version", action="version", version=f"synoptux {__version__}",
+                        help="afficher la version et quitter")
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
 
     p = sub.add_parser("init-db", help="créer ou mettre à niveau la base (en place)")
@@ -155,51 +146,28 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
         help="intégrer une fois les fichiers d'entrée donnés, sinon ceux du dossier des entrées",
     )
     p.add_argument("paths", nargs="*", metavar="FICHIER", help="fichiers d'entrée (.txt)")
-    p.add_argument(
-        "--stability-delay",
-        type=float,
-        default=0.5,
-        metavar="SECONDES",
-        help="attendre qu'un fichier n'ait pas changé depuis ce délai (défaut 0,5)",
-    )
+    p.add_argument("--stability-delay", type=float, default=0.5, metavar="SECONDES",
+                   help="attendre qu'un fichier n'ait pas changé depuis ce délai (défaut 0,5)")
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser(
         "watch",
         help="surveiller le dossier des entrées et lancer les purges, sans interface",
     )
-    p.add_argument(
-        "--stability-delay",
-        type=float,
-        default=0.5,
-        metavar="SECONDES",
-        help="attendre qu'un fichier n'ait pas changé depuis ce délai (défaut 0,5)",
-    )
-    p.add_argument(
-        "--rescan",
-        type=float,
-        metavar="SECONDES",
-        help="contrôle complet du dossier (défaut : Periodicite_controle_des_entrees)",
-    )
-    p.add_argument(
-        "--purge-interval",
-        type=float,
-        default=60.0,
-        metavar="SECONDES",
-        help="intervalle des purges des sorties et du journal (défaut 60)",
-    )
-    p.add_argument(
-        "--log-file",
-        metavar="FICHIER",
-        help="journal (défaut : synoptux.log du dossier de journaux de l'utilisateur)",
-    )
+    p.add_argument("--stability-delay", type=float, default=0.5, metavar="SECONDES",
+                   help="attendre qu'un fichier n'ait pas changé depuis ce délai (défaut 0,5)")
+    p.add_argument("--rescan", type=float, metavar="SECONDES",
+                   help="contrôle complet du dossier (défaut : Periodicite_controle_des_entrees)")
+    p.add_argument("--purge-interval", type=float, default=60.0, metavar="SECONDES",
+                   help="intervalle des purges des sorties et du journal (défaut 60)")
+    p.add_argument("--log-file", metavar="FICHIER",
+                   help="journal (défaut : synoptux.log du dossier de journaux de l'utilisateur)")
     p.set_defaults(handler=cmd_watch)
     return parser, sub
 
 
-def run(
-    argv: Sequence[str] | None, parser: argparse.ArgumentParser, default: Handler | None = None
-) -> int:
+def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
+        default: Handler | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None) or default
     if handler is None:
@@ -327,13 +295,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     from synoptic.ingest import commands
 
-    return commands.watch(
-        load_context(args),
-        stability_delay_s=args.stability_delay,
-        rescan_s=args.rescan,
-        purge_interval_s=args.purge_interval,
-        log_file=args.log_file,
-    )
+    return commands.watch(load_context(args), stability_delay_s=args.stability_delay,
+                          rescan_s=args.rescan, purge_interval_s=args.purge_interval,
+                          log_file=args.log_file)
 
 
 def prepare_board_database(ctx: Context) -> list[str]:
@@ -390,58 +354,28 @@ def board_as_json(board: queries.BoardSnapshot, now: datetime) -> dict[str, Any]
                 late_total += late
                 tt = ref.task_types.get(t.code)
                 state = ref.states.get(t.state_code or "")
-                tasks.append(
-                    {
-                        "num": t.num,
-                        "code": t.code,
-                        "label": tt.label if tt else t.code,
-                        "known": tt is not None,
-                        "comment": t.comment,
-                        "state": t.state_code,
-                        "state_label": state.label if state else None,
-                        "planned_start": _iso(t.planned_start),
-                        "planned_end": _iso(t.planned_end),
-                        "started_at": _iso(t.started_at),
-                        "ended_at": _iso(t.ended_at),
-                        "priority": t.priority,
-                        "late": late,
-                        "revision": t.revision,
-                    }
-                )
-            patients.append(
-                {
-                    "pk": p.pk,
-                    "last_name": p.last_name,
-                    "first_name": p.first_name,
-                    "guid": p.guid,
-                    "responsable": p.responsable,
-                    "comment": p.comment,
-                    "entered_at": _iso(p.entered_at),
-                    "moved_at": _iso(p.moved_at),
-                    "folded": p.folded,
-                    "hidden": p.hidden,
-                    "destination": p.destination,
-                    "revision": p.revision,
-                    "tasks": tasks,
-                }
-            )
-        boxes.append(
-            {
-                "code": box.code,
-                "label": box.label,
-                "type": box.type.value,
-                "capacity": box.capacity,
-                "count": len(patients),
-                "patients": patients,
-            }
-        )
+                tasks.append({
+                    "num": t.num, "code": t.code, "label": tt.label if tt else t.code,
+                    "known": tt is not None, "comment": t.comment,
+                    "state": t.state_code, "state_label": state.label if state else None,
+                    "planned_start": _iso(t.planned_start), "planned_end": _iso(t.planned_end),
+                    "started_at": _iso(t.started_at), "ended_at": _iso(t.ended_at),
+                    "priority": t.priority, "late": late, "revision": t.revision,
+                })
+            patients.append({
+                "pk": p.pk, "last_name": p.last_name, "first_name": p.first_name,
+                "guid": p.guid, "responsable": p.responsable, "comment": p.comment,
+                "entered_at": _iso(p.entered_at), "moved_at": _iso(p.moved_at),
+                "folded": p.folded, "hidden": p.hidden, "destination": p.destination,
+                "revision": p.revision, "tasks": tasks,
+            })
+        boxes.append({
+            "code": box.code, "label": box.label, "type": box.type.value,
+            "capacity": box.capacity, "count": len(patients), "patients": patients,
+        })
     orphans = [p.pk for p in board.patients if ref.box(p.box_code) is None]
-    return {
-        "generated_at": _iso(now),
-        "late_tasks": late_total,
-        "boxes": boxes,
-        "patients_in_unknown_boxes": orphans,
-    }
+    return {"generated_at": _iso(now), "late_tasks": late_total, "boxes": boxes,
+            "patients_in_unknown_boxes": orphans}
 
 
 def board_as_text(board: queries.BoardSnapshot, now: datetime) -> str:
@@ -464,10 +398,8 @@ def board_as_text(board: queries.BoardSnapshot, now: datetime) -> str:
                 comment = f" ({t['comment']})" if t["comment"] else ""
                 planned = ""
                 if t["planned_start"] or t["planned_end"]:
-                    planned = (
-                        f" prévue {_hm(_parse(t['planned_start']))}"
-                        f" → {_hm(_parse(t['planned_end']))}"
-                    )
+                    planned = (f" prévue {_hm(_parse(t['planned_start']))}"
+                               f" → {_hm(_parse(t['planned_end']))}")
                 lines.append(f"      - {t['label']}{comment} : {state}{planned}{mark}")
     if data["patients_in_unknown_boxes"]:
         lines.append(f"\nPatients dans un box inconnu : {data['patients_in_unknown_boxes']}")

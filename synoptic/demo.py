@@ -13,76 +13,25 @@ from synoptic.services import BoardServices, NewTask
 # offsets are relative to now; negative means in the past.
 Task = tuple[str, int | None, int | None, list[str]]
 DEMO_PATIENTS: list[tuple[str, str, str, str, str, int, list[Task]]] = [
-    (
-        "ATT",
-        "DUPUICH",
-        "Mireille",
-        "IAO",
-        "Poignet douloureux",
-        35,
-        [("RX", -10, None, []), ("ANTALG", -30, None, ["4TE"])],
-    ),
+    ("ATT", "DUPUICH", "Mireille", "IAO", "Poignet douloureux", 35,
+     [("RX", -10, None, []), ("ANTALG", -30, None, ["4TE"])]),
     ("ATT", "LEROUX", "Jean", "IAO", "Céphalées", 20, [("CS", 10, None, [])]),
     ("ATT", "NGUYEN", "Thi", "BERNARD", "Fièvre enfant", 15, [("BU", None, None, [])]),
-    (
-        "B1",
-        "MOREAU",
-        "Paul",
-        "MARTIN",
-        "Douleur thoracique",
-        80,
-        [("ECG", -75, -65, ["3EC", "4TE"]), ("BIO", -70, -20, ["2DE"]), ("AVIS", 30, None, [])],
-    ),
-    (
-        "B2",
-        "GARCIA",
-        "Lucia",
-        "MARTIN",
-        "Plaie main gauche",
-        50,
-        [("SUT", -15, None, ["2DE"]), ("ANTALG", -45, None, ["4TE"])],
-    ),
-    (
-        "B3",
-        "L'HERMITTE",
-        "Anne",
-        "BERNARD",
-        "Chute, hanche",
-        120,
-        [
-            ("RX", -100, -70, ["2DE", "3EC", "4TE"]),
-            ("SCAN", -40, -5, ["2DE"]),
-            ("PERF", -90, None, ["3EC"]),
-        ],
-    ),
-    (
-        "B4",
-        "FONTAINE",
-        "Marc",
-        "PETIT",
-        "Entorse cheville",
-        40,
-        [("RX", -30, -5, []), ("PLA", 20, None, [])],
-    ),
-    (
-        "DECH",
-        "ROUSSEL",
-        "Henri",
-        "DUBOIS",
-        "Détresse respiratoire",
-        25,
-        [("BIO", -20, 10, ["3EC"]), ("ECG", -22, -18, ["4TE"]), ("AVIS", -5, None, [])],
-    ),
-    (
-        "UHCD",
-        "BLANC",
-        "Sophie",
-        "PETIT",
-        "Surveillance",
-        300,
-        [("BIO", -60, -30, ["4TE"]), ("PERF", -200, None, ["3EC"])],
-    ),
-    ("ABS", "SILOUVA", "Philippe", "DUBOIS", "Trauma crânien", 90, [("SCAN", -20, 30, ["3EC"])]),
+    ("B1", "MOREAU", "Paul", "MARTIN", "Douleur thoracique", 80,
+     [("ECG", -75, -65, ["3EC", "4TE"]), ("BIO", -70, -20, ["2DE"]), ("AVIS", 30, None, [])]),
+    ("B2", "GARCIA", "Lucia", "MARTIN", "Plaie main gauche", 50,
+     [("SUT", -15, None, ["2DE"]), ("ANTALG", -45, None, ["4TE"])]),
+    ("B3", "L'HERMITTE", "Anne", "BERNARD", "Chute, hanche", 120,
+     [("RX", -100, -70, ["2DE", "3EC", "4TE"]), ("SCAN", -40, -5, ["2DE"]),
+      ("PERF", -90, None, ["3EC"])]),
+    ("B4", "FONTAINE", "Marc", "PETIT", "Entorse cheville", 40,
+     [("RX", -30, -5, []), ("PLA", 20, None, [])]),
+    ("DECH", "ROUSSEL", "Henri", "DUBOIS", "Détresse respiratoire", 25,
+     [("BIO", -20, 10, ["3EC"]), ("ECG", -22, -18, ["4TE"]), ("AVIS", -5, None, [])]),
+    ("UHCD", "BLANC", "Sophie", "PETIT", "Surveillance", 300,
+     [("BIO", -60, -30, ["4TE"]), ("PERF", -200, None, ["3EC"])]),
+    ("ABS", "SILOUVA", "Philippe", "DUBOIS", "Trauma crânien", 90,
+     [("SCAN", -20, 30, ["3EC"])]),
     ("SORT", "PERRIN", "Claire", "MARTIN", "Malaise", 240, [("ECG", -230, -220, ["4TE"])]),
     ("SORT", "MERCIER", "Louis", "BERNARD", "Contusion", 180, []),
 ]
@@ -105,31 +54,19 @@ def seed_demo(services: BoardServices, now: datetime) -> list[int]:
         arrived = now - timedelta(minutes=age)
         landing = "ATT" if box in DESTINATIONS else box
         result = services.admit(
-            box_code=landing,
-            last_name=last,
-            first_name=first,
-            responsable=resp,
-            comment=comment,
-            guid=f"demo-{last.lower()}",
-            now=arrived,
+            box_code=landing, last_name=last, first_name=first, responsable=resp,
+            comment=comment, guid=f"demo-{last.lower()}", now=arrived,
             allow_over_capacity=True,
-            tasks=[
-                NewTask(code=c, planned_start=at(s), planned_end=at(e), priority=i + 1)
-                for i, (c, s, e, _) in enumerate(tasks)
-            ],
+            tasks=[NewTask(code=c, planned_start=at(s), planned_end=at(e), priority=i + 1)
+                   for i, (c, s, e, _) in enumerate(tasks)],
         )
         for num, (_, start, _end, states) in zip(result.task_nums, tasks, strict=True):
             for j, state in enumerate(states):
                 when = at(start) or arrived
-                services.set_task_state(
-                    result.patient_pk, num, state, now=when + timedelta(minutes=5 * j)
-                )
+                services.set_task_state(result.patient_pk, num, state,
+                                        now=when + timedelta(minutes=5 * j))
         if box in DESTINATIONS:
-            services.move(
-                result.patient_pk,
-                box,
-                now=now - timedelta(minutes=age // 3),
-                destination=DESTINATIONS[box],
-            )
+            services.move(result.patient_pk, box, now=now - timedelta(minutes=age // 3),
+                          destination=DESTINATIONS[box])
         pks.append(result.patient_pk)
     return pks

@@ -85,9 +85,7 @@ class WrongDestinationTypeError(SynoptuxError):
 
 class StateNotAllowedError(SynoptuxError):
     def __init__(self, task_label: str, state_label: str) -> None:
-        super().__init__(
-            f"L'état « {state_label} » n'est pas permis pour la tâche « {task_label} »."
-        )
+        super().__init__(f"L'état « {state_label} » n'est pas permis pour la tâche « {task_label} ».")
 
 
 class SameBoxError(SynoptuxError):

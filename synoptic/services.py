@@ -165,28 +165,15 @@ class _AdmitStatements:
 @cache
 def _admit_statements(m: Models) -> _AdmitStatements:
     return _AdmitStatements(
-        by_guid=select(
-            m.Patient.pk,
-            m.Patient.box_code,
-            m.Patient.last_name,
-            m.Patient.first_name,
-            m.Patient.responsable,
-        )
-        .where(m.Patient.guid == bindparam("guid"))
-        .order_by(m.Patient.pk)
-        .limit(1),
-        box=select(
-            m.Box.code.label("code"),
-            m.Box.label.label("label"),
-            m.Box.capacity.label("capacity"),
-            m.Box.type.label("type"),
-        )
-        .where(m.Box.code == bindparam("code"))
-        .with_for_update(),
+        by_guid=select(m.Patient.pk, m.Patient.box_code, m.Patient.last_name,
+                       m.Patient.first_name, m.Patient.responsable)
+        .where(m.Patient.guid == bindparam("guid")).order_by(m.Patient.pk).limit(1),
+        box=select(m.Box.code.label("code"), m.Box.label.label("label"),
+                   m.Box.capacity.label("capacity"), m.Box.type.label("type"))
+        .where(m.Box.code == bindparam("code")).with_for_update(),
         responsable=select(m.Responsable.code).where(m.Responsable.code == bindparam("code")),
-        task_labels=select(m.TaskType.code, m.TaskType.label).where(
-            m.TaskType.code.in_(bindparam("codes", expanding=True))
-        ),
+        task_labels=select(m.TaskType.code, m.TaskType.label)
+        .where(m.TaskType.code.in_(bindparam("codes", expanding=True))),
     )
 
 
@@ -224,9 +211,8 @@ class KnownCodes:
 def load_known_codes(store: Store) -> KnownCodes:
     m = store.models
     with store.read() as session:
-        labels = {
-            c: label or c for c, label in session.execute(select(m.TaskType.code, m.TaskType.label))
-        }
+        labels = {c: label or c for c, label in session.execute(
+            select(m.TaskType.code, m.TaskType.label))}
         responsables = frozenset(session.scalars(select(m.Responsable.code)))
     return KnownCodes(labels, responsables)
 
@@ -307,11 +293,8 @@ class BoardServices:
                 occupants = queries.count_in_box(s, m, box.code)
                 if not allow_over_capacity and not domain.has_room(box.capacity, occupants):
                     raise BoxFullError(box.label or box.code, box.capacity or 0)
-                if (
-                    responsable
-                    and (known is None or responsable not in known.responsables)
-                    and conn.execute(sql.responsable, {"code": responsable}).first() is None
-                ):
+                if responsable and (known is None or responsable not in known.responsables) \
+                        and conn.execute(sql.responsable, {"code": responsable}).first() is None:
                     if not lenient:
                         raise UnknownResponsableError(responsable)
                     warnings.append(
@@ -336,22 +319,16 @@ class BoardServices:
                 }
                 inserted = _insert_rows(s, m.Patient, [values])
                 patient = _PatientRef(
-                    _new_key(inserted),
-                    box.code,
-                    values["last_name"],
-                    values["first_name"],
-                    values["responsable"],
+                    _new_key(inserted), box.code, values["last_name"],
+                    values["first_name"], values["responsable"],
                 )
                 self._history(s, PATIENT_IN, patient, now, comment=comment, pending=history)
             else:
                 patient = existing
                 occupants = None
             codes = {t.code.strip() for t in tasks}
-            labels = (
-                {c: known.task_labels[c] for c in codes if c in known.task_labels}
-                if known is not None
-                else {}
-            )
+            labels = {c: known.task_labels[c] for c in codes if c in known.task_labels} \
+                if known is not None else {}
             labels |= self._task_labels(s, codes - labels.keys())
             nums = []
             for new in tasks:
@@ -362,13 +339,8 @@ class BoardServices:
                 warnings.extend(task_warnings)
             if history:
                 _insert_rows(s, m.History, history)
-            result = AdmitResult(
-                patient.pk,
-                existing is not None,
-                tuple(nums),
-                tuple(warnings),
-                None if occupants is None else occupants + 1,
-            )
+            result = AdmitResult(patient.pk, existing is not None, tuple(nums), tuple(warnings),
+                                 None if occupants is None else occupants + 1)
             if on_commit_row is not None:
                 on_commit_row(s, result)
             return result
@@ -408,11 +380,7 @@ class BoardServices:
             self._history(s, SET_PLACE, patient, now, comment=patient.destination)
 
     def set_exit_time(
-        self,
-        patient_pk: int,
-        exit_time: datetime,
-        *,
-        now: datetime,
+        self, patient_pk: int, exit_time: datetime, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
         """Correct the exit time of a patient in a Sortie box."""
@@ -423,9 +391,8 @@ class BoardServices:
                 raise NotInExitBoxError()
             patient.moved_at = exit_time
             self._bump(patient)
-            self._history(
-                s, SET_EXIT_TIME, patient, now, comment=exit_time.strftime("%d/%m/%Y %H:%M")
-            )
+            self._history(s, SET_EXIT_TIME, patient, now,
+                          comment=exit_time.strftime("%d/%m/%Y %H:%M"))
 
     def discharge(
         self, patient_pk: int, *, now: datetime, expected_revision: int | None = None
@@ -439,11 +406,7 @@ class BoardServices:
             self._remove_patient(s, patient, now, PATIENT_OUT, "sortie définitive")
 
     def set_responsable(
-        self,
-        patient_pk: int,
-        code: str | None,
-        *,
-        now: datetime,
+        self, patient_pk: int, code: str | None, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
         m = self.store.models
@@ -452,71 +415,35 @@ class BoardServices:
             if code and s.get(m.Responsable, code) is None:
                 raise UnknownResponsableError(code)
 
-        self._update_patient(
-            patient_pk,
-            now,
-            expected_revision,
-            SET_OWNER,
-            None,
-            check=known,
-            responsable=code or None,
-        )
+        self._update_patient(patient_pk, now, expected_revision, SET_OWNER, None,
+                             check=known, responsable=code or None)
 
     def set_comment(
-        self,
-        patient_pk: int,
-        comment: str,
-        *,
-        now: datetime,
+        self, patient_pk: int, comment: str, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
         text = fit(comment.strip(), column_lengths(self.store.models.Patient)["comment"])
-        self._update_patient(patient_pk, now, expected_revision, SET_COMMENT, text, comment=text)
+        self._update_patient(patient_pk, now, expected_revision, SET_COMMENT, text,
+                             comment=text)
 
     def set_hidden(
-        self,
-        patient_pk: int,
-        hidden: bool,
-        *,
-        now: datetime,
+        self, patient_pk: int, hidden: bool, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
         """Hide or show the patient's name (public screens)."""
-        self._update_patient(
-            patient_pk,
-            now,
-            expected_revision,
-            SET_HIDDEN,
-            "masqué" if hidden else "affiché",
-            hidden=1 if hidden else 0,
-        )
+        self._update_patient(patient_pk, now, expected_revision, SET_HIDDEN,
+                             "masqué" if hidden else "affiché", hidden=1 if hidden else 0)
 
     def set_folded(
-        self,
-        patient_pk: int,
-        folded: bool,
-        *,
-        now: datetime,
+        self, patient_pk: int, folded: bool, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
-        self._update_patient(
-            patient_pk,
-            now,
-            expected_revision,
-            SET_FOLDED,
-            "replié" if folded else "déplié",
-            folded=1 if folded else 0,
-        )
+        self._update_patient(patient_pk, now, expected_revision, SET_FOLDED,
+                             "replié" if folded else "déplié", folded=1 if folded else 0)
 
     def _update_patient(
-        self,
-        patient_pk: int,
-        now: datetime,
-        expected_revision: int | None,
-        action: str,
-        history_comment: str | None,
-        *,
-        check: Callable[[Session], None] | None = None,
+        self, patient_pk: int, now: datetime, expected_revision: int | None, action: str,
+        history_comment: str | None, *, check: Callable[[Session], None] | None = None,
         **changes: object,
     ) -> None:
         """One patient field change: lock, check the revision, change, bump, history."""
@@ -539,12 +466,7 @@ class BoardServices:
             return num
 
     def set_task_state(
-        self,
-        patient_pk: int,
-        task_num: int,
-        state_code: str,
-        *,
-        now: datetime,
+        self, patient_pk: int, task_num: int, state_code: str, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
         m = self.store.models
@@ -556,9 +478,8 @@ class BoardServices:
                 raise UnknownStateError(state_code)
             task_type = s.get(m.TaskType, task.code) if task.code else None
             allowed = set(
-                s.scalars(
-                    select(m.TaskState.state_code).where(m.TaskState.task_code == (task.code or ""))
-                )
+                s.scalars(select(m.TaskState.state_code).where(
+                    m.TaskState.task_code == (task.code or "")))
             )
             # A task type with no configured states may take any state; an unknown task
             # code (kept raw from an entry file) takes none.
@@ -580,22 +501,11 @@ class BoardServices:
             task.planned_end = effect.planned_end
             task.actor = self.actor
             task.revision = (task.revision or 0) + 1
-            self._history(
-                s,
-                TASK_STATE,
-                patient,
-                now,
-                task=task,
-                task_label=task_type.label,
-                state_label=state.label,
-            )
+            self._history(s, TASK_STATE, patient, now, task=task,
+                          task_label=task_type.label, state_label=state.label)
 
     def delete_task(
-        self,
-        patient_pk: int,
-        task_num: int,
-        *,
-        now: datetime,
+        self, patient_pk: int, task_num: int, *, now: datetime,
         expected_revision: int | None = None,
     ) -> None:
         with self.store.write() as s:
@@ -612,39 +522,31 @@ class BoardServices:
         m = self.store.models
         with self.store.write() as s:
             exit_boxes = [
-                b.code
-                for b in s.scalars(select(m.Box))
+                b.code for b in s.scalars(select(m.Box))
                 if domain.parse_box_type(b.type) is BoxType.EXIT
             ]
             exits: list[int] = []
             lifetime: list[int] = []
 
-            def purgeable(
-                box_code: str, moved_at: datetime | None, entered_at: datetime | None
-            ) -> bool:
-                return (
-                    box_code in exit_boxes
-                    and domain.is_exit_purgeable(moved_at, now, exit_delay_min)
-                ) or domain.is_past_lifetime(entered_at, now, max_lifetime_s)
+            def purgeable(box_code: str, moved_at: datetime | None,
+                          entered_at: datetime | None) -> bool:
+                return (box_code in exit_boxes and domain.is_exit_purgeable(
+                    moved_at, now, exit_delay_min)) or domain.is_past_lifetime(
+                    entered_at, now, max_lifetime_s)
 
             # Read without locks; lock (and check again) only the few rows to remove, so
             # the purge every screen runs does not serialise all the writes of the board.
             candidates = [
-                pk
-                for pk, box_code, moved_at, entered_at in s.execute(
-                    select(
-                        m.Patient.pk, m.Patient.box_code, m.Patient.moved_at, m.Patient.entered_at
-                    )
-                )
+                pk for pk, box_code, moved_at, entered_at in s.execute(
+                    select(m.Patient.pk, m.Patient.box_code, m.Patient.moved_at,
+                           m.Patient.entered_at))
                 if purgeable(box_code, moved_at, entered_at)
             ]
             if not candidates:
                 return PurgeResult()
             locked = s.scalars(
-                select(m.Patient)
-                .where(m.Patient.pk.in_(candidates))
-                .order_by(m.Patient.pk)
-                .with_for_update()
+                select(m.Patient).where(m.Patient.pk.in_(candidates))
+                .order_by(m.Patient.pk).with_for_update()
             )
             for patient in list(locked):
                 if patient.box_code in exit_boxes and domain.is_exit_purgeable(
@@ -654,9 +556,8 @@ class BoardServices:
                     self._remove_patient(s, patient, now, PATIENT_OUT, "purge des sorties")
                 elif domain.is_past_lifetime(patient.entered_at, now, max_lifetime_s):
                     lifetime.append(patient.pk)
-                    self._remove_patient(
-                        s, patient, now, PATIENT_LIFEOUT, "durée de vie maximale dépassée"
-                    )
+                    self._remove_patient(s, patient, now, PATIENT_LIFEOUT,
+                                         "durée de vie maximale dépassée")
             return PurgeResult(tuple(exits), tuple(lifetime))
 
     # ------------------------------------------------------------------ helpers
@@ -718,14 +619,8 @@ class BoardServices:
         return {code: label or code for code, label in rows}
 
     def _insert_task(
-        self,
-        s: Session,
-        patient: PatientLike,
-        new: NewTask,
-        now: datetime,
-        lenient: bool,
-        labels: dict[str, str],
-        pending: list[dict[str, Any]] | None = None,
+        self, s: Session, patient: PatientLike, new: NewTask, now: datetime, lenient: bool,
+        labels: dict[str, str], pending: list[dict[str, Any]] | None = None,
     ) -> tuple[int, list[str]]:
         """Insert one task; returns its number and the warnings about it (unknown code,
         values cut to their column, each named by its entry-file key)."""
@@ -744,35 +639,22 @@ class BoardServices:
         def cut(value: str, attr: str, key: str) -> str:
             return _fit_warned(value, widths[attr], where + key, warnings)
 
-        inserted = _insert_rows(
-            s,
-            m.Task,
-            [
-                {
-                    "patient_pk": patient.pk,
-                    "code": cut(code, "code", "Code_Tache"),
-                    "comment": cut(new.comment, "comment", "Commentaire"),
-                    "planned_start": new.planned_start,
-                    "planned_end": new.planned_end,
-                    "priority": new.priority,
-                    "note": new.note or None,
-                    "blob_key": new.blob_key,
-                    "note_file": cut(new.note_file, "note_file", "Nom_Fichier_Note") or None,
-                    "note_reader": cut(new.note_reader, "note_reader", "Nom_Lecteur_Note") or None,
-                    "revision": 0,
-                }
-            ],
-        )
+        inserted = _insert_rows(s, m.Task, [{
+            "patient_pk": patient.pk,
+            "code": cut(code, "code", "Code_Tache"),
+            "comment": cut(new.comment, "comment", "Commentaire"),
+            "planned_start": new.planned_start,
+            "planned_end": new.planned_end,
+            "priority": new.priority,
+            "note": new.note or None,
+            "blob_key": new.blob_key,
+            "note_file": cut(new.note_file, "note_file", "Nom_Fichier_Note") or None,
+            "note_reader": cut(new.note_reader, "note_reader", "Nom_Lecteur_Note") or None,
+            "revision": 0,
+        }])
         num = _new_key(inserted)
-        self._history(
-            s,
-            TASK_ADD,
-            patient,
-            now,
-            task=_TaskRef(code, num),
-            task_label=labels.get(code, code),
-            pending=pending,
-        )
+        self._history(s, TASK_ADD, patient, now, task=_TaskRef(code, num),
+                      task_label=labels.get(code, code), pending=pending)
         return num, warnings
 
     def _remove_patient(

@@ -257,7 +257,7 @@ def test_a_value_the_database_refuses_rejects_the_file(
     # The parser keeps integers within the INT columns, so make the database refuse a
     # value the way MariaDB does (a DBAPI DataError while the server still answers).
     def refuse(**_kwargs: object) -> None:
-        raise DataError("INSERT", {}, Exception('(1264, "Out of range value")'))
+        raise DataError("INSERT", {}, Exception("(1264, \"Out of range value\")"))
 
     monkeypatch.setattr(processor.services, "admit", refuse)
     drop(inbox, "grand.txt", entry("GRAND"))

@@ -399,10 +399,7 @@ def test_repeated_task_header_is_a_second_task_not_an_overwrite() -> None:
         "[Tache_01]\nCode_Tache=B2\nPriorite=4\n"
     )
     assert [(t.number, t.code, t.priority) for t in entry.tasks] == [
-        (1, "A1", None),
-        (1, "B2", 4),
-        (2, "Z", None),
-    ]
+        (1, "A1", None), (1, "B2", 4), (2, "Z", None)]
 
 
 def test_utf16_with_bom_is_decoded() -> None:
@@ -410,7 +407,8 @@ def test_utf16_with_bom_is_decoded() -> None:
     for codec in ("utf-16-le", "utf-16-be"):
         bom = "\ufeff".encode(codec)
         entry = parse_entry_file(bom + text.encode(codec), ARRIVED)
-        assert (entry.last_name, entry.encoding, entry.tasks[0].code) == ("Hélène", "utf-16", "ECG")
+        assert (entry.last_name, entry.encoding, entry.tasks[0].code) == (
+            "Hélène", "utf-16", "ECG")
 
 
 @pytest.mark.parametrize(

@@ -119,10 +119,7 @@ class Store:
 
 
 def open_store(
-    url: str | URL,
-    prefix: str = DEFAULT_PREFIX,
-    *,
-    long_statements: bool = False,
+    url: str | URL, prefix: str = DEFAULT_PREFIX, *, long_statements: bool = False,
     **engine_kwargs: Any,
 ) -> Store:
     return Store(
@@ -162,9 +159,8 @@ def upgrade_schema(store: Store) -> list[str]:
             changes += _mysql_widen_columns(conn, store.models)
         changes += upgrade_feed_schema(conn, store.models)
         version_table = store.models.SchemaVersion.__table__  # type: ignore[attr-defined]
-        recorded = conn.scalar(
-            select(version_table.c.SV_Version).order_by(version_table.c.SV_Version.desc())
-        )
+        recorded = conn.scalar(select(version_table.c.SV_Version).order_by(
+            version_table.c.SV_Version.desc()))
         if recorded is None or recorded < SCHEMA_VERSION:
             conn.execute(version_table.insert().values(SV_Version=SCHEMA_VERSION))
             changes.append(f"version du schéma {SCHEMA_VERSION} enregistrée")
@@ -187,9 +183,8 @@ def _add_missing_columns(conn: Connection, table: Any) -> list[str]:
 def _add_missing_indexes(conn: Connection, table: Any) -> list[str]:
     insp = inspect(conn)
     present_names = {ix["name"] for ix in insp.get_indexes(table.name)}
-    present_cols = {
-        tuple(c.lower() for c in ix["column_names"] if c) for ix in insp.get_indexes(table.name)
-    }
+    present_cols = {tuple(c.lower() for c in ix["column_names"] if c) for ix in
+                    insp.get_indexes(table.name)}
     pk = insp.get_pk_constraint(table.name).get("constrained_columns") or []
     if pk:
         present_cols.add(tuple(c.lower() for c in pk[:1]))
@@ -272,7 +267,8 @@ def _mysql_convert_legacy_tables(conn: Connection, models: Models) -> list[str]:
             changes.append(f"table {name} convertie en InnoDB")
         if not (collation or "").lower().startswith("utf8mb4"):
             conn.exec_driver_sql(
-                f"ALTER TABLE {quoted} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                f"ALTER TABLE {quoted} CONVERT TO CHARACTER SET utf8mb4 "
+                "COLLATE utf8mb4_unicode_ci"
             )
             changes.append(f"table {name} convertie en utf8mb4")
     return changes

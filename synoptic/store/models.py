@@ -100,7 +100,9 @@ class PatientColumns(_Row):
 
 class TaskColumns(_Row):
     patient_pk: Mapped[int] = mapped_column("EN_PK_encours", Integer, index=True)
-    num: Mapped[int] = mapped_column("EN_Num_tache", Integer, primary_key=True, autoincrement=True)
+    num: Mapped[int] = mapped_column(
+        "EN_Num_tache", Integer, primary_key=True, autoincrement=True
+    )
     code: Mapped[str | None] = mapped_column("EN_Code_tache", String(45))
     comment: Mapped[str | None] = mapped_column("EN_Comment", String(COMMENT_LENGTH))
     state_code: Mapped[str | None] = mapped_column("EN_Etat_en_cours", String(45))

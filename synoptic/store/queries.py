@@ -219,12 +219,8 @@ def task_sort_key(task: TaskView) -> tuple[datetime, datetime, int, int]:
     """Planned start/end first, then priority (Synoptux's order)."""
     far = datetime.max
     first = task.planned_start or task.planned_end or far
-    return (
-        first,
-        task.planned_end or far,
-        task.priority if task.priority is not None else 1 << 30,
-        task.num,
-    )
+    return (first, task.planned_end or far, task.priority if task.priority is not None else 1 << 30,
+            task.num)
 
 
 def task_view(row: TaskColumns) -> TaskView:
@@ -323,7 +319,9 @@ def late_tasks(session: Session, m: Models, now: datetime) -> tuple[TaskView, ..
 def patient_history(session: Session, m: Models, patient_pk: int) -> tuple[HistoryView, ...]:
     """Every history row of one patient, in the order the actions happened."""
     h = m.History
-    rows = session.scalars(select(h).where(h.patient_pk == str(patient_pk)).order_by(h.date, h.pk))
+    rows = session.scalars(
+        select(h).where(h.patient_pk == str(patient_pk)).order_by(h.date, h.pk)
+    )
     return tuple(history_view(r) for r in rows)
 
 
@@ -352,4 +350,5 @@ def _count_in_box_sql(m: Models) -> Select[Any]:
 
 def count_in_box(session: Session, m: Models, box_code: str) -> int:
     """Every patient in the box, whatever a screen's filter (capacity, facts failure 7)."""
-    return int(session.connection().execute(_count_in_box_sql(m), {"code": box_code}).scalar_one())
+    return int(session.connection().execute(
+        _count_in_box_sql(m), {"code": box_code}).scalar_one())

@@ -80,31 +80,13 @@ DESTINATIONS = [
 
 def seed_reference(session: Session, m: Models) -> None:
     for code, label, bg, title, cap, kind in BOXES:
-        session.add(
-            m.Box(
-                code=code,
-                label=label,
-                background_color=bg,
-                title_color=title,
-                capacity=cap,
-                type=kind,
-            )
-        )
+        session.add(m.Box(code=code, label=label, background_color=bg, title_color=title,
+                          capacity=cap, type=kind))
     for code, label, color, terminal in STATES:
         session.add(m.State(code=code, label=label, color=color, terminal=terminal))
     for code, label, color, duration, alarm, mode, prio in TASKS:
-        session.add(
-            m.TaskType(
-                code=code,
-                label=label,
-                color=color,
-                max_duration_min=duration,
-                alarm_color=alarm,
-                button_mode=mode,
-                priority=prio,
-                comment="",
-            )
-        )
+        session.add(m.TaskType(code=code, label=label, color=color, max_duration_min=duration,
+                               alarm_color=alarm, button_mode=mode, priority=prio, comment=""))
         states = BUTTON_STATES if mode == "B" else tuple(s[0] for s in STATES)
         for state in states:
             session.add(m.TaskState(task_code=code, state_code=state))
