@@ -38,12 +38,6 @@ def inbox(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def processor(services: BoardServices, inbox: Path) -> Iterator[InboxProcessor]:
-    with make_processor(services, inbox) as p:
-        yield p
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock()
 
@@ -188,18 +182,18 @@ def test_a_missing_default_box_makes_files_wait_not_rejected(
 
 
 def test_a_box_deleted_during_the_pass_falls_back_to_the_default_box(
-    processor: InboxProcessor, inbox: Path
+    faulty: InboxProcessor, inbox: Path
 ) -> None:
-    store = processor.services.store
-    processor._box_capacities()  # read at the start of the pass
+    store = faulty.services.store
+    faulty._box_capacities()  # read at the start of the pass
     with store.write() as session:
         session.execute(store.models.Patient.__table__.delete())
     delete_box(store, "B2")
     drop(inbox, "parti.txt", entry("PARTI", box="B2"))
-    processor._boxes = {"B2": None, "ATT": None}  # as read before the deletion
-    claimed = processor._claim(inbox / "parti.txt")
+    faulty._boxes = {"B2": None, "ATT": None}  # as read before the deletion
+    claimed = faulty._claim(inbox / "parti.txt")
     assert claimed is not None
-    item = processor._process(claimed)
+    item = faulty._process(claimed)
     assert item.outcome is Outcome.ACCEPTED and item.box_code == "ATT"
     assert item.warnings == ("Box « B2 » supprimé : patient placé dans le box par défaut « ATT ».",)
 
@@ -208,13 +202,13 @@ def test_a_box_deleted_during_the_pass_falls_back_to_the_default_box(
 
 
 def test_a_reason_file_put_back_into_the_inbox_is_left_alone_and_said_once(
-    processor: InboxProcessor, inbox: Path, caplog: pytest.LogCaptureFixture
+    faulty: InboxProcessor, inbox: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     drop(inbox, "faux.error.txt", "Fichier d'entrée rejeté : faux.txt\n".encode())
     drop(inbox, "bon.txt", entry("BON"))
     with caplog.at_level(logging.INFO, logger="synoptic.ingest.inbox"):
-        [item] = processor.run_pass().results
-        assert processor.run_pass().results == ()
+        [item] = faulty.run_pass().results
+        assert faulty.run_pass().results == ()
     assert item.name == "bon.txt" and item.outcome is Outcome.ACCEPTED
     assert top_level(inbox) == ["faux.error.txt"]
     assert list((inbox / "rejected").iterdir()) == []
@@ -222,13 +216,13 @@ def test_a_reason_file_put_back_into_the_inbox_is_left_alone_and_said_once(
 
 
 def test_a_newline_in_a_file_name_cannot_forge_a_log_line(
-    processor: InboxProcessor, inbox: Path, caplog: pytest.LogCaptureFixture
+    faulty: InboxProcessor, inbox: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     name = "a\n2026-11-21 ERROR faux.txt"
     drop(inbox, name, b"[Entree]\nPrenom_Patient=Sans nom\n")  # rejected: logged by name
     drop(inbox, "b\rc.txt", entry("AVERTI", box="ZZ"))  # accepted with a warning
     with caplog.at_level(logging.INFO, logger="synoptic.ingest"):
-        results = processor.run_pass().results
+        results = faulty.run_pass().results
     assert {r.outcome for r in results} == {Outcome.REJECTED, Outcome.ACCEPTED}
     messages = [r.getMessage() for r in caplog.records]
     assert messages and all("\n" not in m and "\r" not in m for m in messages), messages
@@ -236,7 +230,7 @@ def test_a_newline_in_a_file_name_cannot_forge_a_log_line(
 
 
 def test_a_database_error_that_is_no_outage_is_not_made_transient(
-    processor: InboxProcessor, monkeypatch: pytest.MonkeyPatch
+    faulty: InboxProcessor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A bug in a query (a syntax error, a missing column) must not hold files back for
     ever as if the database were away: only errors that say "retry later" do."""
@@ -244,7 +238,7 @@ def test_a_database_error_that_is_no_outage_is_not_made_transient(
 
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    store = processor.services.store
+    store = faulty.services.store
     raised: list[Exception] = [
         ProgrammingError("SELECT", {}, Exception("(1064) You have an error in your SQL syntax"))
     ]
@@ -257,14 +251,14 @@ def test_a_database_error_that_is_no_outage_is_not_made_transient(
     monkeypatch.setattr(store, "read", failing)
     monkeypatch.setattr(store, "write", failing)
     with pytest.raises(ProgrammingError):
-        processor._logged("cle")
+        faulty._logged("cle")
     with pytest.raises(ProgrammingError):
-        processor._forget_rejection("cle")
+        faulty._forget_rejection("cle")
     raised[0] = OperationalError("SELECT", {}, Exception("database is locked"))
     with pytest.raises(TransientError, match="base verrouillée"):
-        processor._logged("cle")
+        faulty._logged("cle")
     with pytest.raises(TransientError, match="base verrouillée"):
-        processor._forget_rejection("cle")
+        faulty._forget_rejection("cle")
 
 
 def test_a_missing_default_box_is_one_log_line_naming_the_key_then_one_when_fixed(
