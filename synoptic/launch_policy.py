@@ -31,7 +31,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import PurePath
 
 from synoptic.errors import SynoptuxError
 
@@ -141,19 +141,21 @@ class LaunchPolicy:
         return self.resolve(program) is not None
 
 
-def note_file_refusal(path: str) -> str | None:
+def note_file_refusal(path: str, flavour: type[PurePath] = PurePath) -> str | None:
     """Why a task's note file (``Nom_Fichier_Note`` of an entry file) is not handed to its
     reader, or ``None`` when it may be.
 
     The reader is allowed, the file name is not vetted by anyone: a name starting with
     ``-`` would reach the reader as an option, a relative one designates whatever sits in
-    the board's current folder.  Only absolute paths are opened."""
+    the board's current folder.  Only absolute paths are opened, absolute for the system the
+    board runs on (``flavour``: this system's paths): on Linux ``C:\\x`` is a relative name
+    of the current folder, on Windows ``/x`` is relative to the current drive."""
     name = path.strip()
     if name.startswith("-"):
         return (
             f"Document refusé : « {name} » commence par « - » "
             "(le lecteur le prendrait pour une option)."
         )
-    if not (PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute()):
+    if not flavour(name).is_absolute():
         return f"Document refusé : « {name} » n'est pas un chemin absolu."
     return None

@@ -15,8 +15,10 @@ error itself: :func:`is_transient`.
   connection (``connection_invalidated``);
 - locks: lock wait timeout, deadlock, SQLite "database is locked" / "database table is
   locked" (``SQLITE_BUSY``, ``SQLITE_LOCKED``);
-- the server's resources and mode: disk full, read-only (fail-over), statement timeout,
-  a Galera node not ready; SQLite "unable to open database file", I/O error, disk full;
+- the server's resources and mode: disk full, read-only (fail-over, a read-only table),
+  statement timeout, out of memory or threads, a storage engine's error (no space left),
+  a Galera node not ready; aborted connections and network read/write errors; SQLite
+  "unable to open database file", I/O error, disk full;
 - the installation: access denied, unknown database, missing table or privilege. No value
   of an entry file can cause these; rejecting every file until someone fixes the server
   would tell staff to fix files that are fine.
@@ -78,6 +80,19 @@ MYSQL_TRANSIENT_CODES: frozenset[int] = frozenset(
         1047,  # ER_UNKNOWN_COM_ERROR: Galera node not ready ("WSREP has not yet prepared")
         1180,  # ER_ERROR_DURING_COMMIT
         1181,  # ER_ERROR_DURING_ROLLBACK
+        # an overloaded or troubled server (MariaDB error reference, 1000-1199)
+        1030,  # ER_GET_ERRNO: got error N from storage engine (28: no space left)
+        1036,  # ER_OPEN_AS_READONLY: table is read only
+        1037,  # ER_OUTOFMEMORY: out of memory; restart server and try again
+        1038,  # ER_OUT_OF_SORTMEMORY
+        1041,  # ER_OUT_OF_RESOURCES: out of memory
+        1135,  # ER_CANT_CREATE_THREAD: can't create a new thread
+        1152,  # ER_ABORTING_CONNECTION: aborted connection
+        1184,  # ER_NEW_ABORTING_CONNECTION: aborted connection
+        1158,  # ER_NET_READ_ERROR: error reading communication packets
+        1159,  # ER_NET_READ_INTERRUPTED: timeout reading communication packets
+        1160,  # ER_NET_ERROR_ON_WRITE: error writing communication packets
+        1161,  # ER_NET_WRITE_INTERRUPTED: timeout writing communication packets
         # the installation (no value of a file causes these)
         1044,  # ER_DBACCESS_DENIED_ERROR
         1045,  # ER_ACCESS_DENIED_ERROR

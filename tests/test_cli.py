@@ -316,3 +316,27 @@ def test_the_board_refuses_a_shared_server_without_the_schema(mariadb_database: 
             prepare_board_database(ctx)
     finally:
         ctx.close()
+
+
+def test_ingest_words_a_locked_database_in_french(
+    env: Env, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from synoptic.services import BoardServices
+
+    inbox = env.tmp / "inbox"
+    env.ini.write_text(f"[Interface]\nDossier_Entrees={inbox}\n", encoding="utf-8")
+    assert run(capsys, *env.argv, "init-db")[0] == 0
+    inbox.mkdir(exist_ok=True)
+    (inbox / "attente.txt").write_bytes(b"[Entree]\nNom_Patient=ATTENTE\n")
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(BoardServices, "admit", locked)
+    code, _out, err = run(capsys, *env.argv, "ingest", "--stability-delay", "0")
+    assert code == 1
+    assert "fichier remis en attente : base verrouillée" in err, err
+    assert "(détail : database is locked)" in err, err
+    assert (inbox / "attente.txt").is_file()

@@ -19,6 +19,7 @@ from conftest import FIXTURES, NOW, REPO, original_216
 from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, OperationalError
 
+from synoptic.errors import InvalidValueError
 from synoptic.ingest.inbox import (
     WORK_DIR,
     InboxProcessor,
@@ -639,18 +640,29 @@ def test_processed_folders_and_log_rows_past_retention_are_removed(
             assert session.scalar(select(func.count()).select_from(table)) == 1
 
 
+def refusing(monkeypatch: pytest.MonkeyPatch, reason: str) -> None:
+    """Admissions refused for ``reason`` (a cause outside the file, fixed later)."""
+
+    def admit(*_args: object, **_kwargs: object) -> None:
+        raise InvalidValueError(reason)
+
+    monkeypatch.setattr(BoardServices, "admit", admit)
+
+
 def test_a_rejected_file_put_back_after_fixing_the_cause_is_admitted(
-    services: BoardServices, inbox: Path
+    services: BoardServices, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rejected-files message says: fix the cause, put the file back. The old
     rejection (same name, time and content) must not stick to it."""
     data = entry("REVENU", box=None)
-    with make_processor(services, inbox, default_box="NOPE") as wrong:
+    refusing(monkeypatch, "NOPE")
+    with make_processor(services, inbox) as wrong:
         drop(inbox, "revenu.txt", data, mtime=datetime(2026, 11, 21, 9, 0))
         [first] = wrong.run_pass().results
     assert first.outcome is Outcome.REJECTED and "NOPE" in first.message
     rejected = inbox / "rejected" / "revenu.txt"
     os.replace(rejected, inbox / "revenu.txt")  # keeps name, time and content
+    monkeypatch.undo()
     with make_processor(services, inbox, default_box="ATT") as fixed:
         [second] = fixed.run_pass().results
     assert second.outcome is Outcome.ACCEPTED
@@ -658,14 +670,15 @@ def test_a_rejected_file_put_back_after_fixing_the_cause_is_admitted(
 
 
 def test_a_file_put_back_and_rejected_again_gets_the_new_reason(
-    services: BoardServices, inbox: Path
+    services: BoardServices, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data = entry("TOUJOURS", box=None)
-    for default_box in ("NOPE", "AUTRE"):
-        with make_processor(services, inbox, default_box=default_box) as processor:
+    for reason in ("NOPE", "AUTRE"):
+        refusing(monkeypatch, reason)
+        with make_processor(services, inbox) as processor:
             drop(inbox, "t.txt", data, mtime=datetime(2026, 11, 21, 9, 0))
             [result] = processor.run_pass().results
-        assert result.outcome is Outcome.REJECTED and default_box in result.message
+        assert result.outcome is Outcome.REJECTED and reason in result.message
     log = feed_tables(services.store.models.prefix).ingest_log
     with services.store.read() as session:
         messages = list(session.scalars(select(log.c.IL_Message)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
@@ -142,7 +142,15 @@ def test_an_entry_installed_later_counts(tmp_path: Path) -> None:
 
 
 def test_note_file_refusal_rules() -> None:
-    assert note_file_refusal("/srv/cr/radio.pdf") is None
-    assert note_file_refusal(r"C:\Documents\radio.pdf") is None  # a Windows board
+    assert note_file_refusal(r"C:\Documents\radio.pdf", PureWindowsPath) is None  # on Windows
+    assert note_file_refusal("/srv/cr/radio.pdf", PurePosixPath) is None
     assert "commence par « - »" in (note_file_refusal(" -x") or "")
     assert "n'est pas un chemin absolu" in (note_file_refusal("cr/radio.pdf") or "")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="paths of a POSIX system")
+def test_a_windows_path_is_not_absolute_on_linux() -> None:
+    """``C:\\x`` on Linux is a file of the board's current folder: refused."""
+    assert note_file_refusal("/srv/cr/radio.pdf") is None
+    assert "n'est pas un chemin absolu" in (note_file_refusal(r"C:\x") or "")
+    assert "n'est pas un chemin absolu" in (note_file_refusal("/srv/x", PureWindowsPath) or "")

@@ -24,7 +24,7 @@ import pymysql
 import pytest
 from conftest import MARIADB_REQUIRED, NOW, make_seeded_store
 from private_mariadb import PrivateMariaDB, skip_reason
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from ui_support import DatabaseSwitch
 
@@ -271,6 +271,61 @@ def test_a_write_lock_held_40_s_makes_the_file_wait_not_rejected(
     assert no_traceback(caplog)
 
 
+def test_reads_that_succeed_under_a_sqlite_write_lock_do_not_end_the_outage(
+    sqlite_store: Store, sqlite_url: str, inbox: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """WAL: while another program holds the write lock, reads succeed. The purges (one that
+    only reads when there is nothing to prune, one that needs the write lock) must neither
+    end the inbox's outage nor announce their own: one line when it starts, one when it
+    ends, after the lock is released and the files are admitted."""
+    caplog.set_level(logging.INFO)
+
+    @event.listens_for(sqlite_store.engine, "connect")
+    def short_busy_timeout(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=200")  # after the store's 30 s
+
+    sqlite_store.engine.dispose()
+    services = BoardServices(sqlite_store, "test")
+    prune_runs: list[int] = []
+
+    def purge_board() -> bool:
+        services.purge(now=NOW, exit_delay_min=60, max_lifetime_s=10**9)
+        return True
+
+    def prune() -> int:
+        prune_runs.append(prune_changes(sqlite_store))
+        return prune_runs[-1]
+
+    jobs = [
+        PeriodicJob("purge des sorties", 0.1, purge_board, first_delay_s=0.3),
+        PeriodicJob("purge du journal des changements", 0.1, prune, first_delay_s=0.3),
+    ]
+    holder = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    watcher, passes = run_watcher(sqlite_store, inbox, rescan_s=0.2, jobs=jobs)
+    try:
+        drop(inbox, 1)
+        drop(inbox, 2)
+        wait_for(lambda: len(prune_runs) >= 5, 30, "purges (lecture seule) réussies sous le verrou")
+        wait_for(lambda: len(passes.failed_since(0)) >= 2, 30, "passages en échec")
+        starts, ends = outage_lines(caplog)
+        assert len(starts) == 1 and ends == [], (starts, ends)
+        assert patient_count(sqlite_store) == 0
+        holder.execute("COMMIT")
+        wait_for(lambda: patient_count(sqlite_store) == 2, 90, "fichiers admis après le verrou")
+        wait_for(lambda: bool(outage_lines(caplog)[1]), 30, "fin de panne journalisée")
+    finally:
+        stop_watcher(watcher)
+        holder.close()
+    assert rejected(inbox) == []
+    starts, ends = outage_lines(caplog)
+    periodic = [r.getMessage() for r in caplog.records if "Tâche périodique" in r.getMessage()]
+    assert len(starts) == 1 and periodic == [], (starts, periodic)
+    assert "base verrouillée" in starts[0] and "database is locked" in starts[0], starts
+    assert len(ends) == 1 and ": 2 fichier(s) d'entrée en attente repris" in ends[0], ends
+    assert no_traceback(caplog)
+
+
 # ---------------------------------------------------------------------- MariaDB restart
 
 
@@ -337,11 +392,12 @@ def test_a_purge_job_during_an_outage_logs_one_line_and_no_traceback(
     down = threading.Event()
     down.set()
 
-    def purge() -> None:
+    def purge() -> int:
         runs.append(down.is_set())
         if down.is_set():
             lost = pymysql.err.OperationalError(2013, "Lost connection to server during query")
             raise OperationalError("DELETE FROM synopt_changes ...", {}, lost)
+        return 3  # rows deleted: a write, which ends the outage
 
     job = PeriodicJob("purge du journal des changements", 0.05, purge)
     watcher, _passes = run_watcher(sqlite_store, inbox, rescan_s=0.2, jobs=[job])

@@ -322,13 +322,74 @@ def test_unknown_sections_and_keys_are_ignored() -> None:
     assert [task.code for task in entry.tasks] == ["A1"]
 
 
-def test_duplicate_key_last_wins_and_repeated_entree_merges() -> None:
-    entry = parse(
-        "[Entree]\nNom_Patient=A\nNom_Patient=B\n[Tache_1]\nCode_Tache=A1\n"
-        "[Entree]\nCommentaire=c\n"
-    )
-    assert (entry.last_name, entry.comment) == ("B", "c")
+def test_duplicate_key_last_wins() -> None:
+    entry = parse("[Entree]\nNom_Patient=A\nNom_Patient=B\n[Tache_1]\nCode_Tache=A1\n")
+    assert entry.last_name == "B"
     assert [(t.code, t.line) for t in entry.tasks] == [("A1", 4)]
+
+
+@pytest.mark.parametrize("second", ["[Entree]", "[ENTREE]", "[Entrée]"])
+def test_a_second_entree_section_rejects_the_file(second: str) -> None:
+    """Merged, two patients' identities would be mixed (one's name, the other's GUID)."""
+    with pytest.raises(EntryFileError) as raised:
+        parse(
+            "[Entree]\nNom_Patient=DUPONT\nGUID_Patient=g-1\n[Tache_1]\nCode_Tache=A1\n"
+            f"{second}\nNom_Patient=MARTIN\nGUID_Patient=g-2\n"
+        )
+    assert raised.value.line == 6
+    assert "Deux sections [Entree] (lignes 1 et 6)" in raised.value.message
+    assert "un seul patient" in raised.value.message
+
+
+def test_keys_near_missed_by_accents_case_or_separator_are_read_with_a_warning() -> None:
+    entry = parse(
+        "[Entree]\nnom_patient=DUPONT\nPrénom_Patient=Zoé\n"
+        "[Tache_1]\nCode_Tache=ECG\nPriorité=3\nHeure_Début_Prévue=10h00\n"
+        "heure fin prévue=11h00\n"
+    )
+    assert (entry.last_name, entry.first_name) == ("DUPONT", "Zoé")
+    [task] = entry.tasks
+    assert task.priority == 3
+    assert (task.planned_start, task.planned_end) == (
+        ARRIVED.replace(hour=10, minute=0, second=0),
+        ARRIVED.replace(hour=11, minute=0, second=0),
+    )
+    assert entry.warnings == (
+        "Clé « Prénom_Patient » (section [Entree], ligne 3) lue comme Prenom_Patient.",
+        "Clé « Priorité » (section [Tache_1], ligne 6) lue comme Priorite.",
+        "Clé « Heure_Début_Prévue » (section [Tache_1], ligne 7) lue comme Heure_Debut_Prevue.",
+        "Clé « heure fin prévue » (section [Tache_1], ligne 8) lue comme Heure_Fin_Prevue.",
+    )
+
+
+def test_a_near_miss_beside_the_exact_key_is_ignored_with_a_warning() -> None:
+    entry = parse("[Entree]\nNom_Patient=A\n[Tache_1]\nCode_Tache=X\nPriorite=1\nPriorité=9\n")
+    assert entry.tasks[0].priority == 1
+    assert entry.warnings == (
+        (
+            "Clé « Priorité » (section [Tache_1], ligne 6) ignorée : Priorite figure aussi "
+            "dans la section."
+        ),
+    )
+
+
+def test_unknown_keys_sections_and_keys_before_any_section_are_named() -> None:
+    entry = parse(
+        "Nom_Patient=AVANT\nbruit\x1b[31m=1\n"
+        "[Entree]\nNom_Patient=X\nAge=40\n[Patient]\nNom_Patient=Y\n"
+    )
+    assert entry.last_name == "X"
+    assert entry.warnings == (
+        (
+            "Clé(s) avant toute section ignorée(s) : « Nom_Patient » (ligne 1), "
+            "« bruit\\x1b[31m » (ligne 2) ; attendu sous [Entree] ou [Tache_N]."
+        ),
+        (
+            "Section inconnue [Patient] (ligne 6) ignorée : attendu [Entree] ou [Tache_N] ; "
+            "ses clés « Nom_Patient » (ligne 7) ne sont pas lues."
+        ),
+        "Clé inconnue « Age » (section [Entree], ligne 5) ignorée.",
+    )
 
 
 def test_repeated_task_header_is_a_second_task_not_an_overwrite() -> None:
@@ -821,7 +882,7 @@ def test_a_task_header_without_a_number_is_ignored_and_named(header: str) -> Non
 
 
 def test_exact_headers_give_no_warning() -> None:
-    entry = parse("[ENTREE]\nNom_Patient=X\n[tache_01]\nCode_Tache=A\n[Autre]\nCle=1\n")
+    entry = parse("[ENTREE]\nNom_Patient=X\n[tache_01]\nCode_Tache=A\n")
     assert [t.code for t in entry.tasks] == ["A"] and entry.warnings == ()
 
 

@@ -46,6 +46,17 @@ REFUSED = "Can't connect to MySQL server on '127.0.0.1' ([Errno 111] Connection 
         wrapped(sa.OperationalError, pymysql.err.OperationalError(1045, "Access denied")),
         wrapped(sa.ProgrammingError, pymysql.err.ProgrammingError(1146, "doesn't exist")),
         wrapped(sa.InterfaceError, pymysql.err.InterfaceError(0, "")),
+        # an overloaded or troubled server: never the file's fault
+        *(
+            wrapped(sa.OperationalError, pymysql.err.OperationalError(code, "server trouble"))
+            for code in (1030, 1036, 1037, 1038, 1041, 1135, 1152, 1184, 1158, 1159, 1160, 1161)
+        ),
+        wrapped(
+            sa.InternalError,
+            pymysql.err.InternalError(
+                1030, 'Got error 28 "No space left on device" from storage engine InnoDB'
+            ),
+        ),
         wrapped(
             sa.OperationalError,
             sqlite_error(sqlite3.OperationalError, "database is locked", 5),

@@ -4,7 +4,7 @@ note file (opened only by "Ouvrir le document", and only an absolute path)."""
 from __future__ import annotations
 
 import threading
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import pytest
@@ -151,7 +151,7 @@ def test_note_file_not_absolute_or_like_an_option_is_refused(
 
 def test_note_file_refusal_rules() -> None:
     assert note_file_refusal("/srv/cr/radio.pdf") is None
-    assert note_file_refusal(r"C:\Documents\radio.pdf") is None  # a Windows board
+    assert note_file_refusal(r"C:\Documents\radio.pdf", PureWindowsPath) is None  # on Windows
     assert note_file_refusal(" -x") is not None
     assert note_file_refusal("") is not None
 

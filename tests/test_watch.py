@@ -302,3 +302,83 @@ def test_watch_purges_exits_on_its_timer(sqlite_env: Env) -> None:
     watcher = env.start("watch", "--purge-interval", "0.5", rescan_s=60, name="w")
     wait_for(lambda: env.patient_count() == 0, 60, "purge des sorties")
     assert stop(watcher) == 0
+
+
+# ---------------------------------------------------------------------- a database not ready
+
+
+def start_watch(folder: Path, url: str, name: str = "w") -> subprocess.Popen[bytes]:
+    ini = write_ini(folder, url, rescan_s=0.2)
+    environ = dict(os.environ, XDG_STATE_HOME=str(folder / "state"), PYTHONUNBUFFERED="1")
+    with open(folder / f"{name}.out", "wb") as out, open(folder / f"{name}.err", "wb") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ui.main", "--config", str(ini), "watch"],
+            stdout=out,
+            stderr=err,
+            env=environ,
+            cwd=folder,
+        )
+
+
+def read(folder: Path, name: str = "w") -> str:
+    return (folder / f"{name}.err").read_text(encoding="utf-8", errors="replace")
+
+
+def test_watch_waits_for_a_database_unreachable_at_start(tmp_path: Path) -> None:
+    """With systemd's Restart=always an exit at start would crash-loop: watch waits."""
+    db = tmp_path / "pas-encore" / "base.sqlite"  # its folder does not exist yet
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "inbox" / "attend.txt").write_bytes(entry_bytes(1))
+    watcher = start_watch(tmp_path, f"sqlite:///{db}")
+    try:
+        wait_for(lambda: "Base de données indisponible" in read(tmp_path), 60, "attente")
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:  # several attempts, still running
+            assert watcher.poll() is None, read(tmp_path)
+            time.sleep(0.1)
+        assert "fichier impossible à ouvrir" in read(tmp_path)  # in French, then the detail
+        db.parent.mkdir()
+        store = make_seeded_store(f"sqlite:///{db}")
+        try:
+            wait_for(
+                lambda: list((tmp_path / "inbox" / "processed").rglob("attend.txt")),
+                60,
+                "fichier intégré une fois la base prête",
+            )
+        finally:
+            store.dispose()
+        assert stop(watcher) == 0
+        log = read(tmp_path)
+        assert log.count("Base de données indisponible") == 1, log
+        assert log.count("Base de données de nouveau disponible") == 1, log
+        assert "Traceback" not in log
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.wait(10)
+
+
+def set_schema_version(store: Store, version: int) -> None:
+    table = store.models.SchemaVersion.__table__  # type: ignore[attr-defined]
+    with store.engine.begin() as conn:
+        conn.execute(table.delete())
+        conn.execute(table.insert().values(SV_Version=version))
+
+
+def test_ingest_and_watch_refuse_a_schema_older_than_the_program(env: Env) -> None:
+    set_schema_version(env.store, 1)
+    (env.inbox / "v1.txt").write_bytes(entry_bytes(1))
+    done = env.run("ingest")
+    assert done.returncode == 1 and "lancez « synoptux init-db »" in done.stderr, done.stderr
+    assert env.inbox_files() == ["v1.txt"] and env.patient_count() == 0
+    watcher = env.start("watch", rescan_s=0.2, name="w")
+    wait_for(lambda: "Installation à corriger" in env.output("w"), 60, "schéma ancien signalé")
+    time.sleep(1.0)  # several attempts: still waiting, one line
+    assert watcher.poll() is None and env.patient_count() == 0
+    assert env.output("w").count("init-db") == 1, env.output("w")
+    from synoptic.store.db import SCHEMA_VERSION
+
+    set_schema_version(env.store, SCHEMA_VERSION)  # what init-db records
+    wait_for(lambda: env.patient_count() == 1, 60, "fichier intégré après init-db")
+    assert stop(watcher) == 0
+    assert "Installation corrigée" in env.output("w")

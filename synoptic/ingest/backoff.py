@@ -7,7 +7,9 @@ the board once the database is back, while one attempt a minute costs nothing (a
 connection is a few milliseconds; an unanswered one ``connect_timeout``, 5 s).
 
 The log gets one line when an outage starts (its reason, no traceback) and one when it ends
-(how long, how many entry files waited, how many attempts): hours of outage, two lines.
+(how long, how many entry files waited, how many attempts): hours of outage, two lines. An
+installation problem (the default box missing, a schema older than the program's) is told
+as such: files wait just the same, but the log says what to fix rather than "unavailable".
 
 Pure: times are passed in (monotonic seconds), nothing here sleeps or logs.
 """
@@ -30,6 +32,7 @@ class RetryBackoff:
     since: float | None = None  # start of the outage (monotonic), None when none
     reason: str = ""
     waited: set[str] = field(default_factory=set)  # entry files seen waiting
+    installation: bool = False  # the outage is an installation problem, not the server
 
     @property
     def in_outage(self) -> bool:
@@ -42,15 +45,21 @@ class RetryBackoff:
         ceiling = max(self.ceiling_s, self.base_s)
         return min(ceiling, self.base_s * 2.0 ** min(self.failures - 1, 32))
 
-    def failed(self, now: float, reason: str, waiting: Iterable[str] = ()) -> str | None:
-        """A transient failure; the line to log when it starts an outage, else ``None``."""
+    def failed(
+        self, now: float, reason: str, waiting: Iterable[str] = (), *, installation: bool = False
+    ) -> str | None:
+        """A transient failure; the line to log when it starts an outage, else ``None``.
+
+        ``installation``: the cause is something to fix in the installation (the
+        default box, the schema), not the server's state."""
         self.failures += 1
         self.waited.update(waiting)
         if self.since is not None:
             return None
-        self.since, self.reason = now, reason
+        self.since, self.reason, self.installation = now, reason, installation
+        what = "Installation à corriger" if installation else "Base de données indisponible"
         return (
-            f"Base de données indisponible : {reason}. Les fichiers d'entrée attendent ; "
+            f"{what} : {reason}. Les fichiers d'entrée attendent ; "
             f"nouvel essai dans {self.delay():g} s, puis de plus en plus espacé "
             f"(au plus toutes les {max(self.ceiling_s, self.base_s):g} s)"
         )
@@ -62,8 +71,13 @@ class RetryBackoff:
             return None
         waited = len(self.waited | set(processed))
         seconds = max(0.0, now - self.since)
-        self.since, self.reason, self.waited = None, "", set()
+        what = (
+            "Installation corrigée"
+            if self.installation
+            else "Base de données de nouveau disponible"
+        )
+        self.since, self.reason, self.waited, self.installation = None, "", set(), False
         return (
-            f"Base de données de nouveau disponible après {seconds:.0f} s d'indisponibilité : "
+            f"{what} après {seconds:.0f} s d'indisponibilité : "
             f"{waited} fichier(s) d'entrée en attente repris ({attempts} essai(s) en échec)"
         )

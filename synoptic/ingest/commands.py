@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,20 +19,24 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
+from synoptic.db_messages import french_database_error
 from synoptic.errors import SynoptuxError
 from synoptic.feed import prune_changes
+from synoptic.ingest.backoff import RetryBackoff
 from synoptic.ingest.inbox import InboxProcessor, IngestResult, Outcome, TransientError
 from synoptic.ingest.names import display_name
 from synoptic.ingest.watcher import InboxWatcher, PeriodicJob
 from synoptic.services import BoardServices
-from synoptic.store.db import Store
+from synoptic.store.db import SCHEMA_VERSION, Store, current_version
 from synoptic.store.feed_schema import feed_tables
+from synoptic.transient import is_transient
 
 if TYPE_CHECKING:
     from synoptic.cli import Context
 
-__all__ = ["default_log_path", "ingest", "watch"]
+__all__ = ["SchemaProblem", "default_log_path", "ingest", "require_feed_schema", "watch"]
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +80,9 @@ def ingest(ctx: Context, paths: Sequence[str], stability_delay_s: float) -> int:
                     time.sleep(min(0.1, max(0.01, stability_delay_s / 4)))
         return 1 if failures else 0
     except TransientError as err:
+        what = "installation à corriger" if err.installation else "base de données indisponible"
         print(
-            f"synoptux : base de données indisponible, fichier remis en attente : {err}",
+            f"synoptux : {what}, fichier remis en attente : {err}",
             file=sys.stderr,
         )
         return 1
@@ -108,16 +114,33 @@ def watch(
     purge_interval_s: float = 60.0,
     log_file: str | None = None,
 ) -> int:
-    """Watch the inbox and run the purges until SIGINT or SIGTERM."""
+    """Watch the inbox and run the purges until SIGINT or SIGTERM.
+
+    A database unreachable at start, or not installed yet (no schema, an older one), is
+    waited for, with the inbox's backoff and one log line, rather than an exit: a service
+    manager restarting it would log it again every few seconds, or give up.
+    """
     log_path = Path(log_file) if log_file else default_log_path()
     _setup_logging(log_path)
+    stopping = threading.Event()
+    watcher: InboxWatcher | None = None
+
+    def on_signal(signum: int, _frame: object) -> None:
+        log.info("Signal %s reçu : arrêt après le fichier en cours", signal.Signals(signum).name)
+        stopping.set()
+        if watcher is not None:
+            watcher.stop(timeout=0)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        require_feed_schema(ctx.store)
         cfg = ctx.config
+        if not wait_for_database(ctx.store, cfg.timers.inbox_check_s, stopping):
+            log.info("synoptux watch arrêté avant que la base soit prête")
+            return 0
         services = ctx.services()
         processor = _processor(ctx, services, stability_delay_s)
 
-        def purge_board() -> None:
+        def purge_board() -> bool:
             result = services.purge(
                 now=datetime.now().replace(microsecond=0),
                 exit_delay_min=cfg.timers.exit_purge_delay_min,
@@ -129,6 +152,7 @@ def watch(
                     len(result.exits_removed),
                     len(result.lifetime_removed),
                 )
+            return True  # its transaction took the write lock (BEGIN IMMEDIATE) and committed
 
         jobs = [
             PeriodicJob("purge des sorties", purge_interval_s, purge_board),
@@ -138,47 +162,85 @@ def watch(
                 lambda: prune_changes(ctx.store),
                 first_delay_s=purge_interval_s / 2,
             ),
-            PeriodicJob("purge des fichiers traités", PROCESSED_PURGE_S, processor.purge_processed),
+            PeriodicJob(
+                "purge des fichiers traités",
+                PROCESSED_PURGE_S,
+                processor.purge_processed,
+                wrote=lambda _removed: True,  # its DELETE of old log rows committed
+            ),
         ]
         watcher = InboxWatcher(processor, rescan_s=rescan_s or cfg.timers.inbox_check_s, jobs=jobs)
-
-        def on_signal(signum: int, _frame: object) -> None:
-            log.info(
-                "Signal %s reçu : arrêt après le fichier en cours", signal.Signals(signum).name
-            )
+        if stopping.is_set():
             watcher.stop(timeout=0)
-
-        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
         log.info(
             "synoptux watch démarré : dossier %s, base %s, journal %s",
             cfg.interface.inbox_dir,
             _safe_url(ctx.store),
             log_path,
         )
-        try:
-            with processor:
-                watcher.run()
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+        with processor:
+            watcher.run()
         log.info("synoptux watch arrêté")
         return 0
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         ctx.close()
 
 
+class SchemaProblem(SynoptuxError):
+    """The database has no schema, or an older one than this program's: ``init-db``."""
+
+
 def require_feed_schema(store: Store) -> None:
-    """Refuse to run on a database without the change feed's tables (init-db not run)."""
+    """Refuse to run on a database without the change feed's tables or with a schema older
+    than the program's (init-db not run since an upgrade): on a version 1 schema names
+    longer than 45 characters would be refused and GUIDs merged by case on MariaDB."""
     tables = feed_tables(store.models.prefix)
     inspector = inspect(store.engine)
     missing = [
         t.name for t in (tables.changes, tables.ingest_log) if not inspector.has_table(t.name)
     ]
     if missing:
-        raise SynoptuxError(
+        raise SchemaProblem(
             f"La base n'a pas encore les tables {', '.join(missing)} : "
             "lancez d'abord « synoptux init-db »."
         )
+    version = current_version(store)
+    if version is None or version < SCHEMA_VERSION:
+        raise SchemaProblem(
+            f"La base n'a pas le schéma de Synoptux (version {version or 'absente'}, "
+            f"attendue {SCHEMA_VERSION}) : lancez « synoptux init-db »."
+        )
+
+
+def wait_for_database(store: Store, retry_s: float, stopping: threading.Event) -> bool:
+    """Wait until the database answers and has the current schema; False when stopped first.
+
+    An unreachable, locked or refusing server (:func:`synoptic.transient.is_transient`) and
+    a missing or older schema (an installation problem: ``init-db``) are retried with the
+    inbox's backoff, the log getting one line when the wait starts and one when it ends.
+    Another error (a bug) is raised."""
+    backoff = RetryBackoff(max(0.05, retry_s))
+    while not stopping.is_set():
+        now = time.monotonic()
+        try:
+            require_feed_schema(store)
+        except SchemaProblem as err:
+            line = backoff.failed(now, err.message.rstrip("."), installation=True)
+        except SQLAlchemyError as err:
+            if not is_transient(err):
+                raise
+            line = backoff.failed(now, french_database_error(err))
+        else:
+            line = backoff.succeeded(time.monotonic())
+            if line:
+                log.warning("%s", line)
+            return True
+        if line:
+            log.error("%s", line)
+        stopping.wait(backoff.delay())
+    return False
 
 
 def _processor(ctx: Context, services: BoardServices, stability_delay_s: float) -> InboxProcessor:

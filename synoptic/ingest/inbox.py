@@ -50,9 +50,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from synoptic.errors import BoxFullError, SynoptuxError
+from synoptic.db_messages import french_database_error
+from synoptic.errors import BoxFullError, SynoptuxError, UnknownBoxError
 from synoptic.ingest.archive import archive_file
-from synoptic.ingest.names import display_name, fallback_name, log_name
+from synoptic.ingest.names import display_name, fallback_name, is_reason_file_name, log_name
 from synoptic.ingest.parser import (
     MAX_ENTRY_FILE_BYTES,
     EntryFile,
@@ -67,7 +68,7 @@ from synoptic.store.feed_schema import (
     feed_tables,
     fit_log_message,
 )
-from synoptic.transient import describe, is_transient
+from synoptic.transient import is_transient
 
 try:  # POSIX
     import fcntl
@@ -81,6 +82,7 @@ except ImportError:
 __all__ = [
     "InboxProcessor",
     "IngestResult",
+    "InstallationError",
     "Outcome",
     "PassResult",
     "TransientError",
@@ -100,6 +102,8 @@ STALE_WORK_DIR_S = 300.0
 HEARTBEAT_S = 30.0
 # A file untouched for this long is complete, whatever we observed of it.
 UNTOUCHED_S = 2.0
+# A file processed but not movable into its archive folder is tried again this often.
+ARCHIVE_RETRY_S = 60.0
 _DATED_DIR = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -114,6 +118,20 @@ class TransientError(Exception):
     :func:`synoptic.transient.is_transient`): the file is put back untouched and retried
     on a later pass."""
 
+    installation = False  # True: the installation must be fixed (not a passing outage)
+
+
+class InstallationError(TransientError):
+    """No file is at fault but something must be fixed first (the default box missing):
+    the files wait, as in an outage, and the log says what to fix."""
+
+    installation = True
+
+
+def transient_error(err: BaseException) -> TransientError:
+    """A :class:`TransientError` worded in French (``base verrouillée ... (détail : ...)``)."""
+    return TransientError(french_database_error(err))
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -126,6 +144,7 @@ class IngestResult:
     warnings: tuple[str, ...] = ()
     message: str = ""
     archived_as: Path | None = None
+    wrote: bool = False  # committed to the database (not only read): the database works
 
     def line(self) -> str:
         """One line for the command line and the log, in French."""
@@ -150,8 +169,13 @@ class PassResult:
 
 
 def is_entry_file_name(name: str) -> bool:
-    """``*.txt`` in any case, not hidden."""
-    return not name.startswith(".") and name.lower().endswith(".txt") and len(name) > 4
+    """``*.txt`` in any case, not hidden, not a rejection's reason file (``*.error.txt``)."""
+    return (
+        not name.startswith(".")
+        and name.lower().endswith(".txt")
+        and len(name) > 4
+        and not is_reason_file_name(name)
+    )
 
 
 @dataclass
@@ -193,10 +217,15 @@ class InboxProcessor:
     _heartbeat_at: float = field(default=0.0, init=False, repr=False)
     _seen: dict[str, _Seen] = field(default_factory=dict, init=False, repr=False)
     _closed: dict[str, tuple[int, int]] = field(default_factory=dict, init=False, repr=False)
+    # Reason files (NAME.error.txt) put back into the inbox: left alone, said once each.
+    _reason_files: set[str] = field(default_factory=set, init=False, repr=False)
     # Box code -> capacity, read once per pass (reference data: "cached per batch").
     _boxes: dict[str, int | None] | None = field(default=None, init=False, repr=False)
     # Task and responsable codes, read once a pass (a code missing is still looked up).
     _known: KnownCodes | None = field(default=None, init=False, repr=False)
+    # Files processed but whose move to processed/ or rejected/ failed (EIO, ENOSPC...):
+    # they stay in the working folder and are archived later; name -> next attempt.
+    _unarchived: dict[str, float] = field(default_factory=dict, init=False, repr=False)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -306,12 +335,15 @@ class InboxProcessor:
         ready: list[tuple[int, str, Path]] = []
         waiting = 0
         names: set[str] = set()
+        reasons: set[str] = set()
         try:
             entries = list(os.scandir(self.inbox_dir))
         except FileNotFoundError:
             return [], 0
         for entry in entries:
             if not is_entry_file_name(entry.name):
+                if is_reason_file_name(entry.name) and not entry.name.startswith("."):
+                    reasons.add(entry.name)
                 continue
             try:
                 if not entry.is_file(follow_symlinks=False):
@@ -329,6 +361,13 @@ class InboxProcessor:
             del self._seen[gone]
         for gone in set(self._closed) - names:
             del self._closed[gone]
+        for name in sorted(reasons - self._reason_files):
+            log.warning(
+                "%s laissé dans le dossier des entrées : c'est l'explication d'un rejet, pas "
+                "un fichier d'entrée ; déposez le fichier corrigé, pas son explication",
+                display_name(name),
+            )
+        self._reason_files = reasons
         ready.sort()
         return [path for _mtime, _name, path in ready], waiting
 
@@ -344,9 +383,15 @@ class InboxProcessor:
 
     def recover(self, should_stop: Callable[[], bool] = lambda: False) -> Iterator[IngestResult]:
         """Process our own leftovers, then the files of working folders of dead processes."""
-        for path in self._own_leftovers():
+        now = self.monotonic()
+        leftovers = self._own_leftovers()
+        for gone in set(self._unarchived) - {path.name for path in leftovers}:
+            del self._unarchived[gone]
+        for path in leftovers:
             if should_stop():
                 return
+            if self._unarchived.get(path.name, now) > now:
+                continue  # its archiving failed a moment ago: tried again later
             yield self._process(_Claimed(path.name, path, self.inbox_dir, recovered=True))
         root = self.inbox_dir / WORK_DIR
         try:
@@ -411,7 +456,12 @@ class InboxProcessor:
     def _claim(self, source: Path) -> _Claimed | None:
         target = self.work_dir / source.name
         if target.exists():  # one of ours not yet archived: process it before taking more
-            log.warning("%s est déjà dans le dossier de travail : traité d'abord", source.name)
+            if source.name in self._unarchived:
+                return None  # its archiving fails: the new one waits in the inbox
+            log.warning(
+                "%s est déjà dans le dossier de travail : traité d'abord",
+                display_name(source.name),
+            )
             return _Claimed(source.name, target, source.parent, recovered=True)
         try:
             os.replace(source, target)
@@ -461,7 +511,9 @@ class InboxProcessor:
                 except FileNotFoundError:
                     continue
                 log.warning(
-                    "Reprise de %s laissé par un processus arrêté (%s)", path.name, folder.name
+                    "Reprise de %s laissé par un processus arrêté (%s)",
+                    display_name(path.name),
+                    folder.name,
                 )
                 taken.append(_Claimed(path.name, target, self.inbox_dir, recovered=True))
             if not any(p.name != LOCK_FILE for p in folder.iterdir()):
@@ -492,7 +544,7 @@ class InboxProcessor:
             with open(claimed.path, "rb") as handle:
                 data = handle.read(MAX_ENTRY_FILE_BYTES + 1)
         except FileNotFoundError:
-            log.warning("%s a disparu du dossier de travail", claimed.name)
+            log.warning("%s a disparu du dossier de travail", display_name(claimed.name))
             return IngestResult(claimed.name, Outcome.REJECTED, message="fichier disparu")
         except OSError as err:
             return self._set_aside(claimed, f"Fichier illisible : {err.strerror or err}")
@@ -505,9 +557,18 @@ class InboxProcessor:
         except Exception as err:
             if is_transient(err):  # any query of the admission: the box lookup, the codes...
                 self._put_back(claimed)
-                raise TransientError(describe(err)) from err
+                raise transient_error(err) from err
             # a bug: set the file aside rather than retry it for ever
-            log.exception("Erreur interne pendant le traitement de %s", claimed.name)
+            if claimed.name in self._unarchived:  # said with its traceback already
+                log.error(
+                    "Erreur interne pendant le traitement de %s : %s",
+                    display_name(claimed.name),
+                    display_name(_first_line(err)),
+                )
+            else:
+                log.exception(
+                    "Erreur interne pendant le traitement de %s", display_name(claimed.name)
+                )
             now = self.now().replace(microsecond=0)
             reason = f"Erreur interne du programme : {_first_line(err)}"
             try:
@@ -517,7 +578,8 @@ class InboxProcessor:
             except TransientError:
                 raise
             except Exception as again:  # not even that: moved aside, the next files go on
-                log.exception("Rejet impossible de %s", claimed.name)
+                if claimed.name not in self._unarchived:  # one traceback, not one a minute
+                    log.exception("Rejet impossible de %s", display_name(claimed.name))
                 return self._set_aside(claimed, f"{reason} ; puis : {_first_line(again)}")
 
     def _set_aside(self, claimed: _Claimed, reason: str) -> IngestResult:
@@ -534,7 +596,10 @@ class InboxProcessor:
                 claimed.path, self.rejected_dir, fallback_name(claimed.name), text
             )
         except Exception:  # the pass must go on with the next files
-            log.exception("%s laissé dans %s", display_name(claimed.name), claimed.path.parent)
+            if claimed.name not in self._unarchived:  # one traceback, not one a pass
+                log.exception("%s laissé dans %s", display_name(claimed.name), claimed.path.parent)
+            self._unarchived[claimed.name] = self.monotonic() + ARCHIVE_RETRY_S
+            return IngestResult(claimed.name, Outcome.REJECTED, message=reason)
         log.error("Fichier d'entrée mis de côté %s : %s", display_name(claimed.name), reason)
         return IngestResult(claimed.name, Outcome.REJECTED, message=reason, archived_as=archived)
 
@@ -572,13 +637,28 @@ class InboxProcessor:
                     self._forget_rejection(key)
                     continue
                 return self._archive_logged(claimed, previous, now)
+            except UnknownBoxError:
+                self._boxes = None  # the boxes changed during the pass: read them again
+                if box != self.default_box:  # the file's box was deleted meanwhile
+                    gone = f"Box « {quote_value(box)} » supprimé : patient placé dans le box"
+                    box, box_warnings = (
+                        self.default_box,
+                        (f"{gone} par défaut « {self.default_box} ».",),
+                    )
+                    continue
+                # No file is at fault: every file would be rejected. They wait instead.
+                raise InstallationError(
+                    f"box par défaut « {quote_value(box)} » absent de la table des boxes : "
+                    "corrigez [Interface] Code_Box_Par_Defaut dans synoptux.ini ou créez "
+                    "ce box"
+                ) from None
             except SynoptuxError as err:
                 return self._reject(claimed, key, now, arrived_at, err.message, None, None)
             except DBAPIError as err:
                 if _is_deadlock(err):
                     continue
                 if is_transient(err):  # busy, locked, unreachable: not the file's fault
-                    raise TransientError(describe(err)) from err
+                    raise transient_error(err) from err
                 return self._reject(  # the database refused a value of this file
                     claimed,
                     key,
@@ -589,7 +669,9 @@ class InboxProcessor:
                     None,
                 )
             for warning in warnings:
-                log.warning("%s : %s", claimed.name, warning)
+                log.warning("%s : %s", display_name(claimed.name), warning)
+            # Committed: whatever happens to the move now, the file is ACCEPTED (a failed
+            # move leaves it in the working folder, archived later; never "rejected").
             archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
             outcome = IngestResult(
                 claimed.name,
@@ -600,10 +682,13 @@ class InboxProcessor:
                 len(result.task_nums),
                 warnings,
                 archived_as=archived,
+                wrote=True,
             )
             log.info("%s", outcome.line())
             return outcome
-        raise TransientError(f"{claimed.name} : conflits répétés avec d'autres écritures")
+        raise TransientError(
+            f"{display_name(claimed.name)} : conflits répétés avec d'autres écritures"
+        )
 
     def _first_box(self, entry: EntryFile) -> tuple[str, tuple[str, ...]]:
         """The box to try first: the file's if it exists, else the default (warned)."""
@@ -730,7 +815,9 @@ class InboxProcessor:
                     ).where(log_table.c.IL_Hash == key)
                 ).first()
         except SQLAlchemyError as err:
-            raise TransientError(_first_line(err)) from err
+            if is_transient(err):
+                raise transient_error(err) from err
+            raise
 
     def _archive_logged(self, claimed: _Claimed, row: Any, now: datetime) -> IngestResult:
         outcome, patient_pk, message = row
@@ -739,12 +826,13 @@ class InboxProcessor:
             return IngestResult(
                 claimed.name, Outcome.REJECTED, message=message or "", archived_as=archived
             )
-        log.warning(
-            "%s déjà intégré (patient n° %s) avant un arrêt : archivé sans être "
-            "intégré une seconde fois",
-            claimed.name,
-            patient_pk,
-        )
+        if claimed.name not in self._unarchived:  # else: said when its archiving failed
+            log.warning(
+                "%s déjà intégré (patient n° %s) avant un arrêt : archivé sans être "
+                "intégré une seconde fois",
+                display_name(claimed.name),
+                patient_pk,
+            )
         archived = self._archive(claimed, self.processed_dir / now.strftime("%Y-%m-%d"))
         return IngestResult(claimed.name, Outcome.ALREADY, patient_pk, archived_as=archived)
 
@@ -762,7 +850,9 @@ class InboxProcessor:
             with self.services.store.write() as own:
                 own.execute(statement)
         except SQLAlchemyError as err:
-            raise TransientError(_first_line(err)) from err
+            if is_transient(err):
+                raise transient_error(err) from err
+            raise
 
     def _reject(
         self,
@@ -782,6 +872,7 @@ class InboxProcessor:
         # The parser's messages name the line already; others get it appended.
         full = message + (f" ({', '.join(where)})" if where and "ligne" not in message else "")
         text = _error_text(display_name(claimed.name), arrived_at, now, full, self.inbox_dir)
+        wrote = False
         log_table = feed_tables(self.services.store.models.prefix).ingest_log
         try:
             with self.services.store.write() as session:
@@ -798,16 +889,57 @@ class InboxProcessor:
                     )
                 )
         except IntegrityError:
-            pass  # logged by an earlier attempt
+            # Logged by an earlier attempt. If that was an admission (an error came after
+            # its commit), the patient is on the board: archive the file as processed, never
+            # as "not registered, drop it again" (a second patient).
+            previous = self._logged(key)
+            if previous is not None and previous[0] == OUTCOME_ACCEPTED:
+                log.error(
+                    "%s : %s ; mais il était déjà intégré (patient n° %s) : archivé comme traité",
+                    display_name(claimed.name),
+                    full,
+                    previous[1],
+                )
+                return self._archive_logged(claimed, previous, now)
         except SQLAlchemyError as err:
-            raise TransientError(_first_line(err)) from err
+            if is_transient(err):
+                raise transient_error(err) from err
+            raise
+        else:
+            wrote = True
         archived = self._archive(claimed, self.rejected_dir, error_text=text)
-        log.warning("Fichier d'entrée rejeté %s : %s", claimed.name, full)
-        return IngestResult(claimed.name, Outcome.REJECTED, message=full, archived_as=archived)
+        log.warning("Fichier d'entrée rejeté %s : %s", display_name(claimed.name), full)
+        return IngestResult(
+            claimed.name, Outcome.REJECTED, message=full, archived_as=archived, wrote=wrote
+        )
 
-    def _archive(self, claimed: _Claimed, folder: Path, error_text: str | None = None) -> Path:
-        """Move the claimed file into ``folder`` under a free name (never overwriting)."""
-        return archive_file(claimed.path, folder, claimed.name, error_text)
+    def _archive(
+        self, claimed: _Claimed, folder: Path, error_text: str | None = None
+    ) -> Path | None:
+        """Move the claimed file into ``folder`` under a free name (never overwriting).
+
+        The file's outcome is committed already (its log row): when the move fails (EIO,
+        ENOSPC, EACCES on the archive folder) the file stays in the working folder, the log
+        says so once, and the move is tried again every ``ARCHIVE_RETRY_S`` (the log row
+        tells the next attempt what to do); ``None`` then."""
+        try:
+            archived = archive_file(claimed.path, folder, claimed.name, error_text)
+        except OSError as err:
+            if claimed.name not in self._unarchived:
+                log.error(
+                    "%s traité mais impossible à déplacer dans %s (%s) : laissé dans %s, "
+                    "archivé plus tard (nouvel essai toutes les %.0f s)",
+                    display_name(claimed.name),
+                    folder,
+                    display_name(err.strerror or str(err)),
+                    claimed.path.parent,
+                    ARCHIVE_RETRY_S,
+                )
+            self._unarchived[claimed.name] = self.monotonic() + ARCHIVE_RETRY_S
+            return None
+        if self._unarchived.pop(claimed.name, None) is not None:
+            log.info("%s archivé dans %s", display_name(claimed.name), folder)
+        return archived
 
     def _put_back(self, claimed: _Claimed) -> None:
         back = claimed.origin / claimed.name

@@ -10,7 +10,11 @@ What is read but not quite as expected is kept with a warning (``EntryFile.warni
 dropped silently: a section header that differs from ``[Tache_N]``/``[Entree]`` only by case,
 accents or the separator (``[Tâche 1]``, ``[TACHE-1]``, ``[Entrée]``) is read as that section;
 one whose number cannot be read (``[Tache_1a]``, ``[Tache_A]``) is ignored and named, with the
-task code it held; a planned time before 2000 (2.16's "not set") is left empty and named.
+task code it held; a planned time before 2000 (2.16's "not set") is left empty and named. Keys
+are folded the same way (``Priorité``, ``heure_début_prévue`` are read as ``Priorite`` and
+``Heure_Debut_Prevue``, with a warning); an unknown key, an unknown section (``[Patient]``)
+and keys before any section are named in a warning. A second ``[Entree]`` section rejects
+the file: two patients' identities would be mixed.
 """
 
 from __future__ import annotations
@@ -42,6 +46,27 @@ _TASK_SECTION = re.compile(r"tache_([0-9]{1,9})", re.ASCII)
 # several separators or none.
 _TASK_SECTION_VARIANT = re.compile(r"tache[\s_.-]*([0-9]{1,9})", re.ASCII)
 _ENTRY_SECTION_VARIANT = re.compile(r"entree", re.ASCII)
+_KEY_SEPARATORS = re.compile(r"[\s.-]+")
+ENTRY_KEYS = (
+    "Nom_Patient",
+    "Prenom_Patient",
+    "GUID_Patient",
+    "Code_Box",
+    "Code_Responsable",
+    "Commentaire",
+    "Programme_Annexe",
+    "Arguments_Annexe",
+)
+TASK_KEYS = (
+    "Code_Tache",
+    "Priorite",
+    "Commentaire",
+    "Heure_Debut_Prevue",
+    "Heure_Fin_Prevue",
+    "PrimKey_Blob",
+    "Nom_Lecteur_Note",
+    "Nom_Fichier_Note",
+)
 _CLOCK = r"(?P<hour>[0-9]{1,2})[hH:](?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
 _BARE_TIME = re.compile(_CLOCK, re.ASCII)
 _ISO_DATETIME = re.compile(
@@ -129,6 +154,7 @@ class _Section:
     title: str  # canonical spelling for messages: "[Entree]", "[Tache_2]"
     line: int  # line of its first header
     values: dict[str, tuple[str, int]] = field(default_factory=dict)  # lower key -> value, line
+    spelling: dict[str, str] = field(default_factory=dict)  # lower key -> as written
 
     def get(self, key: str) -> str:
         found = self.values.get(key.lower())
@@ -151,6 +177,40 @@ def _folded(name: str) -> str:
     """``name`` without accents, case-folded: ``Tâche`` -> ``tache``."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def _folded_key(key: str) -> str:
+    """``Heure Début-Prévue`` -> ``heure_debut_prevue``: accents, case and separators."""
+    return _KEY_SEPARATORS.sub("_", _folded(key).strip())
+
+
+def _check_keys(section: _Section, known: tuple[str, ...], warnings: list[str]) -> None:
+    """Read keys spelt with accents, another case or separator as the key they mean (with
+    a warning); name unknown keys in a warning. Nothing written is dropped unsaid."""
+    canonical = {_folded_key(key): key for key in known}
+    exact = {key.lower() for key in known}
+    for written, (value, line) in list(section.values.items()):
+        if written in exact:
+            continue
+        original = section.spelling.get(written, written)
+        meant = canonical.get(_folded_key(written))
+        del section.values[written]
+        if meant is None:
+            warnings.append(
+                f"Clé inconnue « {_excerpt(original)} » (section {section.title}, ligne {line}) "
+                "ignorée."
+            )
+        elif meant.lower() in section.values:
+            warnings.append(
+                f"Clé « {_excerpt(original)} » (section {section.title}, ligne {line}) ignorée : "
+                f"{meant} figure aussi dans la section."
+            )
+        else:
+            section.values[meant.lower()] = (value, line)
+            warnings.append(
+                f"Clé « {_excerpt(original)} » (section {section.title}, ligne {line}) lue "
+                f"comme {meant}."
+            )
 
 
 def decode_entry_bytes(data: bytes) -> tuple[str, str]:
@@ -229,7 +289,9 @@ def _read_sections(
     entry: _Section | None = None
     tasks: list[tuple[int, _Section]] = []
     ignored: list[_Section] = []  # task-like headers without a readable number
-    current: _Section | None = None  # None: before any section or inside an unknown one
+    unknown: list[_Section] = []  # other headers ([Patient]): named, with their keys
+    outside = _Section("(hors section)", 0)  # keys before the first header
+    current: _Section | None = outside
     for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
         line = raw.strip()
         if not line or line[0] in ";#":
@@ -241,9 +303,15 @@ def _read_sections(
             folded = _folded(name)
             task = _TASK_SECTION.fullmatch(name) or _TASK_SECTION_VARIANT.fullmatch(folded)
             if name == "entree" or _ENTRY_SECTION_VARIANT.fullmatch(folded):
+                if entry is not None:
+                    raise EntryFileError(
+                        f"Deux sections [Entree] (lignes {entry.line} et {number}) : un fichier "
+                        "d'entrée décrit un seul patient ; envoyez un fichier par patient",
+                        line=number,
+                    )
                 if name != "entree":
                     warnings.append(_read_as(line, number, "[Entree]"))
-                entry = current = entry or _Section("[Entree]", number)
+                entry = current = _Section("[Entree]", number)
             elif task is not None:
                 index = int(task[1])
                 current = _Section(f"[Tache_{index}]", number)
@@ -254,7 +322,8 @@ def _read_sections(
                 current = _Section(line, number)
                 ignored.append(current)
             else:
-                current = None
+                current = _Section(line, number)
+                unknown.append(current)
             continue
         key, separator, value = line.partition("=")
         key = key.strip()
@@ -262,7 +331,23 @@ def _read_sections(
             raise _bad_line(number, line)
         if current is not None:
             current.values[key.lower()] = (value.strip(), number)  # a repeated key: last wins
+            current.spelling[key.lower()] = key
     tasks.sort(key=lambda pair: pair[0])  # stable: same N keeps the file's order
+    if outside.values:
+        warnings.append(
+            f"Clé(s) avant toute section ignorée(s) : {_keys_named(outside)} ; "
+            "attendu sous [Entree] ou [Tache_N]."
+        )
+    for section in unknown:
+        held = f" ; ses clés {_keys_named(section)} ne sont pas lues" if section.values else ""
+        warnings.append(
+            f"Section inconnue {_excerpt(section.title)} (ligne {section.line}) ignorée : "
+            f"attendu [Entree] ou [Tache_N]{held}."
+        )
+    if entry is not None:
+        _check_keys(entry, ENTRY_KEYS, warnings)
+    for _index, section in tasks:
+        _check_keys(section, TASK_KEYS, warnings)
     for section in ignored:
         code = section.get("Code_Tache")
         lost = f"sa tâche « {_excerpt(code)} » n'est pas intégrée" if code else "sans Code_Tache"
@@ -271,6 +356,16 @@ def _read_sections(
             f"tâche illisible, attendu [Tache_N] (N un nombre) ; {lost}."
         )
     return entry, tasks
+
+
+def _keys_named(section: _Section, at_most: int = 5) -> str:
+    """« Key » (ligne N), ... for a warning: the first few, quoted short and escaped."""
+    named = [
+        f"« {_excerpt(section.spelling.get(key, key))} » (ligne {line})"
+        for key, (_value, line) in list(section.values.items())[:at_most]
+    ]
+    more = len(section.values) - at_most
+    return ", ".join(named) + (f" et {more} autre(s)" if more > 0 else "")
 
 
 def _read_as(header: str, line: int, title: str) -> str:

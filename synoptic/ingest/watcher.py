@@ -13,6 +13,9 @@
   :mod:`synoptic.transient`), passes back off (:mod:`synoptic.ingest.backoff`): file-system
   events, such as the file just put back, do not bring the next attempt forward, and the log
   gets one line when the outage starts and one when it ends; jobs fail silently meanwhile.
+  Only a successful write ends an outage (an entry file admitted or rejected, a job that
+  deleted something): under SQLite's WAL a read succeeds while another program holds the
+  write lock, so a purge that found nothing to do proves nothing.
 
 No Qt here: ``synoptux watch`` runs it headless; a screen may run it in a thread.
 """
@@ -41,6 +44,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
+from synoptic.db_messages import french_database_error
 from synoptic.ingest.backoff import DEFAULT_CEILING_S, RetryBackoff
 from synoptic.ingest.inbox import (
     WORK_DIR,
@@ -49,7 +53,7 @@ from synoptic.ingest.inbox import (
     TransientError,
     is_entry_file_name,
 )
-from synoptic.transient import describe, is_transient
+from synoptic.transient import is_transient
 
 __all__ = ["InboxWatcher", "PeriodicJob"]
 
@@ -80,14 +84,25 @@ def shorten_move_pairing_delay() -> None:
             holder.delay = MOVE_PAIRING_DELAY_S
 
 
+def wrote_something(result: object) -> bool:
+    """A job's result that proves a committed write: ``True`` or a positive count."""
+    if isinstance(result, bool):
+        return result
+    return isinstance(result, int) and result > 0
+
+
 @dataclass
 class PeriodicJob:
-    """``action()`` every ``interval_s`` seconds (the first run ``first_delay_s`` after start)."""
+    """``action()`` every ``interval_s`` seconds (the first run ``first_delay_s`` after start).
+
+    ``wrote(result)`` tells whether the action committed a write, which alone ends an
+    outage (by default: it returned ``True`` or a positive count)."""
 
     name: str
     interval_s: float
     action: Callable[[], object]
     first_delay_s: float = 0.0
+    wrote: Callable[[object], bool] = wrote_something
     due: float = field(default=0.0, init=False)
 
 
@@ -274,11 +289,11 @@ class InboxWatcher:
         try:
             result = self.processor.run_pass(self.stop_event.is_set)
         except TransientError as err:
-            self._database_failed(now, str(err))
+            self._database_failed(now, str(err), installation=err.installation)
             return now + self.backoff.delay()
         except Exception as err:  # the watcher must survive; the next pass retries
             if is_transient(err):
-                self._database_failed(now, describe(err))
+                self._database_failed(now, french_database_error(err))
             else:
                 if self.backoff.failures == 0:  # one traceback, not one a pass
                     log.exception("Erreur pendant le contrôle du dossier des entrées")
@@ -289,8 +304,9 @@ class InboxWatcher:
         if self.on_result is not None:
             for item in result.results:
                 self.on_result(item)
-        # A pass without files did not touch the database: it ends no outage.
-        if result.results or not self.backoff.in_outage:
+        # Only a write ends an outage: a pass without files, or whose files were only read
+        # (archived after a crash), proves nothing while another program holds the lock.
+        if any(item.wrote for item in result.results) or not self.backoff.in_outage:
             line = self.backoff.succeeded(now, (item.name for item in result.results))
             if line:
                 log.warning("%s", line)
@@ -308,22 +324,24 @@ class InboxWatcher:
                 continue
             job.due = now + job.interval_s
             try:
-                job.action()
+                result = job.action()
             except Exception as err:  # one failing job must not stop the others
                 if is_transient(err):  # one line when the outage starts, then silence
-                    self._database_failed(now, describe(err), job.name)
+                    self._database_failed(now, french_database_error(err), job.name)
                 else:
                     log.exception("Tâche périodique « %s » en échec", job.name)
                 continue
-            if self.backoff.in_outage:  # the files waiting now go through at once
+            if self.backoff.in_outage and job.wrote(result):  # the files waiting go through
                 line = self.backoff.succeeded(time.monotonic(), self._waiting_files())
                 if line:
                     log.warning("%s", line)
                     ended = True
         return ended
 
-    def _database_failed(self, now: float, reason: str, job: str | None = None) -> None:
-        line = self.backoff.failed(now, reason, self._waiting_files())
+    def _database_failed(
+        self, now: float, reason: str, job: str | None = None, *, installation: bool = False
+    ) -> None:
+        line = self.backoff.failed(now, reason, self._waiting_files(), installation=installation)
         if line:
             log.error("%s%s", f"Tâche périodique « {job} » : " if job else "", line)
         else:
