@@ -43,13 +43,28 @@ def full_name(patient: NamedPatient) -> str:
     return f"{patient.last_name or ''} {patient.first_name or ''}".strip()
 
 
+MAX_LETTERS = 3  # more would start spelling the name out (PATIENT001 / PATIENT002)
+
+
 def masked_initials(patient: NamedPatient, box_mates: Iterable[NamedPatient] = ()) -> str:
-    """``DU. M.``: the initials, with as many letters of the last name as it takes to tell
+    """``DU. M.``: the initials, with a third letter of the last name when it tells
     ``patient`` from ``box_mates`` (the other patients of the box; ``patient`` itself may be
-    among them)."""
+    among them).  Never more: patients whose three letters still agree are numbered in
+    the order of their keys (``PAT. S. 1``, ``PAT. S. 2``)."""
     last, first = patient.last_name or "", patient.first_name or ""
-    others = [(m.last_name or "", m.first_name or "") for m in box_mates if m.pk != patient.pk]
-    return distinct_initials(last, first, letters_to_tell_apart(last, first, others))
+    mates = [m for m in box_mates if m.pk != patient.pk]
+    others = [(m.last_name or "", m.first_name or "") for m in mates]
+    letters = min(letters_to_tell_apart(last, first, others), MAX_LETTERS)
+    shown = distinct_initials(last, first, letters)
+    twins = [
+        m.pk
+        for m in mates
+        if distinct_initials(m.last_name or "", m.first_name or "", letters) == shown
+    ]
+    if not twins:
+        return shown
+    rank = sum(pk < patient.pk for pk in twins) + 1
+    return f"{shown} {rank}"
 
 
 def patient_display_name(

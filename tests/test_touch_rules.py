@@ -63,6 +63,15 @@ def test_two_patients_with_the_same_initials_are_told_apart() -> None:
     assert patient_display_name(a, True, box="Box 1") != patient_display_name(b, True, box="Box 2")
 
 
+def test_masked_initials_never_spell_the_name_out() -> None:
+    """Found by bench/soak.py: PATIENT001 and PATIENT002 in one box were told apart by their
+    whole last names.  Three letters at most, then a number in the order of the keys."""
+    one, two = Patient(5, "PATIENT001", "Soak"), Patient(9, "PATIENT002", "Soak")
+    assert masked_initials(one, [one, two]) == "PAT. S. 1"
+    assert masked_initials(two, [one, two]) == "PAT. S. 2"
+    assert masked_initials(one, [one]) == "PA. S."
+
+
 def test_a_message_from_the_core_loses_the_name() -> None:
     p = Patient(12, "DUPONT", "Marie")
     message = "Le patient DUPONT a été modifié depuis un autre écran (DUPONT Marie)."

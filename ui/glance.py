@@ -377,6 +377,15 @@ class GlanceCard(QWidget):
                 return chip.task.num
         return 0
 
+    def touch_point(self, task_num: int = 0) -> QPoint:
+        """Where a finger touches this card: the chip of task ``task_num`` (``task_at`` finds
+        it again), else the middle of the name line (bench/soak_board.py touches here)."""
+        self._arrange(self.width())
+        for chip, rect in zip(self.shown_chips(), self._chip_rects, strict=False):
+            if chip.task.num == task_num:
+                return rect.center()
+        return QPoint(self.width() // 2, self.name_height() // 2)
+
     def set_moving(self, moving: bool) -> None:
         if moving != self.moving:
             self.moving = moving
