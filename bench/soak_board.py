@@ -8,14 +8,19 @@ window once the event loop runs adds:
 
 * a 50 ms precise timer whose lateness is the event loop's stall (the sampler's own time,
   reading every Python object, is excused);
-* every ``--action-interval`` seconds one touch on a real widget of the board
-  (``QTest.mouseClick``, scrolled into view first), in turn: a state button, a state menu,
-  fold/unfold, a comment typed in its dialog, a move between B6 and UHCD, a move asked to
-  Absence then cancelled, a move to a full box (refused), the history, the task information,
-  the responsable dialog, a task deletion answered "Non", the responsable filter and back, the
-  names masked and shown again; dialogs are answered by touching their buttons, and each
-  touch that changes data is checked on the board (a touch without effect is a failure);
-* every second, what the cards show: the host's comments (``Hôte n°N``), its patients
+* every ``--action-interval`` seconds one touch (``QTest.mouseClick``, scrolled into view
+  first): a glance card touched at the point its own hit-test gives
+  (``GlanceCard.touch_point``, a task's chip when the touch is about a task; the card must be
+  what lies under that point) opens the large card, then in turn: a state button, a state
+  menu, fold/unfold, a comment typed on the on-screen keyboard (after a preset every other
+  time), a move between B6 and UHCD, a move asked to Absence then cancelled, a move to a full
+  box (refused), the history, the task information, the responsable dialog, a task deletion
+  answered "Non"; the responsable filter and back, the names masked and shown again with the
+  card open (no full name painted, the opened card named as its glance card), "Masquer le nom
+  (tous les écrans)" answered "Non".  Dialogs are answered by touching their buttons, and
+  each touch that changes data is checked in the board's view and on the glance card (a
+  touch without effect is a failure);
+* every second, what the glance cards hold: the host's comments (``Hôte n°N``), its patients
   (``soak-hote-N``), the inbox's patients (``soak-entree-N``), and the soak patients that left;
 * every minute one line ``SOAK {json}`` on standard output (RSS, Python objects, widgets,
   None's reference count, longest stall, counters), and ``SOAK {"end": ...}`` at the end.
