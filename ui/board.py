@@ -307,6 +307,12 @@ class BoardWindow(QMainWindow):
             return
         for pk, card in panel.cards.items():
             card.set_name(*self.names_of(panel.patients[pk]))
+        large = self.open_card_panel.card
+        if large is not None and large.patient.pk in panel.cards:
+            name = self.names_of(large.patient)[0]
+            if name != large.name:  # a box mate came or left: the initials follow
+                large.set_masking(self.screen_masked, name)
+                self._title_open_card(large)
 
     def _make_card(self, view: PatientView) -> GlanceCard:
         box = self.reference.box(view.box_code)
@@ -507,7 +513,7 @@ class BoardWindow(QMainWindow):
             self._rename_box(code)  # in place: rebuilding every card froze a wall for seconds
         self._update_bar()
         large = self.open_card_panel.card
-        if large is not None:
+        if large is not None and large.screen_masked != self.screen_masked:
             large.set_masking(self.screen_masked, self.names_of(large.patient)[0])
             self._title_open_card(large)
 
@@ -516,11 +522,7 @@ class BoardWindow(QMainWindow):
         self.revealed ^= {pk}
         view = self.patients.get(pk)
         if view is not None:
-            self._rename_box(view.box_code)
-        large = self.open_card_panel.card
-        if view is not None and large is not None and self.open_card_panel.pk == pk:
-            large.set_masking(self.screen_masked, self.names_of(view)[0])
-            self._title_open_card(large)
+            self._rename_box(view.box_code)  # the opened card's name with it
 
     def _rebuild_cards(self) -> None:
         for view in self.patients.values():
