@@ -33,7 +33,7 @@ Exit status 1 (a message says which):
 * **stuck board**: it showed less than 90 % of the host's comments, the host's patients or
   the entry files, or it did not see a soak patient leave, or a touch failed.
 
-Stalls are reported, not judged (the names-mask touch rebuilds every card at once).
+Stalls are reported, not judged (a noisy shared machine would fail runs for nothing).
 """
 
 from __future__ import annotations

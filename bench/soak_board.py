@@ -8,14 +8,19 @@ window once the event loop runs adds:
 
 * a 50 ms precise timer whose lateness is the event loop's stall (the sampler's own time,
   reading every Python object, is excused);
-* every ``--action-interval`` seconds one touch on a real widget of the board
-  (``QTest.mouseClick``, scrolled into view first), in turn: a state button, a state menu,
-  fold/unfold, a comment typed in its dialog, a move between B6 and UHCD, a move asked to
-  Absence then cancelled, a move to a full box (refused), the history, the task information,
-  the responsable dialog, a task deletion answered "Non", the responsable filter and back, the
-  names masked and shown again; dialogs are answered by touching their buttons, and each
-  touch that changes data is checked on the board (a touch without effect is a failure);
-* every second, what the cards show: the host's comments (``Hôte n°N``), its patients
+* every ``--action-interval`` seconds one touch (``QTest.mouseClick``, scrolled into view
+  first): a glance card touched at the point its own hit-test gives
+  (``GlanceCard.touch_point``, a task's chip when the touch is about a task; the card must be
+  what lies under that point) opens the large card, then in turn: a state button, a state
+  menu, fold/unfold, a comment typed on the on-screen keyboard (after a preset every other
+  time), a move between B6 and UHCD, a move asked to Absence then cancelled, a move to a full
+  box (refused), the history, the task information, the responsable dialog, a task deletion
+  answered "Non"; the responsable filter and back, the names masked and shown again with the
+  card open (no full name painted, the opened card named as its glance card), "Masquer le nom
+  (tous les écrans)" answered "Non".  Dialogs are answered by touching their buttons, and
+  each touch that changes data is checked in the board's view and on the glance card (a
+  touch without effect is a failure);
+* every second, what the glance cards hold: the host's comments (``Hôte n°N``), its patients
   (``soak-hote-N``), the inbox's patients (``soak-entree-N``), and the soak patients that left;
 * every minute one line ``SOAK {json}`` on standard output (RSS, Python objects, widgets,
   None's reference count, longest stall, counters), and ``SOAK {"end": ...}`` at the end.
@@ -35,11 +40,10 @@ from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QWidget,
@@ -47,6 +51,10 @@ from PySide6.QtWidgets import (
 
 from ui.board import BoardWindow
 from ui.card import PatientCard
+from ui.dialogs.text import PRESET_NAME
+from ui.glance import GlanceCard
+from ui.keyboard import OnScreenKeyboard
+from ui.task_row import TaskRow
 
 STALL_PERIOD_S = 0.05
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -72,6 +80,17 @@ def click(widget: QWidget) -> None:
             parent.ensureWidgetVisible(widget)
         parent = parent.parentWidget()
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def scroll_to(widget: QWidget, point: QPoint) -> None:
+    """``point`` of ``widget`` brought into sight in every scroll area around it (the box's
+    list, then the board), innermost first."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None:
+            x, y = widget.mapTo(parent.widget(), point).toTuple()
+            parent.ensureVisible(x, y, 8, 8)
+        parent = parent.parentWidget()
 
 
 def check(done: bool, what: str) -> None:
@@ -109,6 +128,7 @@ class Soak(QObject):
             self.touch_delete_task_no,
             self.touch_filter,
             self.touch_names,
+            self.touch_mask_everywhere_no,
         ]
         self._last = time.monotonic()
         self._timers = []
@@ -170,7 +190,7 @@ class Soak(QObject):
         present = set()
         for panel in self.board.panels.values():
             for pk, card in panel.cards.items():
-                comment = card.comment_button.fullText()
+                comment = card.patient.comment  # the glance's data (Absence paints where)
                 if comment.startswith("Hôte n°"):
                     self.comments_seen.add(comment)
                 guid = card.patient.guid
@@ -212,13 +232,16 @@ class Soak(QObject):
             self.acting = False
             if self.board.moving is not None:
                 click(self.board.move_banner.cancel_button)
+            if self.board.opened_card() is not None:
+                click(self.board.open_card_panel.close_button)  # back to the board
 
     def failed(self, message: str) -> None:
         self.action_errors += 1
         print(message, file=sys.stderr, flush=True)
 
-    def cards(self, box: str | None = None) -> list[PatientCard]:
-        """Seeded patients' cards (the host and the inbox own the others), in a stable order."""
+    def glances(self, box: str | None = None) -> list[GlanceCard]:
+        """Seeded patients' glance cards (the host and the inbox own the others), in a stable
+        order."""
         found = [
             card
             for code, panel in self.board.panels.items()
@@ -228,13 +251,41 @@ class Soak(QObject):
         ]
         return sorted(found, key=lambda c: c.patient.pk)
 
-    def pick(self, cards: list[PatientCard]) -> PatientCard:
+    def pick(self, cards: list[GlanceCard]) -> GlanceCard:
         if not cards:
             raise LookupError("aucune carte à toucher")
         return cards[(self.turn * 7) % len(cards)]
 
-    def answer(self, button: str, text: str | None = None, tries: int = 30) -> None:
-        """Once a dialog is open (its own event loop runs), touch its ``button``."""
+    def glance(self, pk: int) -> GlanceCard:
+        """The patient's glance card as the board shows it now."""
+        return self.board.panels[self.board.patients[pk].box_code].cards[pk]
+
+    def open(self, glance: GlanceCard, task_num: int = 0) -> PatientCard:
+        """A touch on the glance card (on a task's chip when ``task_num``), at the point its own
+        hit-test gives: the large card opens."""
+        pk = glance.patient.pk
+        point = glance.touch_point(task_num)
+        check(glance.task_at(point) == task_num, "point touché hors de la puce")
+        scroll_to(glance, point)
+        under = self.board.childAt(glance.mapTo(self.board, point))
+        check(under is glance, f"carte sous le doigt ({type(under).__name__} à la place)")
+        QTest.mouseClick(glance, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+        card = self.board.opened_card()
+        check(card is not None and card.patient.pk == pk, "carte ouverte au toucher")
+        assert card is not None
+        return card
+
+    def opened(self) -> PatientCard:
+        card = self.board.opened_card()
+        check(card is not None, "carte ouverte")
+        assert card is not None
+        return card
+
+    def answer(
+        self, button: str, text: str | None = None, tries: int = 30, preset: bool = False
+    ) -> None:
+        """Once a dialog is open (its own event loop runs), touch its ``button``; ``text`` is
+        typed first on the on-screen keyboard (after a preset when ``preset``)."""
 
         def attempt(left: int) -> None:
             dialog = QApplication.activeModalWidget()
@@ -243,7 +294,7 @@ class Soak(QObject):
                     QTimer.singleShot(100, lambda: attempt(left - 1))
                 return
             if text is not None:
-                dialog.findChild(QLineEdit).setText(text)
+                type_on_keyboard(dialog, text, preset)
             click(dialog.findChild(QPushButton, button))
 
         QTimer.singleShot(150, lambda: attempt(tries))
@@ -252,16 +303,49 @@ class Soak(QObject):
         view = self.board.patients[pk]
         return next(t.state_code for t in view.tasks if t.num == num)
 
+    def chip_state(self, pk: int, num: int) -> str | None:
+        """The state the glance card paints for task ``num``."""
+        return next(c.task.state_code for c in self.glance(pk).chips if c.task.num == num)
+
+    def task_to_touch(self, with_menu: bool | None = None) -> tuple[GlanceCard, int]:
+        """A seeded patient's task (its chip is touched): one with state buttons, or with a
+        state menu when ``with_menu``."""
+        wanted = self.ctx_state_buttons()
+        found = []
+        for glance in self.glances():
+            for chip in glance.shown_chips():
+                by_buttons = chip.task.code in wanted
+                if with_menu is None or with_menu != by_buttons:
+                    found.append((glance, chip.task.num))
+        if not found:
+            raise LookupError("aucune tâche à toucher")
+        return found[(self.turn * 7) % len(found)]
+
+    def ctx_state_buttons(self) -> set[str]:
+        """Task types whose row shows state buttons (the others have a state menu)."""
+        ref = self.board.reference
+        return {
+            code
+            for code, t in ref.task_types.items()
+            if t.button_mode == "B" and ref.allowed_states(code)
+        }
+
+    def row_of(self, card: PatientCard, num: int) -> TaskRow:
+        return next(r for r in card.task_rows if r.task.num == num)
+
     def touch_state_button(self) -> None:
-        rows = [r for c in self.cards() for r in c.task_rows if r.state_buttons]
-        row = rows[(self.turn * 7) % len(rows)]
+        glance, num = self.task_to_touch(with_menu=False)
+        pk = glance.patient.pk
+        row = self.row_of(self.open(glance, num), num)
         code = "3EC" if row.task.state_code != "3EC" else "2DE"
         click(row.state_buttons[code])
-        check(self.state_of(row.patient.pk, row.task.num) == code, "bouton d'état")
+        check(self.state_of(pk, num) == code == self.chip_state(pk, num), "bouton d'état")
 
     def touch_state_menu(self) -> None:
-        rows = [r for c in self.cards() for r in c.task_rows if r.menu_button is not None]
-        row = rows[(self.turn * 7) % len(rows)]
+        glance, num = self.task_to_touch(with_menu=True)
+        pk = glance.patient.pk
+        row = self.row_of(self.open(glance, num), num)
+        check(row.menu_button is not None, "bouton du menu des états")
         click(row.menu_button)
         menu = row.menu
         check(menu is not None and menu.isVisible(), "menu des états")
@@ -269,61 +353,74 @@ class Soak(QObject):
         action = next(a for a in menu.actions() if a.data() == wanted)
         click_at = menu.actionGeometry(action).center()
         QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, click_at)
-        check(self.state_of(row.patient.pk, row.task.num) == wanted, "choix dans le menu")
+        check(self.state_of(pk, num) == wanted == self.chip_state(pk, num), "choix dans le menu")
 
     def touch_fold(self) -> None:
-        card = self.pick(self.cards("ATT"))
-        click(card.fold_button)  # folded...
-        pk = card.patient.pk
-        folded = self.board.panels["ATT"].cards[pk]
-        check(folded.patient.folded, "repli")
-        click(folded.fold_button)  # ...and unfolded again (a new card each time)
-        check(not self.board.patients[pk].folded, "dépli")
+        glance = self.pick(self.glances("ATT"))
+        pk = glance.patient.pk
+        click(self.open(glance).fold_button)  # folded...
+        check(self.board.patients[pk].folded and self.glance(pk).folded, "repli")
+        click(self.opened().fold_button)  # ...and unfolded again (the card opened stays)
+        check(not self.board.patients[pk].folded and not self.glance(pk).folded, "dépli")
 
     def touch_comment(self) -> None:
-        card = self.pick(self.cards("ATT"))
-        self.answer("DialogOk", text=f"Touché {self.turn}")
+        glance = self.pick(self.glances("ATT"))
+        pk = glance.patient.pk
+        card = self.open(glance)
+        preset = bool(self.board.ctx.config.choices.preset_comments) and self.turn % 2 == 0
+        self.answer("DialogOk", text=f"touché {self.turn}", preset=preset)
         click(card.comment_button)
-        check(self.board.patients[card.patient.pk].comment == f"Touché {self.turn}", "commentaire")
+        comment = self.board.patients[pk].comment
+        typed = comment.endswith(f"ouché {self.turn}")
+        check(typed and self.glance(pk).detail_text() == comment, "commentaire")
 
     def touch_move_between_care_boxes(self) -> None:
         """B6 (left empty by the seed) and UHCD (two of four) exchange a patient."""
-        source, target = ("B6", "UHCD") if self.cards("B6") else ("UHCD", "B6")
-        card = self.pick(self.cards(source))
-        pk = card.patient.pk
-        click(card.move_button)
+        source, target = ("B6", "UHCD") if self.glances("B6") else ("UHCD", "B6")
+        glance = self.pick(self.glances(source))
+        pk = glance.patient.pk
+        click(self.open(glance).move_button)  # the opened card gives way to the boxes
+        check(self.board.opened_card() is None and self.board.moving is not None, "déplacer")
         click(self.board.panels[target].title)
         check(pk in self.board.panels[target].cards, f"déplacement de {source} vers {target}")
 
     def touch_move_to_full_box(self) -> None:
-        click(self.pick(self.cards("ATT")).move_button)
+        click(self.open(self.pick(self.glances("ATT"))).move_button)
         self.answer("DialogOk")  # "box plein"
         click(self.board.panels["B1"].title)
         check(self.board.moving is not None, "toujours en déplacement après un refus")
 
     def touch_move_to_absence_cancelled(self) -> None:
-        card = self.pick(self.cards("ATT"))
-        click(card.move_button)
+        glance = self.pick(self.glances("ATT"))
+        pk = glance.patient.pk
+        click(self.open(glance).move_button)
         self.answer("DialogCancel")
         click(self.board.panels["ABS"].title)
+        check(self.board.patients[pk].box_code == "ATT", "absence annulée")
 
     def touch_history(self) -> None:
+        card = self.open(self.pick(self.glances()))
         self.answer("DialogClose")
-        click(self.pick(self.cards()).history_button)
+        click(card.history_button)
 
     def touch_task_info(self) -> None:
-        rows = [r for c in self.cards() for r in c.task_rows]
+        glance, num = self.task_to_touch()
+        row = self.row_of(self.open(glance, num), num)
         self.answer("DialogClose")
-        click(rows[(self.turn * 7) % len(rows)].task_button)
+        click(row.task_button)
 
     def touch_responsable(self) -> None:
+        card = self.open(self.pick(self.glances()))
         self.answer("DialogCancel")
-        click(self.pick(self.cards()).responsable_button)
+        click(card.responsable_button)
 
     def touch_delete_task_no(self) -> None:
-        rows = [r for c in self.cards() for r in c.task_rows]
+        glance, num = self.task_to_touch()
+        pk = glance.patient.pk
+        row = self.row_of(self.open(glance, num), num)
         self.answer("DialogCancel")
-        click(rows[(self.turn * 7) % len(rows)].delete_button)
+        click(row.delete_button)
+        check(any(t.num == num for t in self.board.patients[pk].tasks), "tâche gardée (« Non »)")
 
     def touch_filter(self) -> None:
         for index in (1, 0):  # a responsable, then everyone again
@@ -332,10 +429,48 @@ class Soak(QObject):
             action = menu.actions()[index]
             point = menu.actionGeometry(action).center()
             QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
+        check(all(c.isVisibleTo(c.parentWidget()) for c in self.glances()), "filtre levé")
 
     def touch_names(self) -> None:
-        click(self.board.top_bar.names_button)  # every name masked (every card rebuilt)...
+        glance = self.pick(self.glances())
+        pk = glance.patient.pk
+        card = self.open(glance)
+        click(self.board.top_bar.names_button)  # every name masked (in place)...
+        leaks = [
+            c.painted_name()
+            for p in self.board.panels.values()
+            for c in p.cards.values()
+            if len(c.patient.last_name) > 3 and c.patient.last_name in c.painted_name()
+        ]
+        check(not leaks, f"noms masqués ({len(leaks)} encore en clair)")
+        check(self.board.opened_card() is card, "carte ouverte gardée")
+        check(card.name_button.fullText() == self.glance(pk).full_name(), "même nom masqué")
         click(self.board.top_bar.names_button)  # ...and shown again
+        view = self.board.patients[pk]
+        shown = self.glance(pk).full_name()
+        check(shown == f"{view.last_name} {view.first_name}".strip(), "noms affichés")
+        check(card.name_button.fullText() == shown, "nom affiché dans la carte ouverte")
+
+    def touch_mask_everywhere_no(self) -> None:
+        glance = self.pick(self.glances())
+        pk = glance.patient.pk
+        self.open(glance)
+        self.answer("DialogCancel")  # "Non"
+        click(self.board.open_card_panel.mask_button)
+        check(not self.board.patients[pk].hidden, "« Masquer le nom (tous les écrans) » : Non")
+
+
+def type_on_keyboard(dialog: QWidget, text: str, preset: bool) -> None:
+    """Clear the field, touch a preset when asked, then touch the keys of ``text``."""
+    click(dialog.findChild(QPushButton, "DialogClear"))
+    if preset:
+        buttons = dialog.findChildren(QPushButton, PRESET_NAME)
+        if buttons:
+            click(buttons[0])
+            click(dialog.findChild(QPushButton, "KeyboardSpace"))
+    keyboard = dialog.findChild(OnScreenKeyboard)
+    for char in text:
+        click(keyboard.space if char == " " else keyboard.keys[char.lower()])
 
 
 def attach(minutes: float, action_interval_s: float, waited_s: float = 0.0) -> None:

@@ -18,7 +18,7 @@ from synoptic.config import (
     load_config,
 )
 from synoptic.destinations import asks_confirmation, fold, order_destinations
-from synoptic.display import full_name, hide_name_in, patient_display_name
+from synoptic.display import full_name, hide_name_in, masked_initials, patient_display_name
 
 REPO_INI = Path(__file__).resolve().parents[1] / "synoptux.ini"
 
@@ -45,17 +45,31 @@ class Destination:
 # --- the name on a masked screen -----------------------------------------------------------
 
 
-def test_masked_name_is_label_initials_and_number() -> None:
+def test_masked_name_is_label_and_initials_told_apart_in_the_box() -> None:
     p = Patient(12, "DUPONT", "Marie")
     assert patient_display_name(p, False) == "DUPONT Marie" == full_name(p)
-    assert patient_display_name(p, True) == "Patient D. M. n° 12"
-    assert patient_display_name(p, True, "Anonyme") == "Anonyme D. M. n° 12"
-    assert patient_display_name(Patient(3, "X", ""), True, "") == "X. n° 3"
+    assert patient_display_name(p, True) == "Patient DU. M."  # what the glance paints
+    assert patient_display_name(p, True, "Anonyme") == "Anonyme DU. M."
+    assert patient_display_name(Patient(3, "X", ""), True, "") == "X."
+    assert patient_display_name(p, True, box="Box 1") == "Patient DU. M. (Box 1)"  # dialogs
+    assert masked_initials(p, [p]) == "DU. M."  # itself among its box mates: no third letter
 
 
 def test_two_patients_with_the_same_initials_are_told_apart() -> None:
     a, b = Patient(12, "DUPONT", "Marie"), Patient(40, "DURAND", "Michel")
-    assert patient_display_name(a, True) != patient_display_name(b, True)
+    # In one box: more letters; in two boxes: the box.
+    assert patient_display_name(a, True, box_mates=[a, b]) == "Patient DUP. M."
+    assert patient_display_name(b, True, box_mates=[a, b]) == "Patient DUR. M."
+    assert patient_display_name(a, True, box="Box 1") != patient_display_name(b, True, box="Box 2")
+
+
+def test_masked_initials_never_spell_the_name_out() -> None:
+    """Found by bench/soak.py: PATIENT001 and PATIENT002 in one box were told apart by their
+    whole last names.  Three letters at most, then a number in the order of the keys."""
+    one, two = Patient(5, "PATIENT001", "Soak"), Patient(9, "PATIENT002", "Soak")
+    assert masked_initials(one, [one, two]) == "PAT. S. 1"
+    assert masked_initials(two, [one, two]) == "PAT. S. 2"
+    assert masked_initials(one, [one]) == "PA. S."
 
 
 def test_a_message_from_the_core_loses_the_name() -> None:

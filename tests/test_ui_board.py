@@ -187,10 +187,10 @@ def test_masking_a_name_on_every_screen_is_confirmed(qtbot, env: BoardEnv) -> No
     assert env.dialogs.called("confirm")[-1][0][0] == "Masquer le nom"
     card = card_of(board, pk)
     assert patient(env, pk).hidden
-    assert card.name_button.fullText() == "Patient D. M."
+    assert card.name_button.fullText() == "Patient DU. M."
     assert card.name_button.property("hiddenName") is True
     other = env.board(qtbot)
-    assert card_of(other, pk).name_button.fullText() == "Patient D. M."
+    assert card_of(other, pk).name_button.fullText() == "Patient DU. M."
     assert glance_of(other, pk).full_name() == "Patient DU. M."
     qtbot.mouseClick(board.open_card_panel.mask_button, Qt.MouseButton.LeftButton)
     assert card_of(board, pk).name_button.fullText() == "DUPONT Marie"
@@ -200,9 +200,11 @@ def test_public_screen_masks_names_locally(qtbot, env: BoardEnv) -> None:
     pk = env.admit(last="DUPONT", first="Marie")
     board = env.board(qtbot)
     qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
-    assert card_of(board, pk).name_button.fullText() == "Patient D. M."
+    assert card_of(board, pk).name_button.fullText() == "Patient DU. M."
+    assert glance_of(board, pk).full_name() == "Patient DU. M."  # the same on the glance
     qtbot.mouseClick(card_of(board, pk).name_button, Qt.MouseButton.LeftButton)
     assert card_of(board, pk).name_button.fullText() == "DUPONT Marie"
+    assert glance_of(board, pk).full_name() == "DUPONT Marie"
     assert not patient(env, pk).hidden  # only this screen
 
 
@@ -498,10 +500,12 @@ def test_names_hidden_by_default_on_a_public_screen(qtbot, env: BoardEnv) -> Non
         display=replace(env.config.display, hide_names_by_default=True, anonymous_label=""),
     )
     board = env.board(qtbot)
-    assert card_of(board, pk).name_button.fullText() == "D. M."
+    assert card_of(board, pk).name_button.fullText() == "DU. M."
+    assert glance_of(board, pk).painted_name() == "DU. M."
     assert board.top_bar.names_button.text() == "Afficher les noms"
     qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
     assert card_of(board, pk).name_button.fullText() == "DUPONT Marie"
+    assert glance_of(board, pk).painted_name() == "DUPONT Marie"
 
 
 def test_drop_during_the_drag_moves_once_the_drag_is_over(qtbot, env: BoardEnv) -> None:

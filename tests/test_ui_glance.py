@@ -178,3 +178,20 @@ def test_a_state_touched_in_the_opened_card_shows_in_place(qtbot, env: BoardEnv)
     assert card.task_rows[0].state_buttons["3EC"].property("current") is True
     qtbot.mouseClick(card.fold_button, Qt.MouseButton.LeftButton)  # the patient changed
     assert not env.dialogs.called("show_error") and glance_of(board, pk).folded
+
+
+def test_a_box_mate_arriving_gives_more_letters_in_place(qtbot, env: BoardEnv) -> None:
+    """Masked initials depend on the box: a DURAND Marc beside a DUPONT Marie makes both
+    "DU. M." longer, on the glance card and the opened card alike, without building them."""
+    a = env.admit("ATT", "DUPONT", "Marie")
+    board = settled(qtbot, env, (1280, 800))
+    board.toggle_screen_mask()
+    glance = glance_of(board, a)
+    opened = card_of(board, a)
+    assert glance.full_name() == opened.name_button.fullText() == "Patient DU. M."
+    b = env.admit("ATT", "DURAND", "Marc")
+    board.refresh_patients([b])
+    assert glance_of(board, a) is glance and board.opened_card() is opened
+    assert glance.full_name() == opened.name_button.fullText() == "Patient DUP. M."
+    assert glance_of(board, b).full_name() == "Patient DUR. M."
+    assert board.open_card_panel.title.text().startswith("Patient DUP. M. — ")

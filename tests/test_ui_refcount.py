@@ -5,9 +5,11 @@ Qt method that returns nothing (``setText``, ``update``, ``style().unpolish``...
 count reaches zero Python aborts ("Fatal Python error: none_dealloc").  A wall board makes
 thousands of such calls a minute (every blink repolishes each late widget), so it died within
 minutes.  The dependency pin keeps that pair out; this test catches any later pair that leaks
-again, on a board of 40 patients and 120 late tasks driven by hand: blink ticks, alarm checks
-(every card's time labels, the clock, the late count) and card rebuilds (services, then the
-touch path's reload or a change-feed result).
+again, on a board of 40 patients and 120 late tasks driven by hand: blink ticks (each late
+glance card repaints its late chips, the opened card repolishes its late rows), alarm checks
+(every glance card's lateness, the opened card's time labels, the clock, the late count) and
+card rebuilds (services, then the touch path's reload or a change-feed result; the opened
+card's patient among them).
 
 Python 3.12 made ``None`` immortal (its count no longer moves): the test only makes sense, and
 only runs, before that.
@@ -28,7 +30,8 @@ from typing import Self
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
-from ui_support import NOW, BoardEnv, board_env, card_of
+from PySide6.QtWidgets import QApplication
+from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
 
 from synoptic.services import NewTask
 from synoptic.store import queries
@@ -41,10 +44,10 @@ pytestmark = pytest.mark.skipif(
 
 PATIENTS = 40
 LATE_PER_PATIENT = 3  # 120 late tasks, each a blinking widget
-# Steps: each blink tick repolishes the 120 late widgets (unpolish, polish, update: ~360 void
-# calls, ~40 ms here), each alarm check sets every card's three time labels, the clock and the
-# late count, each rebuild replaces one card (~200 widgets and connections) and ticks again:
-# over 200,000 void calls in all, in about 20 s.
+# Steps: each blink tick repaints the 120 late chips of 40 glance cards (update, then the
+# paint: one drawPixmap a chip) and repolishes the opened card's 3 late rows, each alarm check
+# recomputes every glance card and sets the opened card's time labels, the clock and the late
+# count, each rebuild replaces one glance card and ticks again.
 BLINK_TICKS = 300
 ALARM_CHECKS = 1000
 REBUILDS = 120
@@ -118,20 +121,39 @@ def late_board(qtbot, env: BoardEnv) -> tuple[BoardWindow, list[int]]:  # type: 
     return board, pks
 
 
+def blinking_tasks(board: BoardWindow) -> int:
+    """Late tasks painted blinking: the late chips of the registered glance cards."""
+    return sum(
+        card.late_count
+        for panel in board.panels.values()
+        for card in panel.cards.values()
+        if board.blinker.is_registered(card)
+    )
+
+
 def test_a_long_day_of_blinking_and_rebuilding_keeps_none_alive(qtbot, env: BoardEnv) -> None:  # type: ignore[no-untyped-def]
     board, pks = late_board(qtbot, env)
-    assert board.late_total == board.blinker.count() == PATIENTS * LATE_PER_PATIENT
+    opened = card_of(board, pks[0])  # the opened card's late rows blink too
+    assert board.late_total == blinking_tasks(board) == PATIENTS * LATE_PER_PATIENT
+    assert board.blinker.count() == PATIENTS + LATE_PER_PATIENT  # glance cards, opened rows
     with NoneWatch() as watch:
         run_the_day(env, board, pks, watch)
-    assert card_of(board, pks[(REBUILDS - 1) % PATIENTS]).patient.comment == (
+    assert glance_of(board, pks[(REBUILDS - 1) % PATIENTS]).patient.comment == (
         f"Commentaire {REBUILDS - 1}"
     )
-    assert board.blinker.count() == PATIENTS * LATE_PER_PATIENT  # rebuilt cards blink again
+    assert board.opened_card() is not opened  # its patient changed: the opened card too
+    # Rebuilt cards blink again.
+    assert blinking_tasks(board) == PATIENTS * LATE_PER_PATIENT
+    assert board.blinker.count() == PATIENTS + LATE_PER_PATIENT
     print(f"None: start {watch.start}, lowest {watch.lowest}, end {sys.getrefcount(None)}")
 
 
 def run_the_day(env: BoardEnv, board: BoardWindow, pks: list[int], watch: NoneWatch) -> None:
-    watch.run("blink ticks", lambda _i: board.blinker.tick(), BLINK_TICKS)
+    def blink(_i: int) -> None:
+        board.blinker.tick()
+        QApplication.processEvents()  # the late chips painted in the new phase
+
+    watch.run("blink ticks", blink, BLINK_TICKS)
 
     def alarm_check(i: int) -> None:
         env.clock.advance(seconds=1)  # times and durations change: labels are set again
@@ -149,6 +171,7 @@ def run_the_day(env: BoardEnv, board: BoardWindow, pks: list[int], watch: NoneWa
                 fresh = queries.load_patients(s, env.store.models, pks=[pk])
             board.apply_update(FeedUpdate(i, frozenset({pk}), tuple(fresh), None, None, 0))
         board.blinker.tick()
+        QApplication.processEvents()
 
     watch.run("card rebuilds", rebuild, REBUILDS)
 
@@ -200,17 +223,23 @@ def test_menus_opened_all_day_do_not_pile_up(qtbot, env: BoardEnv) -> None:  # t
 
 def test_masking_names_changes_the_names_not_the_cards(qtbot, env: BoardEnv) -> None:  # type: ignore[no-untyped-def]
     """Found by bench/soak.py: the names button rebuilt every card, twice a touch: ~20 s of
-    frozen board at 150 patients on the development machine."""
+    frozen board at 150 patients on the development machine.  The glance cards and the
+    opened card take the new name in place."""
     from PySide6.QtCore import Qt
 
     pk = env.admit(last="DUPONT", first="Marie", tasks=(NewTask("RX"),))
+    other = env.admit(last="DURAND", first="Marc")  # same box, same "DU. M."
     board = env.board(qtbot)
     card = card_of(board, pk)
+    glances = {p: glance_of(board, p) for p in (pk, other)}
     qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
     assert card_of(board, pk) is card
-    assert card.name_button.fullText() == "Patient D. M."
+    assert all(glance_of(board, p) is g for p, g in glances.items())
+    assert card.name_button.fullText() == "Patient DUP. M." == glances[pk].full_name()
+    assert glances[other].full_name() == "Patient DUR. M."  # told apart in the box
     assert card.name_button.property("hiddenName") is True
     qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
     assert card_of(board, pk) is card
-    assert card.name_button.fullText() == "DUPONT Marie"
+    assert all(glance_of(board, p) is g for p, g in glances.items())
+    assert card.name_button.fullText() == "DUPONT Marie" == glances[pk].full_name()
     assert card.property("hiddenName") is False

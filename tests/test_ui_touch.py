@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 from test_ui_dialogs import answer_later, by_text, click, shown
-from ui_support import NOW, BoardEnv, board_env
+from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
 
 from synoptic.domain import BoxType
 from synoptic.services import NewTask
@@ -328,7 +328,18 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
         board.toggle_screen_mask()
     view = board.patients[pk]
     task = next(t for t in view.tasks if t.num == rx)
-    masked = f"Patient D. M. n° {pk}"
+    # One masked name everywhere (synoptic.display): the glance's initials; dialogs add the box.
+    assert glance_of(board, pk).full_name() == "Patient DU. M."
+    assert card_of(board, pk).name_button.fullText() == "Patient DU. M."
+
+    def masked(code: str) -> str:
+        box = board.reference.box(code)
+        assert box is not None
+        return f"Patient DU. M. ({box.label})"
+
+    assert board.display_name(board.patients[pk]) != board.display_name(
+        next(v for v in board.patients.values() if v.pk != pk)
+    )  # DURAND Michel, also "DU. M.", is told apart by his box
     seen: list[list[tuple[str, str]]] = []
     opened: list[str] = []
 
@@ -393,7 +404,7 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
     ]
     assert leaks == []
     shown_texts = "\n".join(text for texts in seen for _w, text in texts)
-    assert f"Historique — {masked}" in shown_texts
-    assert f"Déplacer {masked}" in shown_texts
-    assert f"Sortie définitive de {masked}" in shown_texts
-    assert f"Le patient {masked}" in shown_texts  # the conflict, named as the board does
+    assert f"Historique — {masked('B1')}" in shown_texts
+    assert f"Déplacer {masked('B1')}" in shown_texts
+    assert f"Sortie définitive de {masked('SORT')}" in shown_texts
+    assert f"Le patient {masked('SORT')}" in shown_texts  # the conflict, named as the board does

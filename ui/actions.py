@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic.config import COMMENT_MAX_LENGTH
-from synoptic.display import hide_name_in, patient_display_name
+from synoptic.display import hide_name_in
 from synoptic.errors import SynoptuxError
 from synoptic.store import queries
 from synoptic.store.queries import PatientView, Reference
@@ -55,6 +55,7 @@ class BoardHooks(Protocol):
     def dialog_parent(self) -> QWidget: ...
     def interaction(self) -> AbstractContextManager[None]: ...
     def name_hidden(self, view: PatientView) -> bool: ...
+    def display_name(self, view: PatientView) -> str: ...
     @property
     def background(self) -> Background: ...
 
@@ -86,9 +87,7 @@ class Actions:
     def shown_name(self, p: PatientView) -> str:
         """The patient as the board shows it: on a masked screen, never the full name
         (dialog titles, confirmations, messages: see synoptic.display)."""
-        return patient_display_name(
-            p, self.board.name_hidden(p), self.ctx.config.display.anonymous_label
-        )
+        return self.board.display_name(p)
 
     def run(
         self, pk: int | None, call: Callable[[], object], *, patient: PatientView | None = None

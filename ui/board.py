@@ -19,7 +19,8 @@ from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic.domain import BoxType, letters_to_tell_apart
+from synoptic.display import full_name, masked_initials, patient_display_name
+from synoptic.domain import BoxType
 from synoptic.store import queries
 from synoptic.store.queries import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
@@ -225,6 +226,7 @@ class BoardWindow(QMainWindow):
     def put_patients(self, views: list[PatientView], gone: list[int]) -> None:
         """Apply fresh views and departures; only changed cards are rebuilt."""
         changed = False
+        touched: set[str] = set()  # boxes whose patients changed: masked initials again
         for pk in gone:
             old = self.patients.pop(pk, None)
             self.revealed.discard(pk)
@@ -233,6 +235,7 @@ class BoardWindow(QMainWindow):
                 self.close_card()
             if old is not None:
                 changed = True
+                touched.add(old.box_code)
                 panel = self.panels.get(old.box_code)
                 if panel is not None:
                     panel.remove_patient(pk)
@@ -242,6 +245,9 @@ class BoardWindow(QMainWindow):
             if old == view:
                 continue
             changed = True
+            touched.add(view.box_code)
+            if old is not None:
+                touched.add(old.box_code)
             if old is not None and old.box_code != view.box_code:
                 previous = self.panels.get(old.box_code)
                 if previous is not None:
@@ -256,6 +262,8 @@ class BoardWindow(QMainWindow):
             self.mover.patient_changed(old, view)
             if self.open_card_panel.pk == view.pk:
                 self._refresh_open_card(view)
+        for code in touched:
+            self._rename_box(code)
         if changed:
             self._after_change()
 
@@ -275,25 +283,48 @@ class BoardWindow(QMainWindow):
 
     # ================================================================== panels
 
+    def names_of(self, view: PatientView, *, with_box: bool = False) -> tuple[str, str]:
+        """The name shown for ``view`` and, masked, its initials (synoptic.display: one rule
+        for the glance, the opened card, the dialogs and the banner)."""
+        if not self.name_hidden(view):
+            return full_name(view), ""
+        panel = self.panels.get(view.box_code)
+        mates = list(panel.patients.values()) if panel is not None else []
+        box = self.reference.box(view.box_code)
+        where = (box.label if box else view.box_code) if with_box else ""
+        label = self.ctx.config.display.anonymous_label
+        name = patient_display_name(view, True, label, box_mates=mates, box=where)
+        return name, masked_initials(view, mates)
+
+    def display_name(self, view: PatientView) -> str:
+        """The patient named away from the box (dialogs, move banner)."""
+        return self.names_of(view, with_box=True)[0]
+
+    def _rename_box(self, code: str) -> None:
+        """The names of one box again (masked initials depend on the box mates)."""
+        panel = self.panels.get(code)
+        if panel is None:
+            return
+        for pk, card in panel.cards.items():
+            card.set_name(*self.names_of(panel.patients[pk]))
+        large = self.open_card_panel.card
+        if large is not None and large.patient.pk in panel.cards:
+            name = self.names_of(large.patient)[0]
+            if name != large.name:  # a box mate came or left: the initials follow
+                large.set_masking(self.screen_masked, name)
+                self._title_open_card(large)
+
     def _make_card(self, view: PatientView) -> GlanceCard:
         box = self.reference.box(view.box_code)
-        letters = 2
-        hidden = self.name_hidden(view)
-        panel = self.panels.get(view.box_code)
-        if hidden and panel is not None:
-            others = [
-                (p.last_name, p.first_name) for p in panel.patients.values() if p.pk != view.pk
-            ]
-            letters = letters_to_tell_apart(view.last_name, view.first_name, others)
+        name, initials = self.names_of(view)
         card = GlanceCard(
             view,
             self.reference,
             self.look,
             box_type=box.type if box else BoxType.CARE,
-            hidden_name=hidden,
-            anonymous_label=self.ctx.config.display.anonymous_label,
+            name=name,
+            initials=initials,
             now=self.ctx.clock(),
-            initials_letters=letters,
         )
         card.opened.connect(self.open_card)
         if self.mover.is_moving(view.pk):
@@ -309,7 +340,7 @@ class BoardWindow(QMainWindow):
             self.reference,
             box_type=box.type if box else BoxType.CARE,
             screen_masked=self.screen_masked,
-            revealed=view.pk in self.revealed,
+            name=self.names_of(view)[0],
         )
         card.move_requested.connect(self.begin_move)
         if self.mover.is_moving(view.pk):
@@ -339,16 +370,13 @@ class BoardWindow(QMainWindow):
         if old is not None:
             self._forget_large(old)
         card = self._make_large_card(view)
-        box = self.reference.box(view.box_code)
-        name = card.name_button.fullText()
-        title = f"{name} — {box.label if box else view.box_code}"
         mask = (
             "Afficher le nom (tous les écrans)"
             if view.hidden
             else "Masquer le nom (tous les écrans)"
         )
-        self.open_card_panel.show_card(card, title, mask)
-        self.open_card_panel.mask_button.setVisible(not self.screen_masked)
+        self.open_card_panel.show_card(card, "", mask)
+        self._title_open_card(card)
         central = self.centralWidget()
         area = self.scroll.geometry()
         box_rect = None
@@ -358,6 +386,13 @@ class BoardWindow(QMainWindow):
         self.open_card_panel.place(area, box_rect)
         for widget in card.update_time(self.ctx.clock()):
             self.blinker.register(widget)
+
+    def _title_open_card(self, card: PatientCard) -> None:
+        view = card.patient
+        box = self.reference.box(view.box_code)
+        title = f"{card.name_button.fullText()} — {box.label if box else view.box_code}"
+        self.open_card_panel.title.setText(title)
+        self.open_card_panel.mask_button.setVisible(not self.screen_masked)
 
     def _refresh_open_card(self, view: PatientView) -> None:
         """The opened patient changed: in place when only task states did, else rebuilt."""
@@ -423,6 +458,8 @@ class BoardWindow(QMainWindow):
             panel = self.panels.get(view.box_code)
             if panel is not None:
                 self._track_card(panel.put_patient(view))
+        for code in self.panels:
+            self._rename_box(code)
         self.layout_panels()
 
     def layout_panels(self) -> None:
@@ -472,28 +509,28 @@ class BoardWindow(QMainWindow):
         """Mask every name on this screen (public screen) or show them again."""
         self.screen_masked = not self.screen_masked
         self.revealed.clear()
-        for panel in self.panels.values():
-            for card in panel.cards.values():
-                card.set_masking(self.screen_masked, revealed=False)
+        for code in self.panels:
+            self._rename_box(code)  # in place: rebuilding every card froze a wall for seconds
         self._update_bar()
-        if self.open_card_panel.pk is not None:
-            self.open_card(self.open_card_panel.pk)
+        large = self.open_card_panel.card
+        if large is not None and large.screen_masked != self.screen_masked:
+            large.set_masking(self.screen_masked, self.names_of(large.patient)[0])
+            self._title_open_card(large)
 
     def toggle_reveal(self, pk: int) -> None:
         """On a masked screen, a touch on one name shows it here (and hides it again)."""
         self.revealed ^= {pk}
         view = self.patients.get(pk)
-        panel = self.panels.get(view.box_code) if view else None
-        if view is not None and panel is not None:
-            self._track_card(panel.put_patient(view))
-        if view is not None and self.open_card_panel.pk == pk:
-            self.open_card(pk)
+        if view is not None:
+            self._rename_box(view.box_code)  # the opened card's name with it
 
     def _rebuild_cards(self) -> None:
         for view in self.patients.values():
             panel = self.panels.get(view.box_code)
             if panel is not None:
                 self._track_card(panel.put_patient(view))
+        for code in self.panels:
+            self._rename_box(code)
 
     def toggle_mode(self) -> None:
         self.set_mode(MODE_FRAME if self.mode == MODE_WINDOW else MODE_WINDOW)

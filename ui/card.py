@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synoptic.domain import BoxType, counts_as_late, initials, late_minutes, patient_late
+from synoptic.display import full_name
+from synoptic.domain import BoxType, counts_as_late, late_minutes, patient_late
 from synoptic.store.queries import PatientView, Reference
 from ui.actions import Actions
 from ui.context import UiContext
@@ -52,13 +53,6 @@ def format_duration(start: datetime | None, end: datetime) -> str:
         days, hours = divmod(hours, 24)
         return f"{days} j {hours} h"
     return f"{hours} h {mins:02d}" if hours else f"{mins} min"
-
-
-def shown_name(p: PatientView, hidden: bool, anonymous_label: str) -> str:
-    """The name as displayed; hidden: the anonymous label and the initials (public screens)."""
-    if not hidden:
-        return f"{p.last_name} {p.first_name}".strip()
-    return f"{anonymous_label} {initials(p.last_name, p.first_name)}".strip()
 
 
 class MoveButton(QPushButton):
@@ -113,7 +107,7 @@ class PatientCard(QFrame):
         *,
         box_type: BoxType,
         screen_masked: bool,
-        revealed: bool,
+        name: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -124,10 +118,10 @@ class PatientCard(QFrame):
         self.box_type = box_type
         m = ctx.metrics
         p = patient
-        # Public screen: names masked on this screen unless revealed here; else the shared flag.
+        # The name as the board shows it (synoptic.display): the glance card's, masked or not.
         self.screen_masked = screen_masked
-        self.revealed = revealed
-        self.hidden_name = (not revealed) if screen_masked else p.hidden
+        self.name = name
+        self.hidden_name = name != full_name(p)
         self.setProperty("folded", p.folded)
         self.setProperty("hiddenName", self.hidden_name)
         self.setProperty("late", False)
@@ -261,17 +255,16 @@ class PatientCard(QFrame):
 
     def _render_name(self) -> None:
         p = self.patient
-        text = shown_name(p, self.hidden_name, self.ctx.config.display.anonymous_label)
+        text = self.name
         # Too long for one line: the last name above the first name, rather than cut.
         wrapped = None if self.hidden_name or not p.first_name else f"{p.last_name}\n{p.first_name}"
         self.name_button.setFullText(text, wrapped=wrapped)
 
-    def set_masking(self, screen_masked: bool, revealed: bool) -> None:
-        """Names masked on this screen, or shown again: only the name changes (rebuilding
-        every card for it froze a board of 150 patients for seconds: bench/soak.py)."""
+    def set_masking(self, screen_masked: bool, name: str) -> None:
+        """Names masked on this screen, or shown again: only the name changes."""
         self.screen_masked = screen_masked
-        self.revealed = revealed
-        self.hidden_name = (not revealed) if screen_masked else self.patient.hidden
+        self.name = name
+        self.hidden_name = name != full_name(self.patient)
         set_prop(self, "hiddenName", self.hidden_name)
         set_prop(self.name_button, "hiddenName", self.hidden_name)
         self._render_name()

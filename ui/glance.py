@@ -31,7 +31,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from synoptic.domain import (
     BoxType,
     counts_as_late,
-    distinct_initials,
     format_late,
     late_minutes,
 )
@@ -63,10 +62,9 @@ class GlanceCard(QWidget):
         look: GlanceLook,
         *,
         box_type: BoxType,
-        hidden_name: bool,
-        anonymous_label: str,
+        name: str,
+        initials: str = "",
         now: datetime,
-        initials_letters: int = 2,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,9 +73,9 @@ class GlanceCard(QWidget):
         self.reference = reference
         self.look = look
         self.box_type = box_type
-        self.hidden_name = hidden_name
-        self.anonymous_label = anonymous_label
-        self.initials_letters = initials_letters
+        # The name as synoptic.display gives it; masked: with the initials told apart in the box.
+        self.name = name
+        self.initials = initials
         self.moving = False
         self.density = 0  # 0: everything; 1: no comment line; 2: late tasks only
         self.blink_on = False
@@ -98,24 +96,30 @@ class GlanceCard(QWidget):
         resp = reference.responsables.get(patient.responsable or "")
         self.responsable_name = resp.name if resp else (patient.responsable or "")
         self.responsable_colour = colour(resp.color, "#888888") if resp else "#888888"
-        set_plain_tooltip(self, self.full_name())
+        set_plain_tooltip(self, name)
         self.update_time(now)
 
     # ------------------------------------------------------------------ content
 
+    @property
+    def hidden_name(self) -> bool:
+        return bool(self.initials)
+
     def full_name(self) -> str:
-        p = self.patient
-        if self.hidden_name:
-            initials = distinct_initials(p.last_name, p.first_name, self.initials_letters)
-            return f"{self.anonymous_label} {initials}".strip()
-        return f"{p.last_name} {p.first_name}".strip()
+        return self.name
 
     def short_name(self) -> str:
         """What a narrow card keeps: the initials alone when the name is masked."""
-        p = self.patient
-        if not self.hidden_name:
-            return ""
-        return distinct_initials(p.last_name, p.first_name, self.initials_letters)
+        return self.initials
+
+    def set_name(self, name: str, initials: str) -> None:
+        """Masked or shown in place (the names button, a box mate arriving): no card built
+        again; repainted and measured again only when the name changed."""
+        if (name, initials) == (self.name, self.initials):
+            return
+        self.name, self.initials = name, initials
+        set_plain_tooltip(self, name)
+        self.update()  # the name is fitted when painted: no size changes
 
     @property
     def folded(self) -> bool:
@@ -372,6 +376,15 @@ class GlanceCard(QWidget):
             if rect.contains(point):
                 return chip.task.num
         return 0
+
+    def touch_point(self, task_num: int = 0) -> QPoint:
+        """Where a finger touches this card: the chip of task ``task_num`` (``task_at`` finds
+        it again), else the middle of the name line (bench/soak_board.py touches here)."""
+        self._arrange(self.width())
+        for chip, rect in zip(self.shown_chips(), self._chip_rects, strict=False):
+            if chip.task.num == task_num:
+                return rect.center()
+        return QPoint(self.width() // 2, self.name_height() // 2)
 
     def set_moving(self, moving: bool) -> None:
         if moving != self.moving:

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from synoptic.display import patient_display_name
 from synoptic.errors import SynoptuxError
 from synoptic.launch_policy import LaunchRefused, note_file_refusal
 from synoptic.store.queries import PatientView, Reference, TaskView
@@ -78,8 +77,7 @@ class TaskInformation:
         text = LiveText(compose(None))
         if task.blob_key:
             self._read_host_record(task.blob_key, lambda host: text.set_text(compose(host)))
-        hidden = self.board.name_hidden(p)
-        who = patient_display_name(p, hidden, self.ctx.config.display.anonymous_label)
+        who = self.board.display_name(p)  # as the board names it (synoptic.display)
         title = f"{label} — {who}"
         self.ctx.dialogs.show_info(
             self.board.dialog_parent(), title, text, action_label=action_label, action=action
