@@ -5,6 +5,7 @@ pressed buttons that show it, and no full name anywhere on a masked screen."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -27,6 +28,7 @@ from synoptic.domain import BoxType
 from synoptic.services import NewTask
 from synoptic.store.queries import DestinationView
 from ui.dialogs import ConfirmDialog, DestinationDialog, TextDialog
+from ui.inbox import list_rejected
 from ui.dialogs.style import PRESSED_BACKGROUND, dialog_rules
 from ui.keyboard import ACCENTS, DIGITS, OnScreenKeyboard
 from ui.metrics import Metrics
@@ -408,3 +410,31 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
     assert f"Déplacer {masked('B1')}" in shown_texts
     assert f"Sortie définitive de {masked('SORT')}" in shown_texts
     assert f"Le patient {masked('SORT')}" in shown_texts  # the conflict, named as the board does
+
+
+def test_a_masked_screen_lists_rejected_files_without_their_names(
+    qtbot: QtBot, env: BoardEnv, tmp_path: Path
+) -> None:
+    """A rejected file's name and reason may carry a patient's name: a masked screen says
+    how many and where, and shows them only once names are shown on this screen."""
+    rejected = tmp_path / "inbox" / "rejected"
+    rejected.mkdir(parents=True)
+    (rejected / "DUPONT_Marie.txt").write_text("[Entree]\n", encoding="utf-8")
+    (rejected / "DUPONT_Marie.error.txt").write_text(
+        "Motif : Nom_Patient « DUPONT » sans section [Entree] valide\n", encoding="utf-8"
+    )
+    board = env.board(qtbot)
+    board.inbox.inbox_dir = tmp_path / "inbox"
+    board.inbox.rejected = list_rejected(rejected)
+    if not board.screen_masked:
+        qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)
+    board.show_rejected()
+    args, _ = env.dialogs.called("show_info")[-1]
+    title, masked_text = args[0], args[1]
+    assert title == "Fichiers d'entrée refusés"
+    assert "DUPONT" not in masked_text and "1 fichier(s) d'entrée refusé(s)" in masked_text
+    qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)  # names shown
+    board.show_rejected()
+    args, _ = env.dialogs.called("show_info")[-1]
+    shown_text = args[1]
+    assert "DUPONT_Marie.txt" in shown_text

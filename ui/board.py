@@ -646,7 +646,9 @@ class BoardWindow(QMainWindow):
         self.status.set_rejected(len(self.inbox.rejected))
 
     def show_rejected(self) -> None:
-        self.ctx.dialogs.show_info(self, "Fichiers d'entrée refusés", self.inbox.rejected_text())
+        self.ctx.dialogs.show_info(
+            self, "Fichiers d'entrée refusés", self.inbox.rejected_text(self.screen_masked)
+        )
 
     def dialog_parent(self) -> QWidget:
         return self

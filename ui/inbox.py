@@ -155,9 +155,19 @@ class InboxMonitor(QObject):
         self._counting = False
         log.warning("fichiers rejetés illisibles : %s", err)
 
-    def rejected_text(self) -> str:
+    def rejected_text(self, masked: bool = False) -> str:
+        """The rejected files and why; on a masked screen only how many and where: a file's
+        name and its reason may carry a patient's name."""
         if not self.rejected:
             return "Aucun fichier d'entrée refusé."
+        if masked:
+            return (
+                f"{len(self.rejected)} fichier(s) d'entrée refusé(s) dans "
+                f"{self.inbox_dir / 'rejected'}.\n\n"
+                "Les noms sont masqués sur cet écran : leurs noms de fichier et leurs motifs, "
+                "qui peuvent contenir le nom d'un patient, ne sont pas affichés. Touchez "
+                "« Afficher les noms » pour les voir, ou lisez les fichiers .error.txt du dossier."
+            )
         lines = [f"Dossier : {self.inbox_dir / 'rejected'}", ""]
         for item in self.rejected:
             lines.append(f"• {item.name}" + (f" — {item.reason}" if item.reason else ""))
