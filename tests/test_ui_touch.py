@@ -28,8 +28,8 @@ from synoptic.domain import BoxType
 from synoptic.services import NewTask
 from synoptic.store.queries import DestinationView
 from ui.dialogs import ConfirmDialog, DestinationDialog, TextDialog
-from ui.inbox import list_rejected
 from ui.dialogs.style import PRESSED_BACKGROUND, dialog_rules
+from ui.inbox import list_rejected
 from ui.keyboard import ACCENTS, DIGITS, OnScreenKeyboard
 from ui.metrics import Metrics
 from ui.theme import base_rules
