@@ -242,10 +242,13 @@ class Soak(QObject):
         record = {"minute": self.minute, "stall_ms": round(self.max_stall * 1000)}
         record.update(self.figures())
         self.max_stall = 0.0
-        if self.types is not None:
-            self.types.report(self.minute)
-        self.excused += time.monotonic() - started
         emit(record)
+        if self.types is not None:
+            try:
+                self.types.report(self.minute)
+            except Exception:  # noqa: BLE001 - a diagnostic never stops the soak's figures
+                traceback.print_exc()
+        self.excused += time.monotonic() - started
 
     def look(self) -> None:
         """What the cards show now (what a nurse would read on the wall)."""
