@@ -36,6 +36,7 @@ import os
 import sys
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -61,6 +62,64 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 BOARD_OPEN_TIMEOUT_S = 120.0
+TYPES = os.environ.get("SYNOPTUX_SOAK_TYPES") == "1"  # opt-in: growing types, on stderr
+
+
+def owner_of(obj: object, skip: object) -> str:
+    """Who holds ``obj``, in a few words: an attribute, a dict key or a container's type."""
+    found = []
+    for ref in gc.get_referrers(obj)[:6]:
+        if ref is skip or type(ref).__name__ == "frame":
+            continue
+        if isinstance(ref, dict):
+            key = next((repr(k)[:40] for k, v in ref.items() if v is obj), "?")
+            holders = [
+                type(h).__qualname__
+                for h in gc.get_referrers(ref)[:4]
+                if getattr(h, "__dict__", None) is ref
+            ]
+            found.append(f"dict[{key}]<-{holders or len(ref)}")
+        elif isinstance(ref, (list, set, tuple)):
+            found.append(f"{type(ref).__name__}(len {len(ref)})")
+        else:
+            found.append(type(ref).__qualname__)
+    return ", ".join(found)
+
+
+def safe_repr(obj: object) -> str:
+    try:
+        return repr(obj)[:80]
+    except RuntimeError:  # a Qt wrapper whose C++ object is gone
+        return f"<{type(obj).__qualname__}: C++ object deleted>"
+
+
+class TypeCounter:
+    def __init__(self) -> None:
+        self.last = self.count()
+
+    @staticmethod
+    def count() -> Counter[str]:
+        return Counter(type(o).__qualname__ for o in gc.get_objects())
+
+    def report(self, minute: int) -> None:
+        now = self.count()
+        delta = now - self.last  # positive deltas only
+        self.last = now
+        top = delta.most_common(15)
+        print(
+            f"TYPES minute {minute}: " + ", ".join(f"{t} +{n}" for t, n in top),
+            file=sys.stderr,
+            flush=True,
+        )
+        for name, _ in top[:6]:
+            samples = [o for o in gc.get_objects() if type(o).__qualname__ == name][-3:]
+            for obj in samples:
+                print(
+                    f"  {name} {safe_repr(obj)} <- {owner_of(obj, samples)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            samples.clear()
 
 
 def rss_mb() -> float:
@@ -131,6 +190,7 @@ class Soak(QObject):
             self.touch_mask_everywhere_no,
         ]
         self._last = time.monotonic()
+        self.types = TypeCounter() if TYPES else None
         self._timers = []
         for interval_s, slot, precise in (
             (STALL_PERIOD_S, self.stall_tick, True),
@@ -182,8 +242,13 @@ class Soak(QObject):
         record = {"minute": self.minute, "stall_ms": round(self.max_stall * 1000)}
         record.update(self.figures())
         self.max_stall = 0.0
-        self.excused += time.monotonic() - started
         emit(record)
+        if self.types is not None:
+            try:
+                self.types.report(self.minute)
+            except Exception:  # noqa: BLE001 - a diagnostic never stops the soak's figures
+                traceback.print_exc()
+        self.excused += time.monotonic() - started
 
     def look(self) -> None:
         """What the cards show now (what a nurse would read on the wall)."""

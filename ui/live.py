@@ -15,6 +15,7 @@ pool runs the purges and the reads of the host's record texts.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from synoptic.db_messages import Problem, describe_database_error, french_database_error
@@ -83,20 +84,14 @@ class _Relay(QObject):
     failed = Signal(object)
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._work = work
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except Exception as err:  # noqa: BLE001 - every failure is reported, none kills the pool
-            self._relay.failed.emit(err)
-        else:
-            self._relay.done.emit(result)
+def _run(work: Callable[[], Any], relay: _Relay) -> None:
+    """In a pool thread: one job, its outcome sent through ``relay``."""
+    try:
+        result = work()
+    except Exception as err:  # noqa: BLE001 - every failure is reported, none kills the pool
+        relay.failed.emit(err)
+    else:
+        relay.done.emit(result)
 
 
 class Background(QObject):
@@ -124,7 +119,11 @@ class Background(QObject):
 
         relay.done.connect(lambda value: finish(done, value))
         relay.failed.connect(lambda err: finish(failed, err))
-        self.pool.start(_Job(work, relay))
+        # A plain callable, not a QRunnable subclass: PySide keeps a reference from the pool
+        # to a Python QRunnable it started (ownership given to C++) and, with auto-delete, not
+        # always lets it go: each poll's job, relay and closures stayed (~60 a minute, ~470
+        # objects).  A callable is wrapped in C++ and released once run.
+        self.pool.start(functools.partial(_run, work, relay))
 
     def wait(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)
