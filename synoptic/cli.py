@@ -30,6 +30,7 @@ from synoptic.errors import SynoptuxError
 from synoptic.services import BoardServices, resolve_actor
 from synoptic.store import queries
 from synoptic.store.db import Store, open_store
+from synoptic.views import BoardSnapshot
 
 EXIT_OK = 0
 EXIT_RUNTIME = 1
@@ -341,7 +342,7 @@ def _hm(value: datetime | None) -> str:
     return value.strftime("%d/%m %H:%M") if value else "—"
 
 
-def board_as_json(board: queries.BoardSnapshot, now: datetime) -> dict[str, Any]:
+def board_as_json(board: BoardSnapshot, now: datetime) -> dict[str, Any]:
     ref = board.reference
     boxes = []
     late_total = 0
@@ -378,7 +379,7 @@ def board_as_json(board: queries.BoardSnapshot, now: datetime) -> dict[str, Any]
             "patients_in_unknown_boxes": orphans}
 
 
-def board_as_text(board: queries.BoardSnapshot, now: datetime) -> str:
+def board_as_text(board: BoardSnapshot, now: datetime) -> str:
     data = board_as_json(board, now)
     lines = [f"Tableau au {now:%d/%m/%Y %H:%M} — {data['late_tasks']} tâche(s) en retard"]
     for box in data["boxes"]:

@@ -1,156 +1,32 @@
-"""Read side: immutable snapshots of the board for screens, the CLI and the services."""
+"""The store's queries behind the read side: rows turned into the views of ``synoptic.views``.
+
+Callers outside the core use :class:`synoptic.reads.BoardReads`, which opens the session.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import Session
 
 from synoptic.domain import BoxType, parse_box_type, parse_exit_type
 from synoptic.store.models import HistoryColumns, Models, TaskColumns
-from synoptic.store.types import NOT_SET_BEFORE
-
-
-@dataclass(frozen=True)
-class BoxView:
-    code: str
-    label: str
-    background_color: str
-    title_color: str
-    capacity: int | None
-    type: BoxType
-
-
-@dataclass(frozen=True)
-class StateView:
-    code: str
-    label: str
-    color: str
-    terminal: bool
-
-
-@dataclass(frozen=True)
-class TaskTypeView:
-    code: str
-    label: str
-    color: str
-    alarm_color: str  # "" when the task type sets none
-    max_duration_min: int | None
-    button_mode: str  # "B" one button per state, "M" one menu button
-    comment: str
-    allowed_states: tuple[str, ...]  # state codes, in state order
-
-
-@dataclass(frozen=True)
-class DestinationView:
-    pk: int
-    label: str
-    type: BoxType | None
-
-
-@dataclass(frozen=True)
-class ResponsableView:
-    code: str
-    name: str
-    color: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class TaskView:
-    patient_pk: int
-    num: int
-    code: str
-    comment: str
-    state_code: str | None
-    planned_start: datetime | None
-    planned_end: datetime | None
-    started_at: datetime | None
-    ended_at: datetime | None
-    priority: int | None
-    note: str
-    actor: str
-    blob_key: int | None
-    note_file: str
-    note_reader: str
-    revision: int
-
-
-@dataclass(frozen=True)
-class PatientView:
-    pk: int
-    box_code: str
-    last_name: str
-    first_name: str
-    guid: str
-    responsable: str | None
-    comment: str
-    entered_at: datetime | None
-    moved_at: datetime | None
-    folded: bool
-    hidden: bool
-    annex_program: str
-    annex_args: tuple[str, ...]
-    destination: str
-    revision: int
-    tasks: tuple[TaskView, ...]
-
-
-@dataclass(frozen=True)
-class HistoryView:
-    pk: int
-    date: datetime | None
-    action: str
-    box_code: str
-    last_name: str
-    first_name: str
-    responsable: str
-    task_code: str
-    task_label: str
-    state_label: str
-    comment: str
-    actor: str
-    task_num: int | None
-
-
-@dataclass(frozen=True)
-class Reference:
-    """The slowly changing tables: boxes, states, task types, destinations, responsables."""
-
-    boxes: tuple[BoxView, ...]
-    states: dict[str, StateView]
-    task_types: dict[str, TaskTypeView]
-    destinations: tuple[DestinationView, ...]
-    responsables: dict[str, ResponsableView]
-
-    def box(self, code: str) -> BoxView | None:
-        return next((b for b in self.boxes if b.code == code), None)
-
-    def destinations_of(self, kind: BoxType) -> tuple[DestinationView, ...]:
-        return tuple(d for d in self.destinations if d.type is kind)
-
-    def allowed_states(self, task_code: str) -> tuple[StateView, ...]:
-        """States a task may take; a task type with none configured may take any state."""
-        task_type = self.task_types.get(task_code)
-        codes = task_type.allowed_states if task_type and task_type.allowed_states else ()
-        if task_type is not None and not codes:
-            codes = tuple(self.states)
-        return tuple(self.states[c] for c in codes if c in self.states)
-
-
-@dataclass(frozen=True)
-class BoardSnapshot:
-    reference: Reference
-    patients: tuple[PatientView, ...]
-
-    def patients_in(self, box_code: str) -> tuple[PatientView, ...]:
-        return tuple(p for p in self.patients if p.box_code == box_code)
+from synoptic.views import (
+    BoardSnapshot,
+    BoxView,
+    DestinationView,
+    HistoryView,
+    PatientView,
+    Reference,
+    ResponsableView,
+    StateView,
+    TaskTypeView,
+    TaskView,
+    task_sort_key,
+)
 
 
 def split_annex_args(raw: str | None) -> tuple[str, ...]:
@@ -213,14 +89,6 @@ def load_reference(session: Session, m: Models) -> Reference:
         for r in session.scalars(select(m.Responsable).order_by(m.Responsable.name))
     }
     return Reference(boxes, states, task_types, destinations, responsables)
-
-
-def task_sort_key(task: TaskView) -> tuple[datetime, datetime, int, int]:
-    """Planned start/end first, then priority (Synoptux's order)."""
-    far = datetime.max
-    first = task.planned_start or task.planned_end or far
-    return (first, task.planned_end or far, task.priority if task.priority is not None else 1 << 30,
-            task.num)
 
 
 def task_view(row: TaskColumns) -> TaskView:
@@ -288,32 +156,6 @@ def load_patients(
 
 def load_board(session: Session, m: Models) -> BoardSnapshot:
     return BoardSnapshot(load_reference(session, m), load_patients(session, m))
-
-
-def late_tasks(session: Session, m: Models, now: datetime) -> tuple[TaskView, ...]:
-    """Late tasks of patients on the board, computed in SQL (see ``domain.is_late``)."""
-    cutoff = now
-    if now.microsecond:  # stored times are whole seconds: t < now <=> t < the next second
-        cutoff = now.replace(microsecond=0) + timedelta(seconds=1)
-    t = m.Task
-
-    def unset(col: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
-        return or_(col.is_(None), col < NOT_SET_BEFORE)
-
-    def passed(col: InstrumentedAttribute[datetime | None]) -> ColumnElement[bool]:
-        return and_(col >= NOT_SET_BEFORE, col < cutoff)
-
-    query = (
-        select(t)
-        .join(m.Patient, m.Patient.pk == t.patient_pk)
-        .where(
-            or_(
-                and_(passed(t.planned_start), unset(t.started_at)),
-                and_(passed(t.planned_end), unset(t.ended_at)),
-            )
-        )
-    )
-    return tuple(sorted((task_view(r) for r in session.scalars(query)), key=task_sort_key))
 
 
 def patient_history(session: Session, m: Models, patient_pk: int) -> tuple[HistoryView, ...]:
