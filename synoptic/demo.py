@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
 from synoptic.services import BoardServices, NewTask
+from synoptic.store.db import Store
 
 # box, last name, first name, responsable, comment, minutes since arrival,
 # tasks as (code, planned start offset min, planned end offset min, [states chosen])
@@ -70,3 +72,14 @@ def seed_demo(services: BoardServices, now: datetime) -> list[int]:
                           destination=DESTINATIONS[box])
         pks.append(result.patient_pk)
     return pks
+
+
+def open_demo_store(folder: Path, now: datetime) -> Store:
+    """A new SQLite board in ``folder`` with the reference data and the demo patients."""
+    from synoptic.store.db import open_store
+    from synoptic.store.seed import create_or_upgrade
+
+    store = open_store(f"sqlite:///{(folder / 'demo.sqlite').as_posix()}")
+    create_or_upgrade(store)
+    seed_demo(BoardServices(store, "demo"), now)
+    return store

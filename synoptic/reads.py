@@ -83,9 +83,9 @@ class BoardReads:
         """Whether a host database (``[Connexion_MedinTux] URL``) is configured."""
         return self._host_records is not None
 
-    def host_record_text(self, blob_key: int) -> str | None:
-        """The text of a host record as plain text (a French sentence when it has none),
-        ``None`` when no host database is configured; a failure to read it is raised."""
+    def host_record_text(self, blob_key: int) -> str:
+        """The text of a host record as plain text, or a French sentence saying why there
+        is none (no such record, no host database configured); a failure is raised."""
         if self._host_records is None:
-            return None
+            return f"Texte du dossier n° {blob_key} (connexion MedinTux non configurée)"
         return self._host_records.text(blob_key)

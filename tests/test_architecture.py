@@ -110,3 +110,56 @@ def test_the_command_entry_point_loads_no_qt() -> None:
     assert loaded["imported"] == ["ui.main"]
     assert loaded["PySide6"] is False
     assert loaded["qt"] == []
+
+
+# The UI reads through synoptic.reads and writes through synoptic.services: it never names
+# the store (sessions, queries, models) nor the database library, not even for typing.
+UI = REPO / "ui"
+UI_FORBIDDEN = ("synoptic.store", "sqlalchemy")
+
+
+def imported_names(path: Path) -> list[tuple[int, str]]:
+    """:func:`imported_modules`, and ``a.b`` for each ``from a import b`` (a submodule)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = imported_modules(path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
+    return sorted(set(found))
+
+
+def ui_offenders(root: Path) -> list[str]:
+    return [
+        f"{path.relative_to(root.parent)}:{line}: import {module}"
+        for path in sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+        for line, module in imported_names(path)
+        if any(module == f or module.startswith(f + ".") for f in UI_FORBIDDEN)
+    ]
+
+
+def test_the_ui_scan_finds_store_and_sqlalchemy_imports(tmp_path: Path) -> None:
+    root = tmp_path / "ui"
+    (root / "dialogs").mkdir(parents=True)
+    (root / "ok.py").write_text("from synoptic.views import PatientView\n", encoding="utf-8")
+    (root / "dialogs" / "bad.py").write_text(
+        "from typing import TYPE_CHECKING\n"
+        "import sqlalchemy.exc\n"
+        "if TYPE_CHECKING:\n"
+        "    from synoptic.store.db import Store\n"
+        "def later():\n"
+        "    from synoptic.store import queries\n"
+        "from synoptic import store\n",
+        encoding="utf-8",
+    )
+    assert ui_offenders(root) == [
+        "ui/dialogs/bad.py:2: import sqlalchemy.exc",
+        "ui/dialogs/bad.py:4: import synoptic.store.db",
+        "ui/dialogs/bad.py:4: import synoptic.store.db.Store",
+        "ui/dialogs/bad.py:6: import synoptic.store",
+        "ui/dialogs/bad.py:6: import synoptic.store.queries",
+        "ui/dialogs/bad.py:7: import synoptic.store",
+    ]
+
+
+def test_no_ui_module_imports_the_store_or_sqlalchemy() -> None:
+    assert ui_offenders(UI) == []

@@ -53,7 +53,7 @@ from synoptic.services import (
 )
 from synoptic.store import queries
 from synoptic.store.db import Store
-from synoptic.store.queries import HistoryView, PatientView, TaskView
+from synoptic.views import HistoryView, PatientView, TaskView
 
 MIN = timedelta(minutes=1)
 LEGACY_NONE = "1000-01-01 01:01:00"
@@ -690,7 +690,7 @@ def _sql_date(value: datetime | str | None) -> str:
     return f"'{value}'"
 
 
-def test_late_tasks_query_equals_is_late(services: BoardServices, store: Store) -> None:
+def test_late_tasks_of_stored_times(services: BoardServices, store: Store) -> None:
     past, earlier, future = NOW - 30 * MIN, NOW - 60 * MIN, NOW + 30 * MIN
     cases: list[tuple[str, Any, Any, Any, Any, bool]] = [
         # comment, planned start, planned end, started, ended, late at NOW
@@ -726,23 +726,13 @@ def test_late_tasks_query_equals_is_late(services: BoardServices, store: Store) 
         conn.exec_driver_sql(
             f"DELETE FROM {store.models.table_name('encours')} WHERE EC_PK={gone}")
 
-    def by_query(now: datetime) -> set[str]:
-        with store.read() as s:
-            return {t.comment for t in queries.late_tasks(s, store.models, now)}
-
     def by_rule(now: datetime) -> set[str]:
         return {t.comment for p in all_patients(store) for t in p.tasks if is_late(t, now)}
 
     expected = {c[0] for c in cases if c[5]}
     assert by_rule(NOW) == expected
-    assert by_query(NOW) == expected
-    for now in (NOW - 45 * MIN, NOW + MIN, NOW + 45 * MIN, NOW + timedelta(days=1)):
-        assert by_query(now) == by_rule(now), now
     # a clock with sub-second precision (datetime.now()): stored times are whole seconds
-    for now in (NOW + timedelta(microseconds=1), NOW + timedelta(microseconds=500_000),
-                NOW - timedelta(microseconds=1), NOW - 30 * MIN + timedelta(milliseconds=1)):
-        assert by_query(now) == by_rule(now), now
-    assert "pile-maintenant" in by_query(NOW + timedelta(milliseconds=1))
+    assert "pile-maintenant" in by_rule(NOW + timedelta(milliseconds=1))
     # legacy "none" dates read as None
     legacy = next(t for t in get_patient(store, pk).tasks if t.comment == "tout-legacy")
     assert (legacy.planned_start, legacy.planned_end, legacy.started_at, legacy.ended_at) == (

@@ -17,13 +17,14 @@ from conftest import NOW, LegacyDump, load_legacy_dump, make_seeded_store
 from sqlalchemy import Connection, inspect, text
 
 from synoptic import cli
-from synoptic.domain import BoxType
+from synoptic.domain import BoxType, is_late
 from synoptic.errors import BoxFullError, StateNotAllowedError
 from synoptic.services import BoardServices, NewTask
 from synoptic.store import queries
 from synoptic.store.db import SCHEMA_VERSION, Store, current_version, open_store, upgrade_schema
 from synoptic.store.seed import seed_reference
 from synoptic.store.types import parse_db_datetime
+from synoptic.views import BoardSnapshot, TaskView, task_sort_key
 
 HOST_GUID = "{5A1F-host-0001}"
 
@@ -66,14 +67,15 @@ def run_host_macro(store: Store, prefix: str = "synopt_", box: str = "B1",
     return pk
 
 
-def board(store: Store) -> queries.BoardSnapshot:
+def board(store: Store) -> BoardSnapshot:
     with store.read() as s:
         return queries.load_board(s, store.models)
 
 
-def late(store: Store, now: datetime) -> tuple[queries.TaskView, ...]:
-    with store.read() as s:
-        return queries.late_tasks(s, store.models, now)
+def late(store: Store, now: datetime) -> tuple[TaskView, ...]:
+    """Late tasks of the patients on the board, as the screens compute them."""
+    tasks = (t for p in board(store).patients for t in p.tasks if is_late(t, now))
+    return tuple(sorted(tasks, key=task_sort_key))
 
 
 def check_host_patient(store: Store, pk: int, box: str = "B1", code: str = "BIO") -> None:

@@ -17,6 +17,7 @@ def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
 
 from synoptic.services import NewTask
 from synoptic.store import queries
+from synoptic.views import PatientView
 from ui.box import MODE_FRAME, MODE_WINDOW
 from ui.dialogs import DestinationChoice
 from ui.launch import Launcher
@@ -27,7 +28,7 @@ def history_actions(env: BoardEnv, pk: int) -> list[str]:
         return [h.action for h in queries.patient_history(s, env.store.models, pk)]
 
 
-def patient(env: BoardEnv, pk: int) -> queries.PatientView | None:
+def patient(env: BoardEnv, pk: int) -> PatientView | None:
     with env.store.read() as s:
         found = queries.load_patients(s, env.store.models, pks=[pk])
     return found[0] if found else None

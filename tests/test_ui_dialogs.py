@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from synoptic.domain import BoxType
-from synoptic.store.queries import (
+from synoptic.views import (
     BoxView,
     DestinationView,
     HistoryView,

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 from ui_support import FakeDialogs
 
 from synoptic.cli import Context
+from synoptic.reads import BoardReads
 from synoptic.store.db import open_store
 from synoptic.store.seed import create_or_upgrade
 from ui import kiosk
@@ -26,7 +27,8 @@ from ui.startup import BoardStarter
 
 def quiet_board(ctx: Context) -> QWidget:
     """The real board, without its timers, inbox or dialogs (the tests look, not wait)."""
-    ui_ctx = build_context(ctx.config, ctx.store, ctx.services("test"), dialogs=FakeDialogs())
+    reads = BoardReads(ctx.store)
+    ui_ctx = build_context(ctx.config, reads, ctx.services("test"), dialogs=FakeDialogs())
     return BoardWindow(ui_ctx, live=False, timers=False, inbox=False)
 
 

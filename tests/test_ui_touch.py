@@ -26,7 +26,7 @@ from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
 
 from synoptic.domain import BoxType
 from synoptic.services import NewTask
-from synoptic.store.queries import DestinationView
+from synoptic.views import DestinationView
 from ui.dialogs import ConfirmDialog, DestinationDialog, TextDialog
 from ui.dialogs.style import PRESSED_BACKGROUND, dialog_rules
 from ui.inbox import list_rejected

@@ -10,7 +10,7 @@ from ui_support import NOW, BoardEnv, board_env, card_of
 
 from synoptic.services import NewTask
 from synoptic.store import queries
-from synoptic.store.queries import PatientView
+from synoptic.views import PatientView, TaskView
 from ui.live import FeedUpdate
 from ui.updates import Freshness, compare_views
 
@@ -140,7 +140,7 @@ def view(revision: int = 1, tasks: tuple[tuple[int, int], ...] = ((1, 0),)) -> P
         revision=revision,
         tasks=(),
     )
-    task = queries.TaskView(
+    task = TaskView(
         patient_pk=1,
         num=0,
         code="RX",

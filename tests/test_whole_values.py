@@ -20,6 +20,7 @@ from synoptic.services import BoardServices, NewTask
 from synoptic.store import feed_schema, queries
 from synoptic.store.db import SCHEMA_VERSION, Store, current_version, upgrade_schema
 from synoptic.store.feed_schema import feed_tables, trigger_names
+from synoptic.views import BoardSnapshot, PatientView
 
 
 def run_sql(store: Store, sql: str, params: dict[str, Any] | None = None) -> Any:
@@ -28,12 +29,12 @@ def run_sql(store: Store, sql: str, params: dict[str, Any] | None = None) -> Any
         return conn.execute(text(sql), params or {})
 
 
-def board(store: Store) -> queries.BoardSnapshot:
+def board(store: Store) -> BoardSnapshot:
     with store.read() as s:
         return queries.load_board(s, store.models)
 
 
-def patient(store: Store, pk: int) -> queries.PatientView:
+def patient(store: Store, pk: int) -> PatientView:
     (found,) = [p for p in board(store).patients if p.pk == pk]
     return found
 

@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
 
 from synoptic.config import DEFAULT_INI_TEXT, Config, load_config
+from synoptic.reads import BoardReads, HostRecordReader
 from synoptic.services import BoardServices, NewTask
 from synoptic.store.db import Store
 from ui.board import BoardWindow
@@ -138,10 +139,13 @@ class BoardEnv:
     def services(self) -> BoardServices:
         return BoardServices(self.store, "test")
 
-    def context(self, actor: str = "ecran-test", **kwargs: Any) -> UiContext:
+    def context(
+        self, actor: str = "ecran-test", host_records: HostRecordReader | None = None,
+        **kwargs: Any,
+    ) -> UiContext:
         ctx = build_context(
             self.config,
-            self.store,
+            BoardReads(self.store, host_records),
             BoardServices(self.store, actor),
             dialogs=kwargs.pop("dialogs", self.dialogs),
             clock=self.clock,

@@ -18,13 +18,12 @@ from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic.config import COMMENT_MAX_LENGTH
+from synoptic.db_errors import DatabaseFailure
 from synoptic.display import hide_name_in
 from synoptic.errors import SynoptuxError
-from synoptic.store import queries
-from synoptic.store.queries import PatientView, Reference
+from synoptic.views import PatientView, Reference, TaskView
 from ui.context import UiContext
 from ui.live import Background, database_error_message, is_outage
 from ui.task_info import TaskInformation
@@ -107,7 +106,7 @@ class Actions:
             self.ctx.dialogs.show_error(parent, message)
             self._refresh(pk)
             return False
-        except SQLAlchemyError as err:
+        except DatabaseFailure as err:
             if is_outage(err):
                 log.warning("base de données injoignable pendant une action : %s", err)
                 self.board.report_outage(err)
@@ -125,7 +124,7 @@ class Actions:
             return
         try:
             self.board.refresh_patients([pk])
-        except SQLAlchemyError as err:
+        except DatabaseFailure as err:
             if is_outage(err):
                 self.board.report_outage(err)
             else:
@@ -215,9 +214,8 @@ class Actions:
     @interaction
     def show_history(self, p: PatientView) -> None:
         try:
-            with self.ctx.store.read() as session:
-                rows = queries.patient_history(session, self.ctx.store.models, p.pk)
-        except SQLAlchemyError as err:
+            rows = self.ctx.reads.history(p.pk)
+        except DatabaseFailure as err:
             if is_outage(err):
                 self.board.report_outage(err)
                 message = OFFLINE_MESSAGE
@@ -277,7 +275,7 @@ class Actions:
     # -------------------------------------------------------------- tasks
 
     @interaction
-    def set_task_state(self, p: PatientView, task: queries.TaskView, state_code: str) -> bool:
+    def set_task_state(self, p: PatientView, task: TaskView, state_code: str) -> bool:
         if state_code == task.state_code:
             return False
         return self.run(
@@ -289,7 +287,7 @@ class Actions:
         )
 
     @interaction
-    def delete_task(self, p: PatientView, task: queries.TaskView) -> bool:
+    def delete_task(self, p: PatientView, task: TaskView) -> bool:
         task_type = self.board.reference.task_types.get(task.code)
         label = task_type.label if task_type else task.code
         if not self.ctx.dialogs.confirm(
@@ -309,10 +307,10 @@ class Actions:
         )
 
     @interaction
-    def show_task_info(self, p: PatientView, task: queries.TaskView) -> None:
+    def show_task_info(self, p: PatientView, task: TaskView) -> None:
         """The task's details and information (see ui.task_info)."""
         self.task_info.show(p, task)
 
-    def open_note_file(self, task: queries.TaskView) -> None:
+    def open_note_file(self, task: TaskView) -> None:
         """ "Ouvrir le document" (see ui.task_info)."""
         self.task_info.open_note_file(task)

@@ -102,26 +102,22 @@ def install_translations(app) -> list[str]:  # type: ignore[no-untyped-def]
     return loaded
 
 
-def _host_records(config):  # type: ignore[no-untyped-def]
-    """Reader of the host's record texts (``[Connexion_MedinTux] URL``), or ``None``."""
-    url = config.database.host_url
-    if not url:
-        return None
-    from ui.host_records import MedinTuxRecords
+def board_context(cli_ctx, services):  # type: ignore[no-untyped-def]
+    """The board's context on the database of ``cli_ctx``: its read side (with the host's
+    record texts when ``[Connexion_MedinTux] URL`` names a database) and ``services``."""
+    from synoptic.host_records import host_records_of
+    from synoptic.reads import BoardReads
+    from ui.context import build_context
 
-    return MedinTuxRecords(url)
+    reads = BoardReads(cli_ctx.store, host_records_of(cli_ctx.config))
+    return build_context(cli_ctx.config, reads, services)
 
 
 def make_board(cli_ctx, user: str | None = None):  # type: ignore[no-untyped-def]
     """The board window on a prepared database (``ui.startup`` shows and places it)."""
     from ui.board import BoardWindow
-    from ui.context import build_context
 
-    services = cli_ctx.services(user)
-    ctx = build_context(
-        cli_ctx.config, cli_ctx.store, services, host_records=_host_records(cli_ctx.config)
-    )
-    return BoardWindow(ctx)
+    return BoardWindow(board_context(cli_ctx, cli_ctx.services(user)))
 
 
 def log_to_stderr() -> None:
@@ -174,19 +170,6 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def demo_store(folder: Path, now: datetime):  # type: ignore[no-untyped-def]
-    """A temporary SQLite board with the reference data and the demo patients."""
-    from synoptic.demo import seed_demo
-    from synoptic.services import BoardServices
-    from synoptic.store.db import open_store
-    from synoptic.store.seed import create_or_upgrade
-
-    store = open_store(f"sqlite:///{(folder / 'demo.sqlite').as_posix()}")
-    create_or_upgrade(store)
-    seed_demo(BoardServices(store, "demo"), now)
-    return store
-
-
 def render_board(ctx, size: tuple[int, int], output: Path) -> None:  # type: ignore[no-untyped-def]
     """Build the board at ``size`` offscreen, show late tasks in their alarm phase, save."""
     from PySide6.QtWidgets import QApplication
@@ -234,6 +217,8 @@ def run_screenshot(args: argparse.Namespace) -> int:
     _quiet_offscreen_warnings()
     create_application()
     from synoptic.config import load_config, resolve_config_path
+    from synoptic.demo import open_demo_store
+    from synoptic.reads import BoardReads
     from synoptic.services import BoardServices, resolve_actor
     from ui.context import build_context
 
@@ -243,9 +228,10 @@ def run_screenshot(args: argparse.Namespace) -> int:
             # An explicit --config is honoured (its display settings); else the defaults.
             path = resolve_config_path(args.config) if args.config else None
             config = load_config(path, db_url_override=f"sqlite:///{folder}/demo.sqlite")
-            store = demo_store(Path(folder), now)
+            store = open_demo_store(Path(folder), now)
             try:
-                ctx = build_context(config, store, BoardServices(store, "demo"), clock=lambda: now)
+                services = BoardServices(store, "demo")
+                ctx = build_context(config, BoardReads(store), services, clock=lambda: now)
                 render_board(ctx, size, output)
             finally:
                 store.dispose()
@@ -256,10 +242,7 @@ def run_screenshot(args: argparse.Namespace) -> int:
             services = BoardServices(
                 cli_ctx.store, resolve_actor(None, cli_ctx.config.interface.screen_name)
             )
-            ctx = build_context(
-                cli_ctx.config, cli_ctx.store, services, host_records=_host_records(cli_ctx.config)
-            )
-            render_board(ctx, size, output)
+            render_board(board_context(cli_ctx, services), size, output)
         finally:
             cli_ctx.close()
     print(f"Image du tableau ({size[0]}x{size[1]}) : {output}")

@@ -17,12 +17,11 @@ from datetime import datetime
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
+from synoptic.db_errors import DatabaseFailure
 from synoptic.display import full_name, masked_initials, patient_display_name
 from synoptic.domain import BoxType
-from synoptic.store import queries
-from synoptic.store.queries import BoardSnapshot, PatientView, Reference
+from synoptic.views import BoardSnapshot, PatientView, Reference
 from ui.actions import Actions
 from ui.bars import BoardStatusBar, OutageBanner, TopBar
 from ui.blink import Blinker
@@ -153,9 +152,8 @@ class BoardWindow(QMainWindow):
         """First load: the feed's revision, then the whole board."""
         try:
             revision = self.live.initial_revision()
-            with self.ctx.store.read() as session:
-                board = queries.load_board(session, self.ctx.store.models)
-        except SQLAlchemyError as err:
+            board = self.ctx.reads.board()
+        except DatabaseFailure as err:
             self.live.revision = None
             self.report_outage(err)
             return
@@ -215,8 +213,7 @@ class BoardWindow(QMainWindow):
 
     def refresh_patients(self, pks: list[int]) -> None:
         """Read these patients now (after a touch action: its effect shows at once)."""
-        with self.ctx.store.read() as session:
-            views = queries.load_patients(session, self.ctx.store.models, pks=pks)
+        views = self.ctx.reads.patients(pks)
         if not self.live.in_flight and not self._held:
             self.local.forget_until(None)  # no poll result pending: nothing can race
         self.local.note(pks)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from synoptic.domain import has_room
-from synoptic.store.queries import BoxView, PatientView
+from synoptic.views import BoxView, PatientView
 from ui.box_frame import BoxTitle, ResizeGrip
 from ui.card import PATIENT_MIME
 from ui.glance import GlanceCard

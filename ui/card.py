@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from synoptic.display import full_name
 from synoptic.domain import BoxType, counts_as_late, late_minutes, patient_late
-from synoptic.store.queries import PatientView, Reference
+from synoptic.views import PatientView, Reference
 from ui.actions import Actions
 from ui.context import UiContext
 from ui.plain import plain_label, set_plain_tooltip

@@ -1,9 +1,11 @@
 """The one object every widget of the board receives (git-cola style): no globals.
 
-It carries the configuration, the store and the services, the touch metrics, the dialogs
-(tests replace them by a fake answering from a script), the clock (tests inject a fixed
-or stepping one, so blinking and lateness are tested without sleeping), the program
-launcher and the factory of the change feed.
+It carries the configuration, the read side (``synoptic.reads.BoardReads``: every read
+of the database, sessions opened in the core) and the services (every write), the touch
+metrics, the dialogs (tests replace them by a fake answering from a script), the clock
+(tests inject a fixed or stepping one, so blinking and lateness are tested without
+sleeping), the program launcher and the factory of the change feed.  No store here: the
+UI never opens a session.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from synoptic.config import Config
+from synoptic.reads import BoardReads
 from synoptic.services import BoardServices
-from synoptic.store.db import Store
-from synoptic.store.queries import DestinationView, HistoryView, Reference, ResponsableView
+from synoptic.views import DestinationView, HistoryView, Reference, ResponsableView
 from ui.launch import Launcher
 from ui.metrics import Metrics
 
@@ -86,45 +88,35 @@ class FeedLike(Protocol):
     def changes_since(self, revision: int) -> Any: ...
 
 
-class HostRecordReader(Protocol):
-    """Text of a host record (MedinTux ``rubriqueshead`` blob) by its key."""
-
-    def text(self, blob_key: int) -> str: ...
-
-
-def default_feed_factory(store: Store) -> FeedLike:
-    from synoptic.feed import ChangeFeed
-
-    return ChangeFeed(store)
-
-
 @dataclass
 class UiContext:
     config: Config
-    store: Store
+    reads: BoardReads
     services: BoardServices
     metrics: Metrics
     dialogs: DialogsLike
     clock: Callable[[], datetime] = system_clock
     launcher: Launcher = field(default_factory=lambda: Launcher(()))
-    feed_factory: Callable[[Store], FeedLike] = default_feed_factory
-    host_records: HostRecordReader | None = None
+    # Makes the change feed (one per board); None: the read side's (tests give fakes).
+    feed_factory: Callable[[], FeedLike] | None = None
     # Milliseconds between two polls of the change feed (the issue asks for changes within 1 s).
     poll_interval_ms: int = 500
 
     def now(self) -> datetime:
         return self.clock()
 
+    def new_feed(self) -> FeedLike:
+        return self.feed_factory() if self.feed_factory is not None else self.reads.change_feed()
+
 
 def build_context(
     config: Config,
-    store: Store,
+    reads: BoardReads,
     services: BoardServices,
     *,
     dialogs: DialogsLike | None = None,
     clock: Callable[[], datetime] = system_clock,
-    feed_factory: Callable[[Store], FeedLike] | None = None,
-    host_records: HostRecordReader | None = None,
+    feed_factory: Callable[[], FeedLike] | None = None,
 ) -> UiContext:
     """A context with the metrics of the configuration and the real dialogs by default."""
     metrics = Metrics(scale=config.display.scale, base_font_pt=config.display.font_size)
@@ -134,12 +126,11 @@ def build_context(
         dialogs = Dialogs(metrics, clock=clock)
     return UiContext(
         config=config,
-        store=store,
+        reads=reads,
         services=services,
         metrics=metrics,
         dialogs=dialogs,
         clock=clock,
         launcher=Launcher(config.interface.allowed_programs),
-        feed_factory=feed_factory or default_feed_factory,
-        host_records=host_records,
+        feed_factory=feed_factory,
     )

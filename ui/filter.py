@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtWidgets import QMenu, QWidget
 
-from synoptic.store.queries import PatientView, Reference
+from synoptic.views import PatientView, Reference
 from ui.metrics import Metrics
 from ui.plain import add_plain_action
 

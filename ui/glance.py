@@ -34,7 +34,7 @@ from synoptic.domain import (
     format_late,
     late_minutes,
 )
-from synoptic.store.queries import PatientView, Reference
+from synoptic.views import PatientView, Reference
 from ui.glance_look import (
     Chip,
     GlanceLook,

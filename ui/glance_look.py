@@ -11,7 +11,7 @@ from datetime import datetime
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
-from synoptic.store.queries import TaskView
+from synoptic.views import TaskView
 from ui.theme import text_on
 
 REFERENCE_HEIGHT = 1080  # the screen height at which sizes are the reference ones

@@ -103,7 +103,7 @@ class InboxMonitor(QObject):
             log.warning("dossier des entrées : %s", self.error)
             self.changed.emit()
             return
-        store = self.ctx.store
+        store = self.ctx.services.store  # the change log is pruned by the core
         jobs = [
             PeriodicJob(
                 "purge du journal des changements",

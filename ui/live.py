@@ -24,11 +24,10 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
+from synoptic.db_errors import NoAnswer, is_outage  # noqa: F401 (ui.purge asks ui.live)
 from synoptic.db_messages import Problem, describe_database_error, french_database_error
-from synoptic.store import queries
-from synoptic.store.queries import BoardSnapshot, PatientView, Reference
+from synoptic.views import BoardSnapshot, PatientView, Reference
 from ui.context import FeedLike, UiContext
 
 log = logging.getLogger(__name__)
@@ -40,20 +39,8 @@ HUNG_AFTER_S = 5.0
 FULL_RELOAD = -1
 
 
-class PollHung(TimeoutError):
-    """The change feed did not answer within HUNG_AFTER_S seconds."""
-
-
-def is_outage(err: BaseException) -> bool:
-    """The database cannot be reached (as opposed to a statement it refused).
-
-    Connection failures are ``OperationalError`` (server gone, timeout, SQLite file
-    unreachable) or ``InterfaceError`` (connection closed under us); SQLAlchemy also flags
-    any error after which it dropped the connection.  An ``IntegrityError`` or
-    ``DataError`` is a refusal of one statement: the database is there."""
-    if isinstance(err, (OperationalError, InterfaceError, PollHung)):
-        return True
-    return isinstance(err, SQLAlchemyError) and bool(getattr(err, "connection_invalidated", False))
+class PollHung(NoAnswer):
+    """The change feed did not answer within HUNG_AFTER_S seconds (an outage)."""
 
 
 def database_error_message(err: BaseException) -> str:
@@ -189,7 +176,7 @@ class LiveFeed(QObject):
 
     def _get_feed(self) -> FeedLike:
         if self._feed is None:
-            self._feed = self.ctx.feed_factory(self.ctx.store)
+            self._feed = self.ctx.new_feed()
         return self._feed
 
     def poll(self) -> None:
@@ -217,21 +204,17 @@ class LiveFeed(QObject):
     def _read(self, revision: int | None, sequence: int, extra: frozenset[int]) -> FeedUpdate:
         """In the worker thread: what changed, and the fresh views.  No widget here."""
         feed = self._get_feed()
-        store = self.ctx.store
+        reads = self.ctx.reads
         # No revision yet (the first load failed): ask the feed to reload everything.
         result = feed.changes_since(revision if revision is not None else FULL_RELOAD)
-        with store.read() as session:
-            if result.full_reload:
-                board = queries.load_board(session, store.models)
-                return FeedUpdate(
-                    result.revision, frozenset(), (), board.reference, board, sequence
-                )
-            pks = frozenset(result.patient_pks) | extra
-            patients = queries.load_patients(session, store.models, pks=pks) if pks else ()
-            reference = (
-                queries.load_reference(session, store.models) if result.reference_changed else None
-            )
-        return FeedUpdate(result.revision, pks, tuple(patients), reference, None, sequence)
+        if result.full_reload:
+            board = reads.board()
+            return FeedUpdate(result.revision, frozenset(), (), board.reference, board, sequence)
+        pks = frozenset(result.patient_pks) | extra
+        patients, reference = reads.patients_and_reference(
+            pks, reference=bool(result.reference_changed)
+        )
+        return FeedUpdate(result.revision, pks, patients, reference, None, sequence)
 
     def _done(self, update: FeedUpdate) -> None:
         self._in_flight_since = None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from synoptic.destinations import asks_confirmation, order_destinations
 from synoptic.domain import BoxType
 from synoptic.errors import BoxFullError
-from synoptic.store.queries import PatientView
+from synoptic.views import PatientView
 
 if TYPE_CHECKING:
     from ui.board import BoardWindow

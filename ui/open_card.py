@@ -16,7 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from synoptic.store.queries import PatientView
+from synoptic.views import PatientView
 from ui.card import PatientCard
 from ui.metrics import Metrics
 from ui.plain import plain_label, set_button_text

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from synoptic.errors import SynoptuxError
 from synoptic.launch_policy import LaunchRefused, note_file_refusal
-from synoptic.store.queries import PatientView, Reference, TaskView
+from synoptic.views import PatientView, Reference, TaskView
 from ui.context import UiContext
 from ui.dialogs.info import LiveText
 
@@ -95,9 +95,9 @@ class TaskInformation:
 
     def _read_host_record(self, blob_key: int, show: Callable[[str], None]) -> None:
         """The host record's text, read in a worker thread; ``show`` gets it (GUI thread)."""
-        reader = self.ctx.host_records
-        if reader is None:
-            show(f"Texte du dossier n° {blob_key} (connexion MedinTux non configurée)")
+        reads = self.ctx.reads
+        if not reads.has_host_records:  # a sentence saying so, no database read
+            show(reads.host_record_text(blob_key))
             return
         show(f"{LOADING} (texte du dossier n° {blob_key})")
 
@@ -106,7 +106,7 @@ class TaskInformation:
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             show(f"Texte du dossier n° {blob_key} illisible (base MedinTux : {first})")
 
-        self.board.background.submit(lambda: reader.text(blob_key), show, failed)
+        self.board.background.submit(lambda: reads.host_record_text(blob_key), show, failed)
 
 
 def _hm(value: object) -> str:

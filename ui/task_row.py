@@ -12,7 +12,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QMenu, QSizePolicy, QWidget
 
 from synoptic.domain import format_late
-from synoptic.store.queries import PatientView, Reference, StateView, TaskView
+from synoptic.views import PatientView, Reference, StateView, TaskView
 from ui.actions import Actions
 from ui.context import UiContext
 from ui.plain import add_plain_action

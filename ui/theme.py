@@ -25,7 +25,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from synoptic.config import Config
-from synoptic.store.queries import Reference
+from synoptic.views import Reference
 from ui.css import convert, looks_legacy
 from ui.dialogs.style import dialog_rules
 from ui.metrics import Metrics

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from synoptic.store.queries import PatientView
+from synoptic.views import PatientView
 from ui.live import FeedUpdate
 
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QButtonGroup, QPushButton, QWidget
 
-from synoptic.store.queries import DestinationView
+from synoptic.views import DestinationView
 from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog, available_area
 from ui.dialogs.button_grid import ButtonGrid, wrap_label
 from ui.dialogs.confirm import ConfirmDialog

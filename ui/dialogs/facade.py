@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from PySide6.QtWidgets import QDialog, QWidget
 
-from synoptic.store.queries import DestinationView, HistoryView, Reference, ResponsableView
+from synoptic.views import DestinationView, HistoryView, Reference, ResponsableView
 from ui.dialogs.confirm import ConfirmDialog
 from ui.dialogs.destination import DestinationChoice, DestinationDialog
 from ui.dialogs.error import ErrorDialog

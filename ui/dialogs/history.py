@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from synoptic import services as actions
-from synoptic.store.queries import HistoryView, Reference
+from synoptic.views import HistoryView, Reference
 from ui.dialogs.base import CLOSE_NAME, TouchDialog, make_kinetic
 from ui.metrics import Metrics
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from synoptic.store.queries import ResponsableView
+from synoptic.views import ResponsableView
 from ui.dialogs.base import CANCEL_NAME, TouchDialog
 from ui.dialogs.colors import readable_text_color, valid_color
 from ui.dialogs.touch_list import TouchList
