@@ -79,6 +79,7 @@ def child(url: str, repeat: int) -> dict[str, float]:
     from PySide6.QtWidgets import QApplication
 
     from synoptic.config import load_config
+    from synoptic.reads import BoardReads
     from synoptic.services import BoardServices
     from synoptic.store.db import open_store
     from ui.app import create_application
@@ -89,7 +90,7 @@ def child(url: str, repeat: int) -> dict[str, float]:
     store = open_store(url)
     config = load_config(None, db_url_override=url)
     services = BoardServices(store, "bench")
-    ctx = build_context(config, store, services, clock=lambda: NOW)
+    ctx = build_context(config, BoardReads(store), services, clock=lambda: NOW)
 
     def settle() -> None:
         for _ in range(3):
@@ -215,6 +216,7 @@ def render_png(args: argparse.Namespace) -> int:
     """The department as ``synoptux screenshot`` renders a board (docs/ pictures)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from synoptic.config import load_config
+    from synoptic.reads import BoardReads
     from synoptic.services import BoardServices
     from synoptic.store.db import open_store
     from ui.app import create_application, parse_size, render_board
@@ -226,7 +228,8 @@ def render_png(args: argparse.Namespace) -> int:
         prepare(url, args.patients, args.tasks)
         store = open_store(url)
         config = load_config(None, db_url_override=url)
-        ctx = build_context(config, store, BoardServices(store, "bench"), clock=lambda: NOW)
+        services = BoardServices(store, "bench")
+        ctx = build_context(config, BoardReads(store), services, clock=lambda: NOW)
         render_board(ctx, parse_size(args.size), Path(args.png))
         store.dispose()
     return 0
