@@ -7,6 +7,7 @@ are never read or written.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import sqlite3
@@ -17,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from test_architecture import core_files
 
 from synoptic import __version__
 from synoptic.config import load_config
@@ -340,3 +342,23 @@ def test_ingest_words_a_locked_database_in_french(
     assert "fichier remis en attente : base verrouillée" in err, err
     assert "(détail : database is locked)" in err, err
     assert (inbox / "attente.txt").is_file()
+
+
+# ----------------------------------------------------------------------- layering
+
+
+def test_no_core_module_imports_the_cli_back() -> None:
+    """``synoptic.cli`` is the core's top: what its commands run with comes from
+    ``synoptic.command_context``, so ``ingest.commands`` and the others need not import it."""
+    offenders = []
+    for path in core_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):  # nested and TYPE_CHECKING imports too
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if "synoptic.cli" in names and path.name != "cli.py":
+                offenders.append(f"{path.relative_to(path.parents[1])}:{node.lineno}")
+    assert offenders == []
