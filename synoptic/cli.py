@@ -1,4 +1,4 @@
-"""The headless ``synoptux`` sub-commands (no Qt): init-db, check-config, status...
+"""The headless ``synoptux`` sub-commands (no Qt): init-db, init-config, check-config, status...
 
 ``ui.main`` adds the GUI sub-commands on top of this parser, so ``synoptux ingest``
 runs on a server without Qt's libraries.  Exit status: 0 ok, 2 bad usage or bad
@@ -17,6 +17,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,7 +33,7 @@ from synoptic.command_context import (
     UsageError,
     load_context,
 )
-from synoptic.config import ConfigError
+from synoptic.config import CONFIG_FILE_NAME, ConfigError, write_default_config
 from synoptic.db_messages import (
     describe_database_error,
     missing_sqlite_file,
@@ -80,6 +81,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     p = sub.add_parser("init-db", help="créer ou mettre à niveau la base (en place)")
     p.add_argument("--demo", action="store_true", help="ajouter une douzaine de patients fictifs")
     p.set_defaults(handler=cmd_init_db)
+
+    p = sub.add_parser(
+        "init-config",
+        help="écrire le fichier synoptux.ini par défaut (toutes les clés, commentées)",
+    )
+    p.add_argument("path", nargs="?", metavar="FICHIER",
+                   help="fichier à écrire (défaut : celui de --config, sinon synoptux.ini "
+                        "dans le dossier courant)")
+    p.add_argument("--force", action="store_true", help="remplacer FICHIER s'il existe")
+    p.set_defaults(handler=cmd_init_config)
 
     p = sub.add_parser("check-config", help="vérifier synoptux.ini et la connexion à la base")
     p.set_defaults(handler=cmd_check_config)
@@ -181,6 +192,16 @@ def cmd_init_db(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         ctx.close()
+
+
+def cmd_init_config(args: argparse.Namespace) -> int:
+    target = Path(args.path or args.config or CONFIG_FILE_NAME).expanduser()
+    try:
+        write_default_config(target, replace=args.force)
+    except FileExistsError:
+        raise UsageError(f"{target} existe déjà (--force pour le remplacer)") from None
+    print(f"Configuration par défaut écrite : {target}")
+    return EXIT_OK
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

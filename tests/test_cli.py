@@ -21,7 +21,7 @@ import pytest
 from test_architecture import core_files
 
 from synoptic import __version__
-from synoptic.config import load_config
+from synoptic.config import default_ini_bytes, load_config
 from synoptic.domain import is_late
 from synoptic.store.db import SCHEMA_VERSION
 from ui import main as ui_main
@@ -342,6 +342,43 @@ def test_ingest_words_a_locked_database_in_french(
     assert "fichier remis en attente : base verrouillée" in err, err
     assert "(détail : database is locked)" in err, err
     assert (inbox / "attente.txt").is_file()
+
+
+# ----------------------------------------------------------------------- init-config
+
+
+def test_init_config_writes_the_default_file_where_the_board_finds_it(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "init-config")
+    target = env.tmp / "work" / "synoptux.ini"
+    assert (code, err) == (0, "")
+    assert out == "Configuration par défaut écrite : synoptux.ini\n"
+    assert target.read_bytes() == default_ini_bytes()
+    _, out, _ = run(capsys, "--db", env.db_url, "check-config")
+    assert f"Configuration : {target}\n" in out
+
+
+def test_init_config_never_replaces_a_file_unless_forced(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = env.ini.read_bytes()
+    code, out, err = run(capsys, "init-config", str(env.ini))
+    assert code == 2 and out == ""
+    assert err == f"synoptux : {env.ini} existe déjà (--force pour le remplacer)\n"
+    assert env.ini.read_bytes() == before
+    code, out, _ = run(capsys, "init-config", "--force", str(env.ini))
+    assert code == 0 and env.ini.read_bytes() == default_ini_bytes()
+
+
+def test_init_config_writes_the_file_config_names(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = env.tmp / "etc" / "synoptux" / "synoptux.ini"
+    code, out, _ = run(capsys, "--config", str(target), "init-config")
+    assert code == 0 and out == f"Configuration par défaut écrite : {target}\n"
+    assert target.read_bytes() == default_ini_bytes()
+    assert not (env.tmp / "work" / "synoptux.ini").exists()
 
 
 # ----------------------------------------------------------------------- layering
