@@ -1,127 +1,74 @@
-"""The headless ``synoptux`` sub-commands (no Qt): init-db, check-config, status...
+"""The headless ``synoptux`` sub-commands (no Qt): init-db, init-config, check-config, status...
 
 ``ui.main`` adds the GUI sub-commands on top of this parser, so ``synoptux ingest``
 runs on a server without Qt's libraries.  Exit status: 0 ok, 2 bad usage or bad
 configuration, 1 runtime failure.  Messages are in French.
+
+This module is the table of commands; what they run with (:class:`Context`, the errors, the
+exit statuses) is in :mod:`synoptic.command_context`, the French argparse in
+:mod:`synoptic.french_argparse`, the board as text in :mod:`synoptic.board_text`, and
+``ingest``/``watch`` in :mod:`synoptic.ingest.commands`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic import __version__
-from synoptic.config import Config, ConfigError, load_config, resolve_config_path
+from synoptic.board_text import board_as_json, board_as_text
+from synoptic.command_context import (
+    EXIT_OK,
+    EXIT_RUNTIME,
+    EXIT_USAGE,
+    Context,
+    SchemaMissingError,
+    UsageError,
+    load_context,
+)
+from synoptic.config import CONFIG_FILE_NAME, ConfigError, write_default_config
 from synoptic.db_messages import (
     describe_database_error,
     missing_sqlite_file,
     missing_sqlite_file_problem,
 )
-from synoptic.domain import is_late
 from synoptic.errors import SynoptuxError
-from synoptic.services import BoardServices, resolve_actor
+from synoptic.french_argparse import FrenchParser, french_argparse_message
 from synoptic.store import queries
-from synoptic.store.db import Store, open_store
-from synoptic.views import BoardSnapshot
 
-EXIT_OK = 0
-EXIT_RUNTIME = 1
-EXIT_USAGE = 2
+# Their home is synoptic.command_context (and board_text, french_argparse); the board's start
+# (ui.app, ui.startup) still takes them from here.
+__all__ = [
+    "EXIT_OK",
+    "EXIT_RUNTIME",
+    "EXIT_USAGE",
+    "Context",
+    "SchemaMissingError",
+    "UsageError",
+    "board_as_json",
+    "board_as_text",
+    "build_parser",
+    "french_argparse_message",
+    "load_context",
+    "main",
+    "prepare_board_database",
+    "require_existing_database",
+    "run",
+    "safe_url",
+]
 
 Handler = Callable[[argparse.Namespace], int]
 
 
-class UsageError(Exception):
-    """Bad usage or configuration: exit status 2."""
-
-
-class SchemaMissingError(UsageError):
-    """A shared server without Synoptux's schema: an administrator runs ``init-db``."""
-
-    def __init__(self, message: str, url: str) -> None:
-        super().__init__(message)
-        self.url = url
-
-
-@dataclass
-class Context:
-    """What every command receives: the configuration and, on demand, the store."""
-
-    config: Config
-    long_statements: bool = False  # see make_engine
-    _store: Store | None = None
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            db = self.config.database
-            self._store = open_store(db.url, db.table_prefix,
-                                     long_statements=self.long_statements)
-        return self._store
-
-    def services(self, user: str | None = None) -> BoardServices:
-        return BoardServices(self.store, resolve_actor(user, self.config.interface.screen_name))
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.dispose()
-
-
-def load_context(args: argparse.Namespace, *, long_statements: bool = False) -> Context:
-    path = resolve_config_path(getattr(args, "config", None))
-    config = load_config(path, db_url_override=getattr(args, "db", None))
-    return Context(config, long_statements=long_statements)
-
-
-# argparse's own English sentences, in French (it has no French catalogue of its own).
-_ARGPARSE_FRENCH = (
-    (re.compile(r"argument (\S+): invalid choice: '([^']*)' \(choose from (.*)\)"),
-     r"commande inconnue « \2 » ; commandes possibles : \3"),
-    (re.compile(r"argument (\S+): invalid (\w+) value: '([^']*)'"),
-     r"valeur « \3 » invalide pour \1"),
-    (re.compile(r"the following arguments are required: (.*)"),
-     r"argument(s) obligatoire(s) manquant(s) : \1"),
-    (re.compile(r"unrecognized arguments: (.*)"), r"argument(s) non reconnu(s) : \1"),
-    (re.compile(r"argument (\S+): expected one argument"), r"l'option \1 attend une valeur"),
-)
-
-
-def french_argparse_message(message: str) -> str:
-    for pattern, replacement in _ARGPARSE_FRENCH:
-        if pattern.fullmatch(message):
-            return pattern.sub(replacement, message)
-    return message
-
-
-class _FrenchHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
-
-
-class _FrenchParser(argparse.ArgumentParser):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _FrenchHelpFormatter)
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self._optionals.title = "options"
-        self._positionals.title = "arguments"
-        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
-
-    def error(self, message: str) -> Any:  # argparse exits 2 on usage errors, as we want
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"synoptux : erreur : {french_argparse_message(message)}\n")
-
-
 def build_parser() -> tuple[argparse.ArgumentParser, Any]:
-    parser = _FrenchParser(
+    parser = FrenchParser(
         prog="synoptux",
         description="Tableau synoptique des urgences (successeur de Synoptux/MedinTux).",
     )
@@ -129,11 +76,21 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     parser.add_argument("--db", metavar="URL", help="URL SQLAlchemy de la base (remplace l'ini)")
     parser.add_argument("--version", action="version", version=f"synoptux {__version__}",
                         help="afficher la version et quitter")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=_FrenchParser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", parser_class=FrenchParser)
 
     p = sub.add_parser("init-db", help="créer ou mettre à niveau la base (en place)")
     p.add_argument("--demo", action="store_true", help="ajouter une douzaine de patients fictifs")
     p.set_defaults(handler=cmd_init_db)
+
+    p = sub.add_parser(
+        "init-config",
+        help="écrire le fichier synoptux.ini par défaut (toutes les clés, commentées)",
+    )
+    p.add_argument("path", nargs="?", metavar="FICHIER",
+                   help="fichier à écrire (défaut : celui de --config, sinon synoptux.ini "
+                        "dans le dossier courant)")
+    p.add_argument("--force", action="store_true", help="remplacer FICHIER s'il existe")
+    p.set_defaults(handler=cmd_init_config)
 
     p = sub.add_parser("check-config", help="vérifier synoptux.ini et la connexion à la base")
     p.set_defaults(handler=cmd_check_config)
@@ -237,6 +194,16 @@ def cmd_init_db(args: argparse.Namespace) -> int:
         ctx.close()
 
 
+def cmd_init_config(args: argparse.Namespace) -> int:
+    target = Path(args.path or args.config or CONFIG_FILE_NAME).expanduser()
+    try:
+        write_default_config(target, replace=args.force)
+    except FileExistsError:
+        raise UsageError(f"{target} existe déjà (--force pour le remplacer)") from None
+    print(f"Configuration par défaut écrite : {target}")
+    return EXIT_OK
+
+
 def cmd_check_config(args: argparse.Namespace) -> int:
     ctx = load_context(args)
     try:
@@ -332,83 +299,6 @@ def safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat(sep=" ") if value else None
-
-
-def _hm(value: datetime | None) -> str:
-    return value.strftime("%d/%m %H:%M") if value else "—"
-
-
-def board_as_json(board: BoardSnapshot, now: datetime) -> dict[str, Any]:
-    ref = board.reference
-    boxes = []
-    late_total = 0
-    for box in ref.boxes:
-        patients = []
-        for p in board.patients_in(box.code):
-            tasks = []
-            for t in p.tasks:
-                late = is_late(t, now)
-                late_total += late
-                tt = ref.task_types.get(t.code)
-                state = ref.states.get(t.state_code or "")
-                tasks.append({
-                    "num": t.num, "code": t.code, "label": tt.label if tt else t.code,
-                    "known": tt is not None, "comment": t.comment,
-                    "state": t.state_code, "state_label": state.label if state else None,
-                    "planned_start": _iso(t.planned_start), "planned_end": _iso(t.planned_end),
-                    "started_at": _iso(t.started_at), "ended_at": _iso(t.ended_at),
-                    "priority": t.priority, "late": late, "revision": t.revision,
-                })
-            patients.append({
-                "pk": p.pk, "last_name": p.last_name, "first_name": p.first_name,
-                "guid": p.guid, "responsable": p.responsable, "comment": p.comment,
-                "entered_at": _iso(p.entered_at), "moved_at": _iso(p.moved_at),
-                "folded": p.folded, "hidden": p.hidden, "destination": p.destination,
-                "revision": p.revision, "tasks": tasks,
-            })
-        boxes.append({
-            "code": box.code, "label": box.label, "type": box.type.value,
-            "capacity": box.capacity, "count": len(patients), "patients": patients,
-        })
-    orphans = [p.pk for p in board.patients if ref.box(p.box_code) is None]
-    return {"generated_at": _iso(now), "late_tasks": late_total, "boxes": boxes,
-            "patients_in_unknown_boxes": orphans}
-
-
-def board_as_text(board: BoardSnapshot, now: datetime) -> str:
-    data = board_as_json(board, now)
-    lines = [f"Tableau au {now:%d/%m/%Y %H:%M} — {data['late_tasks']} tâche(s) en retard"]
-    for box in data["boxes"]:
-        cap = box["capacity"] if box["capacity"] else "∞"
-        lines.append(f"\n[{box['code']}] {box['label']} ({box['type']}) — {box['count']}/{cap}")
-        for p in box["patients"]:
-            resp = p["responsable"] or "sans responsable"
-            extra = f" → {p['destination']}" if p["destination"] else ""
-            lines.append(
-                f"  • {p['last_name']} {p['first_name']}".rstrip()
-                + f" — {resp} — {p['comment'] or ''}".rstrip(" —")
-                + f" (entrée {_hm(_parse(p['entered_at']))}){extra}"
-            )
-            for t in p["tasks"]:
-                mark = "  ⚠ EN RETARD" if t["late"] else ""
-                state = t["state_label"] or "non commencée"
-                comment = f" ({t['comment']})" if t["comment"] else ""
-                planned = ""
-                if t["planned_start"] or t["planned_end"]:
-                    planned = (f" prévue {_hm(_parse(t['planned_start']))}"
-                               f" → {_hm(_parse(t['planned_end']))}")
-                lines.append(f"      - {t['label']}{comment} : {state}{planned}{mark}")
-    if data["patients_in_unknown_boxes"]:
-        lines.append(f"\nPatients dans un box inconnu : {data['patients_in_unknown_boxes']}")
-    return "\n".join(lines)
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 if __name__ == "__main__":  # pragma: no cover

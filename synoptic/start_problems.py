@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic.cli import SchemaMissingError, UsageError
+from synoptic.command_context import SchemaMissingError, UsageError
 from synoptic.config import ConfigError
 from synoptic.db_messages import describe_database_error
 

@@ -7,6 +7,7 @@ are never read or written.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import sqlite3
@@ -17,9 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from test_architecture import core_files
 
 from synoptic import __version__
-from synoptic.config import load_config
+from synoptic.config import default_ini_bytes, load_config
 from synoptic.domain import is_late
 from synoptic.store.db import SCHEMA_VERSION
 from ui import main as ui_main
@@ -340,3 +342,60 @@ def test_ingest_words_a_locked_database_in_french(
     assert "fichier remis en attente : base verrouillée" in err, err
     assert "(détail : database is locked)" in err, err
     assert (inbox / "attente.txt").is_file()
+
+
+# ----------------------------------------------------------------------- init-config
+
+
+def test_init_config_writes_the_default_file_where_the_board_finds_it(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "init-config")
+    target = env.tmp / "work" / "synoptux.ini"
+    assert (code, err) == (0, "")
+    assert out == "Configuration par défaut écrite : synoptux.ini\n"
+    assert target.read_bytes() == default_ini_bytes()
+    _, out, _ = run(capsys, "--db", env.db_url, "check-config")
+    assert f"Configuration : {target}\n" in out
+
+
+def test_init_config_never_replaces_a_file_unless_forced(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = env.ini.read_bytes()
+    code, out, err = run(capsys, "init-config", str(env.ini))
+    assert code == 2 and out == ""
+    assert err == f"synoptux : {env.ini} existe déjà (--force pour le remplacer)\n"
+    assert env.ini.read_bytes() == before
+    code, out, _ = run(capsys, "init-config", "--force", str(env.ini))
+    assert code == 0 and env.ini.read_bytes() == default_ini_bytes()
+
+
+def test_init_config_writes_the_file_config_names(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = env.tmp / "etc" / "synoptux" / "synoptux.ini"
+    code, out, _ = run(capsys, "--config", str(target), "init-config")
+    assert code == 0 and out == f"Configuration par défaut écrite : {target}\n"
+    assert target.read_bytes() == default_ini_bytes()
+    assert not (env.tmp / "work" / "synoptux.ini").exists()
+
+
+# ----------------------------------------------------------------------- layering
+
+
+def test_no_core_module_imports_the_cli_back() -> None:
+    """``synoptic.cli`` is the core's top: what its commands run with comes from
+    ``synoptic.command_context``, so ``ingest.commands`` and the others need not import it."""
+    offenders = []
+    for path in core_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):  # nested and TYPE_CHECKING imports too
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if "synoptic.cli" in names and path.name != "cli.py":
+                offenders.append(f"{path.relative_to(path.parents[1])}:{node.lineno}")
+    assert offenders == []

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import os
 import pickle
 import stat
-from dataclasses import replace
+import subprocess
+import tomllib
 from pathlib import Path
 
 import platformdirs
 import pytest
 
-from synoptic import config
 from synoptic.config import (
     DEFAULT_INI_TEXT,
     Config,
@@ -22,13 +23,18 @@ from synoptic.config import (
     InterfaceSettings,
     TimerSettings,
     default_database_url,
+    default_ini_bytes,
     load_config,
     resolve_config_path,
     save_positions,
     user_config_path,
+    write_default_config,
 )
+from synoptic.config.reading import DISPLAY_KEYS, INTERFACE_KEYS, TIMER_KEYS
 
-REPO_INI = Path(__file__).resolve().parents[1] / "synoptux.ini"
+REPO = Path(__file__).resolve().parents[1]
+# The one default file, package data (pyproject.toml: [tool.setuptools.package-data]).
+DEFAULT_INI = REPO / "synoptic" / "defaults" / "synoptux.ini"
 
 
 @pytest.fixture(autouse=True)
@@ -117,28 +123,63 @@ def test_load_config_none_gives_defaults(tmp_path: Path, monkeypatch: pytest.Mon
     assert load_config(None) == expected_defaults(None, tmp_path)
 
 
-def test_repository_ini_loads_and_equals_the_defaults() -> None:
-    cfg = load_config(REPO_INI)
-    assert cfg == expected_defaults(REPO_INI, REPO_INI.parent)
+def test_the_default_file_loads_and_equals_the_defaults() -> None:
+    cfg = load_config(DEFAULT_INI)
+    assert cfg == expected_defaults(DEFAULT_INI, DEFAULT_INI.parent)
 
 
-def test_default_ini_text_parses_to_the_repository_file_values(tmp_path: Path) -> None:
-    from_text = load_config(write_ini(tmp_path, DEFAULT_INI_TEXT))
-    from_repo = load_config(REPO_INI)
-    assert (
-        replace(
-            from_text,
-            path=from_repo.path,
-            interface=replace(from_text.interface, inbox_dir=from_repo.interface.inbox_dir),
-        )
-        == from_repo
-    )
-    assert from_text.interface.inbox_dir == tmp_path / "inbox"
+def test_the_default_text_is_the_packaged_file_read_through_importlib() -> None:
+    assert default_ini_bytes() == DEFAULT_INI.read_bytes()
+    assert DEFAULT_INI_TEXT.encode("utf-8") == DEFAULT_INI.read_bytes()
+    assert DEFAULT_INI_TEXT.startswith("; synoptux.ini : configuration de Synoptux\n")
+
+
+def test_the_repository_keeps_no_second_copy_of_the_default_file() -> None:
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True
+    ).stdout.decode("utf-8").split("\0")
+    first_line = DEFAULT_INI_TEXT.splitlines()[0].encode("utf-8")
+    copies = [
+        name for name in tracked
+        if name and (REPO / name).is_file() and (REPO / name).read_bytes().startswith(first_line)
+    ]
+    assert copies == ["synoptic/defaults/synoptux.ini"]
+
+
+def test_the_default_file_is_declared_package_data() -> None:
+    """``pip install .`` (not editable) ships the file that default_ini_bytes() reads."""
+    with open(REPO / "pyproject.toml", "rb") as toml:
+        patterns = tomllib.load(toml)["tool"]["setuptools"]["package-data"]["synoptic"]
+    assert any(fnmatch.fnmatch("defaults/synoptux.ini", p) for p in patterns)
+
+
+def test_write_default_config_writes_the_file_and_never_overwrites_by_surprise(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "etc" / "synoptux" / "synoptux.ini"
+    write_default_config(target)
+    assert target.read_bytes() == DEFAULT_INI.read_bytes()
+    target.write_text("[Timer]\n", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        write_default_config(target)
+    assert target.read_text(encoding="utf-8") == "[Timer]\n"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_write_default_config_replaces_keeping_the_permissions(tmp_path: Path) -> None:
+    target = write_ini(tmp_path, "[Timer]\n")
+    target.chmod(0o640)
+    write_default_config(target, replace=True)
+    assert target.read_bytes() == DEFAULT_INI.read_bytes()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["synoptux.ini"]
 
 
 def test_every_setting_key_is_written_in_the_default_file() -> None:
     text = DEFAULT_INI_TEXT.lower()
-    keys = config._INTERFACE_KEYS + config._DISPLAY_KEYS + config._TIMER_KEYS
+    keys = INTERFACE_KEYS + DISPLAY_KEYS + TIMER_KEYS
     for key in keys:
         assert f"\n{key.name.lower()}=" in text, key.name
     for line in ("\nurl=", "\nprefixe_tables=", "[positions_fenetres]", "[connexion_medintux]"):
@@ -307,6 +348,29 @@ def test_utf8_bom_file(tmp_path: Path) -> None:
     path = tmp_path / "synoptux.ini"
     path.write_bytes(codecs.BOM_UTF8 + b"[Timer]\nPeriodicite_controle_des_entrees=3\n")
     assert load_config(path).timers.inbox_check_s == 3.0
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_file_with_bom_from_windows_notepad(tmp_path: Path, codec: str) -> None:
+    bom = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+    path = tmp_path / "synoptux.ini"
+    path.write_bytes(bom + "[Affichage]\r\nLibelle_Anonyme=Anonymisé\r\n".encode(codec))
+    assert load_config(path).display.anonymous_label == "Anonymisé"
+
+
+def test_a_utf8_bom_before_latin1_text_does_not_break_the_first_header(tmp_path: Path) -> None:
+    path = tmp_path / "synoptux.ini"
+    path.write_bytes(codecs.BOM_UTF8 + "[Interface]\nNom_Ecran=Accueil pédiatrie\n".encode("latin-1"))
+    assert load_config(path).interface.screen_name == "Accueil pédiatrie"
+
+
+def test_windows_1252_characters_keep_their_meaning_beside_undefined_bytes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "synoptux.ini"
+    # 0x81 is undefined in Windows-1252: it must not turn the whole file into Latin-1.
+    path.write_bytes(b"; \x81\n[Affichage]\nLibelle_Anonyme=\x9cdeme \x80\n")
+    assert load_config(path).display.anonymous_label == "œdeme €"
 
 
 def test_crlf_file(tmp_path: Path) -> None:
@@ -604,6 +668,34 @@ def test_save_keeps_the_utf8_bom(tmp_path: Path) -> None:
     path.write_bytes(codecs.BOM_UTF8 + b"[Positions_fenetres]\nB1=1,1,1,1\n")
     save_positions(path, {"B2": (2, 2, 2, 2)})
     assert path.read_bytes() == codecs.BOM_UTF8 + b"[Positions_fenetres]\nB2=2,2,2,2\n"
+
+
+def test_save_keeps_a_utf16_file_utf16_with_its_bom(tmp_path: Path) -> None:
+    before = "[Affichage]\r\nLibelle_Anonyme=Anonymisé\r\n"
+    path = tmp_path / "synoptux.ini"
+    path.write_bytes(codecs.BOM_UTF16_BE + before.encode("utf-16-be"))
+    save_positions(path, {"SALLE É": (1, 2, 3, 4)})
+    after = before + "\r\n[Positions_fenetres]\r\nSALLE É=1,2,3,4\r\n"
+    assert path.read_bytes() == codecs.BOM_UTF16_BE + after.encode("utf-16-be")
+
+
+def test_save_keeps_every_byte_of_a_windows_1252_file_with_undefined_bytes(
+    tmp_path: Path,
+) -> None:
+    before = b"; \x81\x8d \x80 \x9c \xe9\n[Affichage]\nLibelle_Anonyme=\x80\n"
+    path = tmp_path / "synoptux.ini"
+    path.write_bytes(before)
+    save_positions(path, {"\u0152IL": (1, 2, 3, 4)})  # Œ: 0x8C in Windows-1252
+    assert path.read_bytes() == before + b"\n[Positions_fenetres]\n\x8cIL=1,2,3,4\n"
+
+
+def test_save_refuses_a_code_the_file_encoding_cannot_hold(tmp_path: Path) -> None:
+    before = b"[Affichage]\nLibelle_Anonyme=Anonymis\xe9\n"
+    path = tmp_path / "synoptux.ini"
+    path.write_bytes(before)
+    with pytest.raises(ValueError, match="encodage du fichier"):
+        save_positions(path, {"BOX \u4e00": (1, 2, 3, 4)})
+    assert path.read_bytes() == before
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")

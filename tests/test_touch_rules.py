@@ -20,7 +20,7 @@ from synoptic.config import (
 from synoptic.destinations import asks_confirmation, fold, order_destinations
 from synoptic.display import full_name, hide_name_in, masked_initials, patient_display_name
 
-REPO_INI = Path(__file__).resolve().parents[1] / "synoptux.ini"
+REPO_INI = Path(__file__).resolve().parents[1] / "synoptic" / "defaults" / "synoptux.ini"
 
 
 @pytest.fixture(autouse=True)

@@ -29,14 +29,11 @@ def _cmd_screenshot(args: argparse.Namespace) -> int:
 def _cmd_convert_css(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from synoptic.decoding import decode_text
     from ui.css import convert, looks_legacy
 
     source = Path(args.old)
-    data = source.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+    text = decode_text(source.read_bytes()).text
     if not looks_legacy(text):
         print(f"synoptux : {source} n'a pas les blocs de Synoptux 2.16 (Titre_Box, ...) : "
               "rien à convertir", file=sys.stderr)

@@ -15,12 +15,12 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import platformdirs
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
+from synoptic.command_context import Context
 from synoptic.db_messages import french_database_error
 from synoptic.errors import SynoptuxError
 from synoptic.feed import prune_changes
@@ -32,9 +32,6 @@ from synoptic.services import BoardServices
 from synoptic.store.db import SCHEMA_VERSION, Store, current_version
 from synoptic.store.feed_schema import feed_tables
 from synoptic.transient import is_transient
-
-if TYPE_CHECKING:
-    from synoptic.cli import Context
 
 __all__ = ["SchemaProblem", "default_log_path", "ingest", "require_feed_schema", "watch"]
 

@@ -1,0 +1,98 @@
+"""[Connexion] and [Connexion_MedinTux]: the database URLs, MedinTux's legacy line included."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import platformdirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from synoptic.config.ini import IniFile, RawValue
+from synoptic.config.settings import ConfigError, DatabaseSettings
+
+__all__ = ["APP_NAME", "default_database_url", "read_database"]
+
+APP_NAME = "synoptux"
+
+_PREFIX_RE = re.compile(r"[A-Za-z0-9_]*")
+_URL = (
+    "une URL SQLAlchemy valide, par exemple sqlite:///chemin/synoptux.sqlite ou "
+    "mysql+pymysql://utilisateur:motdepasse@serveur:3306/base"
+)
+
+
+def default_database_url() -> str:
+    """SQLite file in the user's data folder (the folder is created)."""
+    folder = Path(platformdirs.user_data_dir(APP_NAME))
+    folder.mkdir(parents=True, exist_ok=True)
+    return "sqlite:///" + (folder / "synoptux.sqlite").as_posix()
+
+
+def _check_url(text: str) -> str | None:
+    try:
+        make_url(text).get_dialect()  # also catches an unknown back-end ("mysq://")
+    except (ArgumentError, ValueError):
+        return None
+    return text
+
+
+def _legacy_url(ini: IniFile, raw: RawValue, base: Path) -> str:
+    """Url from MedinTux's 'Parametres = QMYSQL3 , base , user , pwd , host , port'."""
+    fields = [f.strip() for f in raw.text.split(",")]
+    fields += [""] * (6 - len(fields))
+    driver = fields[0].upper()
+    if driver in ("QSQLITE", "QSQLITE3"):
+        if not fields[1]:
+            raise ini.fail(raw, "QSQLITE suivi du chemin du fichier SQLite")
+        if fields[1] == ":memory:":
+            return "sqlite://"
+        path = Path(fields[1]).expanduser()
+        return "sqlite:///" + (path if path.is_absolute() else base / path).as_posix()
+    if driver not in ("QMYSQL3", "QMYSQL"):
+        raise ini.fail(raw, "un pilote QMYSQL3 ou QSQLITE en premier champ")
+    name, user, password, host, port = fields[1:6]
+    if not name:
+        raise ini.fail(raw, "le nom de la base en deuxième champ (QMYSQL3 , base , ...)")
+    if port and not re.fullmatch(r"[0-9]+", port):
+        raise ini.fail(raw, "un numéro de port en sixième champ")
+    credentials = ""
+    if user:
+        credentials = quote(user, safe="")
+        if password:
+            credentials += ":" + quote(password, safe="")
+        credentials += "@"
+    host_part = (host or "localhost") + ":" + (port or "3306")
+    return f"mysql+pymysql://{credentials}{host_part}/{quote(name, safe='')}?charset=utf8mb4"
+
+
+def _connection_url(ini: IniFile, sections: tuple[str, ...], base: Path) -> str:
+    """Validated URL of one connection section; "" when not configured."""
+    raw = ini.get(sections, "URL")
+    if raw is not None and raw.text:
+        if _check_url(raw.text) is None:
+            raise ini.fail(raw, _URL)
+        return raw.text
+    legacy = ini.get(sections, "Parametres")
+    if legacy is not None and legacy.text:
+        return _legacy_url(ini, legacy, base)
+    return ""
+
+
+def read_database(ini: IniFile, base: Path, db_url_override: str | None) -> DatabaseSettings:
+    """The board's database (or ``--db``), its table prefix and the host's record database."""
+    main = ("Connexion", "Connexion_SynopTux")
+    if db_url_override is not None:
+        url = db_url_override.strip()
+        if _check_url(url) is None:
+            raise ConfigError("l'option --db", "Connexion", "URL", db_url_override, _URL)
+    else:
+        url = _connection_url(ini, main, base) or default_database_url()
+    raw_prefix = ini.get(main, "Prefixe_Tables")
+    prefix = "synopt_" if raw_prefix is None else raw_prefix.text
+    if raw_prefix is not None and not _PREFIX_RE.fullmatch(prefix):
+        raise ini.fail(raw_prefix, "uniquement des lettres non accentuées, des chiffres et _")
+    host_url = _connection_url(ini, ("Connexion_MedinTux",), base)
+    return DatabaseSettings(url=url, table_prefix=prefix, host_url=host_url)
