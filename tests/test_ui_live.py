@@ -7,13 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, text
-from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
-
+from ui_support import NOW, BoardEnv, card_of, glance_of
 
 from synoptic.services import NewTask
 
