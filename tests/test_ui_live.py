@@ -214,10 +214,11 @@ def test_purge_timer_removes_old_exits(qtbot, env: BoardEnv) -> None:
 def test_board_listens_to_the_inbox_and_counts_rejected_files(
     qtbot, env: BoardEnv, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
     inbox = tmp_path / "entrees"
-    env.config = replace(env.config, interface=replace(env.config.interface, inbox_dir=inbox))
+    # A full rescan every 0.2 s (10 s by default): the waits below last many rescans (and
+    # five counts of the rejected files, every second at the least), so a file-system event
+    # missed cannot leave the test hanging on one period.
+    env.configure(interface={"inbox_dir": inbox}, timers={"inbox_check_s": 0.2})
     board = BoardWindowWithInbox.make(env, qtbot)
     assert board.status.inbox_label.text() == "Entrées : surveillées"
     (inbox / "bad.txt").write_bytes(b"pas un fichier d'entree\n")
@@ -227,10 +228,10 @@ def test_board_listens_to_the_inbox_and_counts_rejected_files(
         encoding="utf-8",
     )
     qtbot.waitUntil(
-        lambda: any(p.last_name == "FICHIER" for p in board.patients.values()), timeout=10000
+        lambda: any(p.last_name == "FICHIER" for p in board.patients.values()), timeout=5000
     )
     board.inbox.count_rejected()
-    qtbot.waitUntil(lambda: board.status.rejected_button.isVisibleTo(board), timeout=10000)
+    qtbot.waitUntil(lambda: board.status.rejected_button.isVisibleTo(board), timeout=5000)
     assert board.status.rejected_button.text() == "⚠ 1 fichier d'entrée refusé"
     qtbot.mouseClick(board.status.rejected_button, Qt.MouseButton.LeftButton)
     (title, text_), _ = env.dialogs.called("show_info")[-1]
