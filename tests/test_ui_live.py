@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, text
-from ui_support import NOW, BoardEnv, card_of, glance_of
+from ui_support import NOW, BoardEnv, card_of, glance_of, poll_once
 
 from synoptic.services import NewTask
 
@@ -19,7 +19,16 @@ HOST_INSERT = (
 )
 
 
-def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
+def test_changes_are_polled_twice_a_second(qtbot, env: BoardEnv) -> None:
+    """A change shows within a second: a poll starts every 500 ms, and each poll brings
+    what was committed before it started (the tests below drive the polls one by one)."""
+    board = env.board(qtbot, live=True)
+    assert board.live.timer.isActive() and board.live.timer.interval() == 500
+    polls = board.live.polls
+    qtbot.waitUntil(lambda: board.live.polls > polls + 1, timeout=5000)
+
+
+def test_host_sql_insert_shows_at_the_next_poll_rebuilding_only_that_card(
     qtbot, env: BoardEnv, sqlite_url: str
 ) -> None:
     first = env.admit("ATT", "PREMIER")
@@ -46,9 +55,10 @@ def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
             )
         )
     host.dispose()
-    qtbot.waitUntil(lambda: pk in board.panels["ATT"].cards, timeout=1000)
-    qtbot.waitUntil(lambda: len(card_of(board, pk).task_rows) == 1, timeout=1000)
+    poll_once(qtbot, board)
+    assert pk in board.panels["ATT"].cards
     card = card_of(board, pk)
+    assert len(card.task_rows) == 1
     assert card.name_button.fullText() == "HOTE Henri"
     assert card.task_rows[0].label == "Radiographie"
     assert glance_of(board, first) is kept  # the other card was not rebuilt
@@ -63,7 +73,8 @@ def test_host_sql_delete_removes_the_card(qtbot, env: BoardEnv, sqlite_url: str)
     with host.begin() as conn:
         conn.execute(text(f"DELETE FROM synopt_encours WHERE EC_PK={pk}"))
     host.dispose()
-    qtbot.waitUntil(lambda: pk not in board.panels["B1"].cards, timeout=1000)
+    poll_once(qtbot, board)
+    assert pk not in board.panels["B1"].cards
     assert board.panels["B1"].title.text().endswith("0/1")
 
 
@@ -71,10 +82,8 @@ def test_change_from_another_screen_shows(qtbot, env: BoardEnv) -> None:
     pk = env.admit("B1", tasks=(NewTask("ECG"),))
     board = env.board(qtbot, live=True)
     env.services.set_task_state(pk, 1, "3EC", now=NOW)  # another screen
-    qtbot.waitUntil(
-        lambda: card_of(board, pk).task_rows[0].state_buttons["3EC"].property("current"),
-        timeout=1000,
-    )
+    poll_once(qtbot, board)
+    assert card_of(board, pk).task_rows[0].state_buttons["3EC"].property("current")
 
 
 def test_conflict_between_two_boards_on_one_database(qtbot, env: BoardEnv) -> None:

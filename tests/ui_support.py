@@ -224,6 +224,18 @@ def glance_of(board: BoardWindow, pk: int) -> GlanceCard:
     return board.panels[view.box_code].cards[pk]
 
 
+def poll_once(qtbot: Any, board: BoardWindow) -> None:
+    """One poll of the change feed, run to its end, in place of the board's timer (which
+    starts one every ``poll_interval_ms``): the test drives the polls, so what it asserts
+    does not depend on how busy the machine is."""
+    live = board.live
+    live.timer.stop()
+    qtbot.waitUntil(lambda: not live.in_flight, timeout=5000)  # one the timer had started
+    live.poll()
+    assert live.in_flight
+    qtbot.waitUntil(lambda: not live.in_flight, timeout=5000)
+
+
 def button_texts(widgets: list[QPushButton]) -> list[str]:
     return [w.text() for w in widgets]
 
