@@ -27,9 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pymysql
+import pymysql  # type: ignore[import-untyped]
 import pytest
-from pymysql.constants import CLIENT
+from pymysql.constants import CLIENT  # type: ignore[import-untyped]
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
