@@ -10,6 +10,11 @@ Synoptux 2.16's own files (entry files, style sheet, database dump) are reproduc
 in ``tests/fixtures`` and always tested; the originals in ``../shared/reference`` (beside
 the repository in CI, absent from a user's clone) are tested too when they are there:
 ``original_216`` skips otherwise.
+
+The board's tests (``tests/test_ui_*.py``) share one fixture, ``env``: a
+:class:`ui_support.BoardEnv` on a seeded SQLite store (Qt is imported only when a test asks
+for it).  ``test_cli.py`` and ``test_watch.py`` declare an ``env`` of their own, which
+wins in those files.
 """
 
 from __future__ import annotations
@@ -20,16 +25,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pymysql
+import pymysql  # type: ignore[import-untyped]
 import pytest
-from pymysql.constants import CLIENT
+from pymysql.constants import CLIENT  # type: ignore[import-untyped]
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from synoptic.services import BoardServices
 from synoptic.store.db import Store, open_store
 from synoptic.store.seed import create_or_upgrade
+
+if TYPE_CHECKING:
+    from ui_support import BoardEnv
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -131,6 +140,27 @@ def sqlite_store(sqlite_url: str) -> Iterator[Store]:
 @pytest.fixture
 def services(store: Store) -> BoardServices:
     return BoardServices(store, "test-screen")
+
+
+@pytest.fixture
+def env(
+    request: pytest.FixtureRequest, sqlite_store: Store, sqlite_url: str, tmp_path: Path
+) -> Iterator[BoardEnv]:
+    """Boards on a seeded SQLite store with the default ini (a file in ``tmp_path``), a
+    clock the test moves and scripted dialogs; the boards made are shut down afterwards.
+
+    Settings that differ come as sections of :meth:`BoardEnv.configure`, in the test or
+    by indirect parametrization::
+
+        @pytest.mark.parametrize("env", [{"display": {"scale": 1.5}}], indirect=True)
+    """
+    from ui_support import BoardEnv, make_config  # Qt: only for the tests of the board
+
+    environment = BoardEnv(sqlite_store, make_config(tmp_path, sqlite_url))
+    settings: dict[str, Any] = getattr(request, "param", {})
+    environment.configure(**settings)
+    yield environment
+    environment.close()
 
 
 # ------------------------------------------------------------------- 2.16 database dumps

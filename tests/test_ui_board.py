@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
-from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
-
+from ui_support import NOW, BoardEnv, card_of, glance_of
 
 from synoptic.services import NewTask
 from synoptic.store import queries
@@ -338,13 +331,9 @@ def test_definitive_exit_from_sortie_is_confirmed(qtbot, env: BoardEnv) -> None:
 def test_definitive_exit_without_confirmation_when_configured(
     qtbot, env: BoardEnv, tmp_path
 ) -> None:
-    from dataclasses import replace
-
     pk = env.admit("B1")
     env.services.move(pk, "SORT", now=NOW, destination="Retour domicile")
-    env.config = replace(
-        env.config, interface=replace(env.config.interface, confirm_definitive_exit=False)
-    )
+    env.configure(interface={"confirm_definitive_exit": False})
     board = env.board(qtbot)
     qtbot.mouseClick(card_of(board, pk).move_button, Qt.MouseButton.LeftButton)
     assert env.dialogs.called("confirm") == []
@@ -452,12 +441,6 @@ def test_title_drag_moves_panel_in_window_mode(qtbot, env: BoardEnv) -> None:
 # ---------------------------------------------------------------- annex program, public screen
 
 
-def _with_interface(env: BoardEnv, **changes: object) -> None:
-    from dataclasses import replace
-
-    env.config = replace(env.config, interface=replace(env.config.interface, **changes))
-
-
 def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv, tmp_path) -> None:
     drtux = tmp_path / "drtux"  # the allow-list compares real, executable files
     drtux.write_text("#!/bin/sh\n", encoding="utf-8")
@@ -473,10 +456,10 @@ def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv, tmp_pa
         box_code="B2", last_name="PIRATE", now=NOW, annex_program="/bin/sh", annex_args=["-c", "id"]
     ).patient_pk
     none = env.services.admit(box_code="B3", last_name="SANS", now=NOW).patient_pk
-    _with_interface(env, annex_button=False, allowed_programs=(str(drtux),))
+    env.configure(interface={"annex_button": False, "allowed_programs": (str(drtux),)})
     board = env.board(qtbot)
     assert card_of(board, ok).annex_button is None  # Bouton_Acces_DrTux=NON
-    _with_interface(env, annex_button=True, allowed_programs=(str(drtux),))
+    env.configure(interface={"annex_button": True, "allowed_programs": (str(drtux),)})
     started: list[tuple[str, list[str]]] = []
     ctx = env.context()
     ctx.launcher = Launcher(
@@ -493,13 +476,8 @@ def test_annex_button_only_when_enabled_and_allowed(qtbot, env: BoardEnv, tmp_pa
 
 
 def test_names_hidden_by_default_on_a_public_screen(qtbot, env: BoardEnv) -> None:
-    from dataclasses import replace
-
     pk = env.admit(last="DUPONT", first="Marie")
-    env.config = replace(
-        env.config,
-        display=replace(env.config.display, hide_names_by_default=True, anonymous_label=""),
-    )
+    env.configure(display={"hide_names_by_default": True, "anonymous_label": ""})
     board = env.board(qtbot)
     assert card_of(board, pk).name_button.fullText() == "DU. M."
     assert glance_of(board, pk).painted_name() == "DU. M."

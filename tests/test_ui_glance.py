@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication
-from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
+from ui_support import NOW, BoardEnv, card_of, glance_of
 
 from synoptic.demo import seed_demo
 from synoptic.department import seed_department
@@ -16,11 +15,6 @@ from synoptic.domain import BoxType
 from synoptic.services import NewTask
 from ui.board import BoardWindow
 from ui.glance import GlanceCard
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 def settled(qtbot, env: BoardEnv, size: tuple[int, int]) -> BoardWindow:  # type: ignore[no-untyped-def]

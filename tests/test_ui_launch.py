@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
-from ui_support import NOW, BoardEnv, board_env, card_of
+from ui_support import NOW, BoardEnv, card_of
 
 from synoptic.launch_policy import LaunchRefused
 from ui.launch import Launcher
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 class Recorder:
@@ -86,11 +80,10 @@ def test_the_board_starts_nothing_through_a_crafted_path(
     pk = env.services.admit(
         box_code="B1", last_name="PIRATE", now=NOW, annex_program=crafted, annex_args=["x"]
     ).patient_pk
-    interface = replace(env.config.interface, annex_button=True, allowed_programs=(listed,))
-    env.config = replace(env.config, interface=interface)
+    env.configure(interface={"annex_button": True, "allowed_programs": (listed,)})
     rec = Recorder()
     ctx = env.context()
-    ctx.launcher = Launcher(interface.allowed_programs, start=rec)
+    ctx.launcher = Launcher(env.config.interface.allowed_programs, start=rec)
     board = env.board(qtbot, ctx=ctx)
     card = card_of(board, pk)
     assert card.annex_button is None

@@ -7,13 +7,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import create_engine, text
-from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
-
+from ui_support import NOW, BoardEnv, card_of, glance_of, poll_once
 
 from synoptic.services import NewTask
 
@@ -25,7 +19,16 @@ HOST_INSERT = (
 )
 
 
-def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
+def test_changes_are_polled_twice_a_second(qtbot, env: BoardEnv) -> None:
+    """A change shows within a second: a poll starts every 500 ms, and each poll brings
+    what was committed before it started (the tests below drive the polls one by one)."""
+    board = env.board(qtbot, live=True)
+    assert board.live.timer.isActive() and board.live.timer.interval() == 500
+    polls = board.live.polls
+    qtbot.waitUntil(lambda: board.live.polls > polls + 1, timeout=5000)
+
+
+def test_host_sql_insert_shows_at_the_next_poll_rebuilding_only_that_card(
     qtbot, env: BoardEnv, sqlite_url: str
 ) -> None:
     first = env.admit("ATT", "PREMIER")
@@ -52,9 +55,10 @@ def test_host_sql_insert_shows_within_a_second_rebuilding_only_that_card(
             )
         )
     host.dispose()
-    qtbot.waitUntil(lambda: pk in board.panels["ATT"].cards, timeout=1000)
-    qtbot.waitUntil(lambda: len(card_of(board, pk).task_rows) == 1, timeout=1000)
+    poll_once(qtbot, board)
+    assert pk in board.panels["ATT"].cards
     card = card_of(board, pk)
+    assert len(card.task_rows) == 1
     assert card.name_button.fullText() == "HOTE Henri"
     assert card.task_rows[0].label == "Radiographie"
     assert glance_of(board, first) is kept  # the other card was not rebuilt
@@ -69,7 +73,8 @@ def test_host_sql_delete_removes_the_card(qtbot, env: BoardEnv, sqlite_url: str)
     with host.begin() as conn:
         conn.execute(text(f"DELETE FROM synopt_encours WHERE EC_PK={pk}"))
     host.dispose()
-    qtbot.waitUntil(lambda: pk not in board.panels["B1"].cards, timeout=1000)
+    poll_once(qtbot, board)
+    assert pk not in board.panels["B1"].cards
     assert board.panels["B1"].title.text().endswith("0/1")
 
 
@@ -77,10 +82,8 @@ def test_change_from_another_screen_shows(qtbot, env: BoardEnv) -> None:
     pk = env.admit("B1", tasks=(NewTask("ECG"),))
     board = env.board(qtbot, live=True)
     env.services.set_task_state(pk, 1, "3EC", now=NOW)  # another screen
-    qtbot.waitUntil(
-        lambda: card_of(board, pk).task_rows[0].state_buttons["3EC"].property("current"),
-        timeout=1000,
-    )
+    poll_once(qtbot, board)
+    assert card_of(board, pk).task_rows[0].state_buttons["3EC"].property("current")
 
 
 def test_conflict_between_two_boards_on_one_database(qtbot, env: BoardEnv) -> None:
@@ -220,10 +223,11 @@ def test_purge_timer_removes_old_exits(qtbot, env: BoardEnv) -> None:
 def test_board_listens_to_the_inbox_and_counts_rejected_files(
     qtbot, env: BoardEnv, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
     inbox = tmp_path / "entrees"
-    env.config = replace(env.config, interface=replace(env.config.interface, inbox_dir=inbox))
+    # A full rescan every 0.2 s (10 s by default): the waits below last many rescans (and
+    # five counts of the rejected files, every second at the least), so a file-system event
+    # missed cannot leave the test hanging on one period.
+    env.configure(interface={"inbox_dir": inbox}, timers={"inbox_check_s": 0.2})
     board = BoardWindowWithInbox.make(env, qtbot)
     assert board.status.inbox_label.text() == "Entrées : surveillées"
     (inbox / "bad.txt").write_bytes(b"pas un fichier d'entree\n")
@@ -233,10 +237,10 @@ def test_board_listens_to_the_inbox_and_counts_rejected_files(
         encoding="utf-8",
     )
     qtbot.waitUntil(
-        lambda: any(p.last_name == "FICHIER" for p in board.patients.values()), timeout=10000
+        lambda: any(p.last_name == "FICHIER" for p in board.patients.values()), timeout=5000
     )
     board.inbox.count_rejected()
-    qtbot.waitUntil(lambda: board.status.rejected_button.isVisibleTo(board), timeout=10000)
+    qtbot.waitUntil(lambda: board.status.rejected_button.isVisibleTo(board), timeout=5000)
     assert board.status.rejected_button.text() == "⚠ 1 fichier d'entrée refusé"
     qtbot.mouseClick(board.status.rejected_button, Qt.MouseButton.LeftButton)
     (title, text_), _ = env.dialogs.called("show_info")[-1]

@@ -10,17 +10,12 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
-from ui_support import BoardEnv, DatabaseSwitch, board_env, card_of
+from ui_support import BoardEnv, DatabaseSwitch, card_of
 
 from synoptic.feed import prune_changes
 from synoptic.services import NewTask
 from synoptic.store import queries
 from ui.live import HUNG_AFTER_S, database_error_message, is_outage
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 @pytest.fixture

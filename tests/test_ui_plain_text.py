@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import Qt, QTextDocument  # QtGui.Qt: with mightBeRichText
 from PySide6.QtWidgets import (
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
-from ui_support import NOW, BoardEnv, board_env, card_of
+from ui_support import NOW, BoardEnv, card_of
 
 from synoptic.services import NewTask
 from synoptic.store.db import Store
@@ -51,11 +50,6 @@ DESTINATION = "Scanner <img src=x> &amp;"
 OTHER_LAST = "MARTIN &amp;"
 REJECTED_NAME = "entree <img src=x> &amp;.txt"  # no "/" in a file name
 REJECTED_REASON = "champ <b>X</b> inconnu"
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 def mark_up_reference(store: Store) -> None:

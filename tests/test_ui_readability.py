@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QApplication
-from ui_support import NOW, BoardEnv, board_env, card_of
+from ui_support import NOW, BoardEnv, card_of
 
 from synoptic.demo import seed_demo
 from ui.board import BoardWindow
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 def demo_board(qtbot, env: BoardEnv, size: tuple[int, int]) -> BoardWindow:  # type: ignore[no-untyped-def]

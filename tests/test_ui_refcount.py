@@ -31,7 +31,7 @@ from typing import Self
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication
-from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
+from ui_support import NOW, BoardEnv, card_of, glance_of
 
 from synoptic.services import NewTask
 from synoptic.store import queries
@@ -62,11 +62,6 @@ TOLERANCE = 500
 # void calls).
 REPAYMENT = 5_000_000
 _repaid: list[None] = []
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 class NoneWatch:

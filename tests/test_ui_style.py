@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,17 +9,11 @@ from conftest import original_216
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QWidget
-from ui_support import REPO_LEGACY_CSS, BoardEnv, board_env, card_of
+from ui_support import REPO_LEGACY_CSS, BoardEnv, card_of
 
 from synoptic.services import NewTask
 from ui.css import LEGACY_SELECTORS, convert, looks_legacy, parse
 from ui.metrics import Metrics
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
-
 
 ROOT_CSS = Path(__file__).resolve().parents[1] / "synoptux.css"
 
@@ -119,9 +112,12 @@ def test_qt_french_translations(qtbot) -> None:
     assert texts == {"Oui", "Annuler"}
 
 
-@pytest.mark.parametrize("scale", [1.0, 1.5])
-def test_every_touch_target_is_big_enough(qtbot, env: BoardEnv, scale: float) -> None:
-    env.config = replace(env.config, display=replace(env.config.display, scale=scale))
+@pytest.mark.parametrize(
+    "env", [{"display": {"scale": 1.0}}, {"display": {"scale": 1.5}}], indirect=True,
+    ids=["1.0", "1.5"],
+)
+def test_every_touch_target_is_big_enough(qtbot, env: BoardEnv) -> None:
+    scale = env.config.display.scale
     pk = env.admit("B1", tasks=(NewTask("ECG"), NewTask("BIO")))
     env.admit("ATT", "AUTRE", tasks=(NewTask("RX"),))
     board = env.board(qtbot)

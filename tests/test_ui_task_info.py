@@ -10,18 +10,13 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
-from ui_support import BoardEnv, board_env, card_of
+from ui_support import BoardEnv, card_of
 
 from synoptic.launch_policy import note_file_refusal
 from synoptic.services import NewTask
 from ui.dialogs import Dialogs, InfoDialog, LiveText
 from ui.launch import Launcher
 from ui.metrics import Metrics
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 def touch_task(qtbot, board, pk: int, index: int = 0) -> tuple[str, dict[str, Any]]:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 from test_ui_dialogs import answer_later, by_text, click, shown
-from ui_support import NOW, BoardEnv, board_env, card_of, glance_of
+from ui_support import NOW, BoardEnv, card_of, glance_of
 
 from synoptic.domain import BoxType
 from synoptic.services import NewTask
@@ -36,11 +36,6 @@ from ui.theme import base_rules
 
 M1 = Metrics(scale=1.0)
 LAST, FIRST = "DUPONT", "Marie"
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 def type_on(qtbot: QtBot, keyboard: OnScreenKeyboard, text: str) -> None:
@@ -242,10 +237,7 @@ def test_the_board_offers_destinations_in_the_departments_order(
 
 
 def test_the_ini_order_comes_first(qtbot: QtBot, env: BoardEnv) -> None:
-    from dataclasses import replace
-
-    choices = replace(env.config.choices, destination_order=("UHCD", "Fugue"))
-    env.config = replace(env.config, choices=choices)
+    env.configure(choices={"destination_order": ("UHCD", "Fugue")})
     pk = env.admit("B1", LAST, FIRST)
     board = env.board(qtbot)
     board.begin_move(board.patients[pk])

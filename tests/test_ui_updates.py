@@ -6,18 +6,13 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_support import NOW, BoardEnv, board_env, card_of
+from ui_support import NOW, BoardEnv, card_of
 
 from synoptic.services import NewTask
 from synoptic.store import queries
 from synoptic.views import PatientView, TaskView
 from ui.live import FeedUpdate
 from ui.updates import Freshness, compare_views
-
-
-@pytest.fixture
-def env(sqlite_store, sqlite_url, tmp_path):  # type: ignore[no-untyped-def]
-    yield from board_env(sqlite_store, sqlite_url, tmp_path)
 
 
 def read(env: BoardEnv, pk: int) -> tuple[PatientView, ...]:

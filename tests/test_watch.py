@@ -252,14 +252,14 @@ def test_two_watchers_on_one_inbox_ingest_each_file_exactly_once(env: Env) -> No
 
 def test_watch_takes_a_new_file_at_once_and_stops_on_sigint(sqlite_env: Env) -> None:
     env = sqlite_env
-    # A rescan every 60 s: only the file-system event can be this quick.
-    watcher = env.start("watch", rescan_s=60, name="w")
+    # A rescan every hour: after the pass at start, only the file-system event can take
+    # the file while the test runs.
+    watcher = env.start("watch", rescan_s=3600, name="w")
     wait_for(lambda: "Surveillance de" in env.output("w"), 60, "démarrage de la surveillance")
     feed = ChangeFeed(env.store)
     revision = feed.changes_since(0).revision
     tmp = env.inbox / ".en-ecriture"
     tmp.write_bytes(entry_bytes(7))
-    dropped = time.monotonic()
     os.replace(tmp, env.inbox / "entree.txt")  # written elsewhere, moved in: complete
     seen: set[int] = set()
 
@@ -271,7 +271,6 @@ def test_watch_takes_a_new_file_at_once_and_stops_on_sigint(sqlite_env: Env) -> 
         return bool(seen)
 
     wait_for(visible, 10, "patient visible dans le flux des changements")
-    assert time.monotonic() - dropped < 2.0
     assert stop(watcher, signal.SIGINT) == 0
     assert "Signal SIGINT reçu" in env.output("w")
     log_file = env.state / "synoptux" / "log" / "synoptux.log"

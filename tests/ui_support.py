@@ -1,7 +1,8 @@
 """Helpers of the board's pytest-qt tests: a scripted fake of the dialogs, a clock the test
 moves by hand, and a factory of boards on a seeded SQLite store.
 
-Imported by ``tests/test_ui_*.py`` (pytest puts ``tests/`` on ``sys.path``).
+Imported by ``tests/test_ui_*.py`` (pytest puts ``tests/`` on ``sys.path``); the ``env``
+fixture of ``tests/conftest.py`` gives each of them a :class:`BoardEnv`.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import defaultdict, deque
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -115,13 +116,11 @@ class FakeDialogs:
         return self._reply("edit_text", title, initial, max_length, **extra)
 
 
-def make_config(tmp_path: Path, url: str, **display: str) -> Config:
-    """A real ini file in ``tmp_path`` (positions can be saved into it)."""
+def make_config(tmp_path: Path, url: str) -> Config:
+    """The default ini as a real file in ``tmp_path`` (positions can be saved into it);
+    :meth:`BoardEnv.configure` changes settings afterwards."""
     ini = tmp_path / "synoptux.ini"
-    text = DEFAULT_INI_TEXT
-    for key, value in display.items():
-        text = text.replace(f"\n{key}=", f"\n{key}={value}\n;", 1)
-    ini.write_text(text, encoding="utf-8")
+    ini.write_text(DEFAULT_INI_TEXT, encoding="utf-8")
     return load_config(ini, db_url_override=url)
 
 
@@ -138,6 +137,15 @@ class BoardEnv:
     @property
     def services(self) -> BoardServices:
         return BoardServices(self.store, "test")
+
+    def configure(self, **sections: Mapping[str, Any]) -> Config:
+        """Changes settings as an edited ini would, section by section:
+        ``configure(interface={"annex_button": True}, timers={"inbox_check_s": 0.2})``.
+        Boards and contexts made afterwards read them."""
+        changed = {name: replace(getattr(self.config, name), **values)
+                   for name, values in sections.items()}
+        self.config = replace(self.config, **changed)
+        return self.config
 
     def context(
         self, actor: str = "ecran-test", host_records: HostRecordReader | None = None,
@@ -192,13 +200,10 @@ class BoardEnv:
         )
         return result.patient_pk
 
-
-def board_env(sqlite_store: Store, sqlite_url: str, tmp_path: Path) -> Iterator[BoardEnv]:
-    """Body of the ``env`` fixture of the UI test modules (each declares it)."""
-    environment = BoardEnv(sqlite_store, make_config(tmp_path, sqlite_url))
-    yield environment
-    for board in environment.boards:
-        board.shutdown()
+    def close(self) -> None:
+        """Stops every board made (their timers, feed and inbox threads)."""
+        for board in self.boards:
+            board.shutdown()
 
 
 def card_of(board: BoardWindow, pk: int) -> PatientCard:
@@ -217,6 +222,18 @@ def glance_of(board: BoardWindow, pk: int) -> GlanceCard:
     """The patient's card on the board (painted: name, comment, task chips)."""
     view = board.patients[pk]
     return board.panels[view.box_code].cards[pk]
+
+
+def poll_once(qtbot: Any, board: BoardWindow) -> None:
+    """One poll of the change feed, run to its end, in place of the board's timer (which
+    starts one every ``poll_interval_ms``): the test drives the polls, so what it asserts
+    does not depend on how busy the machine is."""
+    live = board.live
+    live.timer.stop()
+    qtbot.waitUntil(lambda: not live.in_flight, timeout=5000)  # one the timer had started
+    live.poll()
+    assert live.in_flight
+    qtbot.waitUntil(lambda: not live.in_flight, timeout=5000)
 
 
 def button_texts(widgets: list[QPushButton]) -> list[str]:
