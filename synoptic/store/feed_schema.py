@@ -72,7 +72,10 @@ IL_MESSAGE_MAX_BYTES = 65_535
 _PATIENT_TABLES = {"encours": "EC_PK", "encours_taches": "EN_PK_encours"}
 # Short table name -> its revision column (optimistic concurrency of the screens).
 _REVISIONS = {"encours": "EC_Revision", "encours_taches": "EN_Revision"}
-_REFERENCE_TABLES = ("box", "etats", "taches", "etats_taches", "destinations", "responsables")
+# Schema 3 added the preset comments, roles, permissions and persons: screens reload what
+# they show and what they protect when the administrator changes them.
+_REFERENCE_TABLES = ("box", "etats", "taches", "etats_taches", "destinations", "responsables",
+                     "commentaires", "roles", "permissions", "utilisateurs")
 _OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
 
 
