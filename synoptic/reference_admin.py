@@ -252,9 +252,9 @@ class ReferenceWriter:
         assert record is not None
         summary = f"{verb} : {display_name(kind, record)}"
         if before is not None and after is not None:
-            labels = {f.name: f.label.lower() for f in fields_of(kind)}
-            changed = audit.changed_fields(before, after)
-            summary += " (" + ", ".join(labels.get(f, f) for f in changed) + ")"
+            changed = set(audit.changed_fields(before, after))  # named in the form's order
+            summary += " (" + ", ".join(f.label.lower() for f in fields_of(kind)
+                                        if f.name in changed) + ")"
         self.log.append(summary)
         audit.record_change(
             self.session, self.models, actor=self.actor, now=self.now, action=action,

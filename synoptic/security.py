@@ -64,7 +64,7 @@ COST = (2**14, 8, 1)  # n, r, p
 _MAX_COST = (2**20, 32, 16)  # a stored hash asking for more is refused (a forged ini/DB row)
 _SALT_BYTES = 16
 _KEY_BYTES = 32
-PIN_RE = re.compile(r"\d{4,8}")
+PIN_RE = re.compile(r"[0-9]{4,8}")  # ASCII digits: \d takes any script's
 
 
 def _b64(data: bytes) -> str:
@@ -154,7 +154,8 @@ class NotPermittedError(SynoptuxError):
 
 def permission_table(session: Session, models: Models) -> PermissionTable:
     p = models.Permission
-    return PermissionTable.of(session.execute(select(p.role_code, p.action)).tuples())
+    return PermissionTable.of((role, action) for role, action in session.execute(
+        select(p.role_code, p.action)))
 
 
 def load_permissions(store: Store) -> PermissionTable:

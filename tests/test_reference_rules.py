@@ -51,20 +51,20 @@ def test_a_clean_box_is_normalised() -> None:
          ("label", "Libellé : une seule ligne, sans caractère de contrôle.")),
         (Kind.BOX, {**BOX, "label": 12}, ("label", "Libellé : du texte est attendu.")),
         (Kind.BOX, {**BOX, "background_color": "bleu"},
-         ("background_color", "Couleur de fond : « bleu » n'est pas une couleur ; attendu une "
+         ("background_color", ("Couleur de fond : « bleu » n'est pas une couleur ; attendu une "
           "couleur #rgb, #rrggbb, #aarrggbb ou un nom de couleur SVG (red, orange, "
-          "darkslategray...).")),
+          "darkslategray...)."))),
         (Kind.BOX, {**BOX, "title_color": "#12345"},
-         ("title_color", "Couleur du titre : « #12345 » n'est pas une couleur ; attendu une "
+         ("title_color", ("Couleur du titre : « #12345 » n'est pas une couleur ; attendu une "
           "couleur #rgb, #rrggbb, #aarrggbb ou un nom de couleur SVG (red, orange, "
-          "darkslategray...).")),
+          "darkslategray...)."))),
         (Kind.BOX, {**BOX, "capacity": "deux"},
          ("capacity", "Nombre de places : « deux » n'est pas un nombre entier.")),
         (Kind.BOX, {**BOX, "capacity": 1.5},
          ("capacity", "Nombre de places : un nombre entier est attendu.")),
         (Kind.BOX, {**BOX, "capacity": -1},
-         ("capacity", "Nombre de places : -1 est négatif ; un nombre positif est attendu "
-          "(vide : sans limite).")),
+         ("capacity", ("Nombre de places : -1 est négatif ; un nombre positif est attendu "
+          "(vide : sans limite)."))),
         (Kind.BOX, {**BOX, "capacity": 100_000},
          ("capacity", "Nombre de places : 100000 est trop grand (99999 au plus).")),
         (Kind.BOX, {**BOX, "type": "Exit"},
@@ -72,38 +72,38 @@ def test_a_clean_box_is_normalised() -> None:
         (Kind.BOX, {**BOX, "active": "oui"}, ("active", "Actif : oui ou non est attendu.")),
         (Kind.BOX, {**BOX, "colour": "red"}, ("colour", "Champ inconnu : « colour ».")),
         (Kind.STATE, {"code": "FI", "label": "Fini", "order": "-2"},
-         ("order", "Ordre : -2 est négatif ; un nombre positif est attendu (vide : ordre des "
-          "codes).")),
+         ("order", ("Ordre : -2 est négatif ; un nombre positif est attendu (vide : ordre des "
+          "codes)."))),
         (Kind.TASK_TYPE, {**TASK, "allowed_states": []},
-         ("allowed_states", "États permis : au moins un état est obligatoire ; sans état, la "
-          "tâche ne pourrait jamais avancer sur le tableau.")),
+         ("allowed_states", ("États permis : au moins un état est obligatoire ; sans état, la "
+          "tâche ne pourrait jamais avancer sur le tableau."))),
         (Kind.TASK_TYPE, {**TASK, "allowed_states": "1PR"},
          ("allowed_states", "États permis : une liste de codes d'états est attendue.")),
         (Kind.TASK_TYPE, {**TASK, "button_mode": "X"},
-         ("button_mode", "Affichage : « X » inconnu ; attendu B (un bouton par état) ou M "
-          "(un menu).")),
+         ("button_mode", ("Affichage : « X » inconnu ; attendu B (un bouton par état) ou M "
+          "(un menu)."))),
         (Kind.TASK_TYPE, {**TASK, "max_duration_min": "-5"},
-         ("max_duration_min", "Durée maximale (minutes) : -5 est négatif ; un nombre positif "
-          "est attendu (vide : pas de durée maximale).")),
+         ("max_duration_min", ("Durée maximale (minutes) : -5 est négatif ; un nombre positif "
+          "est attendu (vide : pas de durée maximale)."))),
         (Kind.TASK_TYPE, {**TASK, "priority": "haute"},
          ("priority", "Priorité : « haute » n'est pas un nombre entier.")),
         (Kind.TASK_TYPE, {**TASK, "comment": "c" * 257},
          ("comment", "Commentaire : 257 caractères, 256 au plus.")),
         (Kind.TASK_TYPE, {**TASK, "alarm_color": "rouge"},
-         ("alarm_color", "Couleur d'alarme : « rouge » n'est pas une couleur ; attendu une "
+         ("alarm_color", ("Couleur d'alarme : « rouge » n'est pas une couleur ; attendu une "
           "couleur #rgb, #rrggbb, #aarrggbb ou un nom de couleur SVG (red, orange, "
-          "darkslategray...).")),
+          "darkslategray...)."))),
         (Kind.RESPONSABLE, {"code": "MARTIN"}, ("name", "Nom : obligatoire.")),
-        (Kind.RESPONSABLE, {"code": "M", "name": "n" * 91}, ("name", "Nom : 91 caractères, 90 "
-                                                              "au plus.")),
+        (Kind.RESPONSABLE, {"code": "M", "name": "n" * 91}, ("name", ("Nom : 91 caractères, 90 "
+                                                              "au plus."))),
         (Kind.DESTINATION, {"label": "Domicile", "exit_type": "Soins"},
          ("exit_type", "Type : « Soins » inconnu ; attendu Absence ou Sortie.")),
         (Kind.DESTINATION, {"exit_type": "Sortie"}, ("label", "Libellé : obligatoire.")),
-        (Kind.PRESET_COMMENT, {"text": "t" * 256}, ("text", "Texte : 256 caractères, 255 au "
-                                                             "plus.")),
+        (Kind.PRESET_COMMENT, {"text": "t" * 256}, ("text", ("Texte : 256 caractères, 255 au "
+                                                             "plus."))),
         (Kind.USER, {"code": "JD", "name": "J. D.", "role_code": "chef"},
-         ("role_code", "Rôle : « chef » inconnu ; attendu administrateur, medecin, infirmier, "
-          "secretariat.")),
+         ("role_code", ("Rôle : « chef » inconnu ; attendu administrateur, medecin, infirmier, "
+          "secretariat."))),
     ],
 )
 def test_every_validation_message(kind: Kind, values: dict[str, Any],
@@ -150,15 +150,15 @@ def test_a_working_board_has_no_problem() -> None:
 
 def test_what_would_break_the_board() -> None:
     assert board_problems(reference(DESTINATION=[])) == [
-        "Le box « Absence » (Absence) n'aurait aucune destination de type Absence : aucun "
-        "patient ne pourrait y aller.",
-        "Le box « Sorties » (Sortie) n'aurait aucune destination de type Sortie : aucun patient "
-        "ne pourrait y aller.",
+        ("Le box « Absence » (Absence) n'aurait aucune destination de type Absence : aucun "
+        "patient ne pourrait y aller."),
+        ("Le box « Sorties » (Sortie) n'aurait aucune destination de type Sortie : aucun patient "
+        "ne pourrait y aller."),
     ]
     assert board_problems(reference(STATE=[{"code": "EC", "label": "En cours",
                                             "active": False}])) == [
-        "La tâche « Radio » n'aurait aucun état permis actif : elle ne pourrait plus avancer "
-        "sur le tableau."]
+        ("La tâche « Radio » n'aurait aucun état permis actif : elle ne pourrait plus avancer "
+        "sur le tableau.")]
     no_exit = reference(BOX=[{"code": "ATT", "label": "Attente", "type": "Attente",
                               "active": True},
                              {"code": "SR", "label": "Sorties", "type": "Sortie",
