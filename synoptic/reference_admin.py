@@ -81,9 +81,9 @@ class InUseError(SynoptuxError):
     offers = ("deactivate", "rename")
 
     def __init__(self, kind: Kind, record: Record, count: int) -> None:
-        super().__init__(
-            f"{display_name(kind, record, first=True)} {_USAGE[kind].format(n=count)} : "
-            "suppression impossible. À la place : désactivation ou changement de libellé.")
+        self.usage = f"{display_name(kind, record, first=True)} {_USAGE[kind].format(n=count)}"
+        super().__init__(f"{self.usage} : suppression impossible. À la place : désactivation "
+                         "ou changement de libellé.")
         self.kind = kind
         self.count = count
 

@@ -255,12 +255,32 @@ def _upsert(writer: ReferenceWriter, kind: Kind, records: list[Record] | None) -
     if records is None:
         return
     present = _by_fold(kind, writer.records(kind))
+    if not kind.keyed_by_code and not _keeps_order(kind, present, records):
+        # Destinations and comments without an order of their own are listed in creation
+        # order: recreate them all, in the file's order.
+        for stale in present.values():
+            writer.delete(kind, stale)
+        present = {}
     for record in records:
         key = present.get(fold(record_key(kind, record)))
         if key is None:
             writer.create(kind, record)
         else:
             writer.update(kind, key, {k: v for k, v in record.items() if k != "code"})
+
+
+def _keeps_order(kind: Kind, present: Mapping[str, str], records: list[Record]) -> bool:
+    """Whether updating in place and adding after the others lists ``records`` in the file's
+    order (rows are listed by their ``order``, then by creation)."""
+    last = 1 << 62
+
+    def rank(index: int, record: Record) -> tuple[int, int]:
+        key = present.get(fold(record_key(kind, record)))
+        created = int(key) if key is not None else last + index
+        return (record["order"] if record["order"] is not None else 1 << 62, created)
+
+    ranks = [rank(i, r) for i, r in enumerate(records)]
+    return ranks == sorted(ranks)
 
 
 def _remove_absent(writer: ReferenceWriter, kind: Kind, records: list[Record] | None) -> None:
@@ -274,7 +294,7 @@ def _remove_absent(writer: ReferenceWriter, kind: Kind, records: list[Record] | 
             writer.delete(kind, key)
         except InUseError as used:
             writer.update(kind, key, {"active": False})
-            writer.log[-1] = f"Désactivation (absent du fichier, encore utilisé) : {used}"
+            writer.log[-1] = f"Désactivation au lieu de suppression : {used.usage}."
 
 
 def _replace_unattached(writer: ReferenceWriter, pairs: list[tuple[str, str]]) -> None:

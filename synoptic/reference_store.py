@@ -36,8 +36,13 @@ def _s(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _state_sort_key(order: int | None, code: str) -> tuple[int, str]:
-    return (order if order is not None else 1 << 30, code)
+def _code_key(code: str) -> tuple[str, str]:
+    """Codes in the same order on every database (MariaDB's ignores case, SQLite's not)."""
+    return (code.casefold(), code)
+
+
+def _state_sort_key(order: int | None, code: str) -> tuple[int, tuple[str, str]]:
+    return (order if order is not None else 1 << 30, _code_key(code))
 
 
 def allowed_states(session: Session, models: Models) -> dict[str, list[str]]:
@@ -94,7 +99,7 @@ def load_records(session: Session, models: Models, kind: Kind) -> dict[str, Reco
     if kind is Kind.STATE:
         rows = sorted(session.scalars(select(cls)), key=lambda r: _state_sort_key(r.order, r.code))
     elif kind.keyed_by_code:
-        rows = list(session.scalars(select(cls).order_by(cls.code)))
+        rows = sorted(session.scalars(select(cls)), key=lambda r: _code_key(r.code))
     else:
         rows = sorted(session.scalars(select(cls)),
                       key=lambda r: (r.order if r.order is not None else 1 << 30, r.pk))
