@@ -225,7 +225,9 @@ class ReferenceWriter:
             raise SynoptuxError(f"{name} contient {count} patient(s) : son type ne change "
                                 "pas tant qu'il n'est pas vide.")
         capacity = new["capacity"]
-        if capacity and capacity < count:
+        # Only a new capacity is checked: a box already over it (the host may put patients
+        # there) can still be renamed or recoloured.
+        if capacity != old["capacity"] and capacity and capacity < count:
             raise SynoptuxError(f"{name} contient {count} patient(s) : il lui faut au moins "
                                 f"{count} place(s).")
 

@@ -140,6 +140,8 @@ def test_an_occupied_box_keeps_its_type_and_room_for_its_patients(
     assert str(refused.value) == ("Le box « UHCD » contient 2 patient(s) : son type ne change "
                                   "pas tant qu'il n'est pas vide.")
     assert admin.update(Kind.BOX, "UHCD", {"capacity": 2}, now=NOW)
+    services.admit(box_code="UHCD", last_name="TROIS", now=NOW, allow_over_capacity=True)
+    assert admin.rename(Kind.BOX, "UHCD", "Unité d'hospitalisation", now=NOW)  # over, as it was
 
 
 def test_changes_that_would_break_the_board_are_refused(admin: ReferenceAdmin) -> None:

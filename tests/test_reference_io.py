@@ -178,6 +178,11 @@ def test_every_problem_of_a_file_is_listed_with_its_place() -> None:
     ]
 
 
+def test_permissions_must_be_an_object() -> None:
+    assert problems_of({"format": FORMAT, "version": 1, "permissions": ["medecin"]}) == [
+        "permissions : un objet {rôle: [actions]} est attendu."]
+
+
 def test_unreadable_files_are_named(tmp_path: Path) -> None:
     with pytest.raises(SynoptuxError) as refused:
         read_document(tmp_path / "absent.json")
@@ -188,6 +193,11 @@ def test_unreadable_files_are_named(tmp_path: Path) -> None:
         read_document(broken)
     assert str(refused.value) == (f"{broken} n'est pas du JSON valide (ligne 2, colonne 13) : "
                                   "Expecting value.")
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"label": "Décès"}'.encode("latin-1"))
+    with pytest.raises(SynoptuxError) as refused:
+        read_document(latin)
+    assert str(refused.value).startswith(f"Lecture impossible de {latin} : 'utf-8' codec")
 
 
 # ---------------------------------------------------------------------- MedinTux's Personnes
@@ -244,6 +254,13 @@ def test_no_personnes_table_is_said(store: Store) -> None:
         import_medintux_responsables(store, actor="chef", now=NOW)
     assert str(refused.value) == ("Pas de table « Personnes » de MedinTux dans cette base : "
                                   "aucun responsable à importer.")
+    with store.engine.begin() as conn:
+        Table("personnes", MetaData(), Column("id", Integer, primary_key=True),
+              Column("nom", String(20))).create(conn)
+    with pytest.raises(SynoptuxError) as refused:
+        import_medintux_responsables(store, actor="chef", now=NOW)
+    assert str(refused.value) == ("La table « personnes » n'a pas les colonnes GUID et Login "
+                                  "de MedinTux : rien n'est importé.")
 
 
 def test_the_fixture_dump_is_known() -> None:
