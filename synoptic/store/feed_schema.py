@@ -5,7 +5,8 @@
 ``<prefix>encours`` / ``<prefix>encours_taches`` (seed 001 section 4.2), so only triggers in
 the database see every write. ``CH_Rev`` (autoincrement) is the revision a screen passes
 back to :class:`synoptic.feed.ChangeFeed`; ``CH_PK_encours`` names the patient concerned
-(``NULL`` for the reference tables: boxes, states, task types, destinations, responsables).
+(``NULL`` for the reference tables: boxes, states, task types, destinations, responsables,
+and since schema 3 preset comments, roles, permissions and persons).
 
 An ``AFTER DELETE`` trigger on ``encours`` also deletes the patient's tasks: the host's
 ``DELETE FROM synopt_encours ...`` otherwise leaves orphan task rows (2.16 bug 8). The
