@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -86,6 +87,14 @@ def mariadb_unavailable_reason() -> str | None:
 @pytest.fixture
 def mariadb_database() -> Iterator[str]:
     """A new, uniquely named, empty MariaDB database; yields its URL; dropped afterwards."""
+    with new_mariadb_database() as url:
+        yield url
+
+
+@contextmanager
+def new_mariadb_database() -> Iterator[str]:
+    """What :func:`mariadb_database` yields, for fixtures of a wider scope or a second
+    database in one test; skips (or fails, ``SYNOPTUX_TEST_MARIADB=1``) without a server."""
     reason = mariadb_unavailable_reason()
     if reason is not None:
         if MARIADB_REQUIRED:

@@ -379,7 +379,7 @@ def test_upgrade_from_schema_1_widens_in_place_and_keeps_data(store: Store) -> N
             }
         assert sizes == {"EC_GUIDPatient": 255, "EC_Commentaire": 255, "EC_NomPatient": 100}
     assert upgrade_schema(store) == []
-    assert current_version(store) == SCHEMA_VERSION == 2
+    assert current_version(store) == SCHEMA_VERSION == 3
     kept = patient(store, pk)
     assert (kept.last_name, kept.guid, kept.comment) == ("ANCIEN", "ancien-1", "c" * 45)
     assert host_pks(store, "ANCIEN-1") == []

@@ -20,11 +20,15 @@ from sqlalchemy.schema import CreateColumn
 
 from synoptic.store.feed_schema import upgrade_feed_schema
 from synoptic.store.models import DEFAULT_PREFIX, Models, models_for
+from synoptic.store.role_seed import seed_roles
 from synoptic.store.types import ExactString, exact_collation
 
 # 1: revisions, history task numbers, responsables, feed and ingest log.
 # 2: wider names, comments and GUID; GUIDs compared exactly on MariaDB; revision triggers.
-SCHEMA_VERSION = 2
+# 3: administration: audit (values before/after), roles, permissions, persons with PIN
+#    hashes, preset comments; active flags (boxes, states, task types) and orders (states,
+#    destinations).
+SCHEMA_VERSION = 3
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -158,6 +162,7 @@ def upgrade_schema(store: Store) -> list[str]:
             # services' own cut (to the model's widths) is the only one there.
             changes += _mysql_widen_columns(conn, store.models)
         changes += upgrade_feed_schema(conn, store.models)
+        changes += seed_roles(conn, store.models)
         version_table = store.models.SchemaVersion.__table__  # type: ignore[attr-defined]
         recorded = conn.scalar(select(version_table.c.SV_Version).order_by(
             version_table.c.SV_Version.desc()))

@@ -5,7 +5,8 @@
 ``<prefix>encours`` / ``<prefix>encours_taches`` (seed 001 section 4.2), so only triggers in
 the database see every write. ``CH_Rev`` (autoincrement) is the revision a screen passes
 back to :class:`synoptic.feed.ChangeFeed`; ``CH_PK_encours`` names the patient concerned
-(``NULL`` for the reference tables: boxes, states, task types, destinations, responsables).
+(``NULL`` for the reference tables: boxes, states, task types, destinations, responsables,
+and since schema 3 preset comments, roles, permissions and persons).
 
 An ``AFTER DELETE`` trigger on ``encours`` also deletes the patient's tasks: the host's
 ``DELETE FROM synopt_encours ...`` otherwise leaves orphan task rows (2.16 bug 8). The
@@ -72,7 +73,10 @@ IL_MESSAGE_MAX_BYTES = 65_535
 _PATIENT_TABLES = {"encours": "EC_PK", "encours_taches": "EN_PK_encours"}
 # Short table name -> its revision column (optimistic concurrency of the screens).
 _REVISIONS = {"encours": "EC_Revision", "encours_taches": "EN_Revision"}
-_REFERENCE_TABLES = ("box", "etats", "taches", "etats_taches", "destinations", "responsables")
+# Schema 3 added the preset comments, roles, permissions and persons: screens reload what
+# they show and what they protect when the administrator changes them.
+_REFERENCE_TABLES = ("box", "etats", "taches", "etats_taches", "destinations", "responsables",
+                     "commentaires", "roles", "permissions", "utilisateurs")
 _OPS = {"I": "INSERT", "U": "UPDATE", "D": "DELETE"}
 
 

@@ -27,6 +27,7 @@ NAME_LENGTH = 100  # birth, used and compound names, the list of first names
 COMMENT_LENGTH = 255  # patient and task comments, the history's copy of them
 ZERO = text("0")
 EMPTY = text("''")
+ONE = text("1")
 
 
 class _Row:
@@ -44,6 +45,8 @@ class BoxColumns(_Row):
     title_color: Mapped[str | None] = mapped_column("BO_CouleurTitre", String(45))
     capacity: Mapped[int | None] = mapped_column("BO_Nb_Maxi_Pat", Integer)
     type: Mapped[str | None] = mapped_column("BO_Type", String(45))
+    # Added by this project (schema 3): a box taken out of service keeps its patients.
+    active: Mapped[int] = mapped_column("BO_Actif", Integer, server_default=ONE, default=1)
 
 
 class StateColumns(_Row):
@@ -51,6 +54,10 @@ class StateColumns(_Row):
     label: Mapped[str | None] = mapped_column("ET_Libelle_etat", String(45))
     color: Mapped[str | None] = mapped_column("ET_Couleur_etat", String(45))
     terminal: Mapped[int | None] = mapped_column("ET_Tache_terminee", Integer, server_default=ZERO)
+    # Added by this project (schema 3): the order of the states (NULL: by code, as in 2.16)
+    # and whether a state is still offered.
+    order: Mapped[int | None] = mapped_column("ET_Ordre", Integer)
+    active: Mapped[int] = mapped_column("ET_Actif", Integer, server_default=ONE, default=1)
 
 
 class TaskTypeColumns(_Row):
@@ -64,6 +71,8 @@ class TaskTypeColumns(_Row):
     )
     priority: Mapped[str | None] = mapped_column("TA_Priorite", String(10))
     comment: Mapped[str | None] = mapped_column("TA_Commentaire", String(256))
+    # Added by this project (schema 3).
+    active: Mapped[int] = mapped_column("TA_Actif", Integer, server_default=ONE, default=1)
 
 
 class TaskStateColumns(_Row):
@@ -75,6 +84,8 @@ class DestinationColumns(_Row):
     pk: Mapped[int] = mapped_column("DE_PK", Integer, primary_key=True, autoincrement=True)
     label: Mapped[str] = mapped_column("DE_Destination", String(45))
     exit_type: Mapped[str] = mapped_column("DE_TypeSortie", String(45))
+    # Added by this project (schema 3): the department's order (NULL: creation order).
+    order: Mapped[int | None] = mapped_column("DE_Ordre", Integer)
 
 
 class PatientColumns(_Row):
@@ -144,7 +155,53 @@ class ResponsableColumns(_Row):
     code: Mapped[str] = mapped_column("RE_Code", String(45), primary_key=True)
     name: Mapped[str] = mapped_column("RE_Nom", String(90), server_default=EMPTY)
     color: Mapped[str | None] = mapped_column("RE_Couleur", String(45))
-    active: Mapped[int] = mapped_column("RE_Actif", Integer, server_default=text("1"))
+    active: Mapped[int] = mapped_column("RE_Actif", Integer, server_default=ONE)
+
+
+class PresetCommentColumns(_Row):
+    """Schema 3: the comments a nurse sets with one touch (the ini's list until filled)."""
+
+    pk: Mapped[int] = mapped_column("CO_PK", Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column("CO_Texte", String(COMMENT_LENGTH))
+    order: Mapped[int | None] = mapped_column("CO_Ordre", Integer)
+
+
+class AuditColumns(_Row):
+    """Schema 3: the values before and after one change, linked to its history row."""
+
+    pk: Mapped[int] = mapped_column("AU_PK", Integer, primary_key=True, autoincrement=True)
+    history_pk: Mapped[int] = mapped_column("AU_PK_historique", Integer, index=True)
+    entity: Mapped[str] = mapped_column("AU_Entite", String(32))  # a table's short name
+    key: Mapped[str] = mapped_column("AU_Cle", String(COMMENT_LENGTH))
+    before: Mapped[str | None] = mapped_column("AU_Avant", Text)  # JSON object, NULL: created
+    after: Mapped[str | None] = mapped_column("AU_Apres", Text)  # JSON object, NULL: deleted
+
+
+class RoleColumns(_Row):
+    """Schema 3: administrateur, medecin, infirmier, secretariat (synoptic.permissions)."""
+
+    code: Mapped[str] = mapped_column("RO_Code", String(32), primary_key=True)
+    label: Mapped[str] = mapped_column("RO_Libelle", String(90), server_default=EMPTY)
+
+
+class PermissionColumns(_Row):
+    """Schema 3: one row per action a role may do (administrateur may do all, always)."""
+
+    role_code: Mapped[str] = mapped_column("PE_Code_role", String(32), primary_key=True)
+    action: Mapped[str] = mapped_column("PE_Action", String(45), primary_key=True)
+
+
+class UserColumns(_Row):
+    """Schema 3: the persons who unlock protected actions with their PIN (salted hash).
+
+    Not named "personnes": MedinTux's ``Personnes`` table may share the database, and
+    MariaDB on Windows folds table names to lower case."""
+
+    code: Mapped[str] = mapped_column("UT_Code", String(45), primary_key=True)
+    name: Mapped[str] = mapped_column("UT_Nom", String(90), server_default=EMPTY)
+    role_code: Mapped[str] = mapped_column("UT_Code_role", String(32))
+    pin_hash: Mapped[str | None] = mapped_column("UT_PIN", String(255))
+    active: Mapped[int] = mapped_column("UT_Actif", Integer, server_default=ONE, default=1)
 
 
 class SchemaVersionColumns(_Row):
@@ -170,6 +227,11 @@ class Models:
     History: type[HistoryColumns]
     Responsable: type[ResponsableColumns]
     SchemaVersion: type[SchemaVersionColumns]
+    PresetComment: type[PresetCommentColumns]
+    Audit: type[AuditColumns]
+    Role: type[RoleColumns]
+    Permission: type[PermissionColumns]
+    User: type[UserColumns]
 
     def table_name(self, short: str) -> str:
         return f"{self.prefix}{short}"
@@ -240,6 +302,26 @@ def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
         __tablename__ = f"{prefix}schema_version"
         __table_args__ = table_args("schema_version")
 
+    class PresetComment(PresetCommentColumns, Base):
+        __tablename__ = f"{prefix}commentaires"
+        __table_args__ = table_args("commentaires")
+
+    class Audit(AuditColumns, Base):
+        __tablename__ = f"{prefix}audit"
+        __table_args__ = table_args("audit")
+
+    class Role(RoleColumns, Base):
+        __tablename__ = f"{prefix}roles"
+        __table_args__ = table_args("roles")
+
+    class Permission(PermissionColumns, Base):
+        __tablename__ = f"{prefix}permissions"
+        __table_args__ = table_args("permissions")
+
+    class User(UserColumns, Base):
+        __tablename__ = f"{prefix}utilisateurs"
+        __table_args__ = table_args("utilisateurs")
+
     Task.__mapper__  # noqa: B018  (configure now: mapper errors surface at build time)
     return Models(
         prefix=prefix,
@@ -254,4 +336,9 @@ def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
         History=History,
         Responsable=Responsable,
         SchemaVersion=SchemaVersion,
+        PresetComment=PresetComment,
+        Audit=Audit,
+        Role=Role,
+        Permission=Permission,
+        User=User,
     )
