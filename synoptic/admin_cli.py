@@ -89,7 +89,7 @@ def _actor() -> str:
 
 def _open(args: argparse.Namespace) -> tuple[Any, Store]:
     """The command's context (``synoptic.cli``) and its store, schema checked."""
-    from synoptic.cli import load_context, require_existing_database
+    from synoptic.command_context import load_context, require_existing_database
 
     ctx = load_context(args)
     try:

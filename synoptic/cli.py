@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic import __version__
+from synoptic import __version__, admin_cli
 from synoptic.board_text import board_as_json, board_as_text
 from synoptic.command_context import (
     EXIT_OK,
@@ -32,6 +32,7 @@ from synoptic.command_context import (
     SchemaMissingError,
     UsageError,
     load_context,
+    require_existing_database,
 )
 from synoptic.config import CONFIG_FILE_NAME, ConfigError, write_default_config
 from synoptic.db_messages import (
@@ -121,6 +122,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     p.add_argument("--log-file", metavar="FICHIER",
                    help="journal (défaut : synoptux.log du dossier de journaux de l'utilisateur)")
     p.set_defaults(handler=cmd_watch)
+
+    admin_cli.add_arguments(sub)
     return parser, sub
 
 
@@ -153,18 +156,6 @@ def run(argv: Sequence[str] | None, parser: argparse.ArgumentParser,
 def main(argv: Sequence[str] | None = None) -> int:
     parser, _ = build_parser()
     return run(argv, parser)
-
-
-class MissingDatabaseFile(SynoptuxError):
-    """A read-only command on a SQLite file that does not exist: connecting would create
-    an empty file, which the next command would take for a database."""
-
-
-def require_existing_database(ctx: Context) -> None:
-    """Raise :class:`MissingDatabaseFile` when the configured SQLite file is absent."""
-    path = missing_sqlite_file(ctx.config.database.url)
-    if path is not None:
-        raise MissingDatabaseFile(missing_sqlite_file_problem(path).sentence())
 
 
 # ---------------------------------------------------------------------- commands

@@ -11,6 +11,8 @@ import argparse
 from dataclasses import dataclass
 
 from synoptic.config import Config, load_config, resolve_config_path
+from synoptic.db_messages import missing_sqlite_file, missing_sqlite_file_problem
+from synoptic.errors import SynoptuxError
 from synoptic.services import BoardServices, resolve_actor
 from synoptic.store.db import Store, open_store
 
@@ -70,3 +72,15 @@ def load_context(args: argparse.Namespace, *, long_statements: bool = False) -> 
     path = resolve_config_path(getattr(args, "config", None))
     config = load_config(path, db_url_override=getattr(args, "db", None))
     return Context(config, long_statements=long_statements)
+
+
+class MissingDatabaseFile(SynoptuxError):
+    """A read-only command on a SQLite file that does not exist: connecting would create
+    an empty file, which the next command would take for a database."""
+
+
+def require_existing_database(ctx: Context) -> None:
+    """Raise :class:`MissingDatabaseFile` when the configured SQLite file is absent."""
+    path = missing_sqlite_file(ctx.config.database.url)
+    if path is not None:
+        raise MissingDatabaseFile(missing_sqlite_file_problem(path).sentence())

@@ -1,5 +1,4 @@
-"""The administration's sub-commands, run through synoptux's own parser and error handling
-(``synoptic.cli.run``) with ``synoptic.admin_cli.add_arguments`` added to it."""
+"""The administration's sub-commands, run through ``synoptux``'s own entry point."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from synoptic import admin_cli, cli
+from synoptic import cli
 from synoptic.security import verify_secret
 from synoptic.store.db import open_store
 
@@ -30,9 +29,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def synoptux(*argv: str) -> int:
-    parser, sub = cli.build_parser()
-    admin_cli.add_arguments(sub)
-    return cli.run(list(argv), parser)
+    return cli.main(list(argv))
 
 
 def test_reference_export_then_import(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
