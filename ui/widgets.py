@@ -3,10 +3,8 @@ glyphs with a fallback, and setting a dynamic property with a re-polish."""
 
 from __future__ import annotations
 
-from functools import cache
-
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -22,18 +20,30 @@ from ui.metrics import Metrics
 from ui.plain import button_text, make_plain, set_button_text, set_plain_tooltip
 
 
-@cache
-def _font_has(char: str) -> bool:
-    return QFontMetrics(QApplication.font()).inFontUcs4(ord(char))
+class Glyphs:
+    """The characters the board's font can draw: a symbol, or its fallback (never a box).
 
+    Each character is asked once; the answers belong to this object (one in the
+    :class:`ui.context.UiContext`), made for one font: the application's by default."""
 
-def glyph(preferred: str, fallback: str) -> str:
-    """``preferred`` when the board's font can draw it, else ``fallback`` (never a box)."""
-    return preferred if all(_font_has(c) for c in preferred) else fallback
+    def __init__(self, font: QFont | None = None) -> None:
+        self.font = font
+        self._drawable: dict[str, bool] = {}
 
+    def _has(self, char: str) -> bool:
+        known = self._drawable.get(char)
+        if known is None:
+            font = self.font if self.font is not None else QApplication.font()
+            known = self._drawable[char] = QFontMetrics(font).inFontUcs4(ord(char))
+        return known
 
-def eye() -> str:
-    return glyph("👁", "◉")
+    def pick(self, preferred: str, fallback: str) -> str:
+        """``preferred`` when the font can draw all of it, else ``fallback``."""
+        return preferred if all(self._has(c) for c in preferred) else fallback
+
+    def eye(self) -> str:
+        """The mark of a task with information to read."""
+        return self.pick("👁", "◉")
 
 
 def set_prop(widget: QWidget, name: str, value: object) -> None:
