@@ -26,6 +26,7 @@ from ui.bars import BoardStatusBar, OutageBanner, TopBar
 from ui.blink import Blinker
 from ui.box import BoxPanel
 from ui.card import PatientCard
+from ui.colours import colour
 from ui.context import UiContext
 from ui.feeds import BoardFeeds
 from ui.filter import ResponsableFilter
@@ -37,7 +38,7 @@ from ui.panels import BoxPanels
 from ui.placement import Placement
 from ui.plain import window_title
 from ui.screen_tools import ScreenTools
-from ui.theme import StyleSheet, colour
+from ui.theme import StyleSheet
 from ui.touch_hold import TouchHold
 from ui.updates import LocalRefreshes
 from ui.wall import Wall

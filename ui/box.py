@@ -21,8 +21,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QScrollArea,
-    QScroller,
-    QScrollerProperties,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +32,7 @@ from ui.card import PATIENT_MIME
 from ui.glance import GlanceCard
 from ui.metrics import Metrics
 from ui.plain import plain_label, set_plain_tooltip
-from ui.widgets import set_prop
+from ui.widgets import make_kinetic, set_prop
 
 CardFactory = Callable[[PatientView], GlanceCard]
 MODE_WINDOW = "fenetre"
@@ -43,17 +41,6 @@ MODE_FRAME = "cadre"
 
 def order_key(p: PatientView) -> tuple[datetime, int]:
     return (p.entered_at or datetime.min, p.pk)
-
-
-def make_kinetic(area: QScrollArea) -> None:
-    """Flick to scroll, with a finger or the mouse; no overshoot bounce on a wall screen."""
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
-    scroller = QScroller.scroller(area.viewport())
-    props = scroller.scrollerProperties()
-    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
-    props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
-    props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
-    scroller.setScrollerProperties(props)
 
 
 class BoxPanel(QFrame):
@@ -107,7 +94,7 @@ class BoxPanel(QFrame):
         self.min_card_width = m.px(220)
         self.card_gap = m.px(3)
         self.scroll_area.setWidget(self.content)
-        make_kinetic(self.scroll_area)
+        make_kinetic(self.scroll_area, overshoot=False)  # no bounce on a wall screen
         layout.addWidget(self.scroll_area, 1)
         # "+N": this box holds more patients than it shows (flick the list to see them).
         self.more_label = plain_label(name="MoreLabel")

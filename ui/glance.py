@@ -28,12 +28,12 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from synoptic.domain import BoxType
 from synoptic.views import PatientView, Reference
+from ui.colours import RESPONSABLE_GREY, colour
 from ui.glance_layout import Arrangement, GlanceLayout
 from ui.glance_look import Chip, GlanceLook, chip_picture, mark_picture, metrics_of, shape_of
 from ui.glance_paint import paint_detail, paint_frame, paint_name
 from ui.glance_text import chips_at, detail_choices, late_mark, name_choices, others_text
 from ui.plain import set_plain_tooltip
-from ui.theme import colour
 
 
 class GlanceCard(QWidget):
@@ -83,7 +83,7 @@ class GlanceCard(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         resp = reference.responsables.get(patient.responsable or "")
         self.responsable_name = resp.name if resp else (patient.responsable or "")
-        self.responsable_colour = colour(resp.color, "#888888") if resp else "#888888"
+        self.responsable_colour = colour(resp.color if resp else "", RESPONSABLE_GREY)
         set_plain_tooltip(self, name)
         self.update_time(now)
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
 from synoptic.views import TaskView
-from ui.theme import text_on
+from ui.colours import text_on
 
 REFERENCE_HEIGHT = 1080  # the screen height at which sizes are the reference ones
 

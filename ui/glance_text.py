@@ -10,8 +10,8 @@ from datetime import datetime
 
 from synoptic.domain import BoxType, counts_as_late, format_late, late_minutes
 from synoptic.views import PatientView, Reference
+from ui.colours import colour
 from ui.glance_look import Chip, short_time
-from ui.theme import colour
 
 
 def chips_at(

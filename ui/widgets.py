@@ -1,14 +1,18 @@
-"""Small building blocks shared by the board's widgets: touch buttons that elide their text,
-glyphs with a fallback, and setting a dynamic property with a re-polish."""
+"""Small building blocks shared by the board's widgets and dialogs: touch buttons (one
+builder; some elide their text), kinetic scrolling, glyphs with a fallback, and setting a
+dynamic property with a re-polish."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
-    QLabel,
     QPushButton,
+    QScroller,
+    QScrollerProperties,
     QSizePolicy,
     QStyle,
     QStyleOptionButton,
@@ -17,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ui.blink import repolish
 from ui.metrics import Metrics
-from ui.plain import button_text, make_plain, set_button_text, set_plain_tooltip
+from ui.plain import button_text, set_button_text, set_plain_tooltip
 
 
 class Glyphs:
@@ -55,9 +59,17 @@ def set_prop(widget: QWidget, name: str, value: object) -> None:
 
 
 def touch_button(
-    metrics: Metrics, text: str, name: str, *, square: bool = False, tooltip: str = ""
+    metrics: Metrics,
+    text: str,
+    name: str,
+    *,
+    square: bool = False,
+    tooltip: str = "",
+    focus: bool = False,
 ) -> QPushButton:
-    """A plain button at least ``metrics.touch`` high (and wide when ``square``)."""
+    """A plain button at least ``metrics.touch`` high (and wide when ``square``); Enter
+    never fires it.  ``focus``: it takes the keyboard focus when touched (dialogs); the
+    board's and the keyboard's never do (a text field keeps its cursor)."""
     button = QPushButton()
     set_button_text(button, text)
     button.setObjectName(name)
@@ -65,12 +77,30 @@ def touch_button(
     button.setMinimumWidth(metrics.touch)
     if square:
         button.setFixedSize(metrics.touch, metrics.touch)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if not focus:
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.setAutoDefault(False)
     if tooltip:
         set_plain_tooltip(button, tooltip)  # a help for the mouse only; the glyph says the same
         button.setAccessibleName(tooltip)
     return button
+
+
+def make_kinetic(area: QAbstractScrollArea, *, overshoot: bool = True) -> None:
+    """Flick to scroll with a finger or the mouse: no scroll bar to aim at.  A list of
+    items scrolls by pixels, not rows; without ``overshoot``, no bounce at the ends (the
+    boxes of a wall screen)."""
+    if isinstance(area, QAbstractItemView):
+        area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    if not overshoot:
+        scroller = QScroller.scroller(area.viewport())
+        props = scroller.scrollerProperties()
+        off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
+        scroller.setScrollerProperties(props)
 
 
 class ElideButton(QPushButton):
@@ -172,35 +202,5 @@ class ElideButton(QPushButton):
             self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
         )
         shown = button_text(shown)  # an "&" of the data shows, it is no mnemonic
-        if shown != self.text():
-            super().setText(shown)
-
-
-class ElideLabel(QLabel):
-    """A one-line label cut with "…" to the room it gets."""
-
-    def __init__(self, text: str, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        make_plain(self)
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setFullText(text)
-
-    def fullText(self) -> str:
-        return self._full
-
-    def setFullText(self, text: str) -> None:
-        self._full = text
-        set_plain_tooltip(self, text)
-        self._elide()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        room = max(1, self.contentsRect().width())
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
         if shown != self.text():
             super().setText(shown)

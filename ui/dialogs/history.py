@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 
 from synoptic import services as actions
 from synoptic.views import HistoryView, Reference
-from ui.dialogs.base import CLOSE_NAME, TouchDialog, make_kinetic
+from ui.dialogs.base import CLOSE_NAME, TouchDialog
 from ui.metrics import Metrics
+from ui.widgets import make_kinetic
 
 ACTION_LABELS: dict[str, str] = {
     actions.PATIENT_IN: "Entrée",

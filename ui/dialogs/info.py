@@ -16,8 +16,9 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QScrollArea, QWidget
 
-from ui.dialogs.base import CLOSE_NAME, TouchDialog, make_kinetic
+from ui.dialogs.base import CLOSE_NAME, TouchDialog
 from ui.metrics import Metrics
+from ui.widgets import make_kinetic
 
 ACTION_NAME = "InfoAction"
 
