@@ -14,10 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDropEvent,
-)
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QScrollArea,
@@ -266,7 +263,7 @@ class BoxPanel(QFrame):
         if event.mimeData().hasFormat(PATIENT_MIME):
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if event.mimeData().hasFormat(PATIENT_MIME):
             event.acceptProposedAction()
 
@@ -301,7 +298,7 @@ class BoxPanel(QFrame):
         target = self._drag_origin + offset
         self.move(max(0, target.x()), max(0, target.y()))
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_grip()
         self._more_pending.start()

@@ -107,4 +107,5 @@ class HistoryDialog(TouchDialog):
 
     def row_texts(self, row: int) -> list[str]:
         """The cells of one table row, as displayed (for tests and screenshots)."""
-        return [self.table.item(row, c).text() for c in range(self.table.columnCount())]
+        items = (self.table.item(row, c) for c in range(self.table.columnCount()))
+        return [item.text() if item is not None else "" for item in items]
