@@ -57,7 +57,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def interaction(method: Callable[Concatenate[Actions, P], R]) -> Callable[Concatenate[Actions, P], R]:
+Method = Callable[Concatenate["Actions", P], R]
+
+
+def interaction(method: Method[P, R]) -> Method[P, R]:
     """One touch, from the tap to the last dialog closed: the board holds back live
     updates meanwhile.  A dialog runs a nested event loop; a card rebuilt by the feed in
     that loop would be deleted under the very button whose click is still being handled."""

@@ -93,9 +93,8 @@ class ScreenTools:
 
     def save_positions(self) -> None:
         if self.ctx.config.path is None:
-            self.ctx.dialogs.show_error(
-                self.parent, "Aucun fichier synoptux.ini n'est utilisé : positions non enregistrées."
-            )
+            message = "Aucun fichier synoptux.ini n'est utilisé : positions non enregistrées."
+            self.ctx.dialogs.show_error(self.parent, message)
             return
         try:
             message = self.placement.save()
