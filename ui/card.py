@@ -8,7 +8,7 @@ Lateness changes with time, not with data, so :meth:`update_time` recomputes it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 
@@ -58,9 +58,7 @@ def format_duration(start: datetime | None, end: datetime) -> str:
 class MoveButton(QPushButton):
     """Touch: choose this patient for a move.  Press and drag: carry the card onto a box."""
 
-    def __init__(
-        self, pk: int, interaction: Callable[[], AbstractContextManager[None]] = nullcontext
-    ) -> None:
+    def __init__(self, pk: int, interaction: Callable[[], AbstractContextManager[None]]) -> None:
         super().__init__("⇄")
         self.pk = pk
         self._interaction = interaction  # the drag runs a nested event loop: hold updates
@@ -111,7 +109,7 @@ class PatientCard(QFrame):
         box_type: BoxType,
         screen_masked: bool,
         name: str,
-        interaction: Callable[[], AbstractContextManager[None]] = nullcontext,
+        interaction: Callable[[], AbstractContextManager[None]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
