@@ -163,3 +163,108 @@ def test_the_ui_scan_finds_store_and_sqlalchemy_imports(tmp_path: Path) -> None:
 
 def test_no_ui_module_imports_the_store_or_sqlalchemy() -> None:
     assert ui_offenders(UI) == []
+
+
+# No import cycle among the project's modules, not even through imports made for typing only
+# (``if TYPE_CHECKING:``): a cycle ties two rooms so that neither can be read, tested or
+# moved alone.  Break one with a small Protocol in the lower module, or pass callables.
+def module_names(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
+    """``package.module`` -> file, for every module of ``packages`` (folders in ``root``)."""
+    names = {}
+    for path in sorted(p for package in packages for p in (root / package).rglob("*.py")):
+        if "__pycache__" in path.parts:
+            continue
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        names[".".join(parts)] = path
+    return names
+
+
+def import_graph(root: Path, packages: tuple[str, ...]) -> dict[str, set[str]]:
+    """Which of ``packages``' modules each one names in an import (relative imports, imports
+    inside functions and under ``TYPE_CHECKING`` included).  ``from a import b`` names the
+    module ``a.b`` when there is one, else ``a``; a package's ``__init__`` run on the way
+    to one of its modules is not counted (it is not what the importing module asked for)."""
+    modules = module_names(root, packages)
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        found: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names if alias.name in modules}
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package[: len(package) - node.level + 1]
+                    source = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    source = node.module or ""
+                for alias in node.names:
+                    if f"{source}.{alias.name}" in modules:
+                        found.add(f"{source}.{alias.name}")
+                    elif source in modules:
+                        found.add(source)
+        graph[name] = found - {name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import one another, directly or not (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_the_cycle_scan_sees_type_only_and_relative_imports(tmp_path: Path) -> None:
+    (tmp_path / "app" / "sub").mkdir(parents=True)
+    files = {
+        "app/__init__.py": "from app.a import A\n",
+        "app/a.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from app.b import B\n",
+        "app/b.py": "def later():\n    from .sub import c\n",
+        "app/sub/__init__.py": "",
+        "app/sub/c.py": "from .. import a\nimport os\n",
+        "app/d.py": "import app.sub.c\nfrom app import sub\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    graph = import_graph(tmp_path, ("app",))
+    assert graph == {
+        "app": {"app.a"},
+        "app.a": {"app.b"},
+        "app.b": {"app.sub.c"},
+        "app.sub": set(),
+        "app.sub.c": {"app.a"},
+        "app.d": {"app.sub.c", "app.sub"},
+    }
+    assert cycles(graph) == [["app.a", "app.b", "app.sub.c"]]
+
+
+def test_no_import_cycle_in_the_core_or_the_ui() -> None:
+    assert cycles(import_graph(REPO, ("synoptic", "ui"))) == []

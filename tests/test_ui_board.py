@@ -390,7 +390,7 @@ def test_filter_by_responsable_with_counts(qtbot, env: BoardEnv) -> None:
     qtbot.mouseClick(card_of(board, b).move_button, Qt.MouseButton.LeftButton)
     assert board.panels["B1"].property("target") == "refused"
     board.cancel_move()
-    board.set_filter(None)
+    board.tools.set_filter(None)
     assert att.cards[a].isVisibleTo(att)
 
 
@@ -401,9 +401,9 @@ def test_window_mode_and_saved_positions_come_back(qtbot, env: BoardEnv) -> None
     from synoptic.config import load_config
 
     board = env.board(qtbot)
-    assert board.mode == MODE_FRAME and not board.panels["B1"].grip.isVisible()
+    assert board.placement.mode == MODE_FRAME and not board.panels["B1"].grip.isVisible()
     qtbot.mouseClick(board.top_bar.mode_button, Qt.MouseButton.LeftButton)
-    assert board.mode == MODE_WINDOW and board.panels["B1"].property("mode") == "fenetre"
+    assert board.placement.mode == MODE_WINDOW and board.panels["B1"].property("mode") == "fenetre"
     assert board.panels["B1"].grip.isVisible()
     assert board.top_bar.mode_button.text() == "Mode cadre"
     panel = board.panels["B1"]
@@ -423,14 +423,14 @@ def test_title_drag_moves_panel_in_window_mode(qtbot, env: BoardEnv) -> None:
     from PySide6.QtCore import QPoint
 
     board = env.board(qtbot)
-    board.set_mode(MODE_WINDOW)
+    board.top_bar.mode_button.click()  # window mode
     panel = board.panels["B2"]
     before = panel.pos()
     panel.title.draggable = True
     panel._drag_panel(QPoint(40, 30))
     panel.end_drag()
     assert panel.pos() == before + QPoint(40, 30)
-    assert board.manual_layout and board.saved_positions["B2"][:2] == (
+    assert board.placement.manual_layout and board.placement.saved_positions["B2"][:2] == (
         before.x() + 40,
         before.y() + 30,
     )

@@ -27,6 +27,7 @@ from synoptic.views import (
     ResponsableView,
     TaskTypeView,
 )
+from ui.colours import RESPONSABLE_GREY, colour, text_on
 from ui.dialogs import (
     ConfirmDialog,
     DestinationChoice,
@@ -39,7 +40,6 @@ from ui.dialogs import (
     TextDialog,
     TimePickerDialog,
 )
-from ui.dialogs.colors import readable_text_color, valid_color
 from ui.metrics import Metrics
 
 NOW = datetime(2026, 11, 21, 14, 0, 0)
@@ -221,12 +221,12 @@ def test_responsable_buttons_in_their_colour_current_marked_inactive_hidden(
     ],
 )
 def test_readable_text_colour_by_luminance(background: str, text: str) -> None:
-    assert readable_text_color(valid_color(background)) == text
+    assert text_on(colour(background, RESPONSABLE_GREY)) == text
 
 
 def test_malformed_colour_falls_back() -> None:
-    assert valid_color("pas une couleur").name() == "#888888"
-    assert valid_color("").name() == "#888888"
+    assert colour("pas une couleur", RESPONSABLE_GREY) == "#888888"
+    assert colour("", RESPONSABLE_GREY) == "#888888"
 
 
 # --- time picker ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def settled(qtbot, env: BoardEnv, size: tuple[int, int]) -> BoardWindow:  # type
 def in_sight(board: BoardWindow, card: GlanceCard, rect: QRect) -> bool:
     """``rect`` (card coordinates) lies in the visible part of the card's box and window."""
     panel = next(p for p in board.panels.values() if p.cards.get(card.patient.pk) is card)
-    viewport = panel.scroll.viewport()
+    viewport = panel.scroll_area.viewport()
     seen = QRect(viewport.mapTo(board, QPoint(0, 0)), viewport.size())
     target = QRect(card.mapTo(board, rect.topLeft()), rect.size())
     return card.isVisibleTo(board) and seen.contains(target) and board.rect().contains(target)
@@ -70,7 +70,8 @@ def test_50_patients_in_24_boxes_at_1920x1080_every_name_and_late_task(
     assert late == board.late_total > 30
     card = next(iter(board.panels["B1"].cards.values()))
     assert card.look.name_px >= 20 and card.look.chip_px >= 15
-    assert board.canvas.size() == board.scroll.viewport().size()  # the board never scrolls
+    viewport = board.placement.scroll_area.viewport()
+    assert board.placement.canvas.size() == viewport.size()  # the board never scrolls
     assert not any(p.more_label.isVisible() for p in board.panels.values())
 
 
@@ -114,7 +115,7 @@ def test_late_count_follows_the_filter_and_ignores_sortie(qtbot, env: BoardEnv) 
     env.services.move(out, "SORT", now=NOW, destination="Retour domicile")
     board = settled(qtbot, env, (1920, 1080))
     assert board.status.late_label.text() == "⚠ 3 tâches en retard"
-    board.set_filter("MARTIN")
+    board.tools.set_filter("MARTIN")
     assert board.status.late_label.text() == "⚠ 1 en retard (Dr Martin) sur 3"
     chip = glance_of(board, out).chips[0]
     assert chip.late is None and not chip.text.startswith("⚠")
@@ -153,7 +154,7 @@ def test_masked_screen_tells_patients_apart(qtbot, env: BoardEnv) -> None:
     c = env.admit("ATT", "DUPONT", "Marie")
     d = env.admit("ATT", "DURAND", "Marc")
     board = settled(qtbot, env, (1280, 800))
-    board.toggle_screen_mask()
+    board.top_bar.names_button.click()
     names = {glance_of(board, pk).painted_name() for pk in (a, b, c, d)}
     assert len(names) == 4 and not any("MARTIN" in n or "DUPONT" in n for n in names)
 
@@ -179,7 +180,7 @@ def test_a_box_mate_arriving_gives_more_letters_in_place(qtbot, env: BoardEnv) -
     "DU. M." longer, on the glance card and the opened card alike, without building them."""
     a = env.admit("ATT", "DUPONT", "Marie")
     board = settled(qtbot, env, (1280, 800))
-    board.toggle_screen_mask()
+    board.top_bar.names_button.click()
     glance = glance_of(board, a)
     opened = card_of(board, a)
     assert glance.full_name() == opened.name_button.fullText() == "Patient DU. M."

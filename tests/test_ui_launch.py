@@ -87,7 +87,7 @@ def test_the_board_starts_nothing_through_a_crafted_path(
     board = env.board(qtbot, ctx=ctx)
     card = card_of(board, pk)
     assert card.annex_button is None
-    assert board.actions.launch_annex(card.patient) is False
+    assert board.touch_actions.launch_annex(card.patient) is False
     assert rec.calls == []
     (message,), _ = env.dialogs.called("show_error")[-1]
     assert "n'est pas dans la liste des programmes autorisés" in message

@@ -36,7 +36,7 @@ def test_host_sql_insert_shows_at_the_next_poll_rebuilding_only_that_card(
         env.admit("ATT", f"ATTENTE{i}", tasks=(NewTask("RX"), NewTask("BIO")), minutes_ago=20 + i)
     board = env.board(qtbot, live=True)
     kept = glance_of(board, first)
-    scroll = board.panels["ATT"].scroll.verticalScrollBar()
+    scroll = board.panels["ATT"].scroll_area.verticalScrollBar()
     qtbot.waitUntil(lambda: scroll.maximum() > 0, timeout=1000)  # cards placed next turn
     scroll.setValue(scroll.maximum() // 2)  # a finger scrolled the list down
     position = scroll.value()
@@ -294,7 +294,7 @@ def test_box_list_scrolls_kinetically(qtbot, env: BoardEnv) -> None:
     for i in range(40):
         env.admit("ATT", f"P{i}", tasks=(NewTask("RX"), NewTask("BIO")))
     board = env.board(qtbot, size=(1280, 800))
-    scroll = board.panels["ATT"].scroll
+    scroll = board.panels["ATT"].scroll_area
     assert QScroller.hasScroller(scroll.viewport())
     bar = scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=1000)

@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, ProgrammingError
 from ui_support import BoardEnv, DatabaseSwitch, card_of
 
+from synoptic.db_errors import is_outage
 from synoptic.feed import prune_changes
 from synoptic.services import NewTask
 from synoptic.store import queries
-from ui.live import HUNG_AFTER_S, database_error_message, is_outage
+from ui.live import HUNG_AFTER_S, database_error_message
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_state_buttons_are_whole_and_the_current_one_filled(
 def test_1280_no_cell_is_empty(qtbot, env: BoardEnv) -> None:
     board = demo_board(qtbot, env, (1280, 800))
     rects = {code: p.rect_tuple() for code, p in board.panels.items()}
-    viewport = board.scroll.viewport().size()
+    viewport = board.placement.scroll_area.viewport().size()
     columns = sorted({x for x, *_ in rects.values()})
     for x in columns:  # every column reaches the bottom: no empty cell
         bottom = max(y + h for cx, y, _w, h in rects.values() if cx == x)
@@ -113,13 +113,13 @@ def test_layout_depends_on_the_boxes_and_the_screen_only(qtbot, env: BoardEnv) -
     gone = by_name(board, "MERCIER")
     env.services.discharge(gone, now=NOW)  # another leaves
     board.refresh_patients([gone])
-    board.set_filter("MARTIN")  # the filter hides some
+    board.tools.set_filter("MARTIN")  # the filter hides some
     QApplication.processEvents()
     QApplication.processEvents()
     assert {code: p.rect_tuple() for code, p in board.panels.items()} == before
     # A box moved by hand (window mode); "Réorganiser" puts it back.
     assert not board.top_bar.reorganize_button.isVisible()  # nothing to put back in frame mode
-    board.toggle_mode()
+    board.top_bar.mode_button.click()
     assert board.top_bar.reorganize_button.isVisible()
     board.panels["B1"].move(400, 300)
     board.placement.geometry_edited("B1")

@@ -138,7 +138,7 @@ def test_note_file_not_absolute_or_like_an_option_is_refused(
     text, kwargs = touch_task(qtbot, board, pk)
     assert f"Document refusé : « {name} »" in text and why in text
     assert kwargs["action"] is None
-    board.actions.open_note_file(card_of(board, pk).task_rows[0].task)  # even if asked
+    board.touch_actions.open_note_file(card_of(board, pk).task_rows[0].task)  # even if asked
     assert launched == []
     (message,), _ = env.dialogs.called("show_error")[-1]
     assert why in message

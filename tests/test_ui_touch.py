@@ -114,7 +114,7 @@ def test_comment_typed_on_the_keyboard_is_saved_through_the_service(
         click(qtbot, dialog.ok_button)
 
     seen = answer_later(qtbot, type_and_save)
-    assert board.actions.edit_comment(board.patients[pk])
+    assert board.touch_actions.edit_comment(board.patients[pk])
     assert seen == ["TextDialog"]
     assert board.patients[pk].comment == "Chute, genou 2 côtés"
     with env.store.read() as s:
@@ -134,7 +134,7 @@ def test_comment_preset_from_the_ini_is_saved(qtbot: QtBot, env: BoardEnv) -> No
         click(qtbot, dialog.ok_button)
 
     answer_later(qtbot, choose)
-    assert board.actions.edit_comment(board.patients[pk])
+    assert board.touch_actions.edit_comment(board.patients[pk])
     assert board.patients[pk].comment == "Attente brancardier"
 
 
@@ -319,7 +319,7 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
     env.services.admit(box_code="B2", last_name="DURAND", first_name="Michel", now=NOW)
     board = env.board(qtbot, ctx=env.context(dialogs=None))
     if not board.screen_masked:
-        board.toggle_screen_mask()
+        board.top_bar.names_button.click()
     view = board.patients[pk]
     task = next(t for t in view.tasks if t.num == rx)
     # One masked name everywhere (synoptic.display): the glance's initials; dialogs add the box.
@@ -345,15 +345,15 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
         answer_later(qtbot, action, into=opened)
 
     look()
-    board.actions.show_history(view)
+    board.touch_actions.show_history(view)
     look()
-    board.actions.show_task_info(view, task)
+    board.touch_actions.show_task_info(view, task)
     look()
-    board.actions.choose_responsable(view)
+    board.touch_actions.choose_responsable(view)
     look()
-    board.actions.edit_comment(view)
+    board.touch_actions.edit_comment(view)
     look()
-    board.actions.delete_task(view, task)
+    board.touch_actions.delete_task(view, task)
     look()
     board.begin_move(view)  # the move banner
     seen.append(all_texts(board))
@@ -371,12 +371,12 @@ def test_no_dialog_of_a_masked_screen_shows_the_full_name(qtbot: QtBot, env: Boa
     view = board.patients[pk]
     assert view.box_code == "SORT"
     look()
-    board.actions.change_exit_time(view)
+    board.touch_actions.change_exit_time(view)
     look()
-    board.actions.discharge(view)  # the definitive exit's confirmation
+    board.touch_actions.discharge(view)  # the definitive exit's confirmation
     env.services.set_comment(pk, "Autre écran", now=NOW)  # the view is now stale
     look(lambda d: d.accept())
-    board.actions.set_folded(view, not view.folded)  # "Le patient ... modifié ..."
+    board.touch_actions.set_folded(view, not view.folded)  # "Le patient ... modifié ..."
 
     assert opened == [
         "HistoryDialog",

@@ -15,18 +15,18 @@ import functools
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, TypeVar
-
-from PySide6.QtWidgets import QWidget
+from datetime import datetime
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from synoptic.config import COMMENT_MAX_LENGTH
-from synoptic.db_errors import DatabaseFailure
+from synoptic.db_errors import DatabaseFailure, is_outage
 from synoptic.display import hide_name_in
 from synoptic.errors import SynoptuxError
-from synoptic.views import PatientView, Reference, TaskView
+from synoptic.services import BoardServices
+from synoptic.views import PatientView, TaskView
 from ui.context import UiContext
-from ui.live import Background, database_error_message, is_outage
-from ui.task_info import TaskInformation
+from ui.live import database_error_message
+from ui.task_info import InfoHooks, TaskInformation
 
 log = logging.getLogger(__name__)
 
@@ -42,37 +42,35 @@ OFFLINE_MESSAGE = (
 )
 
 
-class BoardHooks(Protocol):
-    """What the actions need from the board."""
+class BoardHooks(InfoHooks, Protocol):
+    """What the actions need from the board (the task information's needs, and these)."""
 
-    @property
-    def reference(self) -> Reference: ...
     @property
     def offline(self) -> bool: ...
     def refresh_patients(self, pks: list[int]) -> None: ...
     def report_outage(self, error: BaseException) -> None: ...
-    def dialog_parent(self) -> QWidget: ...
     def interaction(self) -> AbstractContextManager[None]: ...
     def name_hidden(self, view: PatientView) -> bool: ...
-    def display_name(self, view: PatientView) -> str: ...
-    @property
-    def background(self) -> Background: ...
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def interaction(method: F) -> F:
+Method = Callable[Concatenate["Actions", P], R]
+
+
+def interaction(method: Method[P, R]) -> Method[P, R]:
     """One touch, from the tap to the last dialog closed: the board holds back live
     updates meanwhile.  A dialog runs a nested event loop; a card rebuilt by the feed in
     that loop would be deleted under the very button whose click is still being handled."""
 
     @functools.wraps(method)
-    def wrapper(self: Actions, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: Actions, /, *args: P.args, **kwargs: P.kwargs) -> R:
         with self.board.interaction():
             return method(self, *args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 class Actions:
@@ -83,10 +81,34 @@ class Actions:
 
     # -------------------------------------------------------------- plumbing
 
+    @property
+    def services(self) -> BoardServices:
+        return self.ctx.services
+
     def shown_name(self, p: PatientView) -> str:
         """The patient as the board shows it: on a masked screen, never the full name
         (dialog titles, confirmations, messages: see synoptic.display)."""
         return self.board.display_name(p)
+
+    def write(
+        self,
+        p: PatientView,
+        change: Callable[..., object],
+        *args: object,
+        revision: int | None = None,
+        **options: object,
+    ) -> bool:
+        """One write of a touch: ``change(p.pk, *args, now=…, expected_revision=…,
+        **options)``, a service method.  The revision expected is the one the screen
+        showed: the patient's, or ``revision`` (a task's) when given."""
+        expected = p.revision if revision is None else revision
+        return self.run(
+            p.pk,
+            lambda: change(
+                p.pk, *args, now=self.ctx.clock(), expected_revision=expected, **options
+            ),
+            patient=p,
+        )
 
     def run(
         self, pk: int | None, call: Callable[[], object], *, patient: PatientView | None = None
@@ -107,17 +129,24 @@ class Actions:
             self._refresh(pk)
             return False
         except DatabaseFailure as err:
-            if is_outage(err):
+            outage = is_outage(err)
+            if outage:
                 log.warning("base de données injoignable pendant une action : %s", err)
-                self.board.report_outage(err)
-                self.ctx.dialogs.show_error(parent, OFFLINE_MESSAGE)
-                return False
-            log.error("erreur de base de données pendant une action : %s", err)
-            self.ctx.dialogs.show_error(parent, database_error_message(err))
-            self._refresh(pk)
+            else:
+                log.error("erreur de base de données pendant une action : %s", err)
+            self.ctx.dialogs.show_error(parent, self._failure_message(err))
+            if not outage:  # the database is there: show the patient as it is now
+                self._refresh(pk)
             return False
         self._refresh(pk)
         return True
+
+    def _failure_message(self, err: BaseException) -> str:
+        """What to tell after a database failure; an outage also raises the banner."""
+        if is_outage(err):
+            self.board.report_outage(err)
+            return OFFLINE_MESSAGE
+        return database_error_message(err)
 
     def _refresh(self, pk: int | None) -> None:
         if pk is None:
@@ -130,31 +159,15 @@ class Actions:
             else:
                 log.error("patient %s non relu : %s", pk, err)
 
-    @property
-    def services(self):  # type: ignore[no-untyped-def]
-        return self.ctx.services
-
     # -------------------------------------------------------------- patient
 
     @interaction
     def set_hidden(self, p: PatientView, hidden: bool) -> bool:
-        return self.run(
-            p.pk,
-            lambda: self.services.set_hidden(
-                p.pk, hidden, now=self.ctx.clock(), expected_revision=p.revision
-            ),
-            patient=p,
-        )
+        return self.write(p, self.services.set_hidden, hidden)
 
     @interaction
     def set_folded(self, p: PatientView, folded: bool) -> bool:
-        return self.run(
-            p.pk,
-            lambda: self.services.set_folded(
-                p.pk, folded, now=self.ctx.clock(), expected_revision=p.revision
-            ),
-            patient=p,
-        )
+        return self.write(p, self.services.set_folded, folded)
 
     @interaction
     def choose_responsable(self, p: PatientView) -> bool:
@@ -168,13 +181,7 @@ class Actions:
         )
         if not accepted or code == p.responsable:
             return False
-        return self.run(
-            p.pk,
-            lambda: self.services.set_responsable(
-                p.pk, code, now=self.ctx.clock(), expected_revision=p.revision
-            ),
-            patient=p,
-        )
+        return self.write(p, self.services.set_responsable, code)
 
     @interaction
     def edit_comment(self, p: PatientView) -> bool:
@@ -187,13 +194,7 @@ class Actions:
         )
         if text is None or text.strip() == p.comment:
             return False
-        return self.run(
-            p.pk,
-            lambda: self.services.set_comment(
-                p.pk, text, now=self.ctx.clock(), expected_revision=p.revision
-            ),
-            patient=p,
-        )
+        return self.write(p, self.services.set_comment, text)
 
     @interaction
     def change_exit_time(self, p: PatientView) -> bool:
@@ -203,25 +204,14 @@ class Actions:
         )
         if when is None or when == p.moved_at:
             return False
-        return self.run(
-            p.pk,
-            lambda: self.services.set_exit_time(
-                p.pk, when, now=self.ctx.clock(), expected_revision=p.revision
-            ),
-            patient=p,
-        )
+        return self.write(p, self.services.set_exit_time, when)
 
     @interaction
     def show_history(self, p: PatientView) -> None:
         try:
             rows = self.ctx.reads.history(p.pk)
         except DatabaseFailure as err:
-            if is_outage(err):
-                self.board.report_outage(err)
-                message = OFFLINE_MESSAGE
-            else:
-                message = database_error_message(err)
-            self.ctx.dialogs.show_error(self.board.dialog_parent(), message)
+            self.ctx.dialogs.show_error(self.board.dialog_parent(), self._failure_message(err))
             return
         title = f"Historique — {self.shown_name(p)}"
         self.ctx.dialogs.show_history(self.board.dialog_parent(), title, rows, self.board.reference)
@@ -239,19 +229,10 @@ class Actions:
 
     @interaction
     def move(
-        self, p: PatientView, box_code: str, destination: str | None, exit_time: object | None
+        self, p: PatientView, box_code: str, destination: str | None, exit_time: datetime | None
     ) -> bool:
-        return self.run(
-            p.pk,
-            lambda: self.services.move(
-                p.pk,
-                box_code,
-                now=self.ctx.clock(),
-                destination=destination,
-                exit_time=exit_time,
-                expected_revision=p.revision,
-            ),
-            patient=p,
+        return self.write(
+            p, self.services.move, box_code, destination=destination, exit_time=exit_time
         )
 
     @interaction
@@ -264,13 +245,7 @@ class Actions:
             no_text="Annuler",
         ):
             return False
-        return self.run(
-            p.pk,
-            lambda: self.services.discharge(
-                p.pk, now=self.ctx.clock(), expected_revision=p.revision
-            ),
-            patient=p,
-        )
+        return self.write(p, self.services.discharge)
 
     # -------------------------------------------------------------- tasks
 
@@ -278,12 +253,8 @@ class Actions:
     def set_task_state(self, p: PatientView, task: TaskView, state_code: str) -> bool:
         if state_code == task.state_code:
             return False
-        return self.run(
-            p.pk,
-            lambda: self.services.set_task_state(
-                p.pk, task.num, state_code, now=self.ctx.clock(), expected_revision=task.revision
-            ),
-            patient=p,
+        return self.write(
+            p, self.services.set_task_state, task.num, state_code, revision=task.revision
         )
 
     @interaction
@@ -298,13 +269,7 @@ class Actions:
             no_text="Annuler",
         ):
             return False
-        return self.run(
-            p.pk,
-            lambda: self.services.delete_task(
-                p.pk, task.num, now=self.ctx.clock(), expected_revision=task.revision
-            ),
-            patient=p,
-        )
+        return self.write(p, self.services.delete_task, task.num, revision=task.revision)
 
     @interaction
     def show_task_info(self, p: PatientView, task: TaskView) -> None:

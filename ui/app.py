@@ -15,11 +15,21 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
-from synoptic.cli import UsageError, load_context, prepare_board_database
+from synoptic.cli import Context, UsageError, load_context, prepare_board_database
+
+if TYPE_CHECKING:  # Qt is imported when the GUI starts (``synoptux ingest`` runs without it)
+    from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType
+    from PySide6.QtWidgets import QApplication
+
+    from synoptic.services import BoardServices
+    from ui.board import BoardWindow
+    from ui.context import UiContext
 
 log = logging.getLogger(__name__)
 QT_TRANSLATIONS = ("qtbase_fr",)
+TRANSLATOR_NAME = "synoptux-qt-fr"
 
 
 PROBE_CALLS = 200
@@ -65,15 +75,17 @@ def refuse_none_eating_binding(call: Callable[[], object] | None = None) -> None
         )
 
 
-def create_application(argv: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The QApplication (reused when one exists), in French; refused on a PySide6 that
     would abort within minutes (see :func:`refuse_none_eating_binding`)."""
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
     refuse_none_eating_binding()
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if existing is not None:
+        app = cast(QApplication, existing)  # the one of the process (pytest-qt's in tests)
+    else:
         QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
         app.setApplicationName("synoptux")
@@ -83,26 +95,30 @@ def create_application(argv: Sequence[str] | None = None):  # type: ignore[no-un
     return app
 
 
-def install_translations(app) -> list[str]:  # type: ignore[no-untyped-def]
-    """Qt's own French strings ("Oui", "Annuler"...); returns the catalogues loaded."""
+def install_translations(app: QCoreApplication) -> list[str]:
+    """Qt's own French strings ("Oui", "Annuler"...); returns the catalogues in use.
+
+    The translators are children of ``app``: Qt keeps them as long as the application
+    lives, and a second call finds them there instead of installing them again."""
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
-    if getattr(app, "_synoptux_translators", None):
-        return [t.filePath() for t in app._synoptux_translators]
+    installed = app.findChildren(QTranslator, TRANSLATOR_NAME)
+    if installed:
+        return [t.filePath() for t in installed]
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     loaded = []
-    translators = []
     for name in QT_TRANSLATIONS:
         translator = QTranslator(app)
         if translator.load(name, folder):
+            translator.setObjectName(TRANSLATOR_NAME)
             app.installTranslator(translator)
-            translators.append(translator)
             loaded.append(translator.filePath())
-    app._synoptux_translators = translators  # keep them alive as long as the application
+        else:
+            translator.setParent(None)  # not found: let it go
     return loaded
 
 
-def board_context(cli_ctx, services):  # type: ignore[no-untyped-def]
+def board_context(cli_ctx: Context, services: BoardServices) -> UiContext:
     """The board's context on the database of ``cli_ctx``: its read side (with the host's
     record texts when ``[Connexion_MedinTux] URL`` names a database) and ``services``."""
     from synoptic.host_records import host_records_of
@@ -113,7 +129,7 @@ def board_context(cli_ctx, services):  # type: ignore[no-untyped-def]
     return build_context(cli_ctx.config, reads, services)
 
 
-def make_board(cli_ctx, user: str | None = None):  # type: ignore[no-untyped-def]
+def make_board(cli_ctx: Context, user: str | None = None) -> BoardWindow:
     """The board window on a prepared database (``ui.startup`` shows and places it)."""
     from ui.board import BoardWindow
 
@@ -170,7 +186,7 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def render_board(ctx, size: tuple[int, int], output: Path) -> None:  # type: ignore[no-untyped-def]
+def render_board(ctx: UiContext, size: tuple[int, int], output: Path) -> None:
     """Build the board at ``size`` offscreen, show late tasks in their alarm phase, save."""
     from PySide6.QtWidgets import QApplication
 
@@ -197,9 +213,9 @@ def _quiet_offscreen_warnings() -> None:
     """The offscreen platform warns about window hints it ignores: not the user's concern."""
     from PySide6.QtCore import qInstallMessageHandler
 
-    previous = None
+    previous: Callable[[QtMsgType, QMessageLogContext, str], object] | None = None
 
-    def handler(mode, context, message):  # type: ignore[no-untyped-def]
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
         if "propagateSizeHints" in message:
             return
         if previous is not None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.metrics import Metrics
-from ui.plain import make_plain, plain_label
+from ui.plain import make_plain, plain_label, set_button_text
 from ui.widgets import set_prop, touch_button
 
 
@@ -73,6 +73,23 @@ class TopBar(QFrame):
         """ "Réorganiser" is for boxes moved by hand: shown in window mode only."""
         self.window_mode = window
         self.reorganize_button.setVisible(window and not self.move_banner.isVisible())
+
+    def show_state(
+        self,
+        filter_label: str,
+        *,
+        filter_active: bool,
+        screen_masked: bool,
+        window_mode: bool,
+        now: datetime,
+    ) -> None:
+        """Each tool's text says what a touch does; the filter in use is marked."""
+        set_button_text(self.filter_button, filter_label)
+        set_prop(self.filter_button, "active", filter_active)
+        self.names_button.setText("Afficher les noms" if screen_masked else "Masquer les noms")
+        self.mode_button.setText("Mode cadre" if window_mode else "Mode fenêtre")
+        self.set_window_mode(window_mode)
+        self.set_clock(now)
 
     def set_touch_height(self, height: int) -> None:
         """A bigger screen: bigger targets (never below the metrics' touch size)."""
@@ -152,6 +169,16 @@ class BoardStatusBar(QStatusBar):
         else:
             self.late_label.setText(f"⚠ {count} tâche{'s' if count > 1 else ''} en retard")
         set_prop(self.late_label, "alarm", count > 0)
+
+    def set_lost(self, box_codes: list[str]) -> None:
+        """Patients in boxes the board does not know (one code per patient), or none."""
+        if box_codes:
+            codes = ", ".join(sorted(set(box_codes)))
+            self.message_label.setText(
+                f"⚠ {len(box_codes)} patient(s) dans un box inconnu : {codes}"
+            )
+        elif self.message_label.text().startswith("⚠"):
+            self.message_label.setText("")
 
     def set_database(self, listening: bool, since: datetime | None = None) -> None:
         if listening:

@@ -14,15 +14,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDropEvent,
-)
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QScrollArea,
-    QScroller,
-    QScrollerProperties,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +29,7 @@ from ui.card import PATIENT_MIME
 from ui.glance import GlanceCard
 from ui.metrics import Metrics
 from ui.plain import plain_label, set_plain_tooltip
-from ui.widgets import set_prop
+from ui.widgets import make_kinetic, set_prop
 
 CardFactory = Callable[[PatientView], GlanceCard]
 MODE_WINDOW = "fenetre"
@@ -43,17 +38,6 @@ MODE_FRAME = "cadre"
 
 def order_key(p: PatientView) -> tuple[datetime, int]:
     return (p.entered_at or datetime.min, p.pk)
-
-
-def make_kinetic(area: QScrollArea) -> None:
-    """Flick to scroll, with a finger or the mouse; no overshoot bounce on a wall screen."""
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
-    scroller = QScroller.scroller(area.viewport())
-    props = scroller.scrollerProperties()
-    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
-    props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
-    props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
-    scroller.setScrollerProperties(props)
 
 
 class BoxPanel(QFrame):
@@ -92,11 +76,11 @@ class BoxPanel(QFrame):
         self.title.drag_finished.connect(self.end_drag)
         layout.addWidget(self.title)
 
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("BoxScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("BoxScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # Cards are placed by hand (:meth:`arrange`): in one or more columns, as dense as
         # the box needs to show every patient (see ui.glance densities).
         self.content = QWidget()
@@ -106,9 +90,9 @@ class BoxPanel(QFrame):
         self.density = 0
         self.min_card_width = m.px(220)
         self.card_gap = m.px(3)
-        self.scroll.setWidget(self.content)
-        make_kinetic(self.scroll)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.content)
+        make_kinetic(self.scroll_area, overshoot=False)  # no bounce on a wall screen
+        layout.addWidget(self.scroll_area, 1)
         # "+N": this box holds more patients than it shows (flick the list to see them).
         self.more_label = plain_label(name="MoreLabel")
         self.more_label.setParent(self)
@@ -118,11 +102,11 @@ class BoxPanel(QFrame):
         self._more_pending.setSingleShot(True)
         self._more_pending.setInterval(0)
         self._more_pending.timeout.connect(self.arrange)
-        self.scroll.viewport().installEventFilter(self)
+        self.scroll_area.viewport().installEventFilter(self)
         self.content.installEventFilter(self)
-        self.scroll.verticalScrollBar().valueChanged.connect(lambda _v: self.update_more())
+        self.scroll_area.verticalScrollBar().valueChanged.connect(lambda _v: self.update_more())
 
-        self.grip = ResizeGrip(self, metrics)
+        self.grip = ResizeGrip(self, metrics, self.resize_to, self._geometry_edited)
         self.grip.hide()
         self._drag_origin: QPoint | None = None
         self._update_title()
@@ -168,8 +152,8 @@ class BoxPanel(QFrame):
 
     def hidden_below(self) -> int:
         """Shown patients (filter) whose name is not in sight in the list."""
-        viewport = self.scroll.viewport()
-        top = self.scroll.verticalScrollBar().value()
+        viewport = self.scroll_area.viewport()
+        top = self.scroll_area.verticalScrollBar().value()
         bottom = top + viewport.height()
         return sum(
             1
@@ -191,7 +175,7 @@ class BoxPanel(QFrame):
         """Place the shown cards: the fewest columns and the fullest cards that fit the
         box; when nothing fits, the densest, and "+N" says how many are out of sight."""
         self._more_pending.stop()
-        viewport = self.scroll.viewport()
+        viewport = self.scroll_area.viewport()
         width, height = max(1, viewport.width()), max(1, viewport.height())
         cards = [self.cards[pk] for pk in self.order if self.cards[pk].isVisibleTo(self)]
         most = max(
@@ -239,7 +223,7 @@ class BoxPanel(QFrame):
         label.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
             self._more_pending.start()
         elif watched is self.content and event.type() == QEvent.Type.LayoutRequest:
             self._more_pending.start()  # a card's height changed (folded, a task more)
@@ -279,7 +263,7 @@ class BoxPanel(QFrame):
         if event.mimeData().hasFormat(PATIENT_MIME):
             event.acceptProposedAction()
 
-    def dragMoveEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if event.mimeData().hasFormat(PATIENT_MIME):
             event.acceptProposedAction()
 
@@ -314,7 +298,7 @@ class BoxPanel(QFrame):
         target = self._drag_origin + offset
         self.move(max(0, target.x()), max(0, target.y()))
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_grip()
         self._more_pending.start()
@@ -324,6 +308,9 @@ class BoxPanel(QFrame):
 
     def end_drag(self) -> None:
         self._drag_origin = None
+        self._geometry_edited()
+
+    def _geometry_edited(self) -> None:
         self.geometry_edited.emit(self.box.code)
 
     def rect_tuple(self) -> tuple[int, int, int, int]:

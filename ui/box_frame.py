@@ -3,18 +3,15 @@ the handle that drags the panel in window mode) and its resize corner (window mo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from ui.metrics import Metrics
 from ui.plain import button_text
 from ui.widgets import set_prop
-
-if TYPE_CHECKING:
-    from ui.box import BoxPanel
 
 
 class BoxTitle(QPushButton):
@@ -43,13 +40,13 @@ class BoxTitle(QPushButton):
         self._label, self._count = label, count
         self._render()
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._render()
 
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._render()
 
     def _render(self) -> None:
@@ -102,12 +99,21 @@ class BoxTitle(QPushButton):
 
 
 class ResizeGrip(QWidget):
-    """The corner a finger drags to resize the panel (window mode only)."""
+    """The corner a finger drags to resize its parent, the panel (window mode only):
+    ``resize_to(width, height)`` while the finger moves, ``finished()`` when it lifts."""
 
-    def __init__(self, panel: BoxPanel, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        panel: QWidget,
+        metrics: Metrics,
+        resize_to: Callable[[int, int], None],
+        finished: Callable[[], None],
+    ) -> None:
         super().__init__(panel)
         self.setObjectName("ResizeGrip")
         self.panel = panel
+        self._resize_to = resize_to
+        self._finished = finished
         self.setFixedSize(metrics.touch, metrics.touch)
         self.setCursor(Qt.CursorShape.SizeFDiagCursor)
         self._start: tuple[QPoint, QRect] | None = None
@@ -130,9 +136,9 @@ class ResizeGrip(QWidget):
             return
         origin, geometry = self._start
         delta = event.globalPosition().toPoint() - origin
-        self.panel.resize_to(geometry.width() + delta.x(), geometry.height() + delta.y())
+        self._resize_to(geometry.width() + delta.x(), geometry.height() + delta.y())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._start is not None:
             self._start = None
-            self.panel.geometry_edited.emit(self.panel.box.code)
+            self._finished()

@@ -8,7 +8,7 @@ Lateness changes with time, not with data, so :meth:`update_time` recomputes it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 
@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from synoptic.display import full_name
-from synoptic.domain import BoxType, counts_as_late, late_minutes, patient_late
+from synoptic.domain import BoxType, counts_as_late, late_minutes
 from synoptic.views import PatientView, Reference
 from ui.actions import Actions
 from ui.context import UiContext
 from ui.plain import plain_label, set_plain_tooltip
 from ui.task_row import TaskRow
-from ui.widgets import ElideButton, glyph, set_prop, touch_button
+from ui.widgets import ElideButton, set_prop, touch_button
 
 PATIENT_MIME = "application/x-synoptux-patient"
 
@@ -58,9 +58,7 @@ def format_duration(start: datetime | None, end: datetime) -> str:
 class MoveButton(QPushButton):
     """Touch: choose this patient for a move.  Press and drag: carry the card onto a box."""
 
-    def __init__(
-        self, pk: int, interaction: Callable[[], AbstractContextManager[None]] = nullcontext
-    ) -> None:
+    def __init__(self, pk: int, interaction: Callable[[], AbstractContextManager[None]]) -> None:
         super().__init__("⇄")
         self.pk = pk
         self._interaction = interaction  # the drag runs a nested event loop: hold updates
@@ -96,7 +94,10 @@ class MoveButton(QPushButton):
 
 
 class PatientCard(QFrame):
+    """The opened card: every field of one patient, and every action on it."""
+
     move_requested = Signal(object)  # PatientView
+    name_touched = Signal(int)  # patient key: a masked name touched (show it on this screen)
 
     def __init__(
         self,
@@ -108,32 +109,39 @@ class PatientCard(QFrame):
         box_type: BoxType,
         screen_masked: bool,
         name: str,
+        interaction: Callable[[], AbstractContextManager[None]],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("PatientCard")
         self.ctx = ctx
-        self.actions = actions
+        self.touch_actions = actions
         self.patient = patient
         self.box_type = box_type
-        m = ctx.metrics
-        p = patient
         # The name as the board shows it (synoptic.display): the glance card's, masked or not.
         self.screen_masked = screen_masked
         self.name = name
-        self.hidden_name = name != full_name(p)
-        self.setProperty("folded", p.folded)
+        self.hidden_name = name != full_name(patient)
+        self.setProperty("folded", patient.folded)
         self.setProperty("hiddenName", self.hidden_name)
         self.setProperty("late", False)
         self.setProperty("moving", False)
         self.setProperty("boxType", box_type.value)
-
+        m = ctx.metrics
         outer = QVBoxLayout(self)
         outer.setContentsMargins(m.px(4), m.px(4), m.px(4), m.px(4))
         outer.setSpacing(m.px(3))
+        outer.addLayout(self._name_row(interaction))
+        outer.addWidget(self._details(reference))
+        outer.addLayout(self._times())
+        outer.addWidget(self._tasks(reference))
+        self._render_name()
+        self.update_time(ctx.clock())
 
-        # Row 1: fold, then the name over the card's width (read from a few metres); move,
-        # annex program and history sit on the responsable's row, or here when folded.
+    def _name_row(self, interaction: Callable[[], AbstractContextManager[None]]) -> QHBoxLayout:
+        """Fold, then the name over the card's width (read from a few metres).  Move,
+        annex program and history are made here; they sit on the responsable's row."""
+        m, p, actions = self.ctx.metrics, self.patient, self.touch_actions
         row = QHBoxLayout()
         row.setSpacing(m.px(3))
         self.fold_button = touch_button(
@@ -152,34 +160,46 @@ class PatientCard(QFrame):
         self.name_button.setProperty("hiddenName", self.hidden_name)
         self.name_button.clicked.connect(self.toggle_name)
         row.addWidget(self.name_button, 1)
-        self.move_button = MoveButton(p.pk, actions.board.interaction)
-        self.move_button.setObjectName("MoveButton")
-        self.move_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        if box_type is BoxType.EXIT:
-            # Leaving the board for good has its own words, never the move icon.
-            self.move_button.setText("Sortie définitive")
-            self.move_button.setObjectName("DischargeButton")
-            self.move_button.setMinimumSize(m.touch * 2, m.touch)
-        else:
-            self.move_button.setFixedSize(m.touch, m.touch)
-        set_plain_tooltip(
-            self.move_button, "Sortie définitive" if box_type is BoxType.EXIT else "Déplacer"
-        )
-        self.move_button.clicked.connect(lambda: self.move_requested.emit(self.patient))
+        self.move_button = self._move_button(interaction)
         self.annex_button: QPushButton | None = None
         if (
-            ctx.config.interface.annex_button
+            self.ctx.config.interface.annex_button
             and p.annex_program
-            and ctx.launcher.is_allowed(p.annex_program)
+            and self.ctx.launcher.is_allowed(p.annex_program)
         ):
+            arrow = self.ctx.glyphs.pick("↗", ">")
             self.annex_button = touch_button(
-                m, glyph("↗", ">"), "AnnexButton", square=True, tooltip="Dossier du patient"
+                m, arrow, "AnnexButton", square=True, tooltip="Dossier du patient"
             )
             self.annex_button.clicked.connect(lambda: actions.launch_annex(self.patient))
-        outer.addLayout(row)
+        self.history_button = touch_button(
+            m, "☰", "HistoryButton", square=True, tooltip="Historique du patient"
+        )
+        self.history_button.clicked.connect(lambda: actions.show_history(self.patient))
+        return row
 
-        # Unfolded: the comment (why the patient came) on its own line over the card's width,
-        # then the responsable with move, annex program and history on one row.
+    def _move_button(self, interaction: Callable[[], AbstractContextManager[None]]) -> MoveButton:
+        """⇄ (touch, or drag onto a box); in Sortie, the definitive exit in words."""
+        m = self.ctx.metrics
+        exit_box = self.box_type is BoxType.EXIT
+        button = MoveButton(self.patient.pk, interaction)
+        button.setObjectName("MoveButton")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if exit_box:
+            # Leaving the board for good has its own words, never the move icon.
+            button.setText("Sortie définitive")
+            button.setObjectName("DischargeButton")
+            button.setMinimumSize(m.touch * 2, m.touch)
+        else:
+            button.setFixedSize(m.touch, m.touch)
+        set_plain_tooltip(button, "Sortie définitive" if exit_box else "Déplacer")
+        button.clicked.connect(lambda: self.move_requested.emit(self.patient))
+        return button
+
+    def _details(self, reference: Reference) -> QWidget:
+        """The comment (why the patient came) on its own line over the card's width, then
+        the responsable with move, annex program and history on one row."""
+        m, p, actions = self.ctx.metrics, self.patient, self.touch_actions
         self.details = QWidget()
         self.details.setObjectName("PatientDetails")
         details_layout = QVBoxLayout(self.details)
@@ -190,8 +210,8 @@ class PatientCard(QFrame):
         )
         self.comment_button.setProperty("empty", not p.comment)
         self.comment_button.clicked.connect(lambda: actions.edit_comment(self.patient))
-        details = QHBoxLayout()
-        details.setSpacing(m.px(3))
+        row = QHBoxLayout()
+        row.setSpacing(m.px(3))
         resp = reference.responsables.get(p.responsable or "")
         resp_text = resp.name if resp else (p.responsable or "Aucun responsable")
         # The responsable takes the row's width; a long name goes over two lines.
@@ -200,56 +220,58 @@ class PatientCard(QFrame):
         )
         self.responsable_button.setProperty("responsable", p.responsable or "")
         self.responsable_button.clicked.connect(lambda: actions.choose_responsable(self.patient))
-        details.addWidget(self.responsable_button, 1)
+        row.addWidget(self.responsable_button, 1)
         if p.comment:
             details_layout.addWidget(self.comment_button)
         else:  # no comment yet: a square "✎" on the row, no line of its own
             set_plain_tooltip(self.comment_button, "Commentaire")
             self.comment_button.setFixedSize(m.touch, m.touch)
-            details.addWidget(self.comment_button)
-        details_layout.addLayout(details)
-        self.history_button = touch_button(
-            m, "☰", "HistoryButton", square=True, tooltip="Historique du patient"
-        )
-        self.history_button.clicked.connect(lambda: actions.show_history(self.patient))
-        tools = [self.move_button, self.annex_button, self.history_button]
-        for tool in filter(None, tools):
-            details.addWidget(tool)  # opened: the card is always unfolded
-        outer.addWidget(self.details)
+            row.addWidget(self.comment_button)
+        details_layout.addLayout(row)
+        for tool in (self.move_button, self.annex_button, self.history_button):
+            if tool is not None:
+                row.addWidget(tool)  # opened: the card is always unfolded
+        return self.details
 
-        # Then: entry time, last move or exit time, time spent.
-        times = QHBoxLayout()
-        times.setSpacing(m.px(6))
+    def _times(self) -> QHBoxLayout:
+        """Entry time, last move (or exit time, a button in Sortie), time spent."""
+        m = self.ctx.metrics
+        row = QHBoxLayout()
+        row.setSpacing(m.px(6))
         self.entry_label = plain_label(name="EntryTime")
         self.exit_button: QPushButton | None = None
         self.move_label: QLabel | None = None
-        if box_type is BoxType.EXIT:
+        row.addWidget(self.entry_label)
+        if self.box_type is BoxType.EXIT:
             self.exit_button = touch_button(m, "", "ExitTime", tooltip="Changer l'heure de sortie")
-            self.exit_button.clicked.connect(lambda: actions.change_exit_time(self.patient))
+            self.exit_button.clicked.connect(
+                lambda: self.touch_actions.change_exit_time(self.patient)
+            )
+            row.addWidget(self.exit_button)
         else:
             self.move_label = plain_label(name="MoveTime")
+            row.addWidget(self.move_label)
         self.duration_label = plain_label(name="Duration")
-        times.addWidget(self.entry_label)
-        times.addWidget(self.exit_button or self.move_label)
-        times.addStretch(1)
-        times.addWidget(self.duration_label)
-        outer.addLayout(times)
+        row.addStretch(1)
+        row.addWidget(self.duration_label)
+        return row
 
+    def _tasks(self, reference: Reference) -> QWidget:
+        """One row per task.  This is the opened card: everything shows, folded or not
+        (folding is the glance's)."""
+        p = self.patient
         self.task_rows: list[TaskRow] = []
         self.tasks_box = QWidget()
         self.tasks_box.setObjectName("TaskList")
         tasks_layout = QVBoxLayout(self.tasks_box)
         tasks_layout.setContentsMargins(0, 0, 0, 0)
-        tasks_layout.setSpacing(m.px(3))
+        tasks_layout.setSpacing(self.ctx.metrics.px(3))
         for task in p.tasks:
-            task_row = TaskRow(ctx, actions, p, task, reference)
+            task_row = TaskRow(self.ctx, self.touch_actions, p, task, reference)
             tasks_layout.addWidget(task_row)
             self.task_rows.append(task_row)
-        outer.addWidget(self.tasks_box)
-        # This is the opened card: everything shows, folded or not (folding is the glance's).
         self.tasks_box.setVisible(bool(p.tasks))
-        self._render_name()
-        self.update_time(ctx.clock())
+        return self.tasks_box
 
     # ------------------------------------------------------------------ display
 
@@ -270,15 +292,13 @@ class PatientCard(QFrame):
         self._render_name()
 
     def toggle_name(self) -> None:
-        """On a masked (public) screen, show or hide the name on this screen only.
+        """On a masked (public) screen, show or hide the name on this screen only
+        (:attr:`name_touched`).
 
         Hiding a name on every screen (``EC_Anonyme``) is a deliberate action of the opened
         card, confirmed (``ui.open_card``): one touch on a name never does it."""
         if self.screen_masked:
-            board = self.window()
-            toggle = getattr(board, "toggle_reveal", None)
-            if callable(toggle):
-                toggle(self.patient.pk)
+            self.name_touched.emit(self.patient.pk)
 
     def update_time(self, now: datetime) -> list[QWidget]:
         """Refresh times and lateness; return the widgets that must blink now."""
@@ -324,9 +344,6 @@ class PatientCard(QFrame):
     def blink_candidates(self) -> list[QWidget]:
         """Every widget of this card that may blink."""
         return [row.blink_target for row in self.task_rows] + [self.name_button]
-
-    def late_count(self, now: datetime) -> int:
-        return len(patient_late(self.patient.tasks, self.box_type, now))
 
     def set_moving(self, moving: bool) -> None:
         set_prop(self, "moving", moving)

@@ -21,6 +21,7 @@ from synoptic.services import BoardServices
 from synoptic.views import DestinationView, HistoryView, Reference, ResponsableView
 from ui.launch import Launcher
 from ui.metrics import Metrics
+from ui.widgets import Glyphs
 
 if TYPE_CHECKING:
     from ui.dialogs import DestinationChoice, LiveText
@@ -97,13 +98,11 @@ class UiContext:
     dialogs: DialogsLike
     clock: Callable[[], datetime] = system_clock
     launcher: Launcher = field(default_factory=lambda: Launcher(()))
+    glyphs: Glyphs = field(default_factory=Glyphs)  # symbols the font draws, or fallbacks
     # Makes the change feed (one per board); None: the read side's (tests give fakes).
     feed_factory: Callable[[], FeedLike] | None = None
     # Milliseconds between two polls of the change feed (the issue asks for changes within 1 s).
     poll_interval_ms: int = 500
-
-    def now(self) -> datetime:
-        return self.clock()
 
     def new_feed(self) -> FeedLike:
         return self.feed_factory() if self.feed_factory is not None else self.reads.change_feed()

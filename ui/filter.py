@@ -29,13 +29,17 @@ class ResponsableFilter:
     def visible(self, view: PatientView) -> bool:
         return self.code is ALL or view.responsable == self.code
 
+    def who(self, reference: Reference) -> str | None:
+        """The chosen responsable's name; None for "Tous"."""
+        if self.code is ALL:
+            return None
+        resp = reference.responsables.get(self.code or "")
+        return resp.name if resp else str(self.code)
+
     def label(self, reference: Reference) -> str:
         """ "Responsable : Tous ▾" or the chosen one's name."""
-        name = "Tous"
-        if self.code is not ALL:
-            resp = reference.responsables.get(self.code or "")
-            name = resp.name if resp else str(self.code)
-        return f"Responsable : {name} ▾"
+        who = self.who(reference)
+        return f"Responsable : {'Tous' if who is None else who} ▾"
 
     @staticmethod
     def choices(

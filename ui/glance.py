@@ -17,37 +17,23 @@ from datetime import datetime
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
-    QFontMetrics,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QPixmap,
     QRegion,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from synoptic.domain import (
-    BoxType,
-    counts_as_late,
-    format_late,
-    late_minutes,
-)
+from synoptic.domain import BoxType
 from synoptic.views import PatientView, Reference
-from ui.glance_look import (
-    Chip,
-    GlanceLook,
-    chip_picture,
-    font_of,
-    mark_picture,
-    metrics_of,
-    shape_of,
-    short_time,
-    sizes_of,
-)
+from ui.colours import RESPONSABLE_GREY, colour
+from ui.glance_layout import Arrangement, GlanceLayout
+from ui.glance_look import Chip, GlanceLook, chip_picture, mark_picture, metrics_of, shape_of
+from ui.glance_paint import paint_detail, paint_frame, paint_name
+from ui.glance_text import chips_at, detail_choices, late_mark, name_choices, others_text
 from ui.plain import set_plain_tooltip
-from ui.theme import colour
 
 
 class GlanceCard(QWidget):
@@ -84,9 +70,11 @@ class GlanceCard(QWidget):
         self._chip_rects: list[QRect] = []
         self._detail_lines: list[str] = []
         self._pictures: dict[tuple[int, bool, int, int], QPixmap] = {}
-        self._layouts: dict[tuple[int, int], tuple[int, list[str], list[QRect]]] = {}
-        self._chip_widths: dict[str, int] = {}
+        self._layout = GlanceLayout()
         self._height = 0
+        self.chips: list[Chip] = []
+        self.late_count = 0  # late tasks at the last update_time
+        self.most_late: int | None = None  # minutes of the latest one
         # Opaque: a blink repaints a chip without Qt painting the box and the list under it.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
@@ -95,22 +83,14 @@ class GlanceCard(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         resp = reference.responsables.get(patient.responsable or "")
         self.responsable_name = resp.name if resp else (patient.responsable or "")
-        self.responsable_colour = colour(resp.color, "#888888") if resp else "#888888"
+        self.responsable_colour = colour(resp.color if resp else "", RESPONSABLE_GREY)
         set_plain_tooltip(self, name)
         self.update_time(now)
 
     # ------------------------------------------------------------------ content
 
-    @property
-    def hidden_name(self) -> bool:
-        return bool(self.initials)
-
     def full_name(self) -> str:
         return self.name
-
-    def short_name(self) -> str:
-        """What a narrow card keeps: the initials alone when the name is masked."""
-        return self.initials
 
     def set_name(self, name: str, initials: str) -> None:
         """Masked or shown in place (the names button, a box mate arriving): no card built
@@ -132,25 +112,11 @@ class GlanceCard(QWidget):
     def detail_choices(self) -> list[str]:
         """The second line, longest first: the first that fits is drawn (never cut when
         it says where the patient is)."""
-        p = self.patient
-        when = short_time(p.moved_at, self.now)
-        if self.box_type is BoxType.ABSENCE:
-            return [f"→ {p.destination or 'Absent'} {when}".strip()]
-        if self.box_type is BoxType.EXIT:
-            where = p.destination or "Sortie"
-            return [f"→ {where} · sortie {when}", f"→ {where} {when}"]
-        return [p.comment]
+        return detail_choices(self.patient, self.box_type, self.now)
 
     def name_choices(self) -> list[str]:
         """The name, longest first: full, first name as an initial, initials alone."""
-        p = self.patient
-        if self.hidden_name:
-            return [self.full_name(), self.short_name()]
-        first = p.first_name.strip()
-        names = [self.full_name()]
-        if first:
-            names += [f"{p.last_name} {first[:1]}.", p.last_name]
-        return names
+        return name_choices(self.patient, self.name, self.initials)
 
     def painted_name(self) -> str:
         """The name as painted at the card's width (tests read what is on screen)."""
@@ -166,26 +132,12 @@ class GlanceCard(QWidget):
     def update_time(self, now: datetime) -> bool:
         """Recompute lateness at ``now``; True when something of this card blinks."""
         self.now = now
-        counted = counts_as_late(self.box_type)
-        chips = []
-        for task in self.patient.tasks:
-            task_type = self.reference.task_types.get(task.code)
-            state = self.reference.states.get(task.state_code or "")
-            label = task_type.label if task_type else task.code
-            fill = colour(state.color if state else (task_type.color if task_type else ""), "#eee")
-            late = late_minutes(task, now) if counted else None
-            text = label
-            if state is not None and state.terminal:
-                text = f"✓ {label}"
-            if late is not None:
-                text = f"⚠ {label} {format_late(late)}"
-            alarm = colour(task_type.alarm_color if task_type else "", self.look.alarm)
-            chips.append(Chip(task, text, fill, late, alarm))
-        before = getattr(self, "chips", [])
+        chips = chips_at(self.patient, self.reference, self.box_type, now, self.look.alarm)
+        before = self.chips
         changed = [c.text for c in chips] != [c.text for c in before]
         # "+25 min" becoming "+26 min" keeps every size: repainted, not laid out again.
         reshaped = [shape_of(c.text) for c in chips] != [shape_of(c.text) for c in before]
-        was_late = getattr(self, "most_late", None)
+        was_late = self.most_late
         self.chips = chips
         late = [c.late for c in chips if c.late is not None]
         self.late_count = len(late)
@@ -198,9 +150,6 @@ class GlanceCard(QWidget):
             self._pictures.clear()
             self.update()
         return self.late_count > 0
-
-    def late_tasks(self) -> int:
-        return self.late_count
 
     # ------------------------------------------------------------------ geometry
 
@@ -235,8 +184,7 @@ class GlanceCard(QWidget):
         """At density 2, how many tasks on time are not drawn (beside the name)."""
         if self.folded or self.density < 2:
             return ""
-        others = sum(c.late is None for c in self.chips)
-        return f"+{others} tâche{'s' if others > 1 else ''}" if others else ""
+        return others_text(self.chips)
 
     def has_detail_line(self) -> bool:
         if self.box_type.folds_patients:
@@ -258,66 +206,25 @@ class GlanceCard(QWidget):
         self._pictures.clear()
         self._height, self._detail_lines, self._chip_rects = self._lay_out(width)
 
-    def _lay_out(self, width: int) -> tuple[int, list[str], list[QRect]]:
-        key = (width, self.density)
-        known = self._layouts.get(key)
+    def _lay_out(self, width: int) -> Arrangement:
+        known = self._layout.known(width, self.density)
         if known is not None:
             return known
-        k = sizes_of(self.look)
-        pad, gap, indent = k.pad, k.gap, k.indent
-        y = pad + k.name_h
-        lines = self._fit_detail(width - pad - indent)
-        y += k.text_h * len(lines)
-        rects: list[QRect] = []
-        chips = self.shown_chips()
-        if chips:
-            chip_h = k.chip_h
-            x = indent
-            y += gap
-            right = width - pad
-            for chip in chips:
-                w = min(self._chip_width(chip.text), right - indent)
-                if x + w > right and x > indent:
-                    x = indent
-                    y += chip_h + gap
-                rects.append(QRect(x, y, w, chip_h))
-                x += w + gap
-            y += chip_h
-        result = (max(y + pad, self.look.touch), lines, rects)
-        self._layouts[key] = result
-        return result
-
-    def _chip_width(self, text: str) -> int:
-        """Measured on the chip's shape: the minutes of a late task change, its size not."""
-        shape = shape_of(text)
-        width = self._chip_widths.get(shape)
-        if width is None:
-            lk = self.look
-            width = metrics_of(lk.chip_px, True).horizontalAdvance(shape) + lk.px(12)
-            self._chip_widths[shape] = width
-        return width
+        return self._layout.arrange(
+            width,
+            self.density,
+            self.look,
+            details=self.detail_choices() if self.has_detail_line() else [],
+            where=self.box_type.folds_patients,
+            chips=[c.text for c in self.shown_chips()],
+        )
 
     def _forget_layout(self) -> None:
         """Content or sizes changed: measure again."""
         self._layout_width = -1
-        self._layouts.clear()
-        self._chip_widths.clear()
+        self._layout.forget()
 
-    def _fit_detail(self, room: int) -> list[str]:
-        """The detail line(s) for ``room`` pixels: where an absent or leaving patient is
-        goes over two lines rather than being cut; a comment is cut."""
-        if not self.has_detail_line():
-            return []
-        fm = metrics_of(self.look.text_px)
-        choices = self.detail_choices()
-        fitting = next((d for d in choices if fm.horizontalAdvance(d) <= room), None)
-        if fitting is not None or not self.box_type.folds_patients:
-            return [fitting or choices[0]]
-        text = choices[-1]
-        cut = text.rfind(" ")  # the time on the second line
-        return [text[:cut], text[cut + 1 :]] if cut > 0 else [text]
-
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._arrange(self.width())
 
@@ -348,9 +255,7 @@ class GlanceCard(QWidget):
         return QRect(self.width() - lk.pad - w, lk.pad, w, h)
 
     def _late_mark(self) -> str:
-        if self.most_late is None:
-            return ""
-        return f"⚠ {format_late(self.most_late)}"
+        return late_mark(self.most_late)
 
     # ------------------------------------------------------------------ touch
 
@@ -408,23 +313,11 @@ class GlanceCard(QWidget):
         if not self.folded and self._only_chips(region):
             self._paint_chips(painter, region)  # a blink: the chips' pictures, nothing else
             return
-        rect = self.rect().adjusted(0, 0, -1, -1)
-        background = QColor(self._background())
-        border = QPen(QColor("#7f8c8d"), 1)
-        if self.moving:
-            border = QPen(QColor("#e67e22"), lk.px(3), Qt.PenStyle.DashLine)
-        painter.setPen(border)
-        painter.setBrush(background)
-        painter.drawRect(rect)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # The responsable's colour down the left edge.
-        painter.fillRect(
-            QRect(rect.x() + 1, rect.y() + lk.px(3), lk.px(4), rect.height() - lk.px(6)),
-            QColor(self.responsable_colour),
+        paint_frame(
+            painter, lk, self.rect(), self._background(), self.responsable_colour, self.moving
         )
-        name_h = metrics_of(lk.name_px, True).height()
-        text_h = metrics_of(lk.text_px).height()
-        header = QRect(0, 0, self.width(), lk.pad + name_h + text_h * len(self._detail_lines))
+        k = lk.sizes
+        header = QRect(0, 0, self.width(), lk.pad + k.name_h + k.text_h * len(self._detail_lines))
         if self.folded or region.intersects(header):
             self._paint_header(painter, region)
         if not self.folded:
@@ -464,92 +357,32 @@ class GlanceCard(QWidget):
     def _paint_header(self, painter: QPainter, region: QRegion) -> None:
         """The name line (with the late mark or the count of tasks on time) and detail."""
         lk = self.look
-        pad = lk.pad
-        left = pad + lk.px(4)
-        width = self.width() - left - pad
-        name_font = font_of(lk.name_px, True)
-        name_fm = QFontMetrics(name_font)
-        name_h = name_fm.height()
-        mark = self._late_mark() if self.folded else ""
-        if mark:
+        left = lk.pad + lk.px(4)
+        width = self.width() - left - lk.pad
+        if self.folded and self._late_mark():
             mark_rect = self._late_mark_rect()
             painter.drawPixmap(mark_rect.topLeft(), self._mark_picture(mark_rect, self.blink_on))
             width = mark_rect.x() - left - lk.gap
-        painter.setFont(name_font)
-        painter.setPen(QColor("#000000"))
-        others = self.others_text()
-        small = font_of(lk.text_px)
-        if (
-            others
-            and name_fm.horizontalAdvance(self.full_name())
-            + lk.gap
-            + QFontMetrics(small).horizontalAdvance(others)
-            > width
-        ):
-            others = others.split()[0]  # "+2": the name first
-        if others:
-            others_w = QFontMetrics(small).horizontalAdvance(others)
-            painter.setFont(small)
-            painter.setPen(QColor("#555555"))
-            painter.drawText(
-                QRect(self.width() - pad - others_w, pad, others_w, name_h),
-                Qt.AlignmentFlag.AlignVCenter,
-                others,
-            )
-            painter.setFont(name_font)
-            painter.setPen(QColor("#000000"))
-            width -= others_w + lk.gap
-        choices = self.name_choices()
-        name = next((n for n in choices if name_fm.horizontalAdvance(n) <= width), choices[-1])
-        name = name_fm.elidedText(name, Qt.TextElideMode.ElideRight, max(1, width))
-        painter.drawText(
-            QRect(left, pad, max(1, width), name_h), Qt.AlignmentFlag.AlignVCenter, name
+        name_h = paint_name(
+            painter,
+            lk,
+            left=left,
+            width=width,
+            right=self.width(),
+            choices=self.name_choices(),
+            others=self.others_text(),
         )
-        self._paint_detail(painter, left, pad + name_h)
-
-    def _paint_detail(self, painter: QPainter, left: int, y: int) -> None:
-        """Comment or where the patient is, and the responsable (when there is room)."""
-        lines = self._detail_lines
-        if not lines:
-            return
-        lk = self.look
-        text_font = font_of(lk.text_px)
-        fm = QFontMetrics(text_font)
-        room = self.width() - left - lk.pad
-        resp = self.responsable_name
-        last = lines[-1]
-        bold_fm = metrics_of(lk.text_px, True)
-        if self.box_type.folds_patients:
-            # Where the patient is comes first; the responsable takes what is left.
-            left_over = room - fm.horizontalAdvance(last) - lk.gap * 2 - lk.px(4)
-            resp_w = min(bold_fm.horizontalAdvance(resp) + lk.px(3), left_over)
-            if resp_w < bold_fm.horizontalAdvance("Dr M…"):
-                resp, resp_w = "", 0
-        else:
-            # The responsable whole when the comment leaves room, else half the line.
-            need = bold_fm.horizontalAdvance(resp) + lk.px(3) if resp else 0
-            spare = room - fm.horizontalAdvance(last) - lk.gap * 2
-            resp_w = min(need, max(room // 2, spare))
-        height = fm.height()
-        if resp:
-            bold = font_of(lk.text_px, True)
-            painter.setFont(bold)
-            painter.setPen(QColor(self.responsable_colour).darker(130))
-            shown = bold_fm.elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
-            line = QRect(left, y + height * (len(lines) - 1), room, height)
-            painter.drawText(
-                line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown
-            )
-        painter.setFont(text_font)
-        painter.setPen(QColor("#222222"))
-        for i, text in enumerate(lines):
-            width = room - (resp_w + lk.gap * 2 if resp and i == len(lines) - 1 else 0)
-            shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(1, width))
-            painter.drawText(
-                QRect(left, y + height * i, room, height),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                shown,
-            )
+        paint_detail(
+            painter,
+            lk,
+            self._detail_lines,
+            left=left,
+            top=lk.pad + name_h,
+            room=self.width() - left - lk.pad,
+            responsable=self.responsable_name,
+            responsable_colour=self.responsable_colour,
+            where_first=self.box_type.folds_patients,
+        )
 
     def chip_rects(self) -> list[QRect]:
         """Where each task's chip is painted (tests check what is on screen)."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
 from synoptic.views import TaskView
-from ui.theme import text_on
+from ui.colours import text_on
 
 REFERENCE_HEIGHT = 1080  # the screen height at which sizes are the reference ones
 
@@ -54,6 +55,18 @@ class GlanceLook:
     def gap(self) -> int:
         return self.px(4)
 
+    @cached_property
+    def sizes(self) -> Sizes:
+        """The look's sizes in pixels, measured once per look (plain ints only)."""
+        return Sizes(
+            pad=self.pad,
+            gap=self.gap,
+            indent=self.pad + self.px(4),
+            name_h=metrics_of(self.name_px, True).height(),
+            text_h=metrics_of(self.text_px).height(),
+            chip_h=metrics_of(self.chip_px, True).height() + self.px(6),
+        )
+
 
 def font_of(pixels: int, bold: bool = False) -> QFont:
     font = QFont()
@@ -74,25 +87,6 @@ class Sizes:
     name_h: int
     text_h: int
     chip_h: int
-
-
-_SIZES: dict[GlanceLook, Sizes] = {}
-
-
-def sizes_of(look: GlanceLook) -> Sizes:
-    """The look's sizes in pixels, computed once per look (plain ints only)."""
-    sizes = _SIZES.get(look)
-    if sizes is None:
-        sizes = Sizes(
-            pad=look.pad,
-            gap=look.gap,
-            indent=look.pad + look.px(4),
-            name_h=metrics_of(look.name_px, True).height(),
-            text_h=metrics_of(look.text_px).height(),
-            chip_h=metrics_of(look.chip_px, True).height() + look.px(6),
-        )
-        _SIZES[look] = sizes
-    return sizes
 
 
 def shape_of(text: str) -> str:

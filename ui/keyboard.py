@@ -10,11 +10,12 @@ and high (48 px at ``Echelle=1.0``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from ui.metrics import Metrics
 from ui.plain import set_button_text
+from ui.widgets import touch_button
 
 COLUMNS = 11
 # Character rows; each row is laid on the 11 columns after its special keys.
@@ -96,11 +97,7 @@ class OnScreenKeyboard(QWidget):
     # ------------------------------------------------------------------ keys
 
     def _key(self, text: str, name: str) -> QPushButton:
-        key = QPushButton()
-        set_button_text(key, text)
-        key.setObjectName(name)
-        key.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the text field keeps the cursor
-        key.setAutoDefault(False)
+        key = touch_button(self.metrics, text, name)  # no focus: the field keeps the cursor
         key.setMinimumSize(self.metrics.touch, self._side)
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return key

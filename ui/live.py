@@ -25,7 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from synoptic.db_errors import NoAnswer, is_outage  # noqa: F401 (ui.purge asks ui.live)
+from synoptic.db_errors import NoAnswer
 from synoptic.db_messages import Problem, describe_database_error, french_database_error
 from synoptic.views import BoardSnapshot, PatientView, Reference
 from ui.context import FeedLike, UiContext

@@ -10,32 +10,58 @@ screen the banner and the dialogs name the patient as the board does (initials, 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from PySide6.QtWidgets import QWidget
 
 from synoptic.destinations import asks_confirmation, order_destinations
 from synoptic.domain import BoxType
 from synoptic.errors import BoxFullError
-from synoptic.views import PatientView
+from synoptic.views import PatientView, Reference
+from ui.actions import Actions
+from ui.bars import TopBar
+from ui.box import BoxPanel
+from ui.context import UiContext
 
-if TYPE_CHECKING:
-    from ui.board import BoardWindow
+
+class MoveHooks(Protocol):
+    """What a move reads from the board, as it is at the time of the touch."""
+
+    @property
+    def patients(self) -> Mapping[int, PatientView]: ...
+    @property
+    def reference(self) -> Reference: ...
+    def dialog_parent(self) -> QWidget: ...
+    def interaction(self) -> AbstractContextManager[None]: ...
 
 
 class MoveController:
-    def __init__(self, board: BoardWindow) -> None:
+    def __init__(
+        self,
+        ctx: UiContext,
+        board: MoveHooks,
+        actions: Actions,
+        panels: Mapping[str, BoxPanel],
+        top_bar: TopBar,
+    ) -> None:
+        self.ctx = ctx
         self.board = board
+        self.actions = actions
+        self.panels = panels
+        self.top_bar = top_bar
         self.moving: PatientView | None = None
 
     def is_moving(self, pk: int) -> bool:
         return self.moving is not None and self.moving.pk == pk
 
     def begin(self, view: PatientView) -> None:
-        board = self.board
-        view = board.patients.get(view.pk, view)
-        box = board.reference.box(view.box_code)
+        view = self.board.patients.get(view.pk, view)
+        box = self.board.reference.box(view.box_code)
         if box is not None and box.type is BoxType.EXIT:
             self.cancel()
-            board.actions.discharge(view)  # "move" out of Sortie is the definitive exit
+            self.actions.discharge(view)  # "move" out of Sortie is the definitive exit
             return
         if self.is_moving(view.pk):
             self.cancel()  # a second touch on "move" gives up
@@ -43,24 +69,22 @@ class MoveController:
         self.cancel()
         self.moving = view
         self._card_moving(view.pk, True)
-        name = board.actions.shown_name(view)  # masked screen: initials and number only
-        board.top_bar.show_move(f"Déplacer {name} : touchez le box d'arrivée")
+        name = self.actions.shown_name(view)  # masked screen: initials and number only
+        self.top_bar.show_move(f"Déplacer {name} : touchez le box d'arrivée")
         self.show_targets()
 
     def cancel(self) -> None:
         if self.moving is not None:
             self._card_moving(self.moving.pk, False)
         self.moving = None
-        self.board.top_bar.hide_move()
-        for panel in self.board.panels.values():
+        self.top_bar.hide_move()
+        for panel in self.panels.values():
             panel.set_target("none")
 
     def patient_changed(self, old: PatientView | None, view: PatientView | None) -> None:
         """Keep the moving patient's view fresh; give up when it left its box or the board."""
-        if self.moving is None or (view or old) is None:
-            return
-        pk = (view or old).pk  # type: ignore[union-attr]
-        if not self.is_moving(pk):
+        known = view or old
+        if self.moving is None or known is None or not self.is_moving(known.pk):
             return
         if view is None or (old is not None and old.box_code != view.box_code):
             self.cancel()
@@ -70,7 +94,7 @@ class MoveController:
     def show_targets(self) -> None:
         if self.moving is None:
             return
-        for code, panel in self.board.panels.items():
+        for code, panel in self.panels.items():
             if code == self.moving.box_code:
                 panel.set_target("source")
             elif panel.has_room():
@@ -80,7 +104,7 @@ class MoveController:
 
     def _card_moving(self, pk: int, moving: bool) -> None:
         view = self.board.patients.get(pk)
-        panel = self.board.panels.get(view.box_code) if view else None
+        panel = self.panels.get(view.box_code) if view else None
         if panel is not None and pk in panel.cards:
             panel.cards[pk].set_moving(moving)
 
@@ -91,15 +115,14 @@ class MoveController:
             self.move_to(self.moving, code)
 
     def dropped(self, pk: int, code: str) -> None:
-        board = self.board
-        view = board.patients.get(pk)
+        view = self.board.patients.get(pk)
         if view is None:
             return
-        box = board.reference.box(view.box_code)
+        box = self.board.reference.box(view.box_code)
         if box is not None and box.type is BoxType.EXIT:
             if code != view.box_code:
-                board.ctx.dialogs.show_error(
-                    board,
+                self.ctx.dialogs.show_error(
+                    self.board.dialog_parent(),
                     "Un patient sorti ne change plus de box : touchez ⇄ pour sa sortie définitive.",
                 )
             return
@@ -111,34 +134,34 @@ class MoveController:
             self._move_to(view, code)
 
     def _move_to(self, view: PatientView, code: str) -> None:
-        board = self.board
-        panel = board.panels.get(code)
-        box = board.reference.box(code)
+        panel = self.panels.get(code)
+        box = self.board.reference.box(code)
         if panel is None or box is None:
             return
         if code == view.box_code:
             self.cancel()
             return
+        parent = self.board.dialog_parent()
         if not panel.has_room():
             # Stay in move mode: another box can still be chosen.
-            board.ctx.dialogs.show_error(board, BoxFullError(box.label, box.capacity or 0).message)
+            self.ctx.dialogs.show_error(parent, BoxFullError(box.label, box.capacity or 0).message)
             return
         destination: str | None = None
         exit_time = None
         if box.type.needs_destination:
-            choices = board.ctx.config.choices
+            choices = self.ctx.config.choices
             offered = order_destinations(
-                board.reference.destinations_of(box.type),
+                self.board.reference.destinations_of(box.type),
                 choices.destination_order,
                 choices.confirmed_destinations,
             )
-            choice = board.ctx.dialogs.choose_destination(
-                board,
+            choice = self.ctx.dialogs.choose_destination(
+                parent,
                 box.label,
                 offered,
                 ask_exit_time=box.type is BoxType.EXIT,
-                now=board.ctx.clock(),
-                patient=board.actions.shown_name(view),
+                now=self.ctx.clock(),
+                patient=self.actions.shown_name(view),
                 confirm_labels=[
                     d.label
                     for d in offered
@@ -151,4 +174,4 @@ class MoveController:
             destination = choice.label
             exit_time = choice.exit_time
         self.cancel()
-        board.actions.move(view, code, destination, exit_time)
+        self.actions.move(view, code, destination, exit_time)

@@ -35,11 +35,11 @@ class Placement(QObject):
         super().__init__(parent)
         self.config = config
         self.metrics = metrics
-        self.panels = panels  # the board's own dict: always the current panels
+        self.panels = panels  # ui.panels.BoxPanels: always the current panels
         # The area holding the boxes.  No kinetic scrolling here: nested QScrollers (this
         # one and each box's) swallow presses.  The board fits the screen; when saved
         # positions do not, its scroll bars are wide enough for a finger (synoptux.css).
-        self.scroll = scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setObjectName("BoardScroll")
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidgetResizable(False)
@@ -73,7 +73,7 @@ class Placement(QObject):
 
     def spec(self) -> LayoutSpec:
         m = self.metrics
-        viewport = self.scroll.viewport().size()
+        viewport = self.scroll_area.viewport().size()
         # Sizes follow the screen (GlanceLook: its height x Echelle): glance cards need
         # far less than the full cards did, so more, narrower columns fit.
         f = self.look_factor
@@ -99,13 +99,13 @@ class Placement(QObject):
         self.fit_canvas()
 
     def fit_canvas(self) -> None:
-        viewport = self.scroll.viewport().size()
+        viewport = self.scroll_area.viewport().size()
         need_w, need_h = bounding_size({c: p.rect_tuple() for c, p in self.panels.items()})
         self.canvas.resize(max(need_w, viewport.width()), max(need_h, viewport.height()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # The room for the boxes changed (window resized, outage banner shown...).
-        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+        if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
             if not self.manual_layout:
                 self._pending.start()
             else:

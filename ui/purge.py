@@ -12,9 +12,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from synoptic.db_errors import is_outage
 from synoptic.transient import is_transient
 from ui.context import UiContext
-from ui.live import Background, database_error_message, is_outage
+from ui.live import Background, database_error_message
 
 log = logging.getLogger(__name__)
 

@@ -19,16 +19,17 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from PySide6.QtWidgets import QWidget
+
+from synoptic.error_text import first_line
 from synoptic.errors import SynoptuxError
 from synoptic.launch_policy import LaunchRefused, note_file_refusal
 from synoptic.views import PatientView, Reference, TaskView
 from ui.context import UiContext
 from ui.dialogs.info import LiveText
-
-if TYPE_CHECKING:
-    from ui.actions import BoardHooks
+from ui.live import Background
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,19 @@ LOADING = "Chargement…"
 OPEN_DOCUMENT = "Ouvrir le document"
 
 
+class InfoHooks(Protocol):
+    """What the task information needs from the board."""
+
+    @property
+    def reference(self) -> Reference: ...
+    @property
+    def background(self) -> Background: ...
+    def display_name(self, view: PatientView) -> str: ...
+    def dialog_parent(self) -> QWidget: ...
+
+
 class TaskInformation:
-    def __init__(self, ctx: UiContext, board: BoardHooks) -> None:
+    def __init__(self, ctx: UiContext, board: InfoHooks) -> None:
         self.ctx = ctx
         self.board = board
 
@@ -103,8 +115,7 @@ class TaskInformation:
 
         def failed(err: BaseException) -> None:
             log.warning("texte du dossier MedinTux %s illisible : %s", blob_key, err)
-            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            show(f"Texte du dossier n° {blob_key} illisible (base MedinTux : {first})")
+            show(f"Texte du dossier n° {blob_key} illisible (base MedinTux : {first_line(err)})")
 
         self.board.background.submit(lambda: reads.host_record_text(blob_key), show, failed)
 

@@ -16,7 +16,7 @@ from synoptic.views import PatientView, Reference, StateView, TaskView
 from ui.actions import Actions
 from ui.context import UiContext
 from ui.plain import add_plain_action
-from ui.widgets import ElideButton, eye, set_prop, touch_button
+from ui.widgets import ElideButton, set_prop, touch_button
 
 NO_STATE = "—"
 
@@ -39,7 +39,7 @@ class TaskRow(QFrame):
         super().__init__(parent)
         self.setObjectName("TaskRow")
         self.ctx = ctx
-        self.actions = actions
+        self.touch_actions = actions
         self.patient = patient
         self.task = task
         self.reference = reference
@@ -60,7 +60,7 @@ class TaskRow(QFrame):
 
         text = self.label + (f" · {task.comment}" if task.comment else "")
         if has_information(task):
-            text = f"{eye()} {text}"
+            text = f"{ctx.glyphs.eye()} {text}"
         self.text = text
         self.late_minutes: int | None = None
         self.task_button = ElideButton(m, text, "TaskButton", min_width=m.touch)
@@ -163,7 +163,7 @@ class TaskRow(QFrame):
             action = add_plain_action(menu, mark + state.label)
             action.setData(state.code)
             action.triggered.connect(
-                lambda _=False, c=state.code: self.actions.set_task_state(
+                lambda _=False, c=state.code: self.touch_actions.set_task_state(
                     self.patient, self.task, c
                 )
             )

@@ -21,11 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from synoptic.config import Config
 from synoptic.views import Reference
+from ui.colours import RESPONSABLE_GREY, colour, text_on, tint
 from ui.css import convert, looks_legacy
 from ui.dialogs.style import dialog_rules
 from ui.metrics import Metrics
@@ -52,30 +52,6 @@ def find_css(config: Config) -> Path | None:
 def quote(value: str) -> str:
     """A property value as a quoted style-sheet string."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def colour(value: str, fallback: str) -> str:
-    """A colour Qt understands, as #rrggbb (data may hold anything)."""
-    c = QColor(value.strip()) if value else QColor()
-    return c.name() if c.isValid() else fallback
-
-
-def tint(value: str, strength: float = 0.25) -> str:
-    """``value`` mixed into white: a pale version of the colour."""
-    c = QColor(value)
-    mix = [round(255 - (255 - ch) * strength) for ch in (c.red(), c.green(), c.blue())]
-    return QColor(*mix).name()
-
-
-def text_on(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (WCAG luminance)."""
-    c = QColor(background)
-
-    def channel(v: float) -> float:
-        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
-
-    lum = 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
-    return "#000000" if lum > 0.179 else "#ffffff"
 
 
 def base_rules(config: Config, metrics: Metrics) -> str:
@@ -156,7 +132,7 @@ def data_rules(reference: Reference, config: Config) -> str:
             f"{{ background-color: {tint(bg)}; border-color: {bg}; }}"
         )
     for resp in reference.responsables.values():
-        bg = colour(resp.color, "#888888")
+        bg = colour(resp.color, RESPONSABLE_GREY)
         out.append(
             f"QPushButton#ResponsableButton[responsable={quote(resp.code)}] "
             f"{{ background-color: {bg}; color: {text_on(bg)}; }}"

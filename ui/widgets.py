@@ -1,16 +1,18 @@
-"""Small building blocks shared by the board's widgets: touch buttons that elide their text,
-glyphs with a fallback, and setting a dynamic property with a re-polish."""
+"""Small building blocks shared by the board's widgets and dialogs: touch buttons (one
+builder; some elide their text), kinetic scrolling, glyphs with a fallback, and setting a
+dynamic property with a re-polish."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
-    QLabel,
     QPushButton,
+    QScroller,
+    QScrollerProperties,
     QSizePolicy,
     QStyle,
     QStyleOptionButton,
@@ -19,21 +21,33 @@ from PySide6.QtWidgets import (
 
 from ui.blink import repolish
 from ui.metrics import Metrics
-from ui.plain import button_text, make_plain, set_button_text, set_plain_tooltip
+from ui.plain import button_text, set_button_text, set_plain_tooltip
 
 
-@cache
-def _font_has(char: str) -> bool:
-    return QFontMetrics(QApplication.font()).inFontUcs4(ord(char))
+class Glyphs:
+    """The characters the board's font can draw: a symbol, or its fallback (never a box).
 
+    Each character is asked once; the answers belong to this object (one in the
+    :class:`ui.context.UiContext`), made for one font: the application's by default."""
 
-def glyph(preferred: str, fallback: str) -> str:
-    """``preferred`` when the board's font can draw it, else ``fallback`` (never a box)."""
-    return preferred if all(_font_has(c) for c in preferred) else fallback
+    def __init__(self, font: QFont | None = None) -> None:
+        self.font = font
+        self._drawable: dict[str, bool] = {}
 
+    def _has(self, char: str) -> bool:
+        known = self._drawable.get(char)
+        if known is None:
+            font = self.font if self.font is not None else QApplication.font()
+            known = self._drawable[char] = QFontMetrics(font).inFontUcs4(ord(char))
+        return known
 
-def eye() -> str:
-    return glyph("👁", "◉")
+    def pick(self, preferred: str, fallback: str) -> str:
+        """``preferred`` when the font can draw all of it, else ``fallback``."""
+        return preferred if all(self._has(c) for c in preferred) else fallback
+
+    def eye(self) -> str:
+        """The mark of a task with information to read."""
+        return self.pick("👁", "◉")
 
 
 def set_prop(widget: QWidget, name: str, value: object) -> None:
@@ -45,9 +59,17 @@ def set_prop(widget: QWidget, name: str, value: object) -> None:
 
 
 def touch_button(
-    metrics: Metrics, text: str, name: str, *, square: bool = False, tooltip: str = ""
+    metrics: Metrics,
+    text: str,
+    name: str,
+    *,
+    square: bool = False,
+    tooltip: str = "",
+    focus: bool = False,
 ) -> QPushButton:
-    """A plain button at least ``metrics.touch`` high (and wide when ``square``)."""
+    """A plain button at least ``metrics.touch`` high (and wide when ``square``); Enter
+    never fires it.  ``focus``: it takes the keyboard focus when touched (dialogs); the
+    board's and the keyboard's never do (a text field keeps its cursor)."""
     button = QPushButton()
     set_button_text(button, text)
     button.setObjectName(name)
@@ -55,12 +77,30 @@ def touch_button(
     button.setMinimumWidth(metrics.touch)
     if square:
         button.setFixedSize(metrics.touch, metrics.touch)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if not focus:
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     button.setAutoDefault(False)
     if tooltip:
         set_plain_tooltip(button, tooltip)  # a help for the mouse only; the glyph says the same
         button.setAccessibleName(tooltip)
     return button
+
+
+def make_kinetic(area: QAbstractScrollArea, *, overshoot: bool = True) -> None:
+    """Flick to scroll with a finger or the mouse: no scroll bar to aim at.  A list of
+    items scrolls by pixels, not rows; without ``overshoot``, no bounce at the ends (the
+    boxes of a wall screen)."""
+    if isinstance(area, QAbstractItemView):
+        area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    if not overshoot:
+        scroller = QScroller.scroller(area.viewport())
+        props = scroller.scrollerProperties()
+        off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
+        props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
+        scroller.setScrollerProperties(props)
 
 
 class ElideButton(QPushButton):
@@ -126,15 +166,15 @@ class ElideButton(QPushButton):
         super().resizeEvent(event)
         self._elide()
 
-    def changeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() in (event.Type.FontChange, event.Type.StyleChange):
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             # Measured again when next painted: a style sheet sends several of these.
             self._dirty = True
             self.updateGeometry()  # the style sheet's font and padding change the hint
             self.update()
 
-    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def paintEvent(self, event: QPaintEvent) -> None:
         if self._dirty:
             self._elide()
         super().paintEvent(event)
@@ -162,35 +202,5 @@ class ElideButton(QPushButton):
             self.fontMetrics().elidedText(line, Qt.TextElideMode.ElideRight, room) for line in lines
         )
         shown = button_text(shown)  # an "&" of the data shows, it is no mnemonic
-        if shown != self.text():
-            super().setText(shown)
-
-
-class ElideLabel(QLabel):
-    """A one-line label cut with "…" to the room it gets."""
-
-    def __init__(self, text: str, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        make_plain(self)
-        self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setFullText(text)
-
-    def fullText(self) -> str:
-        return self._full
-
-    def setFullText(self, text: str) -> None:
-        self._full = text
-        set_plain_tooltip(self, text)
-        self._elide()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        room = max(1, self.contentsRect().width())
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, room)
         if shown != self.text():
             super().setText(shown)

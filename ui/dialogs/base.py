@@ -9,13 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QAbstractScrollArea,
     QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -23,29 +20,25 @@ from PySide6.QtWidgets import (
 
 from ui.dialogs.style import standalone_rules
 from ui.metrics import Metrics
-from ui.plain import plain_label, set_button_text, window_title
+from ui.plain import plain_label, window_title
+from ui.widgets import touch_button
 
 OK_NAME = "DialogOk"
 CANCEL_NAME = "DialogCancel"
 CLOSE_NAME = "DialogClose"
 
 
-def touch_button(
-    metrics: Metrics, text: str, object_name: str, *, height: int | None = None
-) -> QPushButton:
-    """A button a finger can hit: at least ``height`` (default ``dialog_button``) both ways."""
-    side = max(metrics.touch, height if height is not None else metrics.dialog_button)
-    button = QPushButton()
-    set_button_text(button, text)
-    button.setObjectName(object_name)
-    # Wide enough for its text at the dialogs' size, with the style's padding: a layout
-    # short of room must not cut "-10 min" to "0 m".
+def dialog_button(metrics: Metrics, text: str, object_name: str) -> QPushButton:
+    """A dialog's touch button: ``dialog_button`` high and at least as wide, and wide
+    enough for its text at the dialogs' size."""
+    button = touch_button(metrics, text, object_name, focus=True)
+    side = max(metrics.touch, metrics.dialog_button)
+    # With the style's padding: a layout short of room must not cut "-10 min" to "0 m".
     font = QFont(button.font())
     font.setPointSize(metrics.font_pt)
     text_width = QFontMetrics(font).horizontalAdvance(text) + metrics.px(28)
     button.setMinimumSize(max(side, text_width), side)
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    button.setAutoDefault(False)  # Enter must not fire whichever button a finger touched last
     return button
 
 
@@ -55,14 +48,6 @@ def available_area(parent: QWidget | None) -> QSize:
         return parent.window().size()
     screen = QGuiApplication.primaryScreen()
     return screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
-
-
-def make_kinetic(area: QAbstractScrollArea) -> None:
-    """Flick to scroll with a finger (or the mouse): no scroll bar to aim at."""
-    if isinstance(area, QAbstractItemView):
-        area.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        area.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
 
 
 class TouchDialog(QDialog):
@@ -95,21 +80,12 @@ class TouchDialog(QDialog):
         self.body.addWidget(self.title_label)
 
     def button(self, text: str, object_name: str) -> QPushButton:
-        return touch_button(self.metrics, text, object_name)
+        return dialog_button(self.metrics, text, object_name)
 
     def text_label(self, text: str, object_name: str = "DialogText") -> QLabel:
         label = plain_label(text, object_name)  # patient data is never markup
         label.setWordWrap(True)
         return label
-
-    def add_patient_line(self, patient: str) -> None:
-        """Under the title: whom the question is about (as the board shows the name)."""
-        if patient:
-            label = self.text_label(patient, "DialogPatient")
-            bold = label.font()
-            bold.setBold(True)
-            label.setFont(bold)
-            self.body.addWidget(label)
 
     def add_actions(self, *buttons: QPushButton) -> QHBoxLayout:
         """The bottom row; the first button is the positive one (Valider/Oui/OK)."""

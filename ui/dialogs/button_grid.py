@@ -12,7 +12,7 @@ import math
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
-from ui.dialogs.base import touch_button
+from ui.dialogs.base import dialog_button
 from ui.metrics import Metrics
 
 
@@ -67,7 +67,7 @@ class ButtonGrid(QWidget):
 
     def add_button(self, text: str, object_name: str) -> QPushButton:
         """A button of the grid, laid out by the next :meth:`arrange`."""
-        button = touch_button(self.metrics, text, object_name)
+        button = dialog_button(self.metrics, text, object_name)
         button.setParent(self)
         button.setMinimumWidth(self.metrics.touch)  # long labels wrap (see DestinationDialog)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)

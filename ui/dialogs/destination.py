@@ -101,7 +101,7 @@ class DestinationDialog(TouchDialog):
         shown on two lines, in a button tall enough for them."""
         grid = self.destination_grid
         m = self.metrics
-        layout = self.layout()
+        layout = self.body  # the dialog's layout (TouchDialog)
         margins = layout.contentsMargins()
         width = area.width() * 96 // 100 - margins.left() - margins.right()
         # The title (box and patient) on one line; with an exit time, its nine buttons and

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 
 from synoptic import services as actions
 from synoptic.views import HistoryView, Reference
-from ui.dialogs.base import CLOSE_NAME, TouchDialog, make_kinetic
+from ui.dialogs.base import CLOSE_NAME, TouchDialog
 from ui.metrics import Metrics
+from ui.widgets import make_kinetic
 
 ACTION_LABELS: dict[str, str] = {
     actions.PATIENT_IN: "Entrée",
@@ -106,4 +107,5 @@ class HistoryDialog(TouchDialog):
 
     def row_texts(self, row: int) -> list[str]:
         """The cells of one table row, as displayed (for tests and screenshots)."""
-        return [self.table.item(row, c).text() for c in range(self.table.columnCount())]
+        items = (self.table.item(row, c) for c in range(self.table.columnCount()))
+        return [item.text() if item is not None else "" for item in items]

@@ -16,8 +16,9 @@ from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QScrollArea, QWidget
 
-from ui.dialogs.base import CLOSE_NAME, TouchDialog, make_kinetic
+from ui.dialogs.base import CLOSE_NAME, TouchDialog
 from ui.metrics import Metrics
+from ui.widgets import make_kinetic
 
 ACTION_NAME = "InfoAction"
 
@@ -58,17 +59,17 @@ class InfoDialog(TouchDialog):
         font.setPointSize(metrics.title_font_pt)  # read standing, from a distance
         self.text.setFont(font)
 
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("InfoScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(self.text)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("InfoScroll")
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(self.text)
         width = metrics.px(640)
-        self.scroll.setMinimumWidth(width)
-        self.scroll.setMinimumHeight(min(self.text.heightForWidth(width), metrics.px(560)))
-        make_kinetic(self.scroll)
-        self.body.addWidget(self.scroll, 1)
+        self.scroll_area.setMinimumWidth(width)
+        self.scroll_area.setMinimumHeight(min(self.text.heightForWidth(width), metrics.px(560)))
+        make_kinetic(self.scroll_area)
+        self.body.addWidget(self.scroll_area, 1)
 
         self.action_chosen = False
         self.action_button = None

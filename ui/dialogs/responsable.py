@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from synoptic.views import ResponsableView
+from ui.colours import RESPONSABLE_GREY, colour, text_on
 from ui.dialogs.base import CANCEL_NAME, TouchDialog
-from ui.dialogs.colors import readable_text_color, valid_color
 from ui.dialogs.touch_list import TouchList
 from ui.metrics import Metrics
 
@@ -58,8 +58,8 @@ class ResponsableDialog(TouchDialog):
 
     def _paint(self, button: QPushButton, color: str) -> None:
         # The colour is data (one per doctor), so it cannot live in the stylesheet file.
-        background = valid_color(color)
-        text = readable_text_color(background)
+        background = QColor(colour(color, RESPONSABLE_GREY))
+        text = text_on(background.name())
         m = self.metrics
         button.setStyleSheet(
             f"QPushButton {{ background-color: {background.name()}; color: {text};"

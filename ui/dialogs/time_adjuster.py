@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from ui.dialogs.base import touch_button
+from ui.dialogs.base import dialog_button
 from ui.metrics import Metrics
 from ui.plain import plain_label
 
@@ -88,7 +88,7 @@ class TimeAdjuster(QWidget):
         minus_day, plus_day = (
             self._step_button(metrics, t, "DayStepButton", m * 24 * 60) for t, m in DAY_STEPS
         )
-        now_button = touch_button(metrics, NOW_LABEL, "TimeNowButton")
+        now_button = dialog_button(metrics, NOW_LABEL, "TimeNowButton")
         now_button.clicked.connect(lambda: self.set_value(self._clock()))
         self.buttons[NOW_LABEL] = now_button
         if compact:
@@ -112,7 +112,7 @@ class TimeAdjuster(QWidget):
         self._refresh()
 
     def _step_button(self, metrics: Metrics, text: str, name: str, minutes: int) -> QPushButton:
-        button = touch_button(metrics, text, name)
+        button = dialog_button(metrics, text, name)
         button.setProperty("minutes", minutes)
         button.clicked.connect(lambda: self.set_value(self._value + timedelta(minutes=minutes)))
         self.buttons[text] = button

@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from ui.dialogs.base import make_kinetic, touch_button
+from ui.dialogs.base import dialog_button
 from ui.metrics import Metrics
+from ui.widgets import make_kinetic
 
 
 class TouchList(QScrollArea):
@@ -30,7 +31,7 @@ class TouchList(QScrollArea):
         self.buttons: list[QPushButton] = []
 
     def add_button(self, text: str, object_name: str) -> QPushButton:
-        button = touch_button(self.metrics, text, object_name)
+        button = dialog_button(self.metrics, text, object_name)
         self._column.insertWidget(self._column.count() - 1, button)  # above the stretch
         self.buttons.append(button)
         return button

@@ -1,0 +1,132 @@
+"""Painting a glance card: its frame, the name line (with the count of tasks not drawn)
+and the detail line (where the patient is, or the comment, with the responsable).
+
+Plain functions of a painter and what to write; the card (``ui.glance``) decides what and
+where, these decide how it fits: a name that does not fit is shortened, then cut with "…";
+where a patient is goes whole before the responsable.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+
+from ui.glance_look import GlanceLook, font_of, metrics_of
+
+BLACK = "#000000"
+
+
+def paint_frame(
+    painter: QPainter,
+    look: GlanceLook,
+    rect: QRect,
+    background: str,
+    responsable_colour: str,
+    moving: bool,
+) -> None:
+    """The card's background and border (dashed orange while it is being moved), and the
+    responsable's colour down its left edge."""
+    rect = rect.adjusted(0, 0, -1, -1)
+    border = QPen(QColor("#7f8c8d"), 1)
+    if moving:
+        border = QPen(QColor("#e67e22"), look.px(3), Qt.PenStyle.DashLine)
+    painter.setPen(border)
+    painter.setBrush(QColor(background))
+    painter.drawRect(rect)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.fillRect(
+        QRect(rect.x() + 1, rect.y() + look.px(3), look.px(4), rect.height() - look.px(6)),
+        QColor(responsable_colour),
+    )
+
+
+def paint_name(
+    painter: QPainter,
+    look: GlanceLook,
+    *,
+    left: int,
+    width: int,
+    right: int,
+    choices: list[str],
+    others: str,
+) -> int:
+    """The name in ``width`` pixels from ``left``: the first of ``choices`` (longest
+    first) that fits, else the last, cut; ``others`` (``+2 tâches``) ends at ``right``,
+    shortened to ``+2`` when the full name would not fit beside it.  The line's height."""
+    pad = look.pad
+    name_font = font_of(look.name_px, True)
+    name_fm = QFontMetrics(name_font)
+    name_h = name_fm.height()
+    small = font_of(look.text_px)
+    small_fm = QFontMetrics(small)
+    full = name_fm.horizontalAdvance(choices[0])
+    if others and full + look.gap + small_fm.horizontalAdvance(others) > width:
+        others = others.split()[0]  # "+2": the name first
+    if others:
+        others_w = small_fm.horizontalAdvance(others)
+        painter.setFont(small)
+        painter.setPen(QColor("#555555"))
+        painter.drawText(
+            QRect(right - pad - others_w, pad, others_w, name_h),
+            Qt.AlignmentFlag.AlignVCenter,
+            others,
+        )
+        width -= others_w + look.gap
+    painter.setFont(name_font)
+    painter.setPen(QColor(BLACK))
+    name = next((n for n in choices if name_fm.horizontalAdvance(n) <= width), choices[-1])
+    name = name_fm.elidedText(name, Qt.TextElideMode.ElideRight, max(1, width))
+    painter.drawText(QRect(left, pad, max(1, width), name_h), Qt.AlignmentFlag.AlignVCenter, name)
+    return name_h
+
+
+def paint_detail(
+    painter: QPainter,
+    look: GlanceLook,
+    lines: list[str],
+    *,
+    left: int,
+    top: int,
+    room: int,
+    responsable: str,
+    responsable_colour: str,
+    where_first: bool,
+) -> None:
+    """``lines`` from ``top``, and the responsable at the right of the last one when
+    there is room.  ``where_first``: the lines say where the patient is, so they keep
+    their width and the responsable takes what is left (else the responsable whole when
+    the comment leaves room, else half the line)."""
+    if not lines:
+        return
+    lk = look
+    text_font = font_of(lk.text_px)
+    fm = QFontMetrics(text_font)
+    resp = responsable
+    last = lines[-1]
+    bold_fm = metrics_of(lk.text_px, True)
+    if where_first:
+        left_over = room - fm.horizontalAdvance(last) - lk.gap * 2 - lk.px(4)
+        resp_w = min(bold_fm.horizontalAdvance(resp) + lk.px(3), left_over)
+        if resp_w < bold_fm.horizontalAdvance("Dr M…"):
+            resp, resp_w = "", 0
+    else:
+        need = bold_fm.horizontalAdvance(resp) + lk.px(3) if resp else 0
+        spare = room - fm.horizontalAdvance(last) - lk.gap * 2
+        resp_w = min(need, max(room // 2, spare))
+    height = fm.height()
+    if resp:
+        painter.setFont(font_of(lk.text_px, True))
+        painter.setPen(QColor(responsable_colour).darker(130))
+        shown = bold_fm.elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
+        line = QRect(left, top + height * (len(lines) - 1), room, height)
+        painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)
+    painter.setFont(text_font)
+    painter.setPen(QColor("#222222"))
+    for i, text in enumerate(lines):
+        width = room - (resp_w + lk.gap * 2 if resp and i == len(lines) - 1 else 0)
+        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(1, width))
+        painter.drawText(
+            QRect(left, top + height * i, room, height),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            shown,
+        )

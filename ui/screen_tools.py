@@ -1,0 +1,104 @@
+"""The top bar's touches: this screen's own choices, none written to the database.
+
+Whose patients are shown (the responsable filter: box occupancy still counts everybody),
+every name masked on this screen or not (a public screen), frame or window mode, and the
+boxes' positions saved to ``[Positions_fenetres]``.  The late tasks in the status bar
+follow the filter.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ui.bars import BoardStatusBar, TopBar
+from ui.box import MODE_FRAME, MODE_WINDOW
+from ui.context import UiContext
+from ui.filter import ResponsableFilter
+from ui.open_card import OpenCard
+from ui.placement import Placement
+from ui.wall import Wall
+
+
+class ScreenTools:
+    def __init__(
+        self,
+        ctx: UiContext,
+        bar: TopBar,
+        status: BoardStatusBar,
+        wall: Wall,
+        placement: Placement,
+        opened: OpenCard,
+        filter_: ResponsableFilter,
+        parent: QWidget,
+    ) -> None:
+        self.ctx = ctx
+        self.bar = bar
+        self.status = status
+        self.wall = wall
+        self.placement = placement
+        self.opened = opened
+        self.filter = filter_
+        self.parent = parent  # the board: the dialogs' parent
+        bar.filter_button.clicked.connect(self.open_filter_menu)
+        bar.names_button.clicked.connect(self.toggle_screen_mask)
+        bar.mode_button.clicked.connect(self.toggle_mode)
+        bar.save_button.clicked.connect(self.save_positions)
+        bar.reorganize_button.clicked.connect(placement.reorganize)
+        self.show_state()
+
+    def show_state(self) -> None:
+        self.bar.show_state(
+            self.filter.label(self.wall.reference),
+            filter_active=self.filter.active,
+            screen_masked=self.wall.names.screen_masked,
+            window_mode=self.placement.mode == MODE_WINDOW,
+            now=self.ctx.clock(),
+        )
+
+    def show_late(self) -> None:
+        """Late tasks in the status bar, following the filter (Sortie never counts)."""
+        total = self.wall.late_total
+        shown = self.wall.late_shown(self.filter.visible) if self.filter.active else total
+        self.status.set_late(shown, total, self.filter.who(self.wall.reference))
+
+    # ------------------------------------------------------------------ filter
+
+    def open_filter_menu(self) -> None:
+        choices = self.filter.choices(self.wall.patients.values(), self.wall.reference)
+        self.filter.open_menu(self.bar.filter_button, choices, self.set_filter)
+
+    def set_filter(self, code: str | None) -> None:
+        self.filter.code = code
+        for panel in self.wall.panels.values():
+            panel.set_filter(self.filter.visible)
+        self.show_state()
+        self.show_late()
+
+    # ------------------------------------------------------------------ names
+
+    def toggle_screen_mask(self) -> None:
+        """Mask every name on this screen (public screen) or show them again."""
+        self.wall.toggle_screen_mask()
+        self.show_state()
+        self.opened.rename(masking_changed=True)
+
+    # ------------------------------------------------------------------ boxes
+
+    def toggle_mode(self) -> None:
+        self.set_mode(MODE_FRAME if self.placement.mode == MODE_WINDOW else MODE_WINDOW)
+
+    def set_mode(self, mode: str) -> None:
+        self.placement.set_mode(mode)
+        self.show_state()
+
+    def save_positions(self) -> None:
+        if self.ctx.config.path is None:
+            message = "Aucun fichier synoptux.ini n'est utilisé : positions non enregistrées."
+            self.ctx.dialogs.show_error(self.parent, message)
+            return
+        try:
+            message = self.placement.save()
+        except (OSError, ValueError) as err:
+            self.ctx.dialogs.show_error(self.parent, f"Positions non enregistrées : {err}")
+            return
+        self.status.message_label.setText(message)
