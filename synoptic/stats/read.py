@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Index, String, case, func, select, type_coerce
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Index,
+    MetaData,
+    String,
+    Table,
+    case,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -87,12 +99,14 @@ def _raw(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnEleme
 
 
 def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> Iterator[FlowRow]:
-    """Flow rows dated in ``[lo, hi)``, by patient then time then row key."""
+    """Flow rows dated in ``[lo, hi)``, by patient then row key: the order the actions were
+    written in, which tells a stay from the next one given the same key (SQLite reuses the
+    key of the last patient removed) even when a time was given by hand."""
     h = m.History
     query = (
         select(h.patient_pk, _raw(h.date), h.action, h.box_code, h.comment)
         .where(h.action.in_(FLOW_ACTIONS), h.date >= lo, h.date < hi)
-        .order_by(h.patient_pk, h.date, h.pk)
+        .order_by(h.patient_pk, h.pk)
     )
     result = conn.execution_options(stream_results=True, yield_per=STREAM_BATCH).execute(query)
     for patient, raw_date, action, box, comment in result:
@@ -151,10 +165,11 @@ def patients_on_board(conn: Connection, m: Models) -> frozenset[str]:
 
 
 def stats_indexes(m: Models) -> tuple[Index, ...]:
-    """Indexes the statistics want on the history (an additive schema change)."""
-    table = m.History.__table__  # type: ignore[attr-defined]
-    name = f"ix_{m.prefix}historique_action_date"
-    return (Index(name, table.c.HI_Action, table.c.HI_Date),)
+    """Indexes the statistics want on the history (an additive schema change).  Built on a
+    detached copy of the table's name, so the shared models' metadata is left as it is."""
+    name = m.table_name("historique")
+    copy = Table(name, MetaData(), Column("HI_Action", String(45)), Column("HI_Date", DateTime))
+    return (Index(f"ix_{name}_action_date", copy.c.HI_Action, copy.c.HI_Date),)
 
 
 def window(start: datetime, stop: datetime, margin: timedelta) -> tuple[datetime, datetime]:
