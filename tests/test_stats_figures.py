@@ -79,11 +79,11 @@ FLOW = [
 ]
 
 TASKS = [
-    TaskEpisode("BIO", at("08:40"), at("09:40"), at("08:30")),  # 60 min, 10 min late
-    TaskEpisode("BIO", at("09:20"), at("09:50")),  # 30 min
-    TaskEpisode("BIO", at("10:05"), None),  # not ended: counted, no duration
-    TaskEpisode("RX", at("09:30"), at("10:15"), at("09:45")),  # 45 min, 15 min early
-    TaskEpisode("RX", at("23:00", 15), at("23:30", 15)),  # started the day before
+    TaskEpisode.between("BIO", at("08:40"), at("09:40"), at("08:30")),  # 60 min, 10 min late
+    TaskEpisode.between("BIO", at("09:20"), at("09:50")),  # 30 min
+    TaskEpisode.between("BIO", at("10:05"), None),  # not ended: counted, no duration
+    TaskEpisode.between("RX", at("09:30"), at("10:15"), at("09:45")),  # 45 min, 15 min early
+    TaskEpisode.between("RX", at("23:00", 15), at("23:30", 15)),  # started the day before
 ]
 
 

@@ -115,7 +115,8 @@ def test_the_stats_index_is_an_additive_change(store: Store) -> None:
         for index in stats_indexes(store.models):
             index.create(conn, checkfirst=True)
     after = {ix["name"] for ix in inspect(store.engine).get_indexes("synopt_historique")}
-    assert after - before == {"ix_synopt_historique_action_date"}
+    assert after - before == {"ix_synopt_historique_action_date",
+                              "ix_synopt_historique_task_states"}
     assert compute_stats(store, DAY, now=at("12:00")).arrivals == 0
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from synoptic.domain import BoxType
 
@@ -34,9 +35,8 @@ FLOW_ACTIONS = (PATIENT_IN, SET_PLACE, SET_EXIT_TIME, PATIENT_OUT, PATIENT_LIFEO
 EXIT_TIME_FORMAT = "%d/%m/%Y %H:%M"  # what services.set_exit_time writes in the comment
 
 
-@dataclass(frozen=True)
-class FlowRow:
-    """One history row about where a patient is."""
+class FlowRow(NamedTuple):
+    """One history row about where a patient is (a tuple: a year holds 200,000)."""
 
     patient: str  # HI_NumEncours
     at: datetime
@@ -45,8 +45,7 @@ class FlowRow:
     comment: str
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A stretch of a stay in boxes of one type; ``end`` is ``None`` while it lasts."""
 
     start: datetime
@@ -144,17 +143,22 @@ def build_stays(rows: Iterable[FlowRow], box_types: Mapping[str, BoxType]) -> It
         yield stay
 
 
-@dataclass(frozen=True)
-class TaskEpisode:
-    """One task as the archive tells it."""
+class TaskEpisode(NamedTuple):
+    """One task as the archive tells it (a tuple: a year holds 300,000)."""
 
     code: str
     start: datetime  # first state
-    end: datetime | None  # last state, when terminal
+    seconds: int | None  # first state to the last, when that one is terminal
     planned_start: datetime | None = None
 
+    @classmethod
+    def between(cls, code: str, start: datetime, end: datetime | None,
+                planned_start: datetime | None = None) -> TaskEpisode:
+        seconds = None if end is None else int((end - start).total_seconds())
+        return cls(code, start, seconds, planned_start)
+
     def duration_minutes(self) -> float | None:
-        return None if self.end is None else minutes(self.start, self.end)
+        return None if self.seconds is None else self.seconds / 60.0
 
     def delay_minutes(self) -> float | None:
         """Planned to actual start (negative: started early)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from synoptic.domain import BoxType
 from synoptic.errors import InvalidValueError
@@ -45,11 +46,11 @@ class Period:
                 f"Période invalide : le {self.last:%d/%m/%Y} est avant le {self.first:%d/%m/%Y}."
             )
 
-    @property
+    @cached_property
     def start(self) -> datetime:
         return datetime.combine(self.first, time())
 
-    @property
+    @cached_property
     def stop(self) -> datetime:
         return datetime.combine(self.last + timedelta(days=1), time())
 
