@@ -33,15 +33,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, text
 
-from synoptic.department import add_boxes, seed_department  # noqa: E402
-from synoptic.feed import ChangeFeed  # noqa: E402
-from synoptic.services import BoardServices  # noqa: E402
-from synoptic.stats import Period, compute_stats, stats_indexes  # noqa: E402
-from synoptic.store import queries  # noqa: E402
-from synoptic.store.db import Store, open_store  # noqa: E402
-from synoptic.store.seed import create_or_upgrade  # noqa: E402
+from synoptic.department import add_boxes, seed_department
+from synoptic.feed import ChangeFeed
+from synoptic.services import BoardServices
+from synoptic.stats import Period, compute_stats, stats_indexes
+from synoptic.store import queries
+from synoptic.store.db import Store, open_store
+from synoptic.store.seed import create_or_upgrade
 
 NOW = datetime(2026, 11, 21, 14, 0, 0)
 YEAR = Period(date(2025, 11, 21), date(2026, 11, 20))
