@@ -51,8 +51,8 @@ def compute_stats(
         on_board = patients_on_board(conn, m)
         stays = mark_on_board(build_stays(read_flow(conn, m, lo, hi), reference.box_types()),
                               on_board)
-        tasks = list(read_tasks(conn, m, lo, hi, reference.terminal_states,
-                                started=(period.start, period.stop)))
+        tasks = read_tasks(conn, m, lo, hi, reference.terminal_states,
+                           started=(period.start, period.stop))
     return compute_figures(
         stays, tasks, period=period, now=now, boxes=reference.boxes,
         task_labels=reference.task_labels, tension_threshold=tension_threshold,

@@ -26,6 +26,8 @@ from synoptic.stats.census import HOUR, Census, hourly_census
 from synoptic.stats.episodes import Stay, TaskEpisode, minutes
 from synoptic.stats.percentiles import Summary, summarize
 from synoptic.stats.read import BoxInfo
+from synoptic.stats.sql import to_seconds
+from synoptic.stats.tasks import TaskFigures, TaskTable
 
 LONG_STAY_MINUTES = 240
 NO_DESTINATION = "Non renseignée"
@@ -75,13 +77,6 @@ class Durations:
     overall: Summary
     by_hour: tuple[Summary, ...]
     by_weekday: tuple[Summary, ...]
-
-
-@dataclass(frozen=True)
-class TaskFigures:
-    count: int
-    duration: Summary
-    delay: Summary
 
 
 @dataclass(frozen=True)
@@ -137,19 +132,6 @@ def _durations(pairs: Sequence[tuple[datetime, float]]) -> Durations:
                      tuple(summarize(v) for v in by_day))
 
 
-def _task_figures(tasks: Sequence[TaskEpisode]) -> dict[str, TaskFigures]:
-    by_code: dict[str, list[TaskEpisode]] = {}
-    for task in tasks:
-        by_code.setdefault(task.code, []).append(task)
-    result = {}
-    for code in sorted(by_code):
-        group = by_code[code]
-        durations = [d for d in (t.duration_minutes() for t in group) if d is not None]
-        delays = [d for d in (t.delay_minutes() for t in group) if d is not None]
-        result[code] = TaskFigures(len(group), summarize(durations), summarize(delays))
-    return result
-
-
 def mark_on_board(stays: Iterable[Stay], on_board: frozenset[str]) -> list[tuple[Stay, bool]]:
     """Each stay with whether it is the one still on the board (its patient key's last)."""
     listed = list(stays)
@@ -162,7 +144,7 @@ def mark_on_board(stays: Iterable[Stay], on_board: frozenset[str]) -> list[tuple
 
 def compute_figures(
     stays: Iterable[tuple[Stay, bool]],
-    tasks: Iterable[TaskEpisode],
+    tasks: Iterable[TaskEpisode] | TaskTable,
     *,
     period: Period,
     now: datetime,
@@ -204,12 +186,18 @@ def compute_figures(
                 seg_end = end if segment.end is None else min(segment.end, end)
                 by_kind[segment.kind].append((segment.start, seg_end))
     census = hourly_census(present, start, census_stop)
-    task_list = [t for t in tasks if period.holds(t.start)]
+    table = tasks if isinstance(tasks, TaskTable) else TaskTable.of(tasks)
+    first_s, stop_s = to_seconds(start), to_seconds(stop)
     threshold = tension_threshold if tension_threshold is not None else care_capacity(boxes)
     tension = tuple(h for h, n in census.hours if threshold is not None and n > threshold)
-    tense = set(tension)
-    tension_tasks = [t for t in task_list
-                     if t.start.replace(minute=0, second=0, microsecond=0) in tense]
+    tense = {to_seconds(h) for h in tension}
+
+    def in_period(second: int) -> bool:
+        return first_s <= second < stop_s
+
+    def in_tension(second: int) -> bool:
+        return second - second % 3600 in tense and first_s <= second < stop_s
+
     long_stays = sum(1 for _, v in lengths if v > LONG_STAY_MINUTES)
     return Figures(
         period=period,
@@ -223,10 +211,10 @@ def compute_figures(
         census=census,
         occupancy=tuple(_occupancy(kind, by_kind[kind], boxes, start, census_stop)
                         for kind in PRESENT_KINDS),
-        tasks=_task_figures(task_list),
+        tasks=table.figures(in_period),
         tension_threshold=threshold,
         tension_hours=tension,
-        tension_tasks=_task_figures(tension_tasks),
+        tension_tasks=table.figures(in_tension) if tense else {},
         task_labels=dict(task_labels or {}),
     )
 

@@ -40,6 +40,7 @@ from synoptic.stats.episodes import (
     TaskEpisode,
 )
 from synoptic.stats.sql import SEPARATOR, epoch_seconds, from_seconds, packed
+from synoptic.stats.tasks import TaskTable
 from synoptic.store.models import Models
 
 STREAM_BATCH = 10_000
@@ -90,22 +91,22 @@ def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> Iterat
     h = m.History
     wanted_comment = case((h.action.in_((SET_PLACE, SET_EXIT_TIME)), h.comment))
     query = (
-        select(packed(epoch_seconds(h.date), h.action, h.patient_pk), h.box_code, wanted_comment)
+        select(packed(epoch_seconds(h.date), h.action, h.box_code, h.patient_pk), wanted_comment)
         .where(h.action.in_(FLOW_ACTIONS), h.date >= lo, h.date < hi)
         .order_by(h.patient_pk, h.pk)
     )
-    for head, box, comment in _stream(conn, query):
-        seconds, action, patient = head.split(SEPARATOR, 2)
+    for head, comment in _stream(conn, query):
+        seconds, action, box, patient = head.split(SEPARATOR, 3)
         if seconds:
-            yield FlowRow(patient, from_seconds(int(seconds)), action, box or "", comment or "")
+            yield FlowRow(patient, from_seconds(int(seconds)), action, box, comment or "")
 
 
 def read_tasks(
     conn: Connection, m: Models, lo: datetime, hi: datetime, terminal_states: frozenset[str],
     started: tuple[datetime, datetime] | None = None,
-) -> Iterator[TaskEpisode]:
-    """One :class:`TaskEpisode` per task with a state row in ``[lo, hi)`` (and, given
-    ``started``, whose first state is in that interval).
+) -> TaskTable:
+    """The tasks with a state row in ``[lo, hi)`` (and, given ``started``, whose first state
+    is in that interval).
 
     The tasks of the patients on the board are read apart, with their keys, to find their
     planned starts; the others (nearly all of a year) as one packed field per task."""
@@ -128,31 +129,24 @@ def read_tasks(
             query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
         return query
 
-    # One row per task code and day: "start:seconds,start:seconds,..." (PyMySQL reads a
-    # row in about ten microseconds: 3,650 rows for a year rather than 300,000).
-    per_task = grouped(h.task_code.label("code"), func.min(h.date).label("first"),
-                       packed(first, duration).label("item"), board=False).subquery()
-    by_day = select(per_task.c.code, func.count(), func.group_concat(per_task.c.item)) \
-        .group_by(per_task.c.code, func.date(per_task.c.first))
-    for code, count, text in _stream(conn, by_day):
-        items = text.split(",") if text else []
-        if len(items) != count:  # the server cut the list (group_concat_max_len)
-            raise RuntimeError(f"group_concat cut: {len(items)} of {count} tasks read")
-        for item in items:
-            start, _, length = item.partition(SEPARATOR)
-            if start:
-                yield TaskEpisode(code or "", from_seconds(int(start)),
-                                  int(length) if length else None)
+    table = TaskTable()
+    add = table.add
+    # One text field per task (start, seconds, code): PyMySQL decodes each field in Python.
+    for (text,) in _stream(conn, grouped(packed(first, duration, h.task_code), board=False)):
+        start, length, code = text.split(SEPARATOR, 2)
+        if start:
+            add(code, int(start), int(length) if length else None)
     if not on_board:
-        return
+        return table
     planned = _planned_starts(conn, m)
     for patient, num, code, start_s, length in conn.execute(
             grouped(h.patient_pk, h.task_num, h.task_code, first, duration, board=True)):
         if start_s is None:
             continue
         key = (patient or "", num if num is not None else code or "")
-        yield TaskEpisode(code or "", from_seconds(int(start_s)),
-                          None if length is None else int(length), planned.get(key))
+        table.add_episode(TaskEpisode(code or "", from_seconds(int(start_s)),
+                                      None if length is None else int(length), planned.get(key)))
+    return table
 
 
 def _planned_starts(conn: Connection, m: Models) -> dict[tuple[str, int | str], datetime]:

@@ -17,7 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 EPOCH = datetime(1970, 1, 1)
-SEPARATOR = ":"
+SEPARATOR = "\x1f"  # ASCII unit separator: typed by nobody into a code or a key
 
 
 class epoch_seconds(FunctionElement[int]):
@@ -48,8 +48,8 @@ def to_seconds(moment: datetime) -> int:
 
 
 def packed(*parts: Any) -> ColumnElement[str]:
-    """``a:b:c`` in one text field (NULL parts as empty text); split with ``maxsplit`` so
-    that the last part may hold anything, separators included."""
+    """The parts in one text field, separated by :data:`SEPARATOR` (NULL parts as empty
+    text); split with ``maxsplit`` so that the last part may hold anything."""
     text: ColumnElement[str] | None = None
     for part in parts:
         as_text = part if isinstance(part.type, String) else cast(part, String)
