@@ -22,12 +22,15 @@ The day is Monday 16 November 2026.  Boxes: ATT (Attente, 20 places), B1 and B2 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synoptic.domain import BoxType
 from synoptic.errors import InvalidValueError
+from synoptic.stats.census import hourly_census
 from synoptic.stats.episodes import FlowRow, TaskEpisode, build_stays
 from synoptic.stats.figures import Figures, Period, compute_figures, mark_on_board, parse_day
 from synoptic.stats.read import BoxInfo
@@ -226,3 +229,28 @@ def test_period_and_day_parsing_say_what_is_wrong_in_french() -> None:
     with pytest.raises(InvalidValueError, match="Période invalide"):
         Period(date(2026, 11, 17), date(2026, 11, 16))
     assert DAY.start == at("00:00") and DAY.stop == at("00:00", 17)
+
+
+minutes_of_day = st.integers(min_value=-120, max_value=24 * 60 + 120)
+
+
+@given(st.lists(st.tuples(minutes_of_day, st.integers(min_value=0, max_value=600)),
+                max_size=25))
+def test_census_matches_a_minute_by_minute_count(spans: list[tuple[int, int]]) -> None:
+    """Property: the sweep agrees with counting, minute by minute, who is present."""
+    base = DAY.start
+    intervals = [(base + timedelta(minutes=a), base + timedelta(minutes=a + length))
+                 for a, length in spans]
+    census = hourly_census(intervals, DAY.start, DAY.stop)
+
+    def present(minute: int) -> int:
+        return sum(1 for a, length in spans if a <= minute < a + length)
+
+    by_minute = [present(m) for m in range(24 * 60)]
+    assert [n for _, n in census.hours] == [max(by_minute[h * 60:(h + 1) * 60])
+                                             for h in range(24)]
+    assert census.peak == max(by_minute)
+    if census.peak:
+        assert census.peak_at == base + timedelta(minutes=by_minute.index(census.peak))
+    else:
+        assert census.peak_at is None
