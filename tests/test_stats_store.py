@@ -145,3 +145,14 @@ def test_a_216_database_upgraded_in_place(legacy_store: Store, legacy_dump: Lega
     rx = f.tasks["RX THO"]
     assert (rx.count, rx.duration.n, rx.delay.median) == (1, 0, 5.0)
     assert f.tension_threshold == 3 and f.tension_hours == ()  # R1, D4, L1
+
+
+def test_task_rows_without_a_patient_key_count_while_patients_are_on_board(
+    services: BoardServices,
+) -> None:
+    services.admit(box_code="ATT", last_name="PRESENT", now=at("07:00"))
+    orphan = legacy_row("", "08:00", "TASK_STATE", "ATT", "ECG", "Terminé")
+    orphan["HI_NumEncours"] = None  # 2.16's lifetime purge wrote rows without a patient
+    insert_history(services.store, [orphan])
+    f = compute_stats(services.store, DAY, now=at("12:00"))
+    assert f.tasks["ECG"].count == 1 and f.tasks["ECG"].duration.median == 0.0

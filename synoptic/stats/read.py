@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     case,
     func,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -118,13 +119,13 @@ def read_tasks(
     duration = case((last_is_terminal, epoch_seconds(func.max(h.date)) - first))
 
     def grouped(*columns: Any, board: bool) -> Any:
-        keys = h.patient_pk.in_(on_board)
-        query = (
-            select(*columns)
-            .where(h.action == TASK_STATE, h.date >= lo, h.date < hi,
-                   keys if board else ~keys if on_board else h.pk.is_not(None))
+        conditions = [h.action == TASK_STATE, h.date >= lo, h.date < hi]
+        if board:
+            conditions.append(h.patient_pk.in_(on_board))
+        elif on_board:  # NOT IN is never true of a NULL key: those rows are not on board
+            conditions.append(or_(h.patient_pk.is_(None), h.patient_pk.not_in(on_board)))
+        query = select(*columns).where(*conditions) \
             .group_by(h.patient_pk, h.task_num, h.task_code)
-        )
         if started is not None:
             query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
         return query
