@@ -38,7 +38,8 @@ def compute_stats(
     tension_threshold: int | None = None,
     margin: timedelta = DEFAULT_MARGIN,
 ) -> Figures:
-    """The figures of ``period`` read from ``store`` in one read transaction.
+    """The figures of ``period`` read from ``store`` in one read transaction (reading the
+    tasks on a second connection meanwhile was tried: no gain worth a thread).
 
     ``tension_threshold``: ``[Statistiques] Seuil_Tension`` (None: the capacity of the care
     boxes). ``margin``: how far before and after the period rows are read.

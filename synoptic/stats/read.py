@@ -85,21 +85,26 @@ def read_reference(session: Session, m: Models) -> Reference:
     return Reference(boxes, frozenset(terminal), labels)
 
 
-def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> Iterator[FlowRow]:
+def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> list[FlowRow]:
     """Flow rows dated in ``[lo, hi)``, by patient then row key: the order the actions were
     written in, which tells a stay from the next one given the same key (SQLite reuses the
-    key of the last patient removed) even when a time was given by hand."""
+    key of the last patient removed) even when a time was given by hand.  Sorted here: a
+    server sort of a year's flow rows spills to disk with MariaDB's default buffers."""
     h = m.History
     wanted_comment = case((h.action.in_((SET_PLACE, SET_EXIT_TIME)), h.comment))
     query = (
-        select(packed(epoch_seconds(h.date), h.action, h.box_code, h.patient_pk), wanted_comment)
+        select(packed(h.pk, epoch_seconds(h.date), h.action, h.box_code, h.patient_pk),
+               wanted_comment)
         .where(h.action.in_(FLOW_ACTIONS), h.date >= lo, h.date < hi)
-        .order_by(h.patient_pk, h.pk)
     )
+    keyed = []
     for head, comment in _stream(conn, query):
-        seconds, action, box, patient = head.split(SEPARATOR, 3)
+        key, seconds, action, box, patient = head.split(SEPARATOR, 4)
         if seconds:
-            yield FlowRow(patient, from_seconds(int(seconds)), action, box, comment or "")
+            keyed.append((patient, int(key), int(seconds), action, box, comment or ""))
+    keyed.sort()
+    return [FlowRow(patient, from_seconds(seconds), action, box, comment)
+            for patient, _key, seconds, action, box, comment in keyed]
 
 
 def read_tasks(
