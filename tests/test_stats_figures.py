@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from synoptic.domain import BoxType
 from synoptic.errors import InvalidValueError
 from synoptic.stats.census import hourly_census
-from synoptic.stats.episodes import FlowRow, TaskEpisode, build_stays
+from synoptic.stats.episodes import FlowRow, TaskEpisode, build_stays, parse_exit_time
 from synoptic.stats.figures import Figures, Period, compute_figures, mark_on_board, parse_day
 from synoptic.stats.read import BoxInfo
 
@@ -254,3 +254,21 @@ def test_census_matches_a_minute_by_minute_count(spans: list[tuple[int, int]]) -
         assert census.peak_at == base + timedelta(minutes=by_minute.index(census.peak))
     else:
         assert census.peak_at is None
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("16/11/2026 09:50", datetime(2026, 11, 16, 9, 50)),
+        (" 01/02/2027 23:05 ", datetime(2027, 2, 1, 23, 5)),
+        ("31/02/2026 09:50", None),
+        ("16/11/2026 9:50", None),
+        ("2026-11-16 09:50", None),
+        ("16/11/2026 09h50", None),
+        ("", None),
+    ],
+)
+def test_exit_time_corrections_are_read_as_the_services_write_them(
+    comment: str, expected: datetime | None
+) -> None:
+    assert parse_exit_time(comment) == expected

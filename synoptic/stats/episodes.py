@@ -32,7 +32,6 @@ PATIENT_OUT = "PATIENT_OUT"
 PATIENT_LIFEOUT = "PATIENT_LIFEOUT"
 TASK_STATE = "TASK_STATE"
 FLOW_ACTIONS = (PATIENT_IN, SET_PLACE, SET_EXIT_TIME, PATIENT_OUT, PATIENT_LIFEOUT)
-EXIT_TIME_FORMAT = "%d/%m/%Y %H:%M"  # what services.set_exit_time writes in the comment
 
 
 class FlowRow(NamedTuple):
@@ -107,8 +106,15 @@ class Stay:
 
 
 def parse_exit_time(comment: str) -> datetime | None:
+    """``dd/mm/YYYY HH:MM`` (what ``set_exit_time`` writes); None for anything else.  Sliced
+    by hand: ``strptime`` cost a quarter of a second over a year's corrections."""
+    text = comment.strip()
+    if len(text) != 16 or text[2] != "/" or text[5] != "/" or text[10] != " " \
+            or text[13] != ":":
+        return None
     try:
-        return datetime.strptime(comment.strip(), EXIT_TIME_FORMAT)
+        return datetime(int(text[6:10]), int(text[3:5]), int(text[0:2]), int(text[11:13]),
+                        int(text[14:16]))
     except ValueError:
         return None
 
