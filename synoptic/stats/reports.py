@@ -125,14 +125,9 @@ def task_rows(tasks: dict[str, TaskFigures], labels: dict[str, str]) -> list[lis
     return rows
 
 
-def figures_rows(f: Figures) -> list[list[Cell]]:
-    """Every table of the report, one after the other, separated by an empty row."""
-    labels = dict(f.task_labels)
-    tense = set(f.tension_hours)
-    rows: list[list[Cell]] = [
-        ["Statistiques des urgences", f"du {f.period.first:%d/%m/%Y}",
-         f"au {f.period.last:%d/%m/%Y}"],
-        [],
+def headline_rows(f: Figures) -> list[list[Cell]]:
+    """The key figures, the two durations and the exits by destination."""
+    return [
         ["Indicateur", "Valeur"],
         ["Arrivées", f.arrivals],
         ["Sorties", f.exits],
@@ -148,6 +143,18 @@ def figures_rows(f: Figures) -> list[list[Cell]]:
         [],
         ["Destination", "Sorties"],
         *(row(name, count) for name, count in f.exits_by_destination.items()),
+    ]
+
+
+def figures_rows(f: Figures) -> list[list[Cell]]:
+    """Every table of the report, one after the other, separated by an empty row."""
+    labels = dict(f.task_labels)
+    tense = set(f.tension_hours)
+    rows: list[list[Cell]] = [
+        ["Statistiques des urgences", f"du {f.period.first:%d/%m/%Y}",
+         f"au {f.period.last:%d/%m/%Y}"],
+        [],
+        *headline_rows(f),
         [],
         ["Heure d'arrivée", "Arrivées", "Attente médiane", "Attente 90e centile",
          "Attentes", "Séjour médian", "Séjour 90e centile", "Séjours"],
