@@ -25,7 +25,6 @@ from sqlalchemy import (
     Table,
     case,
     func,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -112,46 +111,35 @@ def read_tasks(
     started: tuple[datetime, datetime] | None = None,
 ) -> TaskTable:
     """The tasks with a state row in ``[lo, hi)`` (and, given ``started``, whose first state
-    is in that interval).
-
-    The tasks of the patients on the board are read apart, with their keys, to find their
-    planned starts; the others (nearly all of a year) as one packed field per task."""
+    is in that interval), one packed text field per task (PyMySQL decodes each field in
+    Python).  The tasks of the patients still on the board get their planned starts (the
+    history does not keep them)."""
     h = m.History
-    on_board = sorted(patients_on_board(conn, m))
+    on_board = patients_on_board(conn, m)
+    planned = _planned_starts(conn, m) if on_board else {}
     first = epoch_seconds(func.min(h.date))
     last_is_terminal = func.max(case((h.state_label.in_(sorted(terminal_states)), h.date))) \
         == func.max(h.date)
     duration = case((last_is_terminal, epoch_seconds(func.max(h.date)) - first))
-
-    def grouped(*columns: Any, board: bool) -> Any:
-        conditions = [h.action == TASK_STATE, h.date >= lo, h.date < hi]
-        if board:
-            conditions.append(h.patient_pk.in_(on_board))
-        elif on_board:  # NOT IN is never true of a NULL key: those rows are not on board
-            conditions.append(or_(h.patient_pk.is_(None), h.patient_pk.not_in(on_board)))
-        query = select(*columns).where(*conditions) \
-            .group_by(h.patient_pk, h.task_num, h.task_code)
-        if started is not None:
-            query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
-        return query
-
+    query = (
+        select(packed(first, duration, h.task_num, h.patient_pk, h.task_code))
+        .where(h.action == TASK_STATE, h.date >= lo, h.date < hi)
+        .group_by(h.patient_pk, h.task_num, h.task_code)
+    )
+    if started is not None:
+        query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
     table = TaskTable()
     add = table.add
-    # One text field per task (start, seconds, code): PyMySQL decodes each field in Python.
-    for (text,) in _stream(conn, grouped(packed(first, duration, h.task_code), board=False)):
-        start, length, code = text.split(SEPARATOR, 2)
-        if start:
-            add(code, int(start), int(length) if length else None)
-    if not on_board:
-        return table
-    planned = _planned_starts(conn, m)
-    for patient, num, code, start_s, length in conn.execute(
-            grouped(h.patient_pk, h.task_num, h.task_code, first, duration, board=True)):
-        if start_s is None:
+    for (text,) in _stream(conn, query):
+        start, length, num, patient, code = text.split(SEPARATOR, 4)
+        if not start:
             continue
-        key = (patient or "", num if num is not None else code or "")
-        table.add_episode(TaskEpisode(code or "", from_seconds(int(start_s)),
-                                      None if length is None else int(length), planned.get(key)))
+        if patient not in on_board:
+            add(code, int(start), int(length) if length else None)
+            continue
+        key = (patient, int(num) if num else code)
+        table.add_episode(TaskEpisode(code, from_seconds(int(start)),
+                                      int(length) if length else None, planned.get(key)))
     return table
 
 
