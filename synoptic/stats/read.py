@@ -1,0 +1,197 @@
+"""Reading the archive for the statistics: few columns, filtered by date in SQL, streamed.
+
+A year of history is about 1.5 million rows; the figures need the flow rows (entries, moves,
+exits: a few per patient) and, per task, its first state, its last state and its last
+terminal state, which SQL aggregates (``GROUP BY`` patient, task number, task code), then
+packs per task code and day (see :mod:`synoptic.stats.sql` for why), so Python reads a few
+thousand rows for a year's 300,000 tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    case,
+    func,
+    select,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+
+from synoptic.domain import BoxType, parse_box_type
+from synoptic.stats.episodes import (
+    FLOW_ACTIONS,
+    SET_EXIT_TIME,
+    SET_PLACE,
+    TASK_STATE,
+    FlowRow,
+    TaskEpisode,
+)
+from synoptic.stats.sql import SEPARATOR, epoch_seconds, from_seconds, packed
+from synoptic.stats.tasks import TaskTable
+from synoptic.store.models import Models
+
+STREAM_BATCH = 10_000
+
+
+@dataclass(frozen=True)
+class BoxInfo:
+    code: str
+    label: str
+    kind: BoxType
+    capacity: int | None  # None or 0: no limit
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the figures need of the reference tables."""
+
+    boxes: Mapping[str, BoxInfo]
+    terminal_states: frozenset[str]  # labels (and codes) of the terminal states
+    task_labels: Mapping[str, str]
+
+    def box_types(self) -> dict[str, BoxType]:
+        return {code: box.kind for code, box in self.boxes.items()}
+
+
+def read_reference(session: Session, m: Models) -> Reference:
+    boxes = {
+        code: BoxInfo(code, label or code, parse_box_type(kind), capacity)
+        for code, label, kind, capacity in session.execute(
+            select(m.Box.code, m.Box.label, m.Box.type, m.Box.capacity))
+    }
+    terminal: set[str] = set()
+    for code, label, flag in session.execute(
+            select(m.State.code, m.State.label, m.State.terminal)):
+        if flag:
+            terminal.add(code)
+            if label:
+                terminal.add(label)
+    labels = {code: label or code for code, label in session.execute(
+        select(m.TaskType.code, m.TaskType.label))}
+    return Reference(boxes, frozenset(terminal), labels)
+
+
+def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> list[FlowRow]:
+    """Flow rows dated in ``[lo, hi)``, by patient then row key: the order the actions were
+    written in, which tells a stay from the next one given the same key (SQLite reuses the
+    key of the last patient removed) even when a time was given by hand.  Sorted here: a
+    server sort of a year's flow rows spills to disk with MariaDB's default buffers."""
+    h = m.History
+    wanted_comment = case((h.action.in_((SET_PLACE, SET_EXIT_TIME)), h.comment))
+    query = (
+        select(packed(h.pk, epoch_seconds(h.date), h.action, h.box_code, h.patient_pk),
+               wanted_comment)
+        .where(h.action.in_(FLOW_ACTIONS), h.date >= lo, h.date < hi)
+    )
+    keyed = []
+    for head, comment in _stream(conn, query):
+        key, seconds, action, box, patient = head.split(SEPARATOR, 4)
+        if seconds:
+            keyed.append((patient, int(key), int(seconds), action, box, comment or ""))
+    keyed.sort()
+    return [FlowRow(patient, from_seconds(seconds), action, box, comment)
+            for patient, _key, seconds, action, box, comment in keyed]
+
+
+def read_tasks(
+    conn: Connection, m: Models, lo: datetime, hi: datetime, terminal_states: frozenset[str],
+    started: tuple[datetime, datetime] | None = None,
+) -> TaskTable:
+    """The tasks with a state row in ``[lo, hi)`` (and, given ``started``, whose first state
+    is in that interval), one packed text field per task (PyMySQL decodes each field in
+    Python).  The tasks of the patients still on the board get their planned starts (the
+    history does not keep them)."""
+    h = m.History
+    on_board = patients_on_board(conn, m)
+    planned = _planned_starts(conn, m) if on_board else {}
+    first = epoch_seconds(func.min(h.date))
+    last_is_terminal = func.max(case((h.state_label.in_(sorted(terminal_states)), h.date))) \
+        == func.max(h.date)
+    duration = case((last_is_terminal, epoch_seconds(func.max(h.date)) - first))
+    query = (
+        select(packed(first, duration, h.task_num, h.patient_pk, h.task_code))
+        .where(h.action == TASK_STATE, h.date >= lo, h.date < hi)
+        .group_by(h.patient_pk, h.task_num, h.task_code)
+    )
+    if started is not None:
+        query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
+    table = TaskTable()
+    add = table.add
+    for (text,) in _stream(conn, query):
+        start, length, num, patient, code = text.split(SEPARATOR, 4)
+        if not start:
+            continue
+        if patient not in on_board:
+            add(code, int(start), int(length) if length else None)
+            continue
+        key = (patient, int(num) if num else code)
+        table.add_episode(TaskEpisode(code, from_seconds(int(start)),
+                                      int(length) if length else None, planned.get(key)))
+    return table
+
+
+def _planned_starts(conn: Connection, m: Models) -> dict[tuple[str, int | str], datetime]:
+    """Planned starts of the tasks still on the board (the history does not keep them), by
+    (patient, task number) and, for 2.16's rows without a number, by (patient, task code)
+    when the patient has one task of that code."""
+    t = m.Task
+    found: dict[tuple[str, int | str], datetime] = {}
+    codes: dict[tuple[str, int | str], int] = {}
+    for pk, num, code, start in conn.execute(
+            select(t.patient_pk, t.num, t.code, t.planned_start)):
+        by_code = (str(pk), code or "")
+        codes[by_code] = codes.get(by_code, 0) + 1
+        if start is not None:
+            found[(str(pk), int(num))] = start
+            found[by_code] = start
+    for key, count in codes.items():
+        if count > 1:
+            found.pop(key, None)
+    return found
+
+
+def _stream(conn: Connection, query: Executable) -> Iterator[Any]:
+    return iter(conn.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+                .execute(query))
+
+
+def patients_on_board(conn: Connection, m: Models) -> frozenset[str]:
+    """Keys of the patients on the board now, as ``HI_NumEncours`` writes them."""
+    return frozenset(str(pk) for pk in conn.scalars(select(m.Patient.pk)))
+
+
+def stats_indexes(m: Models) -> tuple[Index, ...]:
+    """Indexes the statistics want on the history (an additive schema change): the flow
+    rows by action and date; the task states in the order of their grouping, covering every
+    column the tasks' query reads (no temporary table, no row lookups: MariaDB's default
+    128 MB buffer pool does not hold a year's table).  Built on a detached copy of the table,
+    so the shared models' metadata is left as it is."""
+    name = m.table_name("historique")
+    copy = Table(name, MetaData(), Column("HI_Action", String(45)), Column("HI_Date", DateTime),
+                 Column("HI_NumEncours", String(45)), Column("HI_Num_tache", Integer),
+                 Column("HI_Code_tache", String(45)), Column("HI_Libelle_etat", String(45)))
+    c = copy.c
+    return (
+        Index(f"ix_{name}_action_date", c.HI_Action, c.HI_Date),
+        Index(f"ix_{name}_task_states", c.HI_Action, c.HI_NumEncours, c.HI_Num_tache,
+              c.HI_Code_tache, c.HI_Date, c.HI_Libelle_etat),
+    )
+
+
+def window(start: datetime, stop: datetime, margin: timedelta) -> tuple[datetime, datetime]:
+    """The rows read for a period: a margin each side finds the entries of the patients
+    present when it starts and the exits of those who arrived near its end."""
+    return start - margin, stop + margin

@@ -1,0 +1,67 @@
+"""Tasks by code as parallel lists of seconds, and their figures.
+
+A year holds 300,000 tasks: one Python object each would cost a second, so the reads add
+them to a :class:`TaskTable` (start and duration in whole seconds from 1970-01-01, wall
+clock), and the figures are list comprehensions over it.  :class:`TaskEpisode` objects (the
+tests', the tasks still on the board) go in through :meth:`TaskTable.add_episode`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from synoptic.stats.episodes import TaskEpisode
+from synoptic.stats.percentiles import Summary, summarize
+from synoptic.stats.sql import to_seconds
+
+NO_DURATION = -1
+
+
+@dataclass(frozen=True)
+class TaskFigures:
+    count: int
+    duration: Summary
+    delay: Summary
+
+
+@dataclass
+class TaskTable:
+    starts: dict[str, list[int]] = field(default_factory=dict)
+    seconds: dict[str, list[int]] = field(default_factory=dict)  # NO_DURATION: not ended
+    delays: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (start, delay)
+
+    def add(self, code: str, start: int, seconds: int | None) -> None:
+        starts = self.starts.get(code)
+        if starts is None:
+            starts = self.starts[code] = []
+            self.seconds[code] = []
+        starts.append(start)
+        self.seconds[code].append(NO_DURATION if seconds is None else seconds)
+
+    def add_episode(self, task: TaskEpisode) -> None:
+        start = to_seconds(task.start)
+        self.add(task.code, start, task.seconds)
+        if task.planned_start is not None:
+            delay = start - to_seconds(task.planned_start)
+            self.delays.setdefault(task.code, []).append((start, delay))
+
+    @classmethod
+    def of(cls, tasks: Iterable[TaskEpisode]) -> TaskTable:
+        table = cls()
+        for task in tasks:
+            table.add_episode(task)
+        return table
+
+    def figures(self, keep: Callable[[int], bool]) -> dict[str, TaskFigures]:
+        """Per code (sorted), the tasks whose start (seconds) ``keep`` accepts."""
+        result = {}
+        for code in sorted(self.starts):
+            kept = [s for start, s in zip(self.starts[code], self.seconds[code], strict=True)
+                    if keep(start)]
+            if not kept:
+                continue
+            durations = [s / 60.0 for s in kept if s != NO_DURATION]
+            delays = [d / 60.0 for start, d in self.delays.get(code, ()) if keep(start)]
+            result[code] = TaskFigures(len(kept), summarize(durations), summarize(delays))
+        return result
