@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from synoptic import __version__, admin_cli
+from synoptic import __version__, admin_cli, stats_cli
 from synoptic.board_text import board_as_json, board_as_text
 from synoptic.command_context import (
     EXIT_OK,
@@ -124,6 +124,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
     p.set_defaults(handler=cmd_watch)
 
     admin_cli.add_arguments(sub)
+    stats_cli.add_arguments(sub)
     return parser, sub
 
 

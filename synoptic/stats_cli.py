@@ -22,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from synoptic.config import Config
 from synoptic.errors import InvalidValueError
 from synoptic.stats import Figures, Period, compute_stats, parse_day
 from synoptic.stats.daily import missing_days, write_daily
@@ -131,14 +132,9 @@ def write_missing_daily_reports(
 # ------------------------------------------------------------------------ handlers
 
 
-def statistics_settings(config: Any) -> tuple[int | None, Path | None]:
-    """``[Statistiques]`` Seuil_Tension and Dossier_Rapports when the configuration has
-    them (``config.statistics``), else (None, None)."""
-    section = getattr(config, "statistics", None)
-    threshold = getattr(section, "tension_threshold", None)
-    folder = getattr(section, "reports_dir", None)
-    return (int(threshold) if threshold is not None else None,
-            Path(folder) if folder else None)
+def statistics_settings(config: Config) -> tuple[int | None, Path | None]:
+    """``[Statistiques]`` Seuil_Tension and Dossier_Rapports."""
+    return config.statistics.tension_threshold, config.statistics.reports_dir
 
 
 def _now() -> datetime:
@@ -146,7 +142,7 @@ def _now() -> datetime:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from synoptic.cli import UsageError, load_context, require_existing_database
+    from synoptic.command_context import UsageError, load_context, require_existing_database
 
     ctx = load_context(args)
     try:
@@ -169,7 +165,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_daily_report(args: argparse.Namespace) -> int:
-    from synoptic.cli import UsageError, load_context, require_existing_database
+    from synoptic.command_context import UsageError, load_context, require_existing_database
 
     ctx = load_context(args)
     try:

@@ -727,3 +727,16 @@ def test_save_refuses_bad_positions_and_leaves_the_file(
         save_positions(path, positions)
     assert path.read_text(encoding="utf-8") == "[Positions_fenetres]\nB1=1,1,1,1\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["synoptux.ini"]
+
+
+def test_statistics_section(tmp_path: Path) -> None:
+    defaults = load_config(write_ini(tmp_path, "")).statistics
+    assert (defaults.tension_threshold, defaults.reports_dir) == (None, None)
+    cfg = load_config(write_ini(tmp_path, "[Statistiques]\nSeuil_Tension=12\n"
+                                          "Dossier_Rapports=rapports\n"))
+    assert cfg.statistics.tension_threshold == 12
+    assert cfg.statistics.reports_dir == tmp_path / "rapports"
+    with pytest.raises(ConfigError) as info:
+        load_config(write_ini(tmp_path, "[Statistiques]\nSeuil_Tension=0\n"))
+    assert "Seuil_Tension" in str(info.value)
+    assert "supérieur ou égal à 1" in str(info.value)

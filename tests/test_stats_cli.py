@@ -7,7 +7,6 @@ import argparse
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import make_seeded_store
@@ -15,7 +14,7 @@ from conftest import make_seeded_store
 from synoptic import cli, stats_cli
 from synoptic.services import BoardServices, NewTask
 from synoptic.stats import Figures, Period
-from ui import stats_commands
+from ui import main as ui_main
 
 DAY = "2026-11-20"
 
@@ -49,11 +48,10 @@ def argv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def parser(pdf: bool = False) -> argparse.ArgumentParser:
-    built, sub = cli.build_parser()
-    stats_cli.add_arguments(sub)
+    """The headless parser (``synoptic.cli``), or the board's, which can write PDF."""
     if pdf:
-        stats_commands.enable_pdf(sub)
-    return built
+        return ui_main.build_parser()
+    return cli.build_parser()[0]
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str, pdf: bool = False
@@ -168,22 +166,14 @@ def test_daily_report_without_a_folder_says_which_key(
     assert "[Statistiques] Dossier_Rapports" in err
 
 
-def test_the_configured_section_is_used_once_the_config_has_it(
+def test_the_ini_statistics_section_is_used(
     argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    class Section:
-        tension_threshold = 1
-        reports_dir = tmp_path / "configured"
-
-    original = cli.load_context
-
-    def with_section(args: Any, **kw: Any) -> Any:
-        ctx = original(args, **kw)
-        object.__setattr__(ctx.config, "statistics", Section())
-        return ctx
-
-    monkeypatch.setattr(cli, "load_context", with_section)
+    # [Statistiques] Dossier_Rapports is relative to the ini's folder; Seuil_Tension=1 puts
+    # every hour with a patient in tension.
+    ini = tmp_path / "synoptux.ini"
+    ini.write_text("[Interface]\nNom_Ecran=poste-test\n[Statistiques]\nSeuil_Tension=1\n"
+                   "Dossier_Rapports=configured\n", encoding="utf-8")
     code, _, _ = run(capsys, *argv, "daily-report", DAY)
     assert code == 0
     data = json.loads((tmp_path / "configured" / "synoptux-resume-2026-11-20.json")

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from synoptic import cli
+from ui.stats_commands import enable_pdf
 
 
 def _cmd_board(args: argparse.Namespace) -> int:
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="garder les tailles de texte de l'ancien fichier")
     p.add_argument("--force", action="store_true", help="remplacer NOUVEAU.css s'il existe")
     p.set_defaults(handler=_cmd_convert_css)
+    enable_pdf(sub)
     return parser
 
 

@@ -153,8 +153,8 @@ def draw(f: Figures, pages: Pages) -> None:
          _minutes(f.waiting.by_weekday[d].p90), _minutes(f.stay.by_weekday[d].median),
          _minutes(f.stay.by_weekday[d].p90), f.stay.by_weekday[d].n] for d in range(7)],
         [0.25, 0.15, 0.15, 0.15, 0.15, 0.15])
-    destinations = list(f.exits_by_destination.items())
-    pages.table([["Destination", "Sorties"], *([n, c] for n, c in destinations)], [0.7, 0.3])
+    destinations: list[Sequence[Cell]] = [[n, c] for n, c in f.exits_by_destination.items()]
+    pages.table([["Destination", "Sorties"], *destinations], [0.7, 0.3])
     pages.table([["Type de box", "Capacité", "Pic", "Heure du pic", "Médiane/heure",
                   "Heures pleines"]] + [
         [o.kind.value, o.capacity, o.peak, o.peak_at, o.hourly.median, o.hours_at_capacity]

@@ -41,6 +41,7 @@ from synoptic.config.settings import (
     DisplaySettings,
     InterfaceSettings,
     Position,
+    StatisticsSettings,
     TimerSettings,
     TouchChoices,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "DisplaySettings",
     "InterfaceSettings",
     "Position",
+    "StatisticsSettings",
     "TimerSettings",
     "TouchChoices",
     "default_database_url",

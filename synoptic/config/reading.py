@@ -22,13 +22,14 @@ from synoptic.config.settings import (
     ConfigError,
     DisplaySettings,
     InterfaceSettings,
+    StatisticsSettings,
     TimerSettings,
     TouchChoices,
 )
 from synoptic.decoding import decode_text
 from synoptic.screens import SCREEN_EXPECTED, parse_screen_setting
 
-__all__ = ["DISPLAY_KEYS", "INTERFACE_KEYS", "TIMER_KEYS", "load_config"]
+__all__ = ["DISPLAY_KEYS", "INTERFACE_KEYS", "STATISTICS_KEYS", "TIMER_KEYS", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,13 @@ TIMER_KEYS = (
     ),
 )
 
-_S = TypeVar("_S", InterfaceSettings, DisplaySettings, TimerSettings)
+STATISTICS_KEYS = (
+    Key("Seuil_Tension", "tension_threshold", v.int_at_least(1),
+        "un nombre entier de patients supérieur ou égal à 1 (vide = capacité des box de soins)"),
+    Key("Dossier_Rapports", "reports_dir", v.user_path),
+)
+
+_S = TypeVar("_S", InterfaceSettings, DisplaySettings, TimerSettings, StatisticsSettings)
 
 
 def _read_section(ini: IniFile, section: str, keys: tuple[Key, ...], defaults: _S) -> _S:
@@ -114,6 +121,14 @@ def _interface(ini: IniFile, base: Path) -> InterfaceSettings:
     if settings.inbox_dir.is_absolute():
         return settings
     return replace(settings, inbox_dir=base / settings.inbox_dir)
+
+
+def _statistics(ini: IniFile, base: Path) -> StatisticsSettings:
+    settings = _read_section(ini, "Statistiques", STATISTICS_KEYS, StatisticsSettings())
+    folder = settings.reports_dir
+    if folder is None or folder.is_absolute():
+        return settings
+    return replace(settings, reports_dir=base / folder)
 
 
 def _choices(ini: IniFile) -> TouchChoices:
@@ -160,4 +175,5 @@ def load_config(path: Path | str | None, db_url_override: str | None = None) -> 
         timers=_read_section(ini, "Timer", TIMER_KEYS, TimerSettings()),
         positions=read_positions(ini),
         choices=_choices(ini),
+        statistics=_statistics(ini, base),
     )

@@ -101,6 +101,15 @@ class TimerSettings:
     max_lifetime_s: int = 259200
 
 
+@dataclass(frozen=True)
+class StatisticsSettings:
+    """[Statistiques]: the tension threshold (None: the Soins boxes' capacity) and the folder
+    of the regional daily summaries (None: ``watch`` writes none)."""
+
+    tension_threshold: int | None = None
+    reports_dir: Path | None = None
+
+
 # Comments a nurse sets with one touch (EC_Commentaire holds 45 characters).
 DEFAULT_PRESET_COMMENTS = (
     "Attente avis spécialiste",
@@ -140,3 +149,4 @@ class Config:
     timers: TimerSettings = field(default_factory=TimerSettings)
     positions: Mapping[str, Position] = field(default_factory=_empty_positions)
     choices: TouchChoices = field(default_factory=TouchChoices)
+    statistics: StatisticsSettings = field(default_factory=StatisticsSettings)
