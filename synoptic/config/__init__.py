@@ -21,7 +21,17 @@ the core.
 from __future__ import annotations
 
 from synoptic.config.database import APP_NAME, default_database_url
-from synoptic.config.editing import IniDraft, KeyDoc, documented_keys, set_ini_value
+from synoptic.config.editing import (
+    KEY_CHOICE,
+    KEY_COLOUR,
+    KEY_SECRET,
+    KEY_TEXT,
+    KEY_YES_NO,
+    IniDraft,
+    KeyDoc,
+    documented_keys,
+    set_ini_value,
+)
 from synoptic.config.files import (
     CONFIG_ENV_VAR,
     CONFIG_FILE_NAME,
@@ -66,6 +76,11 @@ __all__ = [
     "DEFAULT_CONFIRMED_DESTINATIONS",
     "DEFAULT_INI_TEXT",
     "DEFAULT_PRESET_COMMENTS",
+    "KEY_CHOICE",
+    "KEY_COLOUR",
+    "KEY_SECRET",
+    "KEY_TEXT",
+    "KEY_YES_NO",
     "POSITIONS_SECTION",
     "PROFILES",
     "AdministrationSettings",

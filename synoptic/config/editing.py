@@ -17,15 +17,37 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from synoptic.config import values as v
 from synoptic.config.files import default_ini_text, write_atomically
 from synoptic.config.ini import POSITIONS_SECTION, IniFile
-from synoptic.config.reading import config_from_text
-from synoptic.config.settings import Config, ConfigError
+from synoptic.config.reading import (
+    ADMIN_PASSWORD_KEY,
+    ADMIN_SECTION,
+    DISPLAY_KEYS,
+    INTERFACE_KEYS,
+    TIMER_KEYS,
+    config_from_text,
+)
+from synoptic.config.settings import PROFILES, Config, ConfigError
 from synoptic.decoding import decode_text
 from synoptic.errors import InvalidValueError
 
-__all__ = ["IniDraft", "KeyDoc", "documented_keys", "set_ini_line", "set_ini_value"]
+__all__ = [
+    "KEY_CHOICE",
+    "KEY_COLOUR",
+    "KEY_SECRET",
+    "KEY_TEXT",
+    "KEY_YES_NO",
+    "IniDraft",
+    "KeyDoc",
+    "documented_keys",
+    "set_ini_line",
+    "set_ini_value",
+]
 
+# How a form edits a key (KeyDoc.kind).
+KEY_TEXT, KEY_YES_NO, KEY_COLOUR = "text", "yes_no", "colour"
+KEY_CHOICE, KEY_SECRET = "choice", "secret"
 _HEADER_RE = re.compile(r"\s*\[(?P<name>[^\]]+)\]")
 _KEY_RE = re.compile(r"\s*(?P<key>[^=:;#\s][^=:]*?)\s*[=:]")
 _EOL_RE = re.compile(r"\r\n|\r|\n")
@@ -34,12 +56,31 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class KeyDoc:
-    """One key of the default file: where it is, its default value and what it means."""
+    """One key of the default file: where it is, its default value, what it means and
+    what kind of value it takes (how a form edits it)."""
 
     section: str
     key: str
     default: str
     meaning: str  # the comment lines above it in the default file, as one text
+    kind: str = KEY_TEXT  # KEY_TEXT, KEY_YES_NO, KEY_COLOUR, KEY_CHOICE or KEY_SECRET
+    choices: tuple[str, ...] = ()  # the values of a KEY_CHOICE
+
+
+def _kind_of(section: str, key: str) -> tuple[str, tuple[str, ...]]:
+    if (section.lower(), key.lower()) == (ADMIN_SECTION.lower(), ADMIN_PASSWORD_KEY.lower()):
+        return KEY_SECRET, ()
+    convert = next((k.convert for k in (*INTERFACE_KEYS, *DISPLAY_KEYS, *TIMER_KEYS)
+                    if k.name.lower() == key.lower()), None)
+    if convert is v.boolean:
+        return KEY_YES_NO, ("OUI", "NON")
+    if convert is v.colour:
+        return KEY_COLOUR, ()
+    if convert is v.display_mode:
+        return KEY_CHOICE, ("Cadre", "Fenetre")
+    if convert is v.profile:
+        return KEY_CHOICE, PROFILES
+    return KEY_TEXT, ()
 
 
 def documented_keys(text: str | None = None) -> tuple[KeyDoc, ...]:
@@ -63,7 +104,7 @@ def documented_keys(text: str | None = None) -> tuple[KeyDoc, ...]:
         elif "=" in line and section.lower() != POSITIONS_SECTION.lower():
             key, default = (part.strip() for part in line.split("=", 1))
             meaning = "\n".join(comments) or previous
-            docs.append(KeyDoc(section, key, default, meaning))
+            docs.append(KeyDoc(section, key, default, meaning, *_kind_of(section, key)))
             comments, previous = [], meaning
     return tuple(docs)
 
