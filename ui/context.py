@@ -23,6 +23,7 @@ from ui.launch import Launcher
 from ui.metrics import Metrics
 
 if TYPE_CHECKING:
+    from synoptic.administration import AdminTools
     from ui.dialogs import DestinationChoice, LiveText
 
 
@@ -101,6 +102,8 @@ class UiContext:
     feed_factory: Callable[[], FeedLike] | None = None
     # Milliseconds between two polls of the change feed (the issue asks for changes within 1 s).
     poll_interval_ms: int = 500
+    # The administration's tools, one per screen (its keypad lock); ui.admin.menu makes it.
+    admin: AdminTools | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -25,28 +25,28 @@ from ui.context import DialogsLike
 from ui.dialogs.base import CANCEL_NAME, TouchDialog
 from ui.metrics import Metrics
 
-__all__ = ["AdminDialogs", "AdminDialogsLike", "ChoiceDialog"]
+__all__ = ["AdminDialogs", "AdminDialogsLike", "ChoiceDialog", "running"]
 
 _D = TypeVar("_D", bound=QDialog)
 
 
 class AdminDialogsLike(Protocol):
-    def edit_text(self, parent: QWidget, title: str, initial: str, max_length: int) -> str | None:
-        ...
-    def confirm(self, parent: QWidget, title: str, text: str, *, yes_text: str = "Oui",
+    def edit_text(self, parent: QWidget | None, title: str, initial: str,
+                  max_length: int) -> str | None: ...
+    def confirm(self, parent: QWidget | None, title: str, text: str, *, yes_text: str = "Oui",
                 no_text: str = "Non") -> bool: ...
-    def show_error(self, parent: QWidget, message: str) -> None: ...
-    def pick_colour(self, parent: QWidget, title: str, current: str) -> str | None: ...
-    def choose(self, parent: QWidget, title: str, text: str,
+    def show_error(self, parent: QWidget | None, message: str) -> None: ...
+    def pick_colour(self, parent: QWidget | None, title: str, current: str) -> str | None: ...
+    def choose(self, parent: QWidget | None, title: str, text: str,
                options: Sequence[tuple[str, str]]) -> str | None: ...
-    def new_pin(self, parent: QWidget, title: str) -> str | None: ...
+    def new_pin(self, parent: QWidget | None, title: str) -> str | None: ...
     def new_password(self, parent: QWidget) -> tuple[str, str] | None: ...
     def unlock(self, parent: QWidget | None, admin: AdminTools,
                clock: Callable[[], datetime]) -> Access | None: ...
 
 
 @contextmanager
-def _running(dialog: _D) -> Iterator[_D]:
+def running(dialog: _D) -> Iterator[_D]:
     """Run modally, let the caller read the answer, then free the dialog."""
     try:
         dialog.exec()
@@ -93,36 +93,37 @@ class AdminDialogs:
         add_admin_rules(dialog, self.metrics)
         return dialog
 
-    def edit_text(self, parent: QWidget, title: str, initial: str, max_length: int) -> str | None:
+    def edit_text(self, parent: QWidget | None, title: str, initial: str,
+                  max_length: int) -> str | None:
         return self.base.edit_text(parent, title, initial, max_length)
 
-    def confirm(self, parent: QWidget, title: str, text: str, *, yes_text: str = "Oui",
+    def confirm(self, parent: QWidget | None, title: str, text: str, *, yes_text: str = "Oui",
                 no_text: str = "Non") -> bool:
         return self.base.confirm(parent, title, text, yes_text=yes_text, no_text=no_text)
 
-    def show_error(self, parent: QWidget, message: str) -> None:
+    def show_error(self, parent: QWidget | None, message: str) -> None:
         self.base.show_error(parent, message)
 
-    def pick_colour(self, parent: QWidget, title: str, current: str) -> str | None:
+    def pick_colour(self, parent: QWidget | None, title: str, current: str) -> str | None:
         dialog = ColourDialog(self.metrics, title, current, self.edit_text, parent)
-        with _running(self._styled(dialog)):
+        with running(self._styled(dialog)):
             return dialog.result_value()
 
-    def choose(self, parent: QWidget, title: str, text: str,
+    def choose(self, parent: QWidget | None, title: str, text: str,
                options: Sequence[tuple[str, str]]) -> str | None:
-        with _running(ChoiceDialog(self.metrics, title, text, options, parent)) as dialog:
+        with running(ChoiceDialog(self.metrics, title, text, options, parent)) as dialog:
             return dialog.result_value()
 
-    def new_pin(self, parent: QWidget, title: str) -> str | None:
-        with _running(self._styled(NewPinDialog(self.metrics, title, parent))) as dialog:
+    def new_pin(self, parent: QWidget | None, title: str) -> str | None:
+        with running(self._styled(NewPinDialog(self.metrics, title, parent))) as dialog:
             return dialog.result_value()
 
     def new_password(self, parent: QWidget) -> tuple[str, str] | None:
-        with _running(self._styled(NewPasswordDialog(self.metrics, parent))) as dialog:
+        with running(self._styled(NewPasswordDialog(self.metrics, parent))) as dialog:
             return dialog.result_value()
 
     def unlock(self, parent: QWidget | None, admin: AdminTools,
                clock: Callable[[], datetime]) -> Access | None:
         dialog = UnlockDialog(self.metrics, admin, clock, parent)
-        with _running(self._styled(dialog)):
+        with running(self._styled(dialog)):
             return dialog.result_value()
