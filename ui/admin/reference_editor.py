@@ -170,6 +170,8 @@ class ReferenceEditor(QWidget):
         layout = self.left.layout()
         assert layout is not None
         layout.replaceWidget(old, self.list)
+        if self.left.isVisible():
+            self.list.show()  # now, not at the next event loop
         old.hide()  # out of the layout, but still drawn until deleted
         old.deleteLater()
         wanted = select if select is not None else self.key
