@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ui_admin_support import FakeAdminDialogs, admin_of, click, touch
+from ui_admin_support import FakeAdminDialogs, admin_of, click, touch, without_flick
 from ui_support import BoardEnv
 
 from synoptic.audit import audit_trail
@@ -24,9 +24,8 @@ def editor_of(qtbot: Any, env: BoardEnv, kind: Kind, dialogs: FakeAdminDialogs,
     editor = ReferenceEditor(env.context().metrics, kind, admin_of(env, actor), dialogs,
                              env.clock)
     qtbot.addWidget(editor)
-    # Tall enough for the longest form with its messages: a kinetic area that can scroll
-    # takes a press for itself first (QScroller), which a test's instant click never ends.
-    editor.resize(1280, 1600)
+    without_flick(editor)
+    editor.resize(1280, 800)
     editor.show()
     return editor
 
@@ -143,7 +142,8 @@ def test_a_change_that_would_break_the_board_is_refused_with_the_reason(
     assert editor.message.text() == (
         "Modification refusée : Aucun box de sortie actif : les patients ne pourraient plus "
         "quitter le tableau.")
-    assert BoardReads(env.store).reference().box("SORT").type.value == "Sortie"  # type: ignore[union-attr]
+    exit_box = BoardReads(env.store).reference().box("SORT")
+    assert exit_box is not None and exit_box.type.value == "Sortie"
     assert editor.dirty and editor.revert_button.isEnabled()
     click(qtbot, editor.revert_button)
     assert editor.form.values()["type"] == "Sortie" and not editor.dirty
@@ -174,7 +174,8 @@ def test_deleting_a_box_holding_a_patient_offers_to_deactivate_or_rename(
         assert editor.button_of("B2").text().endswith("(inactif)")
         assert editor.button_of("B2").property("inactive") is True
     else:
-        assert BoardReads(env.store).reference().box("B2").label == "Box 2 (fermé)"  # type: ignore[union-attr]
+        renamed = BoardReads(env.store).reference().box("B2")
+        assert renamed is not None and renamed.label == "Box 2 (fermé)"
         assert editor.message.text() == "Renommé : le box « Box 2 (fermé) »."
 
 
@@ -225,12 +226,13 @@ def test_the_window_has_a_tab_per_kind_and_task_types_see_new_states(
     dialogs = FakeAdminDialogs()
     window = ReferenceWindow(env.context().metrics, admin_of(env), dialogs, env.clock)
     qtbot.addWidget(window)
-    window.resize(1280, 1600)
+    window.resize(1280, 800)
     window.show()
     assert [b.text() for b in window.tabs.buttons.values()] == [
         "Box", "États", "Tâches", "Responsables", "Destinations", "Commentaires"]
     tasks = window.editor(Kind.TASK_TYPE)
     states = window.editor(Kind.STATE)
+    without_flick(window)
     click(qtbot, states.new_button)
     type_into(qtbot, states, dialogs, "code", "6AT")
     type_into(qtbot, states, dialogs, "label", "Attente résultat")

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QPushButton, QScroller, QWidget
 from ui_support import BoardEnv
 
 from synoptic.administration import AdminTools
@@ -80,6 +80,14 @@ def admin_of(env: BoardEnv, actor: str = "ecran-test", ticker: Ticker | None = N
     """The screen's tools on the env's database and ini (its keypad on ``ticker``)."""
     return AdminTools.of(env.services.as_user(actor), env.config,
                          clock=ticker or Ticker())
+
+
+def without_flick(widget: QWidget) -> None:
+    """No kinetic scrolling under ``widget``: a QScroller holds a press on a scrollable area
+    until it knows it is no flick, which a test's instant click (press and release at once,
+    offscreen) never lets it decide; the taps then reach the widgets as they do on a screen."""
+    for area in widget.findChildren(QAbstractScrollArea):
+        QScroller.ungrabGesture(area.viewport())
 
 
 def touch(qtbot: Any, widget: QWidget) -> None:
