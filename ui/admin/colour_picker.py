@@ -21,6 +21,7 @@ from synoptic.colours import COLOUR_EXPECTED, normalise_colour
 from ui.admin.look import TouchLineEdit, problem_label, show_problem
 from ui.dialogs.base import CANCEL_NAME, OK_NAME, TouchDialog
 from ui.metrics import Metrics
+from ui.plain import plain_label
 from ui.theme import text_on
 
 # Five rows of six: pale (backgrounds), strong (titles, alarms), greys.
@@ -118,10 +119,11 @@ class ColourDialog(TouchDialog):
         self.preview.setText("Aperçu")
         self.preview.setCheckable(False)
         self.preview.setEnabled(False)
-        row.addWidget(self.custom, 0, 0)
-        row.addWidget(self.preview, 0, 1)
-        row.setColumnStretch(0, 3)
-        row.setColumnStretch(1, 1)
+        row.addWidget(plain_label("Autre couleur :", "FieldLabel"), 0, 0)
+        row.addWidget(self.custom, 0, 1)
+        row.addWidget(self.preview, 0, 2)
+        row.setColumnStretch(1, 3)
+        row.setColumnStretch(2, 1)
         self.body.addLayout(row)
         self.problem = problem_label()
         self.body.addWidget(self.problem)

@@ -42,6 +42,9 @@ QLabel#{MESSAGE_NAME}[kind="ok"] {{ color: #ffffff; background-color: #2e7d32;
 QLabel#{MESSAGE_NAME}[kind="info"] {{ color: #1a1a1a; background-color: #fff3cd;
     padding: {metrics.spacing}px; border-radius: {metrics.radius}px; }}
 QLabel#FieldLabel {{ font-weight: bold; }}
+QPushButton#PinDigit, QPushButton#PinBack {{ font-size: {metrics.title_font_pt + 6}pt;
+    font-weight: bold; }}
+QLabel#PinDisplay {{ font-size: {metrics.title_font_pt * 2}pt; font-weight: bold; }}
 QLabel#FieldHelp {{ color: #444444; }}
 QLineEdit {{ padding: 0 {metrics.spacing}px; border: {metrics.px(2)}px solid #8795a1;
     border-radius: {metrics.radius}px; background-color: #ffffff; color: #1a1a1a; }}
@@ -55,12 +58,16 @@ QDialog QPushButton#DangerButton {{ background-color: #fdecea; border-color: #b7
 
 
 def add_admin_rules(dialog: QWidget, metrics: Metrics) -> None:
-    """The admin rules after the dialog's own (``TouchDialog`` sets the dialogs' rules on a
-    dialog without a parent). Cleared first: a sheet replaced after ``setFont`` does not
-    reach the widgets later put in a scroll area (seen with Qt 6.11), a sheet set anew does."""
-    sheet = dialog.styleSheet()
-    dialog.setStyleSheet("")
-    dialog.setStyleSheet(sheet + admin_rules(metrics))
+    """The admin rules on each widget of a built dialog (after the dialog's own rules).
+
+    Not on the dialog itself: ``TouchDialog`` sets the dialogs' rules, then a font, on it,
+    and a sheet replaced after that no longer reaches the widgets in a scroll area (seen with
+    Qt 6.11, every time a sheet of the same text was parsed before). A widget that gets a
+    sheet once, before any font of its own, is styled every time."""
+    rules = admin_rules(metrics)
+    for child in dialog.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if not child.isWindow():
+            child.setStyleSheet(child.styleSheet() + rules)
 
 
 class TouchLineEdit(QLineEdit):
@@ -130,8 +137,11 @@ class ChoiceRow(QWidget):
     changed = Signal(str)
 
     def __init__(self, metrics: Metrics, options: Sequence[tuple[str, str]], *,
-                 columns: int = 4, exclusive: bool = True, name: str = "ChoiceButton") -> None:
+                 columns: int = 0, exclusive: bool = True, name: str = "ChoiceButton") -> None:
         super().__init__()
+        if not columns:  # long labels on fewer, wider columns (a checked one is bold)
+            longest = max((len(label) for _v, label in options), default=0)
+            columns = 4 if longest <= 10 else 3 if longest <= 15 else 2
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(metrics.spacing)

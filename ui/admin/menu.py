@@ -68,7 +68,6 @@ class AdminMenu(TouchDialog):
                  dialogs: AdminDialogsLike, layout: LayoutTools,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx.metrics, "Administration", "AdminMenu", parent)
-        add_admin_rules(self, ctx.metrics)
         self.ctx = ctx
         self.admin = admin
         self.access = access
@@ -98,6 +97,7 @@ class AdminMenu(TouchDialog):
         self.close_button = self.button("Fermer", CLOSE_NAME)
         self.close_button.clicked.connect(self.reject)
         self.add_actions(self.close_button)
+        add_admin_rules(self, ctx.metrics)
 
     def _group(self, title: str) -> ButtonGrid:
         self.body.addWidget(self.text_label(title, "FieldLabel"))

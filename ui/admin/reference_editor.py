@@ -15,8 +15,16 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from synoptic.administration import AdminTools
 from synoptic.db_errors import DatabaseFailure
@@ -46,14 +54,19 @@ def failure_text(err: BaseException) -> str:
     return french_database_error(err)
 
 
-def fit_text(button: QPushButton, text: str, width: int) -> None:
+def fit_text(button: QPushButton, text: str, width: int, point_size: int) -> None:
     """``text`` on the button, on two lines when one is too wide, elided past two; the
     button no wider than ``width`` (a long label must not widen the list)."""
-    metrics = QFontMetrics(button.font())
+    font = QFont(button.font())
+    font.setPointSize(point_size)  # the style sheet's size, not yet applied
+    font.setBold(True)  # the record shown is in bold: measure the wider
+    metrics = QFontMetrics(font)
     lines = wrap_label(text, metrics, width).split("\n")
     set_button_text(button, "\n".join(
         metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in lines[:2]))
     button.setMinimumWidth(0)
+    # As wide as the list, whatever its text asks for (no list wider than its column).
+    button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
     set_plain_tooltip(button, text)
 
 
@@ -95,7 +108,7 @@ class ReferenceEditor(QWidget):
         self.left = QWidget()
         self.left.setLayout(left)
         self.left.setFixedWidth(metrics.px(380))
-        self.list_width = metrics.px(380) - metrics.px(60)  # a scroll bar, the padding
+        self.list_width = metrics.px(380) - metrics.px(90)  # margins, scroll bar, padding
         row.addWidget(self.left)
 
         right = QVBoxLayout()
@@ -162,7 +175,7 @@ class ReferenceEditor(QWidget):
         self.list = TouchList(self.metrics)
         for key, record in self.records.items():
             button = self.list.add_button("", "RecordButton")
-            fit_text(button, self.describe(record), self.list_width)
+            fit_text(button, self.describe(record), self.list_width, self.metrics.font_pt)
             button.setCheckable(True)
             button.setProperty("key", key)
             set_prop(button, "inactive", not record.get("active", True))

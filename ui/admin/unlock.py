@@ -44,6 +44,7 @@ class PasswordEntry(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(metrics.spacing * 2)
+        column.addWidget(plain_label(PASSWORD_TEXT, "FieldLabel"))
         self.field = QLineEdit()
         self.field.setObjectName("PasswordField")
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -55,6 +56,15 @@ class PasswordEntry(QWidget):
         self.keyboard.rejected.connect(self.cancelled)
         self.field.returnPressed.connect(lambda: self.submitted.emit(self.field.text()))
         column.addWidget(self.keyboard)
+        # No automatic capital in a password: it would change the secret typed. (Connected
+        # after the keyboard's own slot, so this one has the last word.)
+        self.field.textChanged.connect(self._lower)
+        self.field.cursorPositionChanged.connect(self._lower)
+        self._lower()
+
+    def _lower(self, *_args: object) -> None:
+        if not self.field.text():
+            self.keyboard.shift.setChecked(False)
 
 
 class UnlockDialog(TouchDialog):
@@ -74,6 +84,7 @@ class UnlockDialog(TouchDialog):
         self.body.addWidget(self.pages, 1)
 
         self.people = ButtonGrid(metrics)
+        self.setMinimumWidth(metrics.px(900))
         self.person_buttons = {}
         for person in admin.unlockers(self.wanted):
             button = self.people.add_button(f"{person.name or person.code} "
@@ -84,8 +95,13 @@ class UnlockDialog(TouchDialog):
         if allow_password and admin.has_password:
             self.password_button = self.people.add_button(PASSWORD_TEXT, "UnlockPassword")
             self.password_button.clicked.connect(self.choose_password)
-        self.people.arrange(metrics.px(900), metrics.px(480))
-        self.pages.addWidget(self.people)
+        self.people.arrange(metrics.px(860), metrics.px(480))
+        people_page = QWidget()
+        people_column = QVBoxLayout(people_page)
+        people_column.setContentsMargins(0, 0, 0, 0)
+        people_column.addWidget(self.people)
+        people_column.addStretch(1)
+        self.pages.addWidget(people_page)
 
         pin_page = QWidget()
         pin_column = QVBoxLayout(pin_page)
@@ -124,6 +140,7 @@ class UnlockDialog(TouchDialog):
         self.pad.clear()
         self.pages.setCurrentIndex(1)
         self.back_button.show()
+        self.adjustSize()  # the pad may need more height than the list of persons
 
     def choose_password(self) -> None:
         self.person = None
@@ -131,10 +148,13 @@ class UnlockDialog(TouchDialog):
         self.password.field.setFocus()
         self.pages.setCurrentIndex(2)
         self.back_button.show()
+        self.cancel_button.hide()  # the keyboard has its own "Annuler"
+        self.adjustSize()
 
     def back(self) -> None:
         self.pages.setCurrentIndex(0)
         self.back_button.hide()
+        self.cancel_button.show()
         say(self.message, "")
         self.show_lock()
 

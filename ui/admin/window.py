@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStackedWidget, QWidget
 
-from ui.admin.look import ChoiceRow, add_admin_rules
+from ui.admin.look import ChoiceRow, admin_rules
 from ui.dialogs.base import CLOSE_NAME, TouchDialog, available_area
 from ui.metrics import Metrics
 
@@ -22,7 +22,6 @@ class AdminPage(TouchDialog):
     def __init__(self, metrics: Metrics, title: str, object_name: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(metrics, title, object_name, parent)
-        add_admin_rules(self, metrics)
         area = available_area(parent) if parent is not None else DEFAULT_SIZE
         self.resize(area)
         self.body.setContentsMargins(*(metrics.margin,) * 4)
@@ -36,6 +35,7 @@ class AdminPage(TouchDialog):
         self.body.insertLayout(0, header)
 
     def set_content(self, widget: QWidget) -> None:
+        widget.setStyleSheet(admin_rules(self.metrics))  # see look.add_admin_rules
         self.body.addWidget(widget, 1)
 
 
