@@ -18,9 +18,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
 from ui.css import convert, looks_legacy
+from ui.plain import plain_label
 
 __all__ = ["SheetCheck", "check_sheet", "qt_messages", "sheet_as_applied"]
 
@@ -64,7 +65,7 @@ def qt_messages() -> Iterator[list[str]]:
 def _qt_reads(sheet: str) -> tuple[bool, list[str]]:
     probe = QWidget()
     column = QVBoxLayout(probe)
-    children: list[QWidget] = [QPushButton("x"), QLabel("x")]
+    children: list[QWidget] = [QPushButton("x"), plain_label("x")]
     for child in children:
         column.addWidget(child)
     with qt_messages() as caught:
