@@ -14,12 +14,12 @@ password with :func:`synoptic.security.verify_secret` against the value read fro
 
 from __future__ import annotations
 
-import codecs
-import os
-import re
-import tempfile
 from pathlib import Path
 
+from synoptic.config import ADMIN_PASSWORD_KEY as ADMIN_KEY
+from synoptic.config import ADMIN_SECTION, write_atomically
+from synoptic.config.editing import set_ini_line
+from synoptic.decoding import decode_text
 from synoptic.errors import InvalidValueError
 from synoptic.security import hash_secret
 
@@ -28,14 +28,11 @@ __all__ = [
     "ADMIN_SECTION",
     "MIN_LENGTH",
     "check_admin_password",
+    "new_password_hash",
     "write_admin_password",
 ]
 
-ADMIN_SECTION = "Administration"
-ADMIN_KEY = "Mot_de_passe_admin"
 MIN_LENGTH = 8
-_HEADER_RE = re.compile(r"\s*\[(?P<name>[^\]]+)\]")
-_KEY_RE = re.compile(r"\s*(?P<key>[^=:;#\s][^=:]*?)\s*[=:]")
 
 
 def check_admin_password(password: str, confirmation: str) -> str:
@@ -53,6 +50,11 @@ def check_admin_password(password: str, confirmation: str) -> str:
     return password
 
 
+def new_password_hash(password: str, confirmation: str) -> str:
+    """The value of ``Mot_de_passe_admin`` for a new password typed twice (checked)."""
+    return hash_secret(check_admin_password(password, confirmation))
+
+
 def write_admin_password(path: Path, password: str) -> str:
     """Write the hash of ``password`` into the ini at ``path`` (created if missing);
     returns the line written."""
@@ -63,59 +65,7 @@ def write_admin_password(path: Path, password: str) -> str:
 
 def _set_ini_line(path: Path, section: str, key: str, line: str) -> None:
     """Replace ``key``'s line in ``section`` (any case) by ``line``, or add it (and the
-    section) when missing; everything else is kept byte for byte."""
+    section) when missing; everything else is kept byte for byte (encoding included)."""
     data = path.read_bytes() if path.exists() else b""
-    bom = data.startswith(codecs.BOM_UTF8)
-    try:
-        encoding = "utf-8"
-        text = data[len(codecs.BOM_UTF8) if bom else 0:].decode(encoding)
-    except UnicodeDecodeError:
-        encoding = "latin-1"  # a 2.16 file; the hash is ASCII, any encoding holds it
-        text = data.decode(encoding)
-    eol = m.group(0) if (m := re.search(r"\r\n|\r|\n", text)) else os.linesep
-    lines = text.splitlines(keepends=True)
-    current = None
-    where: int | None = None  # last line of the section (insertion point)
-    for index, raw in enumerate(lines):
-        header = _HEADER_RE.match(raw)
-        if header:
-            current = header.group("name").strip().lower()
-            if current == section.lower():
-                where = index
-            continue
-        if current != section.lower():
-            continue
-        found = _KEY_RE.match(raw)
-        if found and found.group("key").lower() == key.lower():
-            lines[index] = line + (raw[len(raw.rstrip("\r\n")):] or eol)
-            break
-        if raw.strip():
-            where = index
-    else:
-        if where is None:
-            if lines and not lines[-1].endswith(("\n", "\r")):
-                lines[-1] += eol
-            lines += [eol] if lines and lines[-1].strip() else []
-            lines += [f"[{section}]{eol}", line + eol]
-        else:
-            if not lines[where].endswith(("\n", "\r")):
-                lines[where] += eol
-            lines.insert(where + 1, line + eol)
-    _replace_file(path, (codecs.BOM_UTF8 if bom else b"") + "".join(lines).encode(encoding))
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Atomic: a temporary file beside ``path``, flushed to disk, then renamed over it;
-    the file keeps its permissions (a new one is readable by its owner only)."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o600
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    decoded = decode_text(data)  # the hash is ASCII: any encoding holds it
+    write_atomically(path, decoded.encode(set_ini_line(decoded.text, section, key, line)))

@@ -126,12 +126,14 @@ class Person:
 
 
 class WrongPinError(SynoptuxError):
-    def __init__(self, tries_left: int) -> None:
+    """A wrong secret on the keypad: a PIN, or the administrator password (``what``)."""
+
+    def __init__(self, tries_left: int, what: str = "Code PIN") -> None:
         if tries_left:
-            message = (f"Code PIN incorrect. Encore {tries_left} essai(s) avant le verrouillage "
+            message = (f"{what} incorrect. Encore {tries_left} essai(s) avant le verrouillage "
                        "du clavier.")
         else:
-            message = (f"Code PIN incorrect. Clavier verrouillé pendant {LOCK_SECONDS} secondes "
+            message = (f"{what} incorrect. Clavier verrouillé pendant {LOCK_SECONDS} secondes "
                        f"après {LOCK_AFTER_FAILURES} essais erronés.")
         super().__init__(message)
         self.tries_left = tries_left
@@ -186,6 +188,19 @@ class Keypad:
             return 0
         return math.ceil(left)
 
+    def count_failure(self) -> int:
+        """One more wrong secret (a PIN, or the administrator password the administration
+        menu takes on this keypad); returns the tries left, 0 when it locks now."""
+        self._failures += 1
+        left = max(0, LOCK_AFTER_FAILURES - self._failures)
+        if not left:
+            self._failures = 0
+            self._locked_until = self._clock() + LOCK_SECONDS
+        return left
+
+    def count_success(self) -> None:
+        self._failures = 0
+
     def unlock(self, person_code: str, pin: str, action: str, *, now: datetime) -> Person:
         """The person whose PIN this is, if their role may do ``action``; else raises
         :class:`KeypadLockedError`, :class:`WrongPinError` or :class:`NotPermittedError`.
@@ -199,18 +214,14 @@ class Keypad:
             stored = row.pin_hash if row is not None and row.active else None
             right = verify_secret(pin, stored or _dummy_hash()) and bool(stored)
             if row is None or not right:
-                self._failures += 1
-                left = max(0, LOCK_AFTER_FAILURES - self._failures)
-                if not left:
-                    self._failures = 0
-                    self._locked_until = self._clock() + LOCK_SECONDS
+                left = self.count_failure()
                 self._history(session, UNLOCK_FAILED, self._actor, now,
                               f"PIN erroné pour « {quote_value(person_code)} » "
                               f"({action_label(action)})"
                               + ("" if left else " ; clavier verrouillé"))
                 error: SynoptuxError = WrongPinError(left)
             else:
-                self._failures = 0
+                self.count_success()
                 person = Person(row.code, row.name, row.role_code)
                 allowed = permission_table(session, m).may(person.role, action)
                 self._history(session, UNLOCK if allowed else UNLOCK_REFUSED, person.code, now,

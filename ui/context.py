@@ -24,6 +24,7 @@ from ui.metrics import Metrics
 from ui.widgets import Glyphs
 
 if TYPE_CHECKING:
+    from synoptic.administration import AdminTools
     from ui.dialogs import DestinationChoice, LiveText
 
 
@@ -103,6 +104,8 @@ class UiContext:
     feed_factory: Callable[[], FeedLike] | None = None
     # Milliseconds between two polls of the change feed (the issue asks for changes within 1 s).
     poll_interval_ms: int = 500
+    # The administration's tools, one per screen (its keypad lock); ui.admin.menu makes it.
+    admin: AdminTools | None = None
 
     def new_feed(self) -> FeedLike:
         return self.feed_factory() if self.feed_factory is not None else self.reads.change_feed()

@@ -18,6 +18,7 @@ from synoptic.config.ini import IniFile
 from synoptic.config.positions import read_positions
 from synoptic.config.settings import (
     COMMENT_MAX_LENGTH,
+    AdministrationSettings,
     Config,
     ConfigError,
     DisplaySettings,
@@ -29,7 +30,19 @@ from synoptic.config.settings import (
 from synoptic.decoding import decode_text
 from synoptic.screens import SCREEN_EXPECTED, parse_screen_setting
 
-__all__ = ["DISPLAY_KEYS", "INTERFACE_KEYS", "STATISTICS_KEYS", "TIMER_KEYS", "load_config"]
+__all__ = [
+    "ADMIN_PASSWORD_KEY",
+    "ADMIN_SECTION",
+    "DISPLAY_KEYS",
+    "INTERFACE_KEYS",
+    "STATISTICS_KEYS",
+    "TIMER_KEYS",
+    "config_from_text",
+    "load_config",
+]
+
+ADMIN_SECTION = "Administration"
+ADMIN_PASSWORD_KEY = "Mot_de_passe_admin"
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,7 @@ INTERFACE_KEYS = (
         "un nombre entier de jours supérieur ou égal à 1",
     ),
     Key("Ecran", "screen", parse_screen_setting, SCREEN_EXPECTED),
+    Key("Profil", "profile", v.profile, v.PROFILE_EXPECTED),
 )
 _PIXELS = "un nombre entier de pixels supérieur à 0"
 DISPLAY_KEYS = (
@@ -151,22 +165,39 @@ def _choices(ini: IniFile) -> TouchChoices:
     return replace(TouchChoices(), **values)
 
 
+def _administration(ini: IniFile) -> AdministrationSettings:
+    raw = ini.get((ADMIN_SECTION,), ADMIN_PASSWORD_KEY)
+    if raw is None or raw.text == "":
+        return AdministrationSettings()
+    if v.password_hash(raw.text) is None:
+        # The value is not shown: it may be the password itself, typed in clear.
+        raise ConfigError(ini.file, raw.section, raw.key, "(masqué)", v.PASSWORD_HASH_EXPECTED)
+    return AdministrationSettings(password_hash=raw.text)
+
+
 def load_config(path: Path | str | None, db_url_override: str | None = None) -> Config:
     """Read and validate the ini file; None gives the defaults (relative paths from cwd)."""
     if path is None:
-        ini = IniFile("(valeurs par défaut)", "")
-        file_path: Path | None = None
-        base = Path.cwd()
-    else:
-        file_path = Path(path).expanduser().absolute()
-        try:
-            data = file_path.read_bytes()
-        except FileNotFoundError as exc:
-            raise ConfigError(file_path, "", "", "", "un fichier existant") from exc
-        except OSError as exc:
-            raise ConfigError(file_path, "", "", "", f"un fichier lisible ({exc})") from exc
-        ini = IniFile(str(file_path), decode_text(data).text)
-        base = file_path.parent
+        return _config(IniFile("(valeurs par défaut)", ""), None, Path.cwd(), db_url_override)
+    file_path = Path(path).expanduser().absolute()
+    try:
+        data = file_path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ConfigError(file_path, "", "", "", "un fichier existant") from exc
+    except OSError as exc:
+        raise ConfigError(file_path, "", "", "", f"un fichier lisible ({exc})") from exc
+    return config_from_text(decode_text(data).text, file_path, db_url_override)
+
+
+def config_from_text(text: str, path: Path, db_url_override: str | None = None) -> Config:
+    """What :func:`load_config` would give if the file at ``path`` held ``text``: the
+    settings form checks a candidate file by the rules of start-up before writing it."""
+    file_path = Path(path).expanduser().absolute()
+    return _config(IniFile(str(file_path), text), file_path, file_path.parent, db_url_override)
+
+
+def _config(ini: IniFile, file_path: Path | None, base: Path,
+            db_url_override: str | None) -> Config:
     return Config(
         path=file_path,
         database=read_database(ini, base, db_url_override),
@@ -176,4 +207,5 @@ def load_config(path: Path | str | None, db_url_override: str | None = None) -> 
         positions=read_positions(ini),
         choices=_choices(ini),
         statistics=_statistics(ini, base),
+        administration=_administration(ini),
     )

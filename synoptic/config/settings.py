@@ -14,6 +14,8 @@ __all__ = [
     "COMMENT_MAX_LENGTH",
     "DEFAULT_CONFIRMED_DESTINATIONS",
     "DEFAULT_PRESET_COMMENTS",
+    "PROFILES",
+    "AdministrationSettings",
     "Config",
     "ConfigError",
     "DatabaseSettings",
@@ -77,6 +79,8 @@ class InterfaceSettings:
     # Which screen shows the board: "" = the primary one, "2" = the second, or a name
     # ("HDMI-1"); see synoptic.screens.
     screen: str = ""
+    # What this screen offers (PROFILES): "public", "soins" or "administration".
+    profile: str = "soins"
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,18 @@ class DisplaySettings:
     board_background: str = "#2b2b2b"
     anonymous_label: str = "Patient"
     hide_names_by_default: bool = False
+
+
+# [Interface] Profil: a public screen (read-only, names masked, no menu), a care screen (the
+# daily actions), an administration screen (the daily actions and the administration menu).
+PROFILES = ("public", "soins", "administration")
+
+
+@dataclass(frozen=True)
+class AdministrationSettings:
+    """[Administration]: the administrator password's salted hash ("" = none set)."""
+
+    password_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,3 +166,4 @@ class Config:
     positions: Mapping[str, Position] = field(default_factory=_empty_positions)
     choices: TouchChoices = field(default_factory=TouchChoices)
     statistics: StatisticsSettings = field(default_factory=StatisticsSettings)
+    administration: AdministrationSettings = field(default_factory=AdministrationSettings)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from synoptic.colours import COLOUR_EXPECTED, normalise_colour
+from synoptic.config.settings import PROFILES
 
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
@@ -20,6 +21,13 @@ _TRUE = frozenset({"oui", "1", "true", "yes"})
 _FALSE = frozenset({"non", "0", "false", "no"})
 
 BOOL_EXPECTED = "OUI ou NON"
+PROFILE_EXPECTED = ", ".join(PROFILES[:-1]) + " ou " + PROFILES[-1]
+PASSWORD_HASH_EXPECTED = (
+    "l'empreinte écrite par « synoptux set-admin-password » ou la fenêtre Réglages, jamais le "
+    "mot de passe en clair (vide = aucun mot de passe)"
+)
+# What synoptic.security.hash_secret writes: scrypt$n$r$p$salt$hash (base64).
+_HASH_RE = re.compile(r"scrypt\$[0-9]+\$[0-9]+\$[0-9]+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}")
 PERIOD_EXPECTED = "un nombre de secondes supérieur à 0"
 COLOUR = COLOUR_EXPECTED
 
@@ -70,6 +78,15 @@ def display_mode(text: str) -> str | None:
     # "Fenêtre" written with its accent by a French user is accepted too.
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return {"fenetre": "Fenetre", "cadre": "Cadre"}.get(folded)
+
+
+def profile(text: str) -> str | None:
+    folded = text.strip().lower()
+    return folded if folded in PROFILES else None
+
+
+def password_hash(text: str) -> str | None:
+    return text if _HASH_RE.fullmatch(text) else None
 
 
 def plain_text(text: str) -> str | None:

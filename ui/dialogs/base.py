@@ -28,11 +28,13 @@ CANCEL_NAME = "DialogCancel"
 CLOSE_NAME = "DialogClose"
 
 
-def dialog_button(metrics: Metrics, text: str, object_name: str) -> QPushButton:
-    """A dialog's touch button: ``dialog_button`` high and at least as wide, and wide
-    enough for its text at the dialogs' size."""
+def dialog_button(
+    metrics: Metrics, text: str, object_name: str, *, height: int | None = None
+) -> QPushButton:
+    """A dialog's touch button: ``height`` (default ``dialog_button``) high and at least as
+    wide, and wide enough for its text at the dialogs' size."""
     button = touch_button(metrics, text, object_name, focus=True)
-    side = max(metrics.touch, metrics.dialog_button)
+    side = max(metrics.touch, height if height is not None else metrics.dialog_button)
     # With the style's padding: a layout short of room must not cut "-10 min" to "0 m".
     font = QFont(button.font())
     font.setPointSize(metrics.font_pt)
