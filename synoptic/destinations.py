@@ -1,8 +1,9 @@
 """The destinations offered when a patient leaves for an Absence or Sortie box: in which
 order, and which ones ask to confirm.
 
-Order: the labels the department lists in ``[Destinations] Ordre`` first, in that order;
-then the others in the order they were created (``DE_PK``), except that a destination
+Order: the destinations given an order in the administration (``DE_Ordre``, schema 3)
+first, in that order; then the labels the department lists in ``[Destinations] Ordre``,
+in that order; then the others in the order they were created (``DE_PK``), except that a destination
 that asks to confirm (a death) goes last.  Never alphabetical: alphabetical put "Décès"
 first, where a hurried finger lands.  The order is stable: a button never moves from one
 exit to the next (a "most used first" order would move them under the staff's fingers).
@@ -54,10 +55,13 @@ def order_destinations(
     prefixes = tuple(confirm_prefixes)
     listed = len(order)
 
-    def key(d: _D) -> tuple[int, int, int]:
+    def key(d: _D) -> tuple[int, int, int, int]:
+        stored = getattr(d, "order", None)  # the database's order wins
+        if isinstance(stored, int):
+            return (0, stored, 0, d.pk)
         position = rank.get(fold(d.label))
         if position is not None:
-            return (position, 0, d.pk)
-        return (listed, 1 if asks_confirmation(d.label, prefixes) else 0, d.pk)
+            return (1, position, 0, d.pk)
+        return (1, listed, 1 if asks_confirmation(d.label, prefixes) else 0, d.pk)
 
     return tuple(sorted(destinations, key=key))

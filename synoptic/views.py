@@ -20,6 +20,7 @@ class BoxView:
     title_color: str
     capacity: int | None
     type: BoxType
+    active: bool = True  # inactive: never a move target; shown only while it holds patients
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class StateView:
     label: str
     color: str
     terminal: bool
+    active: bool = True  # inactive: never offered, still named on a task that has it
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class TaskTypeView:
     button_mode: str  # "B" one button per state, "M" one menu button
     comment: str
     allowed_states: tuple[str, ...]  # state codes, in state order
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class DestinationView:
     pk: int
     label: str
     type: BoxType | None
+    order: int | None = None  # the department's order (schema 3); None: the ini's rules
 
 
 @dataclass(frozen=True)
@@ -116,13 +120,16 @@ class HistoryView:
 
 @dataclass(frozen=True)
 class Reference:
-    """The slowly changing tables: boxes, states, task types, destinations, responsables."""
+    """The slowly changing tables: boxes, states (in their order), task types,
+    destinations, responsables, and the preset comments of the database (empty: none
+    there, the ini's ``[Commentaires]`` apply)."""
 
     boxes: tuple[BoxView, ...]
     states: dict[str, StateView]
     task_types: dict[str, TaskTypeView]
     destinations: tuple[DestinationView, ...]
     responsables: dict[str, ResponsableView]
+    preset_comments: tuple[str, ...] = ()
 
     def box(self, code: str) -> BoxView | None:
         return next((b for b in self.boxes if b.code == code), None)
@@ -130,13 +137,16 @@ class Reference:
     def destinations_of(self, kind: BoxType) -> tuple[DestinationView, ...]:
         return tuple(d for d in self.destinations if d.type is kind)
 
-    def allowed_states(self, task_code: str) -> tuple[StateView, ...]:
-        """States a task may take; a task type with none configured may take any state."""
+    def allowed_states(self, task_code: str, current: str | None = None) -> tuple[StateView, ...]:
+        """States a task may take, in the states' order; a task type with none configured
+        may take any state.  Inactive states are not offered, except ``current`` (the
+        task's own state stays shown where it is)."""
         task_type = self.task_types.get(task_code)
         codes = task_type.allowed_states if task_type and task_type.allowed_states else ()
         if task_type is not None and not codes:
             codes = tuple(self.states)
-        return tuple(self.states[c] for c in codes if c in self.states)
+        return tuple(self.states[c] for c in codes
+                     if c in self.states and (self.states[c].active or c == current))
 
 
 @dataclass(frozen=True)

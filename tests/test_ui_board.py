@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from sqlalchemy import select
-from ui_support import NOW, BoardEnv, card_of, glance_of
+from ui_support import NOW, BoardEnv, card_of, glance_of, layout_tool
 
 from synoptic.services import NewTask
 from synoptic.store import queries
@@ -402,14 +402,13 @@ def test_window_mode_and_saved_positions_come_back(qtbot, env: BoardEnv) -> None
 
     board = env.board(qtbot)
     assert board.placement.mode == MODE_FRAME and not board.panels["B1"].grip.isVisible()
-    qtbot.mouseClick(board.top_bar.mode_button, Qt.MouseButton.LeftButton)
+    layout_tool(qtbot, board, "mode")  # in the administration menu
     assert board.placement.mode == MODE_WINDOW and board.panels["B1"].property("mode") == "fenetre"
     assert board.panels["B1"].grip.isVisible()
-    assert board.top_bar.mode_button.text() == "Mode cadre"
     panel = board.panels["B1"]
     panel.setGeometry(700, 600, 333, 444)
     panel.geometry_edited.emit("B1")
-    qtbot.mouseClick(board.top_bar.save_button, Qt.MouseButton.LeftButton)
+    layout_tool(qtbot, board, "positions")
     reloaded = load_config(env.config.path, db_url_override=env.config.database.url)
     assert reloaded.positions["B1"] == (700, 600, 333, 444)
     assert set(reloaded.positions) == set(board.panels)
@@ -423,7 +422,7 @@ def test_title_drag_moves_panel_in_window_mode(qtbot, env: BoardEnv) -> None:
     from PySide6.QtCore import QPoint
 
     board = env.board(qtbot)
-    board.top_bar.mode_button.click()  # window mode
+    layout_tool(qtbot, board, "mode")  # window mode
     panel = board.panels["B2"]
     before = panel.pos()
     panel.title.draggable = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtWidgets import QApplication
-from ui_support import NOW, BoardEnv, card_of
+from ui_support import NOW, BoardEnv, card_of, layout_tool
 
 from synoptic.demo import seed_demo
 from ui.board import BoardWindow
@@ -104,7 +104,6 @@ def test_1280_no_cell_is_empty(qtbot, env: BoardEnv) -> None:
 
 
 def test_layout_depends_on_the_boxes_and_the_screen_only(qtbot, env: BoardEnv) -> None:
-    from PySide6.QtCore import Qt
 
     board = demo_board(qtbot, env, (1280, 800))
     before = {code: p.rect_tuple() for code, p in board.panels.items()}
@@ -118,12 +117,10 @@ def test_layout_depends_on_the_boxes_and_the_screen_only(qtbot, env: BoardEnv) -
     QApplication.processEvents()
     assert {code: p.rect_tuple() for code, p in board.panels.items()} == before
     # A box moved by hand (window mode); "Réorganiser" puts it back.
-    assert not board.top_bar.reorganize_button.isVisible()  # nothing to put back in frame mode
-    board.top_bar.mode_button.click()
-    assert board.top_bar.reorganize_button.isVisible()
+    layout_tool(qtbot, board, "mode")  # the layout tools are in the administration menu
     board.panels["B1"].move(400, 300)
     board.placement.geometry_edited("B1")
-    qtbot.mouseClick(board.top_bar.reorganize_button, Qt.MouseButton.LeftButton)
+    layout_tool(qtbot, board, "reorganize")
     assert {code: p.rect_tuple() for code, p in board.panels.items()} == before
 
 

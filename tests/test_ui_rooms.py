@@ -9,7 +9,7 @@ from dataclasses import replace
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QFont, QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from ui_support import NOW, BoardEnv, card_of, glance_of
+from ui_support import NOW, BoardEnv, card_of, glance_of, layout_tool
 
 from synoptic.domain import BoxType
 from synoptic.views import BoxView, PatientView, ResponsableView
@@ -86,7 +86,7 @@ def test_the_resize_corner_resizes_its_panel_and_hands_the_layout_over(
     qtbot, env: BoardEnv
 ) -> None:
     board = env.board(qtbot)
-    board.top_bar.mode_button.click()  # window mode: the corner shows
+    layout_tool(qtbot, board, "mode")  # window mode: the corner shows
     panel = board.panels["B2"]
     before = panel.geometry()
     grip = panel.grip

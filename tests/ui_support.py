@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import event
 from sqlalchemy.exc import DisconnectionError
@@ -234,6 +235,31 @@ def poll_once(qtbot: Any, board: BoardWindow) -> None:
     live.poll()
     assert live.in_flight
     qtbot.waitUntil(lambda: not live.in_flight, timeout=5000)
+
+
+def layout_tool(qtbot: Any, board: BoardWindow, entry: str) -> None:
+    """A layout tool of the administration menu ("mode", "reorganize", "positions"),
+    reached as a finger does: "Menu", "Administration…", then the entry (the test's
+    database has no password nor PIN: the menu opens with the layout tools only)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.admin.menu import AdminMenu
+
+    pressed: list[str] = []
+
+    def press() -> None:
+        menu = QApplication.activeModalWidget()
+        assert isinstance(menu, AdminMenu)
+        menu.entries[entry].click()
+        pressed.append(entry)
+
+    QTimer.singleShot(0, press)
+    qtbot.mouseClick(board.top_bar.menu_button, Qt.MouseButton.LeftButton)
+    dialog = board.menu.dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.mouseClick(dialog.entries["Administration…"], Qt.MouseButton.LeftButton)
+    assert pressed == [entry]
 
 
 def button_texts(widgets: list[QPushButton]) -> list[str]:

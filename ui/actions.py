@@ -22,10 +22,13 @@ from synoptic.config import COMMENT_MAX_LENGTH
 from synoptic.db_errors import DatabaseFailure, is_outage
 from synoptic.display import hide_name_in
 from synoptic.errors import SynoptuxError
+from synoptic.permissions import CHANGE_RESPONSABLE, DELETE_TASK, DISCHARGE
 from synoptic.services import BoardServices
 from synoptic.views import PatientView, TaskView
 from ui.context import UiContext
 from ui.live import database_error_message
+from ui.profile import ScreenProfile
+from ui.protected import require_permission
 from ui.task_info import InfoHooks, TaskInformation
 
 log = logging.getLogger(__name__)
@@ -78,12 +81,19 @@ class Actions:
         self.ctx = ctx
         self.board = board
         self.task_info = TaskInformation(ctx, board)
+        self.read_only = ScreenProfile.of(ctx.config).read_only
 
     # -------------------------------------------------------------- plumbing
 
     @property
     def services(self) -> BoardServices:
         return self.ctx.services
+
+    def signed(self, action: str) -> BoardServices | None:
+        """The services in the name of whoever may do ``action`` here (their PIN asked
+        when the department set up roles: ``ui.protected``), or None: do nothing."""
+        actor = require_permission(self.ctx, self.board.dialog_parent(), action)
+        return None if actor is None else self.services.as_user(actor)
 
     def shown_name(self, p: PatientView) -> str:
         """The patient as the board shows it: on a masked screen, never the full name
@@ -116,6 +126,8 @@ class Actions:
         """Run one service call for patient ``pk``; True when it was applied.  A refusal
         naming ``patient`` names it as the board shows it."""
         parent = self.board.dialog_parent()
+        if self.read_only:  # a public screen never writes (it offers no action either)
+            return False
         if self.board.offline:
             self.ctx.dialogs.show_error(parent, OFFLINE_MESSAGE)
             return False
@@ -181,7 +193,8 @@ class Actions:
         )
         if not accepted or code == p.responsable:
             return False
-        return self.write(p, self.services.set_responsable, code)
+        services = self.signed(CHANGE_RESPONSABLE)
+        return services is not None and self.write(p, services.set_responsable, code)
 
     @interaction
     def edit_comment(self, p: PatientView) -> bool:
@@ -190,7 +203,8 @@ class Actions:
             f"Commentaire — {self.shown_name(p)}",
             p.comment,
             COMMENT_MAX_LENGTH,
-            presets=self.ctx.config.choices.preset_comments,
+            presets=self.board.reference.preset_comments
+            or self.ctx.config.choices.preset_comments,
         )
         if text is None or text.strip() == p.comment:
             return False
@@ -245,7 +259,8 @@ class Actions:
             no_text="Annuler",
         ):
             return False
-        return self.write(p, self.services.discharge)
+        services = self.signed(DISCHARGE)
+        return services is not None and self.write(p, services.discharge)
 
     # -------------------------------------------------------------- tasks
 
@@ -269,7 +284,10 @@ class Actions:
             no_text="Annuler",
         ):
             return False
-        return self.write(p, self.services.delete_task, task.num, revision=task.revision)
+        services = self.signed(DELETE_TASK)
+        return services is not None and self.write(
+            p, services.delete_task, task.num, revision=task.revision
+        )
 
     @interaction
     def show_task_info(self, p: PatientView, task: TaskView) -> None:

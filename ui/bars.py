@@ -18,38 +18,47 @@ from PySide6.QtWidgets import (
 
 from ui.metrics import Metrics
 from ui.plain import make_plain, plain_label, set_button_text
+from ui.profile import ScreenProfile
 from ui.widgets import set_prop, touch_button
 
 
 class TopBar(QFrame):
-    """Filter, names, mode, positions and the clock; during a move, the move hint instead
-    (in the same height: the boxes do not jump while a finger looks for its target)."""
+    """Filter, names, "Menu" and the clock; during a move, the move hint instead (in the
+    same height: the boxes do not jump while a finger looks for its target).
 
-    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+    What shows depends on the screen's profile (``ui.profile``): a public screen has the
+    clock only; an administration screen also has "Administration" at hand.  The layout
+    tools (window mode, "Réorganiser", positions) are in the administration menu."""
+
+    def __init__(
+        self, metrics: Metrics, profile: ScreenProfile | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("TopBar")
         m = metrics
+        profile = profile or ScreenProfile()
         row = QHBoxLayout(self)
         row.setContentsMargins(m.margin, m.px(4), m.margin, m.px(4))
         row.setSpacing(m.margin)
         self.filter_button = touch_button(m, "Responsable : Tous ▾", "FilterButton")
         self.names_button = touch_button(m, "", "NamesButton")
-        self.mode_button = touch_button(m, "", "ModeButton")
-        self.save_button = touch_button(m, "Enregistrer les positions", "SavePositionsButton")
-        self.reorganize_button = touch_button(m, "Réorganiser", "ReorganizeButton")
+        self.menu_button = touch_button(m, "☰ Menu", "MenuButton")
+        self.admin_button = touch_button(m, "Administration", "AdminButton")
         self.clock_label = plain_label(name="ClockLabel")
-        self.tools = (
-            self.filter_button,
-            self.names_button,
-            self.mode_button,
-            self.save_button,
-            self.reorganize_button,
-        )
-        for button in self.tools:
+        offered = [] if profile.read_only else [self.filter_button, self.names_button,
+                                                self.menu_button]
+        if profile.admin_at_hand:
+            offered.append(self.admin_button)
+        self.tools = tuple(offered)
+        for button in (self.filter_button, self.names_button, self.menu_button,
+                       self.admin_button):
             button.setMinimumWidth(m.touch * 3)
-            row.addWidget(button)
-        self.window_mode = False
-        self.reorganize_button.hide()
+            if button in self.tools:
+                row.addWidget(button)
+            else:  # not on this screen at all: no widget a touch could reach
+                button.setParent(None)
+                button.deleteLater()
         self.move_banner = MoveBanner(metrics)
         row.addWidget(self.move_banner, 1)
         self.spacer = QWidget()
@@ -67,12 +76,7 @@ class TopBar(QFrame):
         self.move_banner.hide()
         self.spacer.show()
         for button in self.tools:
-            button.setVisible(button is not self.reorganize_button or self.window_mode)
-
-    def set_window_mode(self, window: bool) -> None:
-        """ "Réorganiser" is for boxes moved by hand: shown in window mode only."""
-        self.window_mode = window
-        self.reorganize_button.setVisible(window and not self.move_banner.isVisible())
+            button.show()
 
     def show_state(
         self,
@@ -80,15 +84,14 @@ class TopBar(QFrame):
         *,
         filter_active: bool,
         screen_masked: bool,
-        window_mode: bool,
         now: datetime,
     ) -> None:
         """Each tool's text says what a touch does; the filter in use is marked."""
-        set_button_text(self.filter_button, filter_label)
-        set_prop(self.filter_button, "active", filter_active)
-        self.names_button.setText("Afficher les noms" if screen_masked else "Masquer les noms")
-        self.mode_button.setText("Mode cadre" if window_mode else "Mode fenêtre")
-        self.set_window_mode(window_mode)
+        if self.filter_button in self.tools:
+            set_button_text(self.filter_button, filter_label)
+            set_prop(self.filter_button, "active", filter_active)
+            self.names_button.setText(
+                "Afficher les noms" if screen_masked else "Masquer les noms")
         self.set_clock(now)
 
     def set_touch_height(self, height: int) -> None:
@@ -138,7 +141,9 @@ class OutageBanner(QLabel):
 class BoardStatusBar(QStatusBar):
     """Late tasks, inbox and database listening, rejected entry files."""
 
-    def __init__(self, metrics: Metrics, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, metrics: Metrics, parent: QWidget | None = None, *, read_only: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("StatusBar")
         self.setSizeGripEnabled(False)
@@ -151,6 +156,7 @@ class BoardStatusBar(QStatusBar):
         self.rejected_button.setMinimumHeight(m.touch)
         self.rejected_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.rejected_button.hide()
+        self.rejected_button.setEnabled(not read_only)  # a public screen: counted, not listed
         self.message_label = plain_label(name="StatusMessage")  # box codes, errors
         for widget in (self.late_label, self.database_label, self.inbox_label):
             widget.setMinimumHeight(m.touch)

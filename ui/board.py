@@ -37,6 +37,7 @@ from ui.open_card import OpenCard
 from ui.panels import BoxPanels
 from ui.placement import Placement
 from ui.plain import window_title
+from ui.profile import ScreenProfile
 from ui.screen_tools import ScreenTools
 from ui.theme import StyleSheet
 from ui.touch_hold import TouchHold
@@ -60,6 +61,7 @@ class BoardWindow(QMainWindow):
         self.setObjectName("Board")
         self.setWindowTitle(window_title("Synoptux"))
         self.ctx = ctx
+        self.profile = ScreenProfile.of(ctx.config)  # public: shows, never acts (ui.profile)
         m = ctx.metrics
         font = QFont(self.font())
         font.setPointSize(m.font_pt)
@@ -97,7 +99,7 @@ class BoardWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        self.top_bar = TopBar(m)
+        self.top_bar = TopBar(m, self.profile)
         self.move_banner = self.top_bar.move_banner
         self.move_banner.cancel_button.clicked.connect(self.cancel_move)
         self.outage_banner = OutageBanner()
@@ -118,7 +120,7 @@ class BoardWindow(QMainWindow):
         )
         self.open_card_panel.move_requested.connect(self.begin_move)
         self.open_card_panel.name_touched.connect(self.toggle_reveal)
-        self.status = BoardStatusBar(m)
+        self.status = BoardStatusBar(m, read_only=self.profile.read_only)
         self.status.rejected_button.clicked.connect(self.show_rejected)
         self.setStatusBar(self.status)
         self.tools = ScreenTools(
@@ -131,6 +133,7 @@ class BoardWindow(QMainWindow):
             self.filter,
             self,
         )
+        self.menu = self.tools.menu  # "Menu": board.menu.add_entry(label, callable)
 
     def _connect_feeds(self) -> None:
         feeds = self.feeds
@@ -226,6 +229,8 @@ class BoardWindow(QMainWindow):
             self.mover.patient_changed(old_view, view)
             if self.open_card_panel.pk == view.pk:
                 self.open_card_panel.refresh(view)
+        if change.panels:
+            self.placement.layout_panels()
         if not change.boxes:
             return
         self.open_card_panel.rename()
@@ -269,7 +274,7 @@ class BoardWindow(QMainWindow):
     def open_card(self, pk: int, task_num: int = 0) -> None:
         """A touch on a glance card: the patient large, with every action (ui.open_card)."""
         view = self.patients.get(pk)
-        if view is not None:
+        if view is not None and not self.profile.read_only:
             self.open_card_panel.open(view)
 
     def opened_card(self) -> PatientCard | None:
@@ -303,6 +308,8 @@ class BoardWindow(QMainWindow):
         self.mover.box_touched(code)
 
     def patient_dropped(self, pk: int, code: str) -> None:
+        if self.profile.read_only:
+            return
         # Dropped inside the drag's own event loop: move once the drag is over.
         if not self.hold.when_idle(lambda: self.mover.dropped(pk, code)):
             self.mover.dropped(pk, code)

@@ -1,7 +1,8 @@
 """Moving a patient: touch ⇄ on the card, then the title of the box of arrival (or drag
 the card there).  Possible boxes are marked, full ones refused; Absence and Sortie ask a
 destination (Sortie also the exit time); ⇄ on a patient already in Sortie is the
-definitive exit.  The move itself is one service call, through :class:`Actions`.
+definitive exit.  An inactive box (still shown while patients are in it) takes nobody.
+The move itself is one service call, through :class:`Actions`.
 
 The destinations come in the department's order (:mod:`synoptic.destinations`: listed
 ones first, then creation order, deaths last) and a death asks to confirm.  On a masked
@@ -24,6 +25,8 @@ from ui.actions import Actions
 from ui.bars import TopBar
 from ui.box import BoxPanel
 from ui.context import UiContext
+
+INACTIVE_BOX = "Le box « {label} » est désactivé : choisissez un autre box."
 
 
 class MoveHooks(Protocol):
@@ -97,7 +100,7 @@ class MoveController:
         for code, panel in self.panels.items():
             if code == self.moving.box_code:
                 panel.set_target("source")
-            elif panel.has_room():
+            elif panel.has_room() and panel.box.active:
                 panel.set_target("possible")
             else:
                 panel.set_target("refused")
@@ -142,6 +145,9 @@ class MoveController:
             self.cancel()
             return
         parent = self.board.dialog_parent()
+        if not box.active:  # still shown for the patients in it; nobody goes in
+            self.ctx.dialogs.show_error(parent, INACTIVE_BOX.format(label=box.label))
+            return
         if not panel.has_room():
             # Stay in move mode: another box can still be chosen.
             self.ctx.dialogs.show_error(parent, BoxFullError(box.label, box.capacity or 0).message)

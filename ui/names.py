@@ -16,9 +16,11 @@ from synoptic.views import PatientView
 
 
 class NameMasking:
-    def __init__(self, screen_masked: bool, anonymous_label: str) -> None:
-        self.screen_masked = screen_masked
+    def __init__(self, screen_masked: bool, anonymous_label: str, *,
+                 locked: bool = False) -> None:
+        self.screen_masked = screen_masked or locked
         self.anonymous_label = anonymous_label
+        self.locked = locked  # a public screen: masked for good, no name ever shown
         self.revealed: set[int] = set()  # masked screen: names shown again by a touch
 
     def hidden(self, view: PatientView) -> bool:
@@ -26,11 +28,14 @@ class NameMasking:
 
     def toggle_screen(self) -> None:
         """Mask every name on this screen, or show them again (one by one reveals go)."""
+        if self.locked:
+            return
         self.screen_masked = not self.screen_masked
         self.revealed.clear()
 
     def toggle_reveal(self, pk: int) -> None:
-        self.revealed ^= {pk}
+        if not self.locked:
+            self.revealed ^= {pk}
 
     def forget(self, pk: int) -> None:
         """The patient left the board."""

@@ -1,16 +1,20 @@
 """The top bar's touches: this screen's own choices, none written to the database.
 
 Whose patients are shown (the responsable filter: box occupancy still counts everybody),
-every name masked on this screen or not (a public screen), frame or window mode, and the
-boxes' positions saved to ``[Positions_fenetres]``.  The late tasks in the status bar
-follow the filter.
+every name masked on this screen or not, the board's menu (``ui.board_menu``: the
+administration and what others add), and the layout tools the administration menu
+offers: frame or window mode, "Réorganiser", the boxes' positions saved to
+``[Positions_fenetres]``.  The late tasks in the status bar follow the filter.  A public
+screen (``ui.profile``) has none of these buttons.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from ui.admin.menu import LayoutTools
 from ui.bars import BoardStatusBar, TopBar
+from ui.board_menu import ADMIN_ENTRY, AdminDoor, BoardMenu
 from ui.box import MODE_FRAME, MODE_WINDOW
 from ui.context import UiContext
 from ui.filter import ResponsableFilter
@@ -39,11 +43,18 @@ class ScreenTools:
         self.opened = opened
         self.filter = filter_
         self.parent = parent  # the board: the dialogs' parent
-        bar.filter_button.clicked.connect(self.open_filter_menu)
-        bar.names_button.clicked.connect(self.toggle_screen_mask)
-        bar.mode_button.clicked.connect(self.toggle_mode)
-        bar.save_button.clicked.connect(self.save_positions)
-        bar.reorganize_button.clicked.connect(placement.reorganize)
+        self.layout = LayoutTools(self.toggle_mode, placement.reorganize, self.save_positions)
+        self.admin = AdminDoor(ctx, parent, self.layout)
+        self.menu = BoardMenu(ctx.metrics, parent)
+        self.menu.add_entry(ADMIN_ENTRY, self.admin.open)
+        for button, run in (
+            (bar.filter_button, self.open_filter_menu),
+            (bar.names_button, self.toggle_screen_mask),
+            (bar.menu_button, self.menu.open),
+            (bar.admin_button, self.admin.open),
+        ):
+            if button in bar.tools:
+                button.clicked.connect(run)
         self.show_state()
 
     def show_state(self) -> None:
@@ -51,7 +62,6 @@ class ScreenTools:
             self.filter.label(self.wall.reference),
             filter_active=self.filter.active,
             screen_masked=self.wall.names.screen_masked,
-            window_mode=self.placement.mode == MODE_WINDOW,
             now=self.ctx.clock(),
         )
 

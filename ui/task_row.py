@@ -47,7 +47,9 @@ class TaskRow(QFrame):
         task_type = reference.task_types.get(task.code)
         self.label = task_type.label if task_type else task.code
         self.button_mode = task_type.button_mode if task_type else "M"
-        self.states: tuple[StateView, ...] = reference.allowed_states(task.code)
+        self.states: tuple[StateView, ...] = reference.allowed_states(
+            task.code, task.state_code
+        )
         self.setProperty("taskCode", task.code)
         self.setProperty("late", False)
 

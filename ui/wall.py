@@ -1,7 +1,8 @@
 """The patients in their boxes, one glance card each: the board's wall of cards.
 
 It holds the latest view of every patient, the box panels (``ui.panels``) and how this
-screen names each patient (``ui.names``).  A changed patient gets a new card, alone; the
+screen names each patient (``ui.names``).  A panel per active box, and per inactive box
+while patients are still in it (they stay in sight until moved out; then it goes).  A changed patient gets a new card, alone; the
 names of the boxes it left or joined are told again (masked initials depend on the box
 mates); lateness is counted per card, so one change recounts one card.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from PySide6.QtWidgets import QWidget
 
 from synoptic.domain import BoxType
-from synoptic.views import PatientView, Reference
+from synoptic.views import BoxView, PatientView, Reference
 from ui.blink import Blinker
 from ui.box import BoxPanel
 from ui.context import UiContext
@@ -22,6 +23,7 @@ from ui.glance import GlanceCard
 from ui.glance_look import GlanceLook
 from ui.names import NameMasking
 from ui.panels import BoxPanels
+from ui.profile import ScreenProfile
 
 
 @dataclass
@@ -31,6 +33,7 @@ class WallChange:
     gone: list[PatientView] = field(default_factory=list)
     put: list[tuple[PatientView | None, PatientView]] = field(default_factory=list)
     boxes: set[str] = field(default_factory=set)  # boxes whose patients changed
+    panels: bool = False  # the panels were built again (an inactive box came or went)
 
 
 class Wall:
@@ -49,10 +52,14 @@ class Wall:
         self.is_moving = is_moving  # a card built during a move shows it
         self.opened = opened  # a glance card touched: (patient key, task number)
         display = ctx.config.display
-        self.names = NameMasking(display.hide_names_by_default, display.anonymous_label)
+        public = ScreenProfile.of(ctx.config).read_only
+        self.names = NameMasking(display.hide_names_by_default, display.anonymous_label,
+                                 locked=public)
         self.reference = Reference((), {}, {}, (), {})
         self.patients: dict[int, PatientView] = {}
         self.panels = BoxPanels(ctx.metrics, self._make_card)
+        self.shown: tuple[BoxView, ...] = ()  # the boxes with a panel
+        self._build: tuple[QWidget, Callable[[BoxPanel], None]] | None = None
         self.late_by_patient: dict[int, int] = {}
 
     # ------------------------------------------------------------------ content
@@ -62,12 +69,28 @@ class Wall:
     ) -> bool:
         """New reference data; True when the boxes changed (panels built again in
         ``parent``, each ``wire``-d), else the cards are rebuilt (labels, colours)."""
-        boxes_changed = reference.boxes != self.reference.boxes
         self.reference = reference
-        if boxes_changed:
-            self.panels.rebuild(reference.boxes, parent, wire)
+        self._build = (parent, wire)
+        boxes_changed = self._rebuild_panels()
         self.rebuild_cards()
         return boxes_changed
+
+    def shown_boxes(self) -> tuple[BoxView, ...]:
+        """The active boxes, and the inactive ones that still hold patients."""
+        boxes = self.reference.boxes
+        if all(b.active for b in boxes):
+            return boxes
+        occupied = {p.box_code for p in self.patients.values()}
+        return tuple(b for b in boxes if b.active or b.code in occupied)
+
+    def _rebuild_panels(self) -> bool:
+        """Panels built again when the boxes to show changed; True then."""
+        shown = self.shown_boxes()
+        if shown == self.shown or self._build is None:
+            return False
+        self.shown = shown
+        self.panels.rebuild(shown, *self._build)
+        return True
 
     def put(self, views: list[PatientView], gone: list[int]) -> WallChange:
         """Fresh views and departures: only the cards of changed patients are rebuilt."""
@@ -97,6 +120,11 @@ class Wall:
                 self._track(panel.put_patient(view))
             else:
                 self.late_by_patient.pop(view.pk, None)
+        if self._rebuild_panels():  # an inactive box emptied, or filled by a host
+            change.panels = True
+            change.boxes.update(self.panels)
+            self.rebuild_cards()
+            return change
         for code in change.boxes:
             self.rename_box(code)
         return change

@@ -44,7 +44,15 @@ def _s(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _in_order(order: int | None) -> int:
+    """A schema-3 ``order`` column: set ones first, in that order (NULL: after them)."""
+    return order if order is not None else 1 << 30
+
+
 def load_reference(session: Session, m: Models) -> Reference:
+    """The reference tables as the board shows them: boxes by type then code, states and
+    destinations in the department's order (``ET_Ordre``, ``DE_Ordre``; without one, by
+    code and by creation), active flags, and the preset comments of the database."""
     boxes = tuple(
         BoxView(
             code=b.code,
@@ -53,13 +61,17 @@ def load_reference(session: Session, m: Models) -> Reference:
             title_color=_s(b.title_color) or "#ffffff",
             capacity=b.capacity,
             type=parse_box_type(b.type),
+            active=b.active != 0,
         )
         for b in session.scalars(select(m.Box).order_by(m.Box.code))
     )
     boxes = tuple(sorted(boxes, key=lambda b: (_BOX_ORDER.index(b.type), b.code)))
+    state_rows = sorted(session.scalars(select(m.State).order_by(m.State.code)),
+                        key=lambda s: _in_order(s.order))  # stable: by code within an order
     states = {
-        s.code: StateView(s.code, _s(s.label) or s.code, _s(s.color) or "#cccccc", bool(s.terminal))
-        for s in session.scalars(select(m.State).order_by(m.State.code))
+        s.code: StateView(s.code, _s(s.label) or s.code, _s(s.color) or "#cccccc",
+                          bool(s.terminal), active=s.active != 0)
+        for s in state_rows
     }
     allowed: dict[str, list[str]] = {}
     for pair in session.scalars(select(m.TaskState)):
@@ -77,18 +89,26 @@ def load_reference(session: Session, m: Models) -> Reference:
             allowed_states=tuple(
                 sorted(set(allowed.get(t.code, [])), key=lambda c: (order.get(c, 1 << 30), c))
             ),
+            active=t.active != 0,
         )
         for t in session.scalars(select(m.TaskType).order_by(m.TaskType.code))
     }
     destinations = tuple(
-        DestinationView(d.pk, d.label, parse_exit_type(d.exit_type))
+        DestinationView(d.pk, d.label, parse_exit_type(d.exit_type), d.order)
         for d in session.scalars(select(m.Destination).order_by(m.Destination.label))
     )
     responsables = {
         r.code: ResponsableView(r.code, r.name or r.code, _s(r.color) or "#888888", bool(r.active))
         for r in session.scalars(select(m.Responsable).order_by(m.Responsable.name))
     }
-    return Reference(boxes, states, task_types, destinations, responsables)
+    comments = m.PresetComment
+    presets = tuple(
+        text for text, _order in sorted(
+            session.execute(select(comments.text, comments.order).order_by(comments.pk)),
+            key=lambda row: _in_order(row[1]))
+        if text and text.strip()
+    )
+    return Reference(boxes, states, task_types, destinations, responsables, presets)
 
 
 def task_view(row: TaskColumns) -> TaskView:

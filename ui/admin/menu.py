@@ -34,11 +34,13 @@ from ui.admin.window import AdminPage
 from ui.context import UiContext
 from ui.dialogs.base import CLOSE_NAME, TouchDialog
 from ui.dialogs.button_grid import ButtonGrid
+from ui.profile import PUBLIC
 
-__all__ = ["AdminMenu", "LayoutTools", "admin_tools", "open_admin"]
+__all__ = ["NOBODY_YET", "AdminMenu", "LayoutTools", "admin_tools", "open_admin"]
 
-PUBLIC = "public"
-
+NOBODY_YET = ("Aucun mot de passe administrateur ni code PIN n'est encore défini : seule la "
+              "disposition du tableau est proposée. Pour le reste, définissez un mot de passe "
+              "(synoptux set-admin-password).")
 
 @dataclass(frozen=True)
 class LayoutTools:
@@ -75,9 +77,13 @@ class AdminMenu(TouchDialog):
         self.layout_tools = layout
         self.setMinimumWidth(ctx.metrics.px(760))
         who = access.person
-        self.body.addWidget(self.text_label(
-            f"Ouvert par {who.name or who.code} ({who.role_label})" if who is not None
-            else "Ouvert avec le mot de passe administrateur", "DialogPatient"))
+        if who is not None:
+            opened_by = f"Ouvert par {who.name or who.code} ({who.role_label})"
+        elif access.actions:
+            opened_by = "Ouvert avec le mot de passe administrateur"
+        else:  # nobody can identify yet (ui.board_menu): the layout only
+            opened_by = NOBODY_YET
+        self.body.addWidget(self.text_label(opened_by, "DialogPatient"))
         self.entries: dict[str, QPushButton] = {}
         may_edit, may_manage = access.may(EDIT_REFERENCE), access.may(MANAGE_ACCESS)
         self.grid = self._group("Configuration du service")
