@@ -39,7 +39,7 @@ ADMIN_ENTRY = "Administration…"
 class MenuDialog(TouchDialog):
     """The entries as big buttons, and "Fermer"; a touch on an entry closes, then runs."""
 
-    def __init__(self, metrics: Metrics, entries: list[tuple[str, Callable[[], None]]],
+    def __init__(self, metrics: Metrics, entries: list[tuple[str, Callable[[], object]]],
                  parent: QWidget | None = None) -> None:
         super().__init__(metrics, "Menu", "BoardMenu", parent)
         self.setMinimumWidth(metrics.px(560))
@@ -55,7 +55,7 @@ class MenuDialog(TouchDialog):
         self.close_button.clicked.connect(self.reject)
         self.add_actions(self.close_button)
 
-    def _close_then(self, run: Callable[[], None]) -> None:
+    def _close_then(self, run: Callable[[], object]) -> None:
         self.accept()
         run()
 
@@ -66,10 +66,10 @@ class BoardMenu:
     def __init__(self, metrics: Metrics, parent: QWidget) -> None:
         self.metrics = metrics
         self.parent = parent
-        self.entries: list[tuple[str, Callable[[], None]]] = []
+        self.entries: list[tuple[str, Callable[[], object]]] = []
         self.dialog: MenuDialog | None = None
 
-    def add_entry(self, label: str, run: Callable[[], None]) -> None:
+    def add_entry(self, label: str, run: Callable[[], object]) -> None:
         """One more entry (French text, "…" when it opens a window); ``run`` is called
         once the menu is closed.  A label already there is replaced."""
         self.entries = [(text, call) for text, call in self.entries if text != label]
