@@ -775,34 +775,37 @@ class InboxProcessor:
                 },
             )
 
-        result = self.services.admit(
-            box_code=box,
-            last_name=entry.last_name,
-            first_name=entry.first_name,
-            guid=entry.guid,
-            responsable=entry.responsable,
-            comment=entry.comment,
-            annex_program=entry.annex_program,
-            annex_args=entry.annex_args,
-            tasks=[
-                NewTask(
-                    code=task.code,
-                    priority=task.priority,
-                    comment=task.comment,
-                    planned_start=_naive(task.planned_start),
-                    planned_end=_naive(task.planned_end),
-                    blob_key=task.blob_key,
-                    note_file=task.note_file,
-                    note_reader=task.note_reader,
-                )
-                for task in entry.tasks
-            ],
-            now=now,
-            lenient=True,
-            allow_over_capacity=into_default,  # a patient is never refused for want of room
-            on_commit_row=write_log_row,
-            known=self._known_codes(),
-        )
+        known = self._known_codes()
+        with store.write() as session:  # the admission and its log row commit together
+            result = self.services.admit(
+                box_code=box,
+                last_name=entry.last_name,
+                first_name=entry.first_name,
+                guid=entry.guid,
+                responsable=entry.responsable,
+                comment=entry.comment,
+                annex_program=entry.annex_program,
+                annex_args=entry.annex_args,
+                tasks=[
+                    NewTask(
+                        code=task.code,
+                        priority=task.priority,
+                        comment=task.comment,
+                        planned_start=_naive(task.planned_start),
+                        planned_end=_naive(task.planned_end),
+                        blob_key=task.blob_key,
+                        note_file=task.note_file,
+                        note_reader=task.note_reader,
+                    )
+                    for task in entry.tasks
+                ],
+                now=now,
+                lenient=True,
+                allow_over_capacity=into_default,  # a patient is never refused for want of room
+                session=session,
+                known=known,
+            )
+            write_log_row(session, result)
         return result, tuple(notes)
 
     def _logged(self, key: str) -> Any:
