@@ -3,61 +3,26 @@
 It runs the core's :class:`InboxWatcher` in its own thread (several screens may watch one
 shared folder: each file is claimed by exactly one).  New patients reach the board through
 the change feed like any other change, so nothing here touches a widget.  The status bar
-asks :meth:`InboxMonitor.status`; rejected files (``rejected/NAME.txt`` beside
-``NAME.error.txt``) are counted off the GUI thread and listed on a touch.
+asks :meth:`InboxMonitor.status`; rejected files are listed by the core
+(:func:`synoptic.ingest.rejected.list_rejected`, with their reason) off the GUI thread, and
+shown on a touch.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from synoptic.ingest.names import display_name, is_reason_file_name, reason_file_name
+from synoptic.ingest.rejected import RejectedFile, list_rejected
 from ui.context import UiContext
 from ui.live import Background
+
+__all__ = ["InboxMonitor", "RejectedFile", "list_rejected"]
 
 log = logging.getLogger(__name__)
 
 PRUNE_INTERVAL_S = 60.0
-
-
-@dataclass(frozen=True)
-class RejectedFile:
-    name: str
-    reason: str
-
-
-def list_rejected(folder: Path) -> list[RejectedFile]:
-    """Entry files set aside, oldest first, each with the first line of its error file."""
-    if not folder.is_dir():
-        return []
-    files = [
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() == ".txt" and not is_reason_file_name(p.name)
-    ]
-    files.sort(key=lambda p: p.stat().st_mtime)
-    result = []
-    for path in files:
-        error = path.with_name(reason_file_name(path.name))
-        reason = ""
-        try:
-            lines = [
-                ln
-                for ln in error.read_text(encoding="utf-8", errors="replace").splitlines()
-                if ln.strip()
-            ]
-            reason = next(
-                (ln.removeprefix("Motif :").strip() for ln in lines if ln.startswith("Motif")), ""
-            )
-        except OSError:
-            pass
-        # Shown, not the raw name: bytes that are not UTF-8 as \xNN (Qt cannot take them).
-        result.append(RejectedFile(display_name(path.name), reason.strip()))
-    return result
 
 
 class InboxMonitor(QObject):
