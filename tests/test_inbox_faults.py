@@ -288,8 +288,7 @@ def test_a_missing_default_box_is_one_log_line_naming_the_key_then_one_when_fixe
             while not patients(store) and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
-            watcher.stop_event.set()
-            watcher.wake()
+            watcher.stop(timeout=0)  # its thread is ours: joined here
             thread.join(10)
     assert [p.box_code for p in patients(store)] == ["NOUVEAU"]
     messages = [r.getMessage() for r in caplog.records]

@@ -18,6 +18,7 @@ from synoptic.ingest.archive import archive_file
 from synoptic.ingest.ingest_log import IngestLog, LoggedFile
 from synoptic.ingest.names import display_name, fallback_name
 from synoptic.ingest.outcomes import IngestResult, Outcome
+from synoptic.ingest.rejected import REJECTED_DIR
 from synoptic.ingest.workdir import Claimed
 from synoptic.store.feed_schema import OUTCOME_ACCEPTED, OUTCOME_REJECTED
 
@@ -27,7 +28,6 @@ __all__ = ["ARCHIVE_RETRY_S", "Filing"]
 log = logging.getLogger("synoptic.ingest.inbox")
 
 PROCESSED_DIR = "processed"
-REJECTED_DIR = "rejected"
 # A file processed but not movable into its archive folder is tried again this often.
 ARCHIVE_RETRY_S = 60.0
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from synoptic.ingest.names import display_name, is_reason_file_name, reason_file_name, split_txt
 
 __all__ = [
+    "REJECTED_DIR",
     "RejectedFile",
     "error_text",
     "list_rejected",
@@ -35,6 +36,7 @@ __all__ = [
 # The inbox's one logger: its lines keep their name whichever module of the inbox says them.
 log = logging.getLogger("synoptic.ingest.inbox")
 
+REJECTED_DIR = "rejected"  # in the inbox
 _DATA_SUFFIX = ".json"
 _REASON_LINE = "Motif :"
 # A reason whose file is gone (deleted by staff, put back into the inbox) is removed once
