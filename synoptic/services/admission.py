@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, select
+from sqlalchemy import Connection, Executable, Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from synoptic import domain
@@ -39,7 +39,6 @@ from synoptic.services.history import (
     new_key,
     task_labels,
 )
-from synoptic.store import queries
 from synoptic.store.db import Store
 from synoptic.store.models import Models
 
@@ -89,21 +88,49 @@ class _Statements:
     """The admission's SELECTs, built once per table prefix with bound parameters."""
 
     by_guid: Executable
-    box: Executable
+    by_pk: Executable
+    box: Executable  # the box locked, with its occupants counted once the lock is held
+    box_and_guid: Executable  # the same, and the first patient of a GUID
     responsable: Executable
 
 
 @cache
 def _statements(m: Models) -> _Statements:
+    patient = (m.Patient.pk, m.Patient.box_code, m.Patient.last_name, m.Patient.first_name,
+               m.Patient.responsable)
+    first_of_guid = (select(m.Patient.pk).where(m.Patient.guid == bindparam("guid"))
+                     .order_by(m.Patient.pk).limit(1))
+    # Correlated: evaluated for the box row once it is locked, so a concurrent admission
+    # into the box that committed meanwhile is counted (the capacity holds).
+    occupants = (select(func.count()).select_from(m.Patient)
+                 .where(m.Patient.box_code == m.Box.code).scalar_subquery())
+    box = select(m.Box.code.label("code"), m.Box.label.label("label"),
+                 m.Box.capacity.label("capacity"), m.Box.type.label("type"),
+                 occupants.label("occupants"))
     return _Statements(
-        by_guid=select(m.Patient.pk, m.Patient.box_code, m.Patient.last_name,
-                       m.Patient.first_name, m.Patient.responsable)
-        .where(m.Patient.guid == bindparam("guid")).order_by(m.Patient.pk).limit(1),
-        box=select(m.Box.code.label("code"), m.Box.label.label("label"),
-                   m.Box.capacity.label("capacity"), m.Box.type.label("type"))
+        by_guid=select(*patient).where(m.Patient.guid == bindparam("guid"))
+        .order_by(m.Patient.pk).limit(1),
+        by_pk=select(*patient).where(m.Patient.pk == bindparam("pk")),
+        box=box.where(m.Box.code == bindparam("code")).with_for_update(),
+        box_and_guid=box.add_columns(first_of_guid.scalar_subquery().label("same_guid"))
         .where(m.Box.code == bindparam("code")).with_for_update(),
         responsable=select(m.Responsable.code).where(m.Responsable.code == bindparam("code")),
     )
+
+
+def _box_or_patient(
+    conn: Connection, sql: _Statements, box_code: str, guid: str
+) -> tuple[Row[Any] | None, PatientRef | None]:
+    """The box locked with its occupants, or the patient of the GUID (tasks appended to
+    it): one statement when it is a new patient in a known box, the usual case."""
+    if not guid:
+        return conn.execute(sql.box, {"code": box_code}).first(), None
+    box = conn.execute(sql.box_and_guid, {"code": box_code, "guid": guid}).first()
+    if box is not None and box.same_guid is None:
+        return box, None
+    found = (conn.execute(sql.by_guid, {"guid": guid}) if box is None
+             else conn.execute(sql.by_pk, {"pk": box.same_guid})).first()
+    return box, (PatientRef(*found) if found is not None else None)
 
 
 def admit(
@@ -144,15 +171,12 @@ def admit(
     rows: list[dict[str, Any]] = []  # history: one batched INSERT at the end
     conn = s.connection()  # plain Core statements: compiled once, cached
     sql = _statements(m)
-    existing = None
-    if guid:
-        found = conn.execute(sql.by_guid, {"guid": guid}).first()
-        existing = PatientRef(*found) if found is not None else None
+    box, existing = _box_or_patient(conn, sql, box_code, guid)
+    occupants: int | None = None  # in the box before this patient (None when merged)
     if existing is None:
-        box = conn.execute(sql.box, {"code": box_code}).first()
         if box is None:
             raise UnknownBoxError(box_code)
-        occupants = queries.count_in_box(s, m, box.code)
+        occupants = int(box.occupants)
         if not allow_over_capacity and not domain.has_room(box.capacity, occupants):
             raise BoxFullError(box.label or box.code, box.capacity or 0)
         if responsable and (known is None or responsable not in known.responsables) \
@@ -186,7 +210,6 @@ def admit(
         rows.append(history.row(m, actor, PATIENT_IN, patient, now, comment=comment))
     else:
         patient = existing
-        occupants = None
     codes = {t.code.strip() for t in tasks}
     labels = {c: known.task_labels[c] for c in codes if c in known.task_labels} \
         if known is not None else {}
@@ -205,9 +228,10 @@ def insert_tasks(
     """Insert ``tasks`` of ``patient``; their history rows are appended to ``rows``.
     Returns their numbers and the warnings about them (unknown code, values cut to their
     column, each named by its entry-file key)."""
-    nums: list[int] = []
     warnings: list[str] = []
     widths = column_lengths(m.Task)
+    values: list[dict[str, Any]] = []
+    codes: list[str] = []
     for new in tasks:
         code = new.code.strip()
         if code not in labels:
@@ -221,7 +245,8 @@ def insert_tasks(
         def cut(value: str, attr: str, key: str, where: str = where) -> str:
             return fit_warned(value, widths[attr], where + key, warnings)
 
-        inserted = insert_rows(s, m.Task, [{
+        codes.append(code)
+        values.append({
             "patient_pk": patient.pk,
             "code": cut(code, "code", "Code_Tache"),
             "comment": cut(new.comment, "comment", "Commentaire"),
@@ -233,9 +258,21 @@ def insert_tasks(
             "note_file": cut(new.note_file, "note_file", "Nom_Fichier_Note") or None,
             "note_reader": cut(new.note_reader, "note_reader", "Nom_Lecteur_Note") or None,
             "revision": 0,
-        }])
-        num = new_key(inserted)
-        nums.append(num)
+        })
+    nums = _insert_numbered(s, m, values)
+    for code, num in zip(codes, nums, strict=True):
         rows.append(history.row(m, actor, TASK_ADD, patient, now, task=TaskRef(code, num),
                                 task_label=labels.get(code, code)))
-    return tuple(nums), warnings
+    return nums, warnings
+
+
+def _insert_numbered(s: Session, m: Models, values: list[dict[str, Any]]) -> tuple[int, ...]:
+    """Insert task rows; their numbers (autoincrement) in the order of ``values``. Several
+    rows take one statement where the database returns the keys of a multi-row INSERT in
+    order (MariaDB 10.5+, SQLite 3.35+), else one statement each."""
+    conn = s.connection()
+    if len(values) > 1 and conn.dialect.insert_executemany_returning_sort_by_parameter_order:
+        num = m.Task.num.expression
+        result = insert_rows(s, m.Task, values, returning=num)
+        return tuple(int(n) for n in result.scalars())
+    return tuple(new_key(insert_rows(s, m.Task, [row])) for row in values)

@@ -113,14 +113,20 @@ def _column_keys(mapped: type) -> dict[str, str]:
     return {attr.key: attr.columns[0].key for attr in attrs}
 
 
-def insert_rows(s: Session, mapped: type, rows: Sequence[dict[str, Any]]) -> CursorResult[Any]:
+def insert_rows(
+    s: Session, mapped: type, rows: Sequence[dict[str, Any]], returning: Any = None
+) -> CursorResult[Any]:
     """Core INSERT of one row (or executemany of several) with bound parameters; the
     statement compiles once and is cached (an ORM insert with inline values rebuilt its
-    cache key on every call)."""
+    cache key on every call). ``returning``: a column whose values come back in the order
+    of ``rows``."""
     keys = _column_keys(mapped)
     table = mapped.__table__  # type: ignore[attr-defined]
     params = [{keys[k]: v for k, v in row.items()} for row in rows]
-    return s.connection().execute(table.insert(), params[0] if len(params) == 1 else params)
+    statement = table.insert()
+    if returning is not None:
+        statement = statement.returning(returning, sort_by_parameter_order=True)
+    return s.connection().execute(statement, params[0] if len(params) == 1 else params)
 
 
 def new_key(result: CursorResult[Any]) -> int:
