@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from synoptic.messages import quote_value
 
@@ -65,11 +66,16 @@ def folded_key(key: str) -> str:
     return _KEY_SEPARATORS.sub("_", folded(key).strip())
 
 
+@cache
+def _spellings(known: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    """Folded spelling -> key, and the keys in lower case (computed once, not per file)."""
+    return {folded_key(key): key for key in known}, frozenset(key.lower() for key in known)
+
+
 def check_keys(section: Section, known: tuple[str, ...], warnings: list[str]) -> None:
     """Read keys spelt with accents, another case or separator as the key they mean (with
     a warning); name unknown keys in a warning. Nothing written is dropped unsaid."""
-    canonical = {folded_key(key): key for key in known}
-    exact = {key.lower() for key in known}
+    canonical, exact = _spellings(known)
     for written, (value, line) in list(section.values.items()):
         if written in exact:
             continue
