@@ -3,6 +3,7 @@ them without reading the French text back), and older rejections still listed.""
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from datetime import datetime
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import NOW
 from test_inbox import drop, entry, make_processor
+from test_inbox_faults import failing_move
 
-from synoptic.ingest.inbox import InboxProcessor
+from synoptic.ingest.inbox import ARCHIVE_RETRY_S, InboxProcessor
 from synoptic.ingest.rejected import ORPHAN_AFTER_S, list_rejected, reason_data_name
 from synoptic.services import BoardServices
 from synoptic.store.db import Store
@@ -120,3 +122,25 @@ def test_reasons_of_files_gone_are_removed_once_old(
         os.utime(path, (WALL - ORPHAN_AFTER_S - 10,) * 2)
     processor.purge_processed()
     assert [p.exists() for p in data] == [False, True]
+
+
+def test_a_rejection_archived_later_gets_its_reason_as_data_too(
+    sqlite_store: Store, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [1000.0]
+    calls = failing_move(monkeypatch, "rejected", errno.EIO)
+    with make_processor(
+        BoardServices(sqlite_store, "test"), inbox, monotonic=lambda: clock[0]
+    ) as processor:
+        drop(inbox, "faux.txt", b"[Entree]\nPrenom_Patient=Sans nom\n")
+        [first] = processor.run_pass().results
+        assert first.archived_as is None and calls
+        monkeypatch.undo()
+        clock[0] += ARCHIVE_RETRY_S + 1
+        [done] = processor.run_pass().results  # archived as its log row says
+    [listed] = list_rejected(inbox / "rejected")
+    assert listed.path == done.archived_as
+    assert listed.reason == first.message and listed.rejected_at == NOW
+    (inbox / "rejected" / "faux.error.txt").write_text("réécrit\n", encoding="utf-8")
+    [again] = list_rejected(inbox / "rejected")
+    assert again.reason == first.message  # kept as data, not read from the text

@@ -104,8 +104,10 @@ class Filing:
     def logged(self, claimed: Claimed, row: LoggedFile, now: datetime) -> IngestResult:
         """A file committed before (a crash, a failed move): archived as the log says."""
         if row.outcome == OUTCOME_REJECTED:
-            message = row.message or ""
-            archived = self._archive(claimed, self.rejected_dir, error_text=message, reason="")
+            message = row.message or ""  # the whole French text
+            archived = self._archive(claimed, self.rejected_dir, error_text=message)
+            if archived is not None:
+                rejected.write_reason_data(archived, rejected.reason_in_text(message), now)
             return IngestResult(claimed.name, Outcome.REJECTED, message=message,
                                 archived_as=archived)
         if claimed.name not in self._unarchived:  # else: said when its archiving failed
@@ -128,6 +130,7 @@ class Filing:
         line: int | None = None,
         key_name: str | None = None,
     ) -> IngestResult:
+        """Log the file as rejected, and set it aside with its reason (text and data)."""
         where = []
         if line is not None:
             where.append(f"ligne {line}")
@@ -155,7 +158,9 @@ class Filing:
             wrote = False
         else:
             wrote = True
-        archived = self._archive(claimed, self.rejected_dir, error_text=text, reason=full)
+        archived = self._archive(claimed, self.rejected_dir, error_text=text)
+        if archived is not None:
+            rejected.write_reason_data(archived, full, now)
         log.warning("Fichier d'entrée rejeté %s : %s", name, full)
         return IngestResult(
             claimed.name, Outcome.REJECTED, message=full, archived_as=archived, wrote=wrote
@@ -166,10 +171,9 @@ class Filing:
         claimed: Claimed,
         folder: Path,
         error_text: str | None = None,
-        reason: str | None = None,
     ) -> Path | None:
-        """Move the claimed file into ``folder`` under a free name (never overwriting);
-        a rejection's ``reason`` is kept beside it ("": the one in ``error_text``).
+        """Move the claimed file into ``folder`` under a free name (never overwriting),
+        beside its ``error_text`` if any.
 
         The file's outcome is committed already (its log row): when the move fails (EIO,
         ENOSPC, EACCES on the archive folder) the file stays in the working folder, the log
@@ -190,9 +194,6 @@ class Filing:
                 )
             self._unarchived[claimed.name] = self.monotonic() + ARCHIVE_RETRY_S
             return None
-        if reason is not None and error_text is not None:
-            kept = reason or rejected.reason_in_text(error_text)
-            rejected.write_reason_data(archived, kept, self.now().replace(microsecond=0))
         if self._unarchived.pop(claimed.name, None) is not None:
             log.info("%s archivé dans %s", display_name(claimed.name), folder)
         return archived
