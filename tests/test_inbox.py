@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DataError, OperationalError
 
 from synoptic.errors import InvalidValueError
+from synoptic.ingest.filing import Filing
 from synoptic.ingest.inbox import (
     WORK_DIR,
     InboxProcessor,
@@ -242,6 +243,9 @@ def test_rejections_never_overwrite_an_earlier_one(
         [item] = sqlite_processor.run_pass().results
         assert item.outcome is Outcome.REJECTED
     assert sorted(p.name for p in (inbox / "rejected").iterdir()) == [
+        ".vide.json",  # each one's reason as data
+        ".vide_2.json",
+        ".vide_3.json",
         "vide.error.txt",
         "vide.txt",
         "vide_2.error.txt",
@@ -530,9 +534,10 @@ def crashed_processor(services: BoardServices, inbox: Path) -> InboxProcessor:
 
 
 def die(p: InboxProcessor) -> None:
-    assert p._lock is not None
-    p._lock.close()
-    p._lock = p._work = None
+    """Its lock released and its working folder forgotten, as a killed process's."""
+    assert p.folder._lock is not None
+    p.folder._lock.close()
+    p.folder._lock = p.folder._path = None
 
 
 def test_a_crash_between_commit_and_move_does_not_admit_twice(
@@ -545,7 +550,7 @@ def test_a_crash_between_commit_and_move_does_not_admit_twice(
         raise Crash
 
     with monkeypatch.context() as patch:
-        patch.setattr(InboxProcessor, "_archive", killed)
+        patch.setattr(Filing, "_archive", killed)
         with pytest.raises(Crash):
             victim.run_pass()
     die(victim)

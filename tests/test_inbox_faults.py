@@ -12,7 +12,9 @@ import pytest
 from test_inbox import DAY, drop, entry, log_rows, make_processor, patients, top_level
 
 import synoptic.ingest.archive as archive_module
+import synoptic.ingest.filing as filing_module
 import synoptic.ingest.inbox as inbox_module
+from synoptic.ingest.admitting import Admitter
 from synoptic.ingest.inbox import (
     WORK_DIR,
     InboxProcessor,
@@ -59,7 +61,7 @@ def failing_move(monkeypatch: pytest.MonkeyPatch, folder_name: str, code: int) -
             raise OSError(code, errno.errorcode.get(code, "error"))
         return real(source, folder, name, reason)
 
-    monkeypatch.setattr(inbox_module, "archive_file", archive_file)
+    monkeypatch.setattr(filing_module, "archive_file", archive_file)
     return calls
 
 
@@ -114,13 +116,13 @@ def test_a_rejection_that_meets_an_accepted_log_row_archives_the_file_as_process
     faulty: InboxProcessor, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An error after the commit (a bug) must not tell staff to drop an admitted file again."""
-    real = InboxProcessor._admit
+    real = Admitter.admit_once
 
-    def admit_then_fail(self: InboxProcessor, *args: object, **kwargs: object) -> object:
+    def admit_then_fail(self: Admitter, *args: object, **kwargs: object) -> object:
         real(self, *args, **kwargs)  # type: ignore[arg-type]
         raise RuntimeError("bogue après la validation")
 
-    monkeypatch.setattr(InboxProcessor, "_admit", admit_then_fail)
+    monkeypatch.setattr(Admitter, "admit_once", admit_then_fail)
     drop(inbox, "bogue.txt", entry("BOGUE"))
     [item] = faulty.run_pass().results
     assert item.outcome is Outcome.ALREADY
@@ -185,12 +187,12 @@ def test_a_box_deleted_during_the_pass_falls_back_to_the_default_box(
     faulty: InboxProcessor, inbox: Path
 ) -> None:
     store = faulty.services.store
-    faulty._box_capacities()  # read at the start of the pass
+    faulty.admitter.box_capacities()  # read at the start of the pass
     with store.write() as session:
         session.execute(store.models.Patient.__table__.delete())
     delete_box(store, "B2")
     drop(inbox, "parti.txt", entry("PARTI", box="B2"))
-    faulty._boxes = {"B2": None, "ATT": None}  # as read before the deletion
+    faulty.admitter._boxes = {"B2": None, "ATT": None}  # as read before the deletion
     claimed = faulty._claim(inbox / "parti.txt")
     assert claimed is not None
     item = faulty._process(claimed)
@@ -251,14 +253,14 @@ def test_a_database_error_that_is_no_outage_is_not_made_transient(
     monkeypatch.setattr(store, "read", failing)
     monkeypatch.setattr(store, "write", failing)
     with pytest.raises(ProgrammingError):
-        faulty._logged("cle")
+        faulty.ingest_log.logged("cle")
     with pytest.raises(ProgrammingError):
-        faulty._forget_rejection("cle")
+        faulty.ingest_log.forget_rejection("cle")
     raised[0] = OperationalError("SELECT", {}, Exception("database is locked"))
     with pytest.raises(TransientError, match="base verrouillée"):
-        faulty._logged("cle")
+        faulty.ingest_log.logged("cle")
     with pytest.raises(TransientError, match="base verrouillée"):
-        faulty._forget_rejection("cle")
+        faulty.ingest_log.forget_rejection("cle")
 
 
 def test_a_missing_default_box_is_one_log_line_naming_the_key_then_one_when_fixed(
@@ -286,8 +288,7 @@ def test_a_missing_default_box_is_one_log_line_naming_the_key_then_one_when_fixe
             while not patients(store) and time.monotonic() < deadline:
                 time.sleep(0.05)
         finally:
-            watcher.stop_event.set()
-            watcher.wake()
+            watcher.stop(timeout=0)  # its thread is ours: joined here
             thread.join(10)
     assert [p.box_code for p in patients(store)] == ["NOUVEAU"]
     messages = [r.getMessage() for r in caplog.records]

@@ -31,6 +31,7 @@ from synoptic.ingest.names import (
     log_name,
     reason_file_name,
 )
+from synoptic.ingest.rejected import list_rejected
 from synoptic.ingest.watcher import _as_path
 from synoptic.services import BoardServices
 
@@ -171,7 +172,7 @@ def test_a_name_that_is_not_utf8_is_rejected_with_its_reason_file(
     drop(inbox, "suivant.txt", entry("SUIVANT"))
     results = processor.run_pass().results
     assert [r.outcome for r in results] == [Outcome.REJECTED, Outcome.ACCEPTED]
-    assert raw_names(inbox / "rejected") == [b"entr\xe9e.error.txt", LATIN1]
+    assert raw_names(inbox / "rejected") == [b".entr\xe9e.json", b"entr\xe9e.error.txt", LATIN1]
     reason = (inbox / "rejected" / os.fsdecode(b"entr\xe9e.error.txt")).read_text("utf-8-sig")
     assert "Fichier d'entrée rejeté : entr\\xe9e.txt" in reason
     assert "Ligne 1 illisible" in reason
@@ -188,8 +189,8 @@ def test_a_255_byte_name_rejected_gets_a_reason_file_that_fits(
     drop_raw(inbox, LONGEST, b"")
     [item] = processor.run_pass().results
     assert item.outcome is Outcome.REJECTED and item.archived_as is not None
-    names = raw_names(inbox / "rejected")
-    assert len(names) == 2 and all(len(n) <= NAME_MAX for n in names)
+    names = raw_names(inbox / "rejected")  # the copy, its reason file and its reason's data
+    assert len(names) == 3 and all(len(n) <= NAME_MAX for n in names)
     copy = item.archived_as
     assert copy.name.startswith("x" * 200) and copy.read_bytes() == b""
     reason = copy.with_name(reason_file_name(copy.name))
@@ -241,13 +242,17 @@ def test_a_long_name_rejected_twice_keeps_both_copies_and_reasons(
         [item] = processor.run_pass().results
         assert item.outcome is Outcome.REJECTED
     names = raw_names(inbox / "rejected")
-    assert len(names) == 6 and all(len(n) <= NAME_MAX for n in names)
+    assert len(names) == 9 and all(len(n) <= NAME_MAX for n in names)
     for n in names:
         n.decode("utf-8")  # never a character cut in two
-    copies = [n for n in names if not n.endswith(b".error.txt")]
+    copies = [n for n in names if n.endswith(b".txt") and not n.endswith(b".error.txt")]
+    assert len(copies) == 3
     for copy in copies:
         reason = os.fsdecode(copy)[:-4] + ".error.txt"
         assert os.fsencode(reason) in names
+    listed = list_rejected(inbox / "rejected")
+    assert sorted(os.fsencode(f.path.name) for f in listed) == sorted(copies)
+    assert all(f.reason.startswith("Section [Entree] absente") for f in listed)
 
 
 # ---------------------------------------------------------------------- kills
@@ -291,12 +296,14 @@ def test_a_kill_before_the_file_leaves_the_working_folder_leaves_no_empty_file(
     with make_processor(services, inbox) as survivor:
         [item] = survivor.run_pass().results
     assert item.outcome is outcome
-    copies = [n for n in raw_names(inbox / folder) if not n.endswith(b".error.txt")]
+    names = raw_names(inbox / folder)
+    copies = [n for n in names if n.endswith(b".txt") and not n.endswith(b".error.txt")]
     assert len(copies) == 1  # archived once, under a name that fits
     assert (inbox / folder / os.fsdecode(copies[0])).read_bytes() == data
     if outcome is Outcome.REJECTED:
         reason = reason_file_name(os.fsdecode(copies[0]))
         assert (inbox / folder / reason).stat().st_size > 0
+        assert len(names) == 3  # and its reason as data
     assert empty_files(inbox) == []
     assert work_files(inbox) == []
     assert len(patients(services.store)) == (1 if outcome is Outcome.ALREADY else 0)
@@ -368,7 +375,7 @@ def test_a_kill_before_the_reason_file_is_written_leaves_it_written_on_restart(
     with make_processor(services, inbox) as survivor:
         [item] = survivor.run_pass().results
     assert item.outcome is Outcome.REJECTED
-    assert raw_names(inbox / "rejected") == [b"entr\xe9e.error.txt", LATIN1]
+    assert raw_names(inbox / "rejected") == [b".entr\xe9e.json", b"entr\xe9e.error.txt", LATIN1]
     reason = (inbox / "rejected" / os.fsdecode(b"entr\xe9e.error.txt")).read_text("utf-8-sig")
     assert "Nom_Patient" in reason
     assert empty_files(inbox) == [] and work_files(inbox) == []
@@ -386,7 +393,7 @@ def test_without_hard_links_files_are_still_archived_under_free_names(
         drop_raw(inbox, LONGEST, b"")
         [item] = sqlite_processor_for.run_pass().results
         assert item.outcome is Outcome.REJECTED
-    assert len(raw_names(inbox / "rejected")) == 4
+    assert len(raw_names(inbox / "rejected")) == 6  # two copies, reason files and data
     assert work_files(inbox) == []
 
 
@@ -427,7 +434,7 @@ def test_a_pass_never_raises_even_when_a_file_cannot_be_moved_at_all(
             raise OSError(errno.EIO, "Input/output error")
         return real(source, folder, name, reason)
 
-    monkeypatch.setattr("synoptic.ingest.inbox.archive_file", broken)
+    monkeypatch.setattr("synoptic.ingest.filing.archive_file", broken)
     drop(inbox, "a-piege.txt", entry("PIEGE"))
     drop(inbox, "b-suivant.txt", entry("SUIVANT"))
     os.utime(inbox / "a-piege.txt", (1, 1))

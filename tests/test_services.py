@@ -15,7 +15,6 @@ import pytest
 from conftest import NOW
 from sqlalchemy import func, select
 
-from synoptic import services as services_module
 from synoptic.domain import is_late
 from synoptic.errors import (
     BoxFullError,
@@ -51,6 +50,7 @@ from synoptic.services import (
     NewTask,
     resolve_actor,
 )
+from synoptic.services import history as history_module
 from synoptic.store import queries
 from synoptic.store.db import Store
 from synoptic.views import HistoryView, PatientView, TaskView
@@ -809,17 +809,17 @@ def test_stale_task_revision_conflicts_and_writes_nothing(
 
 
 def _fail_on_call(monkeypatch: pytest.MonkeyPatch, failing_call: int) -> list[str]:
-    """Make BoardServices._history raise on its ``failing_call``-th call."""
-    real = BoardServices._history
+    """Make the building of a history row raise on its ``failing_call``-th call."""
+    real = history_module.row
     calls: list[str] = []
 
-    def flaky(self: BoardServices, s: Any, action: str, *args: Any, **kwargs: Any) -> None:
+    def flaky(m: Any, actor: str, action: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         calls.append(action)
         if len(calls) == failing_call:
             raise RuntimeError("panne simulée")
-        real(self, s, action, *args, **kwargs)
+        return real(m, actor, action, *args, **kwargs)
 
-    monkeypatch.setattr(BoardServices, "_history", flaky)
+    monkeypatch.setattr(history_module, "row", flaky)
     return calls
 
 
@@ -885,7 +885,7 @@ def test_as_user_names_the_actor(services: BoardServices, store: Store) -> None:
 
 
 def test_resolve_actor_fallbacks(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
-    monkeypatch.setattr(services_module.socket, "gethostname", lambda: "poste-urgences-3")
+    monkeypatch.setattr(history_module.socket, "gethostname", lambda: "poste-urgences-3")
     assert resolve_actor("marie", "ecran-accueil") == "marie"
     assert resolve_actor(None, "ecran-accueil") == "ecran-accueil"
     assert resolve_actor("  ", " ecran-accueil ") == "ecran-accueil"
@@ -894,5 +894,5 @@ def test_resolve_actor_fallbacks(monkeypatch: pytest.MonkeyPatch, store: Store) 
     assert resolve_actor("u" * 60) == "u" * 45
     assert BoardServices(store).actor == "poste-urgences-3"
     assert BoardServices(store, "ecran").as_user(None).actor == "ecran"
-    monkeypatch.setattr(services_module.socket, "gethostname", lambda: "")
+    monkeypatch.setattr(history_module.socket, "gethostname", lambda: "")
     assert resolve_actor() == "inconnu"

@@ -3,61 +3,28 @@
 It runs the core's :class:`InboxWatcher` in its own thread (several screens may watch one
 shared folder: each file is claimed by exactly one).  New patients reach the board through
 the change feed like any other change, so nothing here touches a widget.  The status bar
-asks :meth:`InboxMonitor.status`; rejected files (``rejected/NAME.txt`` beside
-``NAME.error.txt``) are counted off the GUI thread and listed on a touch.
+asks :meth:`InboxMonitor.status`; rejected files are listed by the core
+(:func:`synoptic.ingest.rejected.list_rejected`, with their reason) off the GUI thread, and
+shown on a touch.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from synoptic.ingest.names import display_name, is_reason_file_name, reason_file_name
+from synoptic.ingest.rejected import REJECTED_DIR, RejectedFile, list_rejected
 from ui.context import UiContext
 from ui.live import Background
 
+if TYPE_CHECKING:
+    from synoptic.ingest.wiring import InboxRunner
+
+__all__ = ["InboxMonitor", "RejectedFile", "list_rejected"]
+
 log = logging.getLogger(__name__)
-
-PRUNE_INTERVAL_S = 60.0
-
-
-@dataclass(frozen=True)
-class RejectedFile:
-    name: str
-    reason: str
-
-
-def list_rejected(folder: Path) -> list[RejectedFile]:
-    """Entry files set aside, oldest first, each with the first line of its error file."""
-    if not folder.is_dir():
-        return []
-    files = [
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() == ".txt" and not is_reason_file_name(p.name)
-    ]
-    files.sort(key=lambda p: p.stat().st_mtime)
-    result = []
-    for path in files:
-        error = path.with_name(reason_file_name(path.name))
-        reason = ""
-        try:
-            lines = [
-                ln
-                for ln in error.read_text(encoding="utf-8", errors="replace").splitlines()
-                if ln.strip()
-            ]
-            reason = next(
-                (ln.removeprefix("Motif :").strip() for ln in lines if ln.startswith("Motif")), ""
-            )
-        except OSError:
-            pass
-        # Shown, not the raw name: bytes that are not UTF-8 as \xNN (Qt cannot take them).
-        result.append(RejectedFile(display_name(path.name), reason.strip()))
-    return result
 
 
 class InboxMonitor(QObject):
@@ -70,10 +37,10 @@ class InboxMonitor(QObject):
         self.ctx = ctx
         self.background = background
         self.inbox_dir = ctx.config.interface.inbox_dir
+        self.rejected_dir = self.inbox_dir / REJECTED_DIR
         self.error = ""
         self.rejected: list[RejectedFile] = []
-        self._watcher = None
-        self._processor = None
+        self._runner: InboxRunner | None = None
         self._counting = False
         self.timer = QTimer(self)
         self.timer.setInterval(max(1000, round(ctx.config.timers.inbox_check_s * 1000)))
@@ -81,60 +48,36 @@ class InboxMonitor(QObject):
 
     @property
     def listening(self) -> bool:
-        return self._watcher is not None and not self.error
+        return self._runner is not None and not self.error
 
     def start(self) -> None:
         """Open the inbox and watch it in a thread; a failure is shown, not raised."""
-        from synoptic.feed import prune_changes
-        from synoptic.ingest.inbox import InboxProcessor
-        from synoptic.ingest.watcher import InboxWatcher, PeriodicJob
+        from synoptic.ingest.wiring import inbox_runner
 
-        cfg = self.ctx.config.interface
+        # The board's purges run on the board's own timer (ui.purge), not in the watcher.
+        runner = inbox_runner(self.ctx.config, self.ctx.services)
         try:
-            processor = InboxProcessor(
-                self.ctx.services,
-                cfg.inbox_dir,
-                cfg.default_box,
-                retention_days=cfg.processed_retention_days,
-            )
-            processor.open()
+            runner.start()
         except OSError as err:
-            self.error = f"dossier {cfg.inbox_dir} inaccessible : {err.strerror or err}"
+            self.error = f"dossier {self.inbox_dir} inaccessible : {err.strerror or err}"
             log.warning("dossier des entrées : %s", self.error)
             self.changed.emit()
             return
-        store = self.ctx.services.store  # the change log is pruned by the core
-        jobs = [
-            PeriodicJob(
-                "purge du journal des changements",
-                PRUNE_INTERVAL_S,
-                lambda: prune_changes(store),
-                first_delay_s=PRUNE_INTERVAL_S / 2,
-            ),
-            PeriodicJob("purge des fichiers traités", 3600.0, processor.purge_processed),
-        ]
-        self._processor = processor
-        self._watcher = InboxWatcher(
-            processor, rescan_s=self.ctx.config.timers.inbox_check_s, jobs=jobs
-        )
-        self._watcher.start()
+        self._runner = runner
         self.timer.start()
         self.count_rejected()
         self.changed.emit()
 
     def stop(self) -> None:
         self.timer.stop()
-        if self._watcher is not None:
-            self._watcher.stop(timeout=10)
-            self._watcher = None
-        if self._processor is not None:
-            self._processor.close()
-            self._processor = None
+        if self._runner is not None:
+            self._runner.stop(timeout=10)
+            self._runner = None
 
     def status(self) -> tuple[bool, str]:
         if self.error:
             return False, f"Entrées : non surveillées ({self.error})"
-        if self._watcher is None:
+        if self._runner is None:
             return False, "Entrées : non surveillées"
         return True, "Entrées : surveillées"
 
@@ -142,7 +85,7 @@ class InboxMonitor(QObject):
         if self._counting:
             return
         self._counting = True
-        folder = self.inbox_dir / "rejected"
+        folder = self.rejected_dir
         self.background.submit(lambda: list_rejected(folder), self._counted, self._count_failed)
 
     def _counted(self, files: list[RejectedFile]) -> None:
@@ -163,12 +106,12 @@ class InboxMonitor(QObject):
         if masked:
             return (
                 f"{len(self.rejected)} fichier(s) d'entrée refusé(s) dans "
-                f"{self.inbox_dir / 'rejected'}.\n\n"
+                f"{self.rejected_dir}.\n\n"
                 "Les noms sont masqués sur cet écran : leurs noms de fichier et leurs motifs, "
                 "qui peuvent contenir le nom d'un patient, ne sont pas affichés. Touchez "
                 "« Afficher les noms » pour les voir, ou lisez les fichiers .error.txt du dossier."
             )
-        lines = [f"Dossier : {self.inbox_dir / 'rejected'}", ""]
+        lines = [f"Dossier : {self.rejected_dir}", ""]
         for item in self.rejected:
             lines.append(f"• {item.name}" + (f" — {item.reason}" if item.reason else ""))
         lines += [

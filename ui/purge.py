@@ -13,6 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from synoptic.db_errors import is_outage
+from synoptic.ingest.wiring import purge_board
 from synoptic.transient import is_transient
 from ui.context import UiContext
 from ui.live import Background, database_error_message
@@ -47,13 +48,7 @@ class Purger(QObject):
         now = self.ctx.clock()
         services = self.ctx.services
         self.background.submit(
-            lambda: services.purge(
-                now=now,
-                exit_delay_min=timers.exit_purge_delay_min,
-                max_lifetime_s=timers.max_lifetime_s,
-            ),
-            self._done,
-            self._failed,
+            lambda: purge_board(services, timers, now), self._done, self._failed
         )
 
     def _done(self, result: object) -> None:

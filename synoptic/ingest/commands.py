@@ -23,12 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from synoptic.command_context import Context
 from synoptic.db_messages import french_database_error
 from synoptic.errors import SynoptuxError
-from synoptic.feed import prune_changes
 from synoptic.ingest.backoff import RetryBackoff
 from synoptic.ingest.inbox import InboxProcessor, IngestResult, Outcome, TransientError
 from synoptic.ingest.names import display_name
-from synoptic.ingest.watcher import InboxWatcher, PeriodicJob
-from synoptic.services import BoardServices
+from synoptic.ingest.wiring import InboxRunner, inbox_processor, inbox_runner, purge_board
 from synoptic.store.db import SCHEMA_VERSION, Store, current_version
 from synoptic.store.feed_schema import feed_tables
 from synoptic.transient import is_transient
@@ -42,7 +40,6 @@ LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 5
 # How long `synoptux ingest` waits at most for files still being written.
 INGEST_WAIT_S = 10.0
-PROCESSED_PURGE_S = 3600.0
 
 
 def default_log_path() -> Path:
@@ -55,7 +52,10 @@ def ingest(ctx: Context, paths: Sequence[str], stability_delay_s: float) -> int:
     try:
         require_feed_schema(ctx.store)
         failures = 0
-        with _processor(ctx, ctx.services(), stability_delay_s) as processor:
+        processor = inbox_processor(
+            ctx.services(), ctx.config.interface, stability_delay_s=stability_delay_s
+        )
+        with processor:
             if paths:
                 for raw in paths:
                     failures += _ingest_one(processor, Path(raw))
@@ -120,13 +120,13 @@ def watch(
     log_path = Path(log_file) if log_file else default_log_path()
     _setup_logging(log_path)
     stopping = threading.Event()
-    watcher: InboxWatcher | None = None
+    runner: InboxRunner | None = None
 
     def on_signal(signum: int, _frame: object) -> None:
         log.info("Signal %s reçu : arrêt après le fichier en cours", signal.Signals(signum).name)
         stopping.set()
-        if watcher is not None:
-            watcher.stop(timeout=0)
+        if runner is not None:
+            runner.watcher.stop(timeout=0)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -135,48 +135,33 @@ def watch(
             log.info("synoptux watch arrêté avant que la base soit prête")
             return 0
         services = ctx.services()
-        processor = _processor(ctx, services, stability_delay_s)
 
-        def purge_board() -> bool:
-            result = services.purge(
-                now=datetime.now().replace(microsecond=0),
-                exit_delay_min=cfg.timers.exit_purge_delay_min,
-                max_lifetime_s=cfg.timers.max_lifetime_s,
-            )
+        def purge() -> None:
+            result = purge_board(services, cfg.timers, datetime.now().replace(microsecond=0))
             if result.exits_removed or result.lifetime_removed:
                 log.info(
                     "Purge : %d sortie(s) retirée(s), %d patient(s) sorti(s) d'office",
                     len(result.exits_removed),
                     len(result.lifetime_removed),
                 )
-            return True  # its transaction took the write lock (BEGIN IMMEDIATE) and committed
 
-        jobs = [
-            PeriodicJob("purge des sorties", purge_interval_s, purge_board),
-            PeriodicJob(
-                "purge du journal des changements",
-                purge_interval_s,
-                lambda: prune_changes(ctx.store),
-                first_delay_s=purge_interval_s / 2,
-            ),
-            PeriodicJob(
-                "purge des fichiers traités",
-                PROCESSED_PURGE_S,
-                processor.purge_processed,
-                wrote=lambda _removed: True,  # its DELETE of old log rows committed
-            ),
-        ]
-        watcher = InboxWatcher(processor, rescan_s=rescan_s or cfg.timers.inbox_check_s, jobs=jobs)
+        runner = inbox_runner(
+            cfg,
+            services,
+            board_purge=purge,
+            stability_delay_s=stability_delay_s,
+            rescan_s=rescan_s,
+            jobs_interval_s=purge_interval_s,
+        )
         if stopping.is_set():
-            watcher.stop(timeout=0)
+            runner.watcher.stop(timeout=0)
         log.info(
             "synoptux watch démarré : dossier %s, base %s, journal %s",
             cfg.interface.inbox_dir,
             _safe_url(ctx.store),
             log_path,
         )
-        with processor:
-            watcher.run()
+        runner.run()
         log.info("synoptux watch arrêté")
         return 0
     finally:
@@ -238,17 +223,6 @@ def wait_for_database(store: Store, retry_s: float, stopping: threading.Event) -
             log.error("%s", line)
         stopping.wait(backoff.delay())
     return False
-
-
-def _processor(ctx: Context, services: BoardServices, stability_delay_s: float) -> InboxProcessor:
-    cfg = ctx.config.interface
-    return InboxProcessor(
-        services,
-        cfg.inbox_dir,
-        cfg.default_box,
-        retention_days=cfg.processed_retention_days,
-        stability_delay_s=stability_delay_s,
-    )
 
 
 def _setup_logging(path: Path) -> None:

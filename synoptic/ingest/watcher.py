@@ -2,7 +2,7 @@
 
 - At start, the files left over (a crash, files dropped while nobody watched) are processed.
 - A watchdog observer reports files written into the inbox; events are coalesced (a burst of
-  files is one pass) for ``debounce_s`` after the last one, at most ``max_debounce_s``.
+  files is one pass) for ``DEBOUNCE_S`` after the last one, at most ``MAX_DEBOUNCE_S``.
   On Linux a "closed after writing" event tells that a file is complete, so it is taken at
   once instead of after the stability delay.
 - Every ``rescan_s`` seconds (``Periodicite_controle_des_entrees``) the folder is scanned
@@ -23,7 +23,6 @@ No Qt here: ``synoptux watch`` runs it headless; a screen may run it in a thread
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import os
 import queue
@@ -59,29 +58,10 @@ __all__ = ["InboxWatcher", "PeriodicJob"]
 
 log = logging.getLogger(__name__)
 
-# How long watchdog's inotify backend holds a "moved from" event to pair it with its "moved
-# to" half (0.5 s by default). Both halves of a rename are read from the kernel together.
-MOVE_PAIRING_DELAY_S = 0.02
-
-
-def shorten_move_pairing_delay() -> None:
-    """Make watchdog pair the two halves of a rename within 20 ms instead of 0.5 s.
-
-    Its inotify backend holds every "moved from" event for that delay, and every later event
-    waits behind it (``watchdog.utils.delayed_queue``): each file claimed, that is renamed out
-    of the inbox, and each rename by the host would hold the next files back by up to half a
-    second. Nothing to do on other systems or other watchdog versions.
-    """
-    for module, name in (
-        ("watchdog.observers.inotify_move_event_grouper", "InotifyMoveEventGrouper"),
-        ("watchdog.observers.inotify_buffer", "InotifyBuffer"),  # watchdog < 6
-    ):
-        try:
-            holder = getattr(importlib.import_module(module), name)
-        except Exception:  # noqa: BLE001, S112 - not Linux, or not this version
-            continue
-        if getattr(holder, "delay", 0) > MOVE_PAIRING_DELAY_S:
-            holder.delay = MOVE_PAIRING_DELAY_S
+# Events are coalesced for this long after the last one (a burst of files is one pass), and
+# at most for the longer delay.
+DEBOUNCE_S = 0.02
+MAX_DEBOUNCE_S = 0.1
 
 
 def wrote_something(result: object) -> bool:
@@ -144,7 +124,8 @@ class InboxWatcher:
 
     ``on_result`` receives each file's result (in the watcher's thread). After a failure the
     next pass waits ``rescan_s``, doubling up to ``max_backoff_s`` (see
-    :mod:`synoptic.ingest.backoff`).
+    :mod:`synoptic.ingest.backoff`). ``use_observer=False`` relies on the periodic scan
+    alone. ``monotonic`` is the clock of passes and jobs (waits are real time).
     """
 
     def __init__(
@@ -152,17 +133,15 @@ class InboxWatcher:
         processor: InboxProcessor,
         *,
         rescan_s: float,
-        debounce_s: float = 0.02,
-        max_debounce_s: float = 0.1,
         jobs: Sequence[PeriodicJob] = (),
         on_result: Callable[[IngestResult], None] | None = None,
         use_observer: bool = True,
         max_backoff_s: float = DEFAULT_CEILING_S,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.processor = processor
         self.rescan_s = max(0.05, rescan_s)
-        self.debounce_s = debounce_s
-        self.max_debounce_s = max(debounce_s, max_debounce_s)
+        self.monotonic = monotonic
         self.jobs = list(jobs)
         self.on_result = on_result
         self.use_observer = use_observer
@@ -188,22 +167,18 @@ class InboxWatcher:
             self._thread.join(timeout)
             self._thread = None
 
-    def wake(self) -> None:
-        """Scan now (for instance after a configuration change)."""
-        self._wake.set()
-
     # ------------------------------------------------------------------ loop
 
     def run(self) -> None:
         """The loop, in the calling thread, until stopped."""
         observer = self._start_observer()
         try:
-            start = time.monotonic()
+            start = self.monotonic()
             for job in self.jobs:
                 job.due = start + job.first_delay_s
             next_scan = self._scan(start)
             while not self.stop_event.is_set():
-                now = time.monotonic()
+                now = self.monotonic()
                 due = min([next_scan] + [job.due for job in self.jobs])
                 if self._wake.wait(max(0.0, due - now)):
                     if self.backoff.failures:
@@ -215,13 +190,13 @@ class InboxWatcher:
                         self._debounce()
                 if self.stop_event.is_set():
                     break
-                now = time.monotonic()
+                now = self.monotonic()
                 woken = self._wake.is_set() or not self._events.empty()
                 if now >= next_scan or (woken and not self.backoff.failures):
                     self._wake.clear()
                     next_scan = self._scan(now)
                 if self._run_due_jobs():
-                    next_scan = time.monotonic()  # the database is back: files wait
+                    next_scan = self.monotonic()  # the database is back: files wait
         finally:
             if observer is not None:
                 observer.stop()
@@ -231,12 +206,12 @@ class InboxWatcher:
     def _start_observer(self) -> BaseObserver | None:
         if not self.use_observer:
             return None
-        shorten_move_pairing_delay()
         observer = Observer()
         try:
             # Recursive although only the top level matters: a file claimed (moved into
             # .work/) is then seen arriving there too, so the two halves of the move pair at
-            # once (see shorten_move_pairing_delay).
+            # once. Watchdog holds an unpaired "moved from" event (0.5 s on Linux) and the
+            # events behind it: none of our own moves leaves the watched tree.
             observer.schedule(
                 _Events(self.processor.inbox_dir, self._events, self._wake),
                 str(self.processor.inbox_dir),
@@ -259,15 +234,15 @@ class InboxWatcher:
         return observer
 
     def _debounce(self) -> None:
-        """Let a burst of events settle: wait for a quiet ``debounce_s``, at most the max."""
-        deadline = time.monotonic() + self.max_debounce_s
+        """Let a burst of events settle: wait for a quiet ``DEBOUNCE_S``, at most the max."""
+        deadline = self.monotonic() + MAX_DEBOUNCE_S
         while not self.stop_event.is_set():
-            quiet_until = time.monotonic() + self.debounce_s
+            quiet_until = self.monotonic() + DEBOUNCE_S
             self._wake.clear()
-            remaining = min(quiet_until, deadline) - time.monotonic()
+            remaining = min(quiet_until, deadline) - self.monotonic()
             if remaining <= 0 or not self._wake.wait(remaining):
                 break
-            if time.monotonic() >= deadline:
+            if self.monotonic() >= deadline:
                 break
         self._wake.set()  # a scan is due
 
@@ -319,7 +294,7 @@ class InboxWatcher:
         """Run the jobs that are due; True when one of them ended an outage."""
         ended = False
         for job in self.jobs:
-            now = time.monotonic()
+            now = self.monotonic()
             if now < job.due or self.stop_event.is_set():
                 continue
             job.due = now + job.interval_s
@@ -332,7 +307,7 @@ class InboxWatcher:
                     log.exception("Tâche périodique « %s » en échec", job.name)
                 continue
             if self.backoff.in_outage and job.wrote(result):  # the files waiting go through
-                line = self.backoff.succeeded(time.monotonic(), self._waiting_files())
+                line = self.backoff.succeeded(self.monotonic(), self._waiting_files())
                 if line:
                     log.warning("%s", line)
                     ended = True
