@@ -168,6 +168,7 @@ def test_a_masked_screen_shows_and_exports_no_name(qtbot: Any, open_window: Any,
     w.search_field.setText("bravo")  # a name typed finds nobody: it would tell who came
     answered(qtbot, w)
     assert w.texts() == []
+    assert w.status.text().startswith("Écran masqué : pas de recherche par nom")
     assert w.search_field.placeholderText() == "N° de patient (écran masqué)"
 
 

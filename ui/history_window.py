@@ -143,7 +143,8 @@ class HistoryWindow(AdminPage):
         table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The comment takes the room left: the other columns fit their contents.
+        header.setSectionResizeMode(COLUMNS.index("Commentaire"), QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().setDefaultSectionSize(self.metrics.touch * 3 // 4)
         make_kinetic(table)
         return table
@@ -223,6 +224,11 @@ class HistoryWindow(AdminPage):
         self.more_button.setVisible(page.more)
         count = len(self.entries)
         more = " (d'autres, plus anciennes, suivent)" if page.more else ""
+        text = self.search_field.text().split()
+        if self.masked and any(not word.isdigit() for word in text):
+            say(self.status, "Écran masqué : pas de recherche par nom, seulement par "
+                "n° de patient.", "info")
+            return
         say(self.status, f"{count} ligne{'s' if count > 1 else ''} {self.picker.describe()}"
             f"{more}." if count else f"Aucune ligne {self.picker.describe()}.", "info")
 

@@ -129,7 +129,7 @@ def _line(label: str, values: Sequence[float | None], colour: str, width: int,
         pen.setStyle(Qt.PenStyle.DashLine)
     line.setPen(pen)
     line.setPointsVisible(True)  # an hour alone (no neighbour to join) still shows
-    line.setMarkerSize(width * 4)
+    line.setMarkerSize(width * 2.5)
     return line
 
 
