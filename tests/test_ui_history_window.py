@@ -189,11 +189,29 @@ def test_the_screen_tells_whether_it_is_masked(qtbot: Any, env: BoardEnv) -> Non
 
 def test_open_history_follows_the_board(qtbot: Any, env: BoardEnv, day: Day,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(HistoryWindow, "exec", lambda self: 0)
+    opened: list[HistoryWindow] = []
+
+    def shown(self: HistoryWindow) -> int:
+        opened.append(self)
+        answered(qtbot, self)
+        assert self.texts()[0][3] == "Patient BR. B."
+        self.accept()
+        return 0
+
+    monkeypatch.setattr(HistoryWindow, "exec", shown)
     board = env.board(qtbot)
     board.wall.names.screen_masked = True
-    w = open_history(board, env.context())
-    qtbot.addWidget(w)
-    assert w.masked is True
-    answered(qtbot, w)
+    assert open_history(board, env.context()) is None
+    assert opened[0].masked is True and opened[0].closed
+    opened[0].background.wait()
+
+
+def test_an_answer_after_closing_is_dropped(qtbot: Any, open_window: Any) -> None:
+    w = open_window()
+    w.search_field.setText("bru")
+    w.reject()
+    assert w.closed and not w.debounce.isActive()
+    w.reload()  # an answer that arrives after the window closed
     w.background.wait()
+    qtbot.wait(50)
+    assert len(w.texts()) == 16  # nothing shown into a closed window

@@ -19,7 +19,7 @@ from synoptic.stats import Period
 from ui.period_picker import preset_period
 from ui.stats_charts import chart_text
 from ui.stats_tables import CellTable
-from ui.stats_window import StatisticsWindow
+from ui.stats_window import StatisticsWindow, open_statistics
 
 NEXT_DAY = datetime(2026, 11, 22, 12, 0)
 DAY = Period(date(2026, 11, 21), date(2026, 11, 21))
@@ -150,3 +150,23 @@ def test_an_export_that_cannot_be_written_says_why(qtbot: Any, window: Statistic
     message = window.export.message.text()
     assert message.startswith("Export impossible : Écriture impossible")
     assert window.export.message.property("kind") == "error"
+
+
+def test_open_statistics_shows_the_window_until_closed(
+        qtbot: Any, env: BoardEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_day(env.store)
+    env.clock.now = NEXT_DAY
+    opened: list[StatisticsWindow] = []
+
+    def shown(self: StatisticsWindow) -> int:
+        opened.append(self)
+        computed(qtbot, self)
+        self.accept()
+        return 0
+
+    monkeypatch.setattr(StatisticsWindow, "exec", shown)
+    board = env.board(qtbot)
+    assert open_statistics(board, env.context()) is None
+    assert opened[0].closed and opened[0].figures is not None
+    assert opened[0].figures.arrivals == 3
+    opened[0].background.wait()

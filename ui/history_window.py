@@ -71,6 +71,7 @@ class HistoryWindow(AdminPage):
         self.background = Background(self, threads=1)
         self.asked = 0  # the number of the last question: older answers are dropped
         self.busy = False
+        self.closed = False
         self.entries: list[HistoryEntry] = []
         self.next_after: Any = None
 
@@ -151,6 +152,12 @@ class HistoryWindow(AdminPage):
 
     # ------------------------------------------------------------------ questions
 
+    def done(self, result: int) -> None:
+        """Closed: an answer still on its way is dropped (the window is deleted)."""
+        self.closed = True
+        self.debounce.stop()
+        super().done(result)
+
     def current_filter(self) -> HistoryFilter:
         return HistoryFilter(
             self.picker.period(),
@@ -192,14 +199,14 @@ class HistoryWindow(AdminPage):
             number = 0
 
         def answered(result: Any) -> None:
-            if report and number != self.asked:
+            if self.closed or (report and number != self.asked):
                 return  # a newer question was asked meanwhile
             if report:
                 self.busy = False
             done(result)
 
         def failed(err: BaseException) -> None:
-            if report and number == self.asked:
+            if not self.closed and report and number == self.asked:
                 self.busy = False
                 say(self.status, f"Historique indisponible : {failure_text(err)}", "error")
 
@@ -254,11 +261,10 @@ class HistoryWindow(AdminPage):
         return path
 
 
-def open_history(parent: QWidget | None, ctx: UiContext,
-                 masked: bool | None = None) -> HistoryWindow:
-    """Open the global history over ``parent`` (the board); ``masked`` None: as the
-    screen is (:func:`screen_is_masked`).  Returns the window once closed."""
+def open_history(parent: QWidget | None, ctx: UiContext, masked: bool | None = None) -> None:
+    """Open the global history over ``parent`` (the board), modal, until it is closed (then
+    deleted); ``masked`` None: as the screen is (:func:`screen_is_masked`)."""
     window = HistoryWindow(ctx, parent,
                            masked=screen_is_masked(parent, ctx) if masked is None else masked)
     window.exec()
-    return window
+    window.deleteLater()

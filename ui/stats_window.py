@@ -54,6 +54,7 @@ class StatisticsWindow(AdminPage):
         self.background = Background(self, threads=1)
         self.figures: Figures | None = None
         self.computing: Period | None = None  # the period asked, while it is computed
+        self.closed = False
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -92,13 +93,20 @@ class StatisticsWindow(AdminPage):
         self.background.submit(lambda: self.statistics.figures(period, now=now),
                                lambda f: self._computed(period, f), self._failed)
 
+    def done(self, result: int) -> None:
+        """Closed: an answer still on its way is dropped (the window is deleted)."""
+        self.closed = True
+        super().done(result)
+
     def _computed(self, period: Period, figures: Figures) -> None:
-        if period != self.computing:
+        if self.closed or period != self.computing:
             return  # the user has chosen another period meanwhile
         self.computing = None
         self.show_figures(figures)
 
     def _failed(self, err: BaseException) -> None:
+        if self.closed:
+            return
         self.computing = None
         say(self.status, f"Statistiques indisponibles : {failure_text(err)}", "error")
 
@@ -169,8 +177,9 @@ class StatisticsWindow(AdminPage):
         return path
 
 
-def open_statistics(parent: QWidget | None, ctx: UiContext) -> StatisticsWindow:
-    """Open the statistics window over ``parent`` (the board); returns it once closed."""
+def open_statistics(parent: QWidget | None, ctx: UiContext) -> None:
+    """Open the statistics window over ``parent`` (the board), modal, until it is closed;
+    it is deleted then (the board would otherwise keep every window it opened)."""
     window = StatisticsWindow(ctx, parent)
     window.exec()
-    return window
+    window.deleteLater()
