@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from synoptic.feed import ChangeFeed
+from synoptic.history_search import HistorySearch
+from synoptic.stats.service import StatisticsReads
 from synoptic.store import queries
 from synoptic.store.db import Store
 from synoptic.views import BoardSnapshot, HistoryView, PatientView, Reference
@@ -73,6 +75,15 @@ class BoardReads:
         """Every patient in the box, whatever a screen's filter shows."""
         with self._store.read() as session:
             return queries.count_in_box(session, self._store.models, box_code)
+
+    def statistics(self, tension_threshold: int | None = None) -> StatisticsReads:
+        """The figures of the archive (``[Statistiques] Seuil_Tension`` given)."""
+        return StatisticsReads(self._store, tension_threshold)
+
+    def history_search(self, anonymous_label: str = "Patient") -> HistorySearch:
+        """The global history: pages, filters, search, CSV export (``[Affichage]
+        Libelle_Anonyme`` names a masked patient)."""
+        return HistorySearch(self._store, anonymous_label)
 
     def change_feed(self) -> ChangeFeed:
         """A new follower of the change log (one per board: it is not thread-safe)."""

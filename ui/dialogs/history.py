@@ -12,33 +12,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from synoptic import services as actions
+from synoptic.history_labels import ACTION_LABELS, action_label
 from synoptic.views import HistoryView, Reference
 from ui.dialogs.base import CLOSE_NAME, TouchDialog
 from ui.metrics import Metrics
 from ui.widgets import make_kinetic
 
-ACTION_LABELS: dict[str, str] = {
-    actions.PATIENT_IN: "Entrée",
-    actions.TASK_ADD: "Tâche ajoutée",
-    actions.TASK_STATE: "État de tâche",
-    actions.TASK_DELETE: "Tâche supprimée",
-    actions.SET_OWNER: "Changement de responsable",
-    actions.SET_PLACE: "Déplacement",
-    actions.SET_EXIT_TIME: "Heure de sortie",
-    actions.SET_COMMENT: "Commentaire",
-    actions.SET_HIDDEN: "Nom masqué/affiché",
-    actions.SET_FOLDED: "Plié/déplié",
-    actions.PATIENT_OUT: "Sortie",
-    actions.PATIENT_LIFEOUT: "Sortie forcée (durée maximale)",
-}
+__all__ = ["ACTION_LABELS", "COLUMNS", "HistoryDialog", "action_label", "history_cells"]
+
 COLUMNS = ("Date", "Action", "Box", "Tâche", "État", "Commentaire", "Responsable", "Acteur")
 DATE_FORMAT = "%d/%m %H:%M"
-
-
-def action_label(code: str) -> str:
-    """French name of a history action; an unknown code (a newer program's) as is."""
-    return ACTION_LABELS.get(code, code)
 
 
 def history_cells(row: HistoryView, reference: Reference) -> tuple[str, ...]:
