@@ -81,11 +81,11 @@ def test_the_menu_offers_administration_and_takes_more_entries(qtbot: Any, env: 
     assert [b.objectName() for b in board.top_bar.tools] == [
         "FilterButton", "NamesButton", "MenuButton"]  # a care screen: no layout tools up here
     ran: list[str] = []
-    board.menu.add_entry("Statistiques…", lambda: ran.append("stats"))
+    board.menu.add_entry("Statistiques…", lambda: ran.append("stats"))  # replaces the window
     qtbot.mouseClick(board.top_bar.menu_button, Qt.MouseButton.LeftButton)
     dialog = board.menu.dialog
     assert dialog is not None and dialog.isVisible()
-    assert list(dialog.entries) == [ADMIN_ENTRY, "Statistiques…"]
+    assert list(dialog.entries) == [ADMIN_ENTRY, "Historique…", "Statistiques…"]
     assert min(b.height() for b in dialog.entries.values()) >= board.ctx.metrics.touch
     qtbot.mouseClick(dialog.entries["Statistiques…"], Qt.MouseButton.LeftButton)
     assert ran == ["stats"] and not dialog.isVisible()
@@ -304,6 +304,25 @@ def test_require_permission_for_the_statistics_export(qtbot: Any, env: BoardEnv)
     assert require_permission(board.ctx, board, EXPORT_STATISTICS) == "SEC"
     when_modal(sign(None))
     assert require_permission(board.ctx, board, EXPORT_STATISTICS) is None
+
+
+def test_the_statistics_export_asks_for_a_pin_once_roles_exist(
+    qtbot: Any, env: BoardEnv, tmp_path: Any
+) -> None:
+    from ui.stats_window import StatisticsWindow
+
+    board = env.board(qtbot)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    window = StatisticsWindow(board.ctx, board, folder=exports)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.figures is not None, timeout=10000)
+    add_person(env, "SEC", "secretariat", "2222")
+    seen = when_modal(sign(None))  # the PIN pad comes; the finger cancels
+    assert window.export_as("csv") is None and seen and list(exports.iterdir()) == []
+    seen = when_modal(sign("SEC", "2222"))
+    path = window.export_as("csv")
+    assert seen and path is not None and path.exists()
 
 
 def test_a_protected_action_signs_only_itself(qtbot: Any, env: BoardEnv) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from synoptic.history_search import HistoryEntry, HistoryFilter, HistoryPage
+from synoptic.permissions import EXPORT_STATISTICS
 from ui.admin.look import TouchLineEdit, message_label, say, toggle
 from ui.admin.window import AdminPage
 from ui.context import UiContext
@@ -37,6 +38,8 @@ from ui.history_filters import ACTION_GROUPS, FilterButton, codes_of_groups
 from ui.keyboard import OnScreenKeyboard
 from ui.live import Background
 from ui.period_picker import PeriodPicker
+from ui.protected import require_permission
+from ui.stats_tables import cell_text
 from ui.widgets import make_kinetic
 
 __all__ = ["COLUMNS", "DEBOUNCE_MS", "HistoryWindow", "open_history", "screen_is_masked"]
@@ -231,8 +234,8 @@ class HistoryWindow(AdminPage):
         self.more_button.setVisible(page.more)
         count = len(self.entries)
         more = " (d'autres, plus anciennes, suivent)" if page.more else ""
-        text = self.search_field.text().split()
-        if self.masked and any(not word.isdigit() for word in text):
+        words = self.search_field.text().split()
+        if self.masked and any(not word.isdigit() for word in words):
             say(self.status, "Écran masqué : pas de recherche par nom, seulement par "
                 "n° de patient.", "info")
             return
@@ -241,13 +244,15 @@ class HistoryWindow(AdminPage):
 
     def texts(self) -> list[list[str]]:
         """Every row as shown (tests, screenshots)."""
-        return [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
+        return [[cell_text(self.table.item(r, c)) for c in range(self.table.columnCount())]
                 for r in range(self.table.rowCount())]
 
     # ------------------------------------------------------------------ export
 
     def export_csv(self) -> Path | None:
         """Every row of the current filter (not only the pages shown) into a CSV file."""
+        if require_permission(self.ctx, self, EXPORT_STATISTICS) is None:
+            return None  # cancelled, or refused with a message already shown
         wanted = self.current_filter()
         p = wanted.period
         stem = f"historique_{p.first:%Y-%m-%d}_{p.last:%Y-%m-%d}"

@@ -18,9 +18,14 @@ from ui.board_menu import ADMIN_ENTRY, AdminDoor, BoardMenu
 from ui.box import MODE_FRAME, MODE_WINDOW
 from ui.context import UiContext
 from ui.filter import ResponsableFilter
+from ui.history_window import open_history
 from ui.open_card import OpenCard
 from ui.placement import Placement
+from ui.stats_window import open_statistics
 from ui.wall import Wall
+
+STATISTICS_ENTRY = "Statistiques…"
+HISTORY_ENTRY = "Historique…"
 
 
 class ScreenTools:
@@ -47,6 +52,8 @@ class ScreenTools:
         self.admin = AdminDoor(ctx, parent, self.layout)
         self.menu = BoardMenu(ctx.metrics, parent)
         self.menu.add_entry(ADMIN_ENTRY, self.admin.open)
+        self.menu.add_entry(STATISTICS_ENTRY, lambda: open_statistics(parent, ctx))
+        self.menu.add_entry(HISTORY_ENTRY, lambda: open_history(parent, ctx))
         for button, run in (
             (bar.filter_button, self.open_filter_menu),
             (bar.names_button, self.toggle_screen_mask),

@@ -61,6 +61,11 @@ def share_text(value: Cell) -> Cell:
     return value
 
 
+
+def cell_text(item: QTableWidgetItem | None) -> str:
+    """The text of a table cell, "" for a cell never set."""
+    return item.text() if item is not None else ""
+
 class CellTable(QTableWidget):
     """A read-only table: the first row is the header; numbers right-aligned."""
 
@@ -113,9 +118,8 @@ class CellTable(QTableWidget):
 
     def texts(self) -> list[list[str]]:
         """Every cell as shown, the header first (tests, screenshots)."""
-        header = [self.horizontalHeaderItem(c).text() for c in range(self.columnCount())]
-        return [header] + [[self.item(r, c).text() if self.item(r, c) else ""
-                            for c in range(self.columnCount())]
+        header = [cell_text(self.horizontalHeaderItem(c)) for c in range(self.columnCount())]
+        return [header] + [[cell_text(self.item(r, c)) for c in range(self.columnCount())]
                            for r in range(self.rowCount())]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from synoptic.permissions import EXPORT_STATISTICS
 from synoptic.stats import Figures, Period
 from synoptic.stats.reports import write_csv, write_json
 from ui.admin.look import ChoiceRow, message_label, say
@@ -24,6 +25,7 @@ from ui.context import UiContext
 from ui.folder_choice import ExportBar, failure_text, free_path
 from ui.live import Background
 from ui.period_picker import PeriodPicker
+from ui.protected import require_permission
 from ui.stats_charts import arrivals_chart, census_chart, durations_chart, exits_chart
 from ui.stats_tables import figures_page, tasks_page
 
@@ -166,6 +168,8 @@ class StatisticsWindow(AdminPage):
         f = self.figures
         if f is None:
             return None
+        if require_permission(self.ctx, self, EXPORT_STATISTICS) is None:
+            return None  # cancelled, or refused with a message already shown
         stem = f"statistiques_{f.period.first:%Y-%m-%d}_{f.period.last:%Y-%m-%d}"
         try:
             path = free_path(self.export.folder, stem, f".{fmt}")
