@@ -39,6 +39,11 @@ class TaskTable:
         starts.append(start)
         self.seconds[code].append(NO_DURATION if seconds is None else seconds)
 
+    def extend(self, code: str, starts: list[int], seconds: list[int]) -> None:
+        """Tasks of one code: their starts and durations (:data:`NO_DURATION`: not ended)."""
+        self.starts.setdefault(code, []).extend(starts)
+        self.seconds.setdefault(code, []).extend(seconds)
+
     def add_episode(self, task: TaskEpisode) -> None:
         start = to_seconds(task.start)
         self.add(task.code, start, task.seconds)
