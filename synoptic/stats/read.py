@@ -15,15 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
-    DateTime,
     Index,
-    Integer,
-    MetaData,
     Select,
     String,
-    Table,
     case,
     cast,
     func,
@@ -93,21 +88,27 @@ def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> list[F
     written in, which tells a stay from the next one given the same key (SQLite reuses the
     key of the last patient removed) even when a time was given by hand.  Sorted here: a
     server sort of a year's flow rows spills to disk with MariaDB's default buffers."""
-    h = m.History
-    wanted_comment = case((h.action.in_((SET_PLACE, SET_EXIT_TIME)), h.comment))
-    query = (
-        select(packed(h.pk, epoch_seconds(h.date), h.action, h.box_code, h.patient_pk),
-               wanted_comment)
-        .where(h.action.in_(FLOW_ACTIONS), h.date >= lo, h.date < hi)
-    )
     keyed = []
-    for head, comment in _stream(conn, query):
+    for head, comment in _stream(conn, flow_query(m, lo, hi)):
         key, seconds, action, box, patient = head.split(SEPARATOR, 4)
         if seconds:
             keyed.append((patient, int(key), int(seconds), action, box, comment or ""))
     keyed.sort()
     return [FlowRow(patient, from_seconds(seconds), action, box, comment)
             for patient, _key, seconds, action, box, comment in keyed]
+
+
+def flow_query(m: Models, lo: datetime, hi: datetime) -> Select[Any]:
+    """The flow rows dated in ``[lo, hi)``: (key, seconds, action, box, patient) packed, and
+    the comment of the rows that need it; every column is in the schema's covering index
+    ``ix_<prefix>historique_flow``."""
+    h = m.History
+    wanted_comment = case((h.action.in_((SET_PLACE, SET_EXIT_TIME)), h.comment))
+    return (
+        select(packed(h.pk, epoch_seconds(h.date), h.action, h.box_code, h.patient_pk),
+               wanted_comment)
+        .where(h.action.in_(FLOW_ACTIONS), h.date >= lo, h.date < hi)
+    )
 
 
 def read_tasks(
@@ -124,7 +125,7 @@ def read_tasks(
     history does not keep them)."""
     h = m.History
     on_board = sorted(patients_on_board(conn, m))
-    per_task = _per_task(h, lo, hi, terminal_states, started)
+    per_task = task_query(m, lo, hi, terminal_states, started)
     off_board = per_task
     if on_board:
         off_board = per_task.where(or_(h.patient_pk.is_(None), h.patient_pk.not_in(on_board)))
@@ -155,13 +156,15 @@ def read_tasks(
     return table
 
 
-def _per_task(
-    h: Any, lo: datetime, hi: datetime, terminal_states: frozenset[str],
-    started: tuple[datetime, datetime] | None,
-) -> Select[Any]:
+def task_query(
+    m: Models, lo: datetime, hi: datetime, terminal_states: frozenset[str],
+    started: tuple[datetime, datetime] | None = None,
+) -> Select[str, int, int, int | None, str]:
     """One row per task (patient, task number, task code) with a state in ``[lo, hi)``: its
     code, first state (seconds), seconds to its last state when that one is terminal
-    (:data:`NO_DURATION` otherwise), number and patient key."""
+    (:data:`NO_DURATION` otherwise), number and patient key; grouped in the order of the
+    schema's covering index ``ix_<prefix>historique_task_states``."""
+    h = m.History
     first = epoch_seconds(func.min(h.date))
     last_is_terminal = func.max(case((h.state_label.in_(sorted(terminal_states)), h.date))) \
         == func.max(h.date)
@@ -216,21 +219,12 @@ def patients_on_board(conn: Connection, m: Models) -> frozenset[str]:
 
 
 def stats_indexes(m: Models) -> tuple[Index, ...]:
-    """Indexes the statistics want on the history (an additive schema change): the flow
-    rows by action and date; the task states in the order of their grouping, covering every
-    column the tasks' query reads (no temporary table, no row lookups: MariaDB's default
-    128 MB buffer pool does not hold a year's table).  Built on a detached copy of the table,
-    so the shared models' metadata is left as it is."""
-    name = m.table_name("historique")
-    copy = Table(name, MetaData(), Column("HI_Action", String(45)), Column("HI_Date", DateTime),
-                 Column("HI_NumEncours", String(45)), Column("HI_Num_tache", Integer),
-                 Column("HI_Code_tache", String(45)), Column("HI_Libelle_etat", String(45)))
-    c = copy.c
-    return (
-        Index(f"ix_{name}_action_date", c.HI_Action, c.HI_Date),
-        Index(f"ix_{name}_task_states", c.HI_Action, c.HI_NumEncours, c.HI_Num_tache,
-              c.HI_Code_tache, c.HI_Date, c.HI_Libelle_etat),
-    )
+    """The history's indexes the statistics' reads are made for (schema 3: created with the
+    table, and by ``upgrade_schema`` on an older database)."""
+    names = {f"ix_{m.table_name('historique')}_{kind}" for kind in ("flow", "task_states")}
+    table = m.History.__table__  # type: ignore[attr-defined]
+    return tuple(sorted((ix for ix in table.indexes if ix.name in names),
+                        key=lambda ix: str(ix.name)))
 
 
 def window(start: datetime, stop: datetime, margin: timedelta) -> tuple[datetime, datetime]:

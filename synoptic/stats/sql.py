@@ -63,7 +63,7 @@ def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
     return f"+{compiler.process(element.clauses, **kw)}"
 
 
-def long_range(column: ColumnElement[Any], lo: datetime, hi: datetime) -> ColumnElement[bool]:
+def long_range(column: Any, lo: datetime, hi: datetime) -> ColumnElement[bool]:
     """``column`` in ``[lo, hi)``.  Over a long window SQLite's planner (it cannot see bound
     values) would still take the (action, date) index, look every row up and sort them for a
     GROUP BY; kept off the date it scans a covering index already in the grouping's order
