@@ -73,6 +73,25 @@ def long_range(column: Any, lo: datetime, hi: datetime) -> ColumnElement[bool]:
     return and_(column >= lo, column < hi)
 
 
+class iso_time(FunctionElement[str]):
+    """A stored date and time as ``YYYY-MM-DD HH:MM:SS`` text (NULL when SQLite cannot read
+    it, as :class:`epoch_seconds`)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_time, "sqlite")
+def _iso_sqlite(element: iso_time, compiler: Any, **kw: Any) -> str:
+    return f"datetime({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(iso_time, "mysql")
+@compiles(iso_time, "mariadb")
+def _iso_mysql(element: iso_time, compiler: Any, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS CHAR)"
+
+
 def from_seconds(seconds: int) -> datetime:
     return EPOCH + timedelta(seconds=seconds)
 
