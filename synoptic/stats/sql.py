@@ -23,6 +23,22 @@ LONG_WINDOW = timedelta(days=62)
 SEPARATOR = "\x1f"  # ASCII unit separator: typed by nobody into a code or a key
 
 
+def _render(construct: type[FunctionElement[Any]], default: str = "{}", *,
+            sqlite: str | None = None, mysql: str | None = None) -> None:
+    """Compile ``construct(x)`` by dialect: each template's ``{}`` is ``x`` compiled."""
+
+    def rendering(template: str) -> Any:
+        def render(element: FunctionElement[Any], compiler: Any, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
+        return render
+
+    compiles(construct)(rendering(default))
+    if sqlite is not None:
+        compiles(construct, "sqlite")(rendering(sqlite))
+    if mysql is not None:
+        compiles(construct, "mysql", "mariadb")(rendering(mysql))
+
+
 class epoch_seconds(FunctionElement[int]):
     """Seconds from 1970-01-01 00:00 to a stored local date and time (both wall clock)."""
 
@@ -30,16 +46,12 @@ class epoch_seconds(FunctionElement[int]):
     inherit_cache = True
 
 
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    # strftime reads 'YYYY-MM-DD HH:MM[:SS]' (and 'T') as UTC: plain wall-clock seconds.
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+class iso_time(FunctionElement[str]):
+    """A stored date and time as ``YYYY-MM-DD HH:MM:SS`` text (NULL when SQLite cannot read
+    it, as :class:`epoch_seconds`)."""
 
-
-@compiles(epoch_seconds, "mysql")
-@compiles(epoch_seconds, "mariadb")
-def _epoch_mysql(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    return f"TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', {compiler.process(element.clauses, **kw)})"
+    type = String()
+    inherit_cache = True
 
 
 class unindexed(FunctionElement[Any]):
@@ -53,14 +65,11 @@ class unindexed(FunctionElement[Any]):
         self.type = column.type
 
 
-@compiles(unindexed)
-def _unindexed_default(element: unindexed, compiler: Any, **kw: Any) -> str:
-    return str(compiler.process(element.clauses, **kw))
-
-
-@compiles(unindexed, "sqlite")
-def _unindexed_sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
-    return f"+{compiler.process(element.clauses, **kw)}"
+# strftime reads 'YYYY-MM-DD HH:MM[:SS]' (and 'T') as UTC: plain wall-clock seconds.
+_render(epoch_seconds, sqlite="CAST(strftime('%s', {}) AS INTEGER)",
+        mysql="TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', {})")
+_render(iso_time, sqlite="datetime({})", mysql="CAST({} AS CHAR)")
+_render(unindexed, sqlite="+{}")
 
 
 def long_range(column: Any, lo: datetime, hi: datetime) -> ColumnElement[bool]:
@@ -71,25 +80,6 @@ def long_range(column: Any, lo: datetime, hi: datetime) -> ColumnElement[bool]:
     if hi - lo > LONG_WINDOW:
         column = unindexed(column)
     return and_(column >= lo, column < hi)
-
-
-class iso_time(FunctionElement[str]):
-    """A stored date and time as ``YYYY-MM-DD HH:MM:SS`` text (NULL when SQLite cannot read
-    it, as :class:`epoch_seconds`)."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(iso_time, "sqlite")
-def _iso_sqlite(element: iso_time, compiler: Any, **kw: Any) -> str:
-    return f"datetime({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(iso_time, "mysql")
-@compiles(iso_time, "mariadb")
-def _iso_mysql(element: iso_time, compiler: Any, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.clauses, **kw)} AS CHAR)"
 
 
 def from_seconds(seconds: int) -> datetime:
