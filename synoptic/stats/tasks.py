@@ -8,7 +8,8 @@ tests', the tasks still on the board) go in through :meth:`TaskTable.add_episode
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from synoptic.stats.episodes import TaskEpisode
@@ -16,6 +17,7 @@ from synoptic.stats.percentiles import Summary, summarize
 from synoptic.stats.sql import to_seconds
 
 NO_DURATION = -1
+HOUR = 3600  # seconds
 
 
 @dataclass(frozen=True)
@@ -58,15 +60,23 @@ class TaskTable:
             table.add_episode(task)
         return table
 
-    def figures(self, keep: Callable[[int], bool]) -> dict[str, TaskFigures]:
-        """Per code (sorted), the tasks whose start (seconds) ``keep`` accepts."""
+    def figures(self, lo: int, hi: int, hours: AbstractSet[int] | None = None,
+                ) -> dict[str, TaskFigures]:
+        """Per code (sorted), the tasks started in ``[lo, hi)`` (seconds) and, given
+        ``hours``, in one of those hours (their starts, in seconds).  The bounds are
+        compared inline: a predicate called per task cost a tenth of a second a year."""
         result = {}
         for code in sorted(self.starts):
-            kept = [s for start, s in zip(self.starts[code], self.seconds[code], strict=True)
-                    if keep(start)]
+            pairs = zip(self.starts[code], self.seconds[code], strict=True)
+            if hours is None:
+                kept = [s for start, s in pairs if lo <= start < hi]
+            else:
+                kept = [s for start, s in pairs
+                        if lo <= start < hi and start - start % HOUR in hours]
             if not kept:
                 continue
             durations = [s / 60.0 for s in kept if s != NO_DURATION]
-            delays = [d / 60.0 for start, d in self.delays.get(code, ()) if keep(start)]
+            delays = [d / 60.0 for start, d in self.delays.get(code, ())
+                      if lo <= start < hi and (hours is None or start - start % HOUR in hours)]
             result[code] = TaskFigures(len(kept), summarize(durations), summarize(delays))
         return result
