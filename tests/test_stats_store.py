@@ -164,3 +164,22 @@ def test_task_rows_without_a_patient_key_count_while_patients_are_on_board(
     insert_history(services.store, [orphan])
     f = compute_stats(services.store, DAY, now=at("12:00"))
     assert f.tasks["ECG"].count == 1 and f.tasks["ECG"].duration.median == 0.0
+
+
+def test_tasks_on_the_board_counted_once_beside_equal_ones_off_it(
+    services: BoardServices,
+) -> None:
+    """A (on the board) and B (gone) each had a BIO started 08:00 and ended 08:30: both
+    counted once; only A's has a planned start (07:50) and so a delay."""
+    a = services.admit(box_code="B1", last_name="ALPHA", now=at("07:30"),
+                       tasks=[NewTask("BIO", planned_start=at("07:50"))])
+    b = services.admit(box_code="B2", last_name="BRAVO", now=at("07:30"),
+                       tasks=[NewTask("BIO", planned_start=at("07:50"))])
+    for patient in (a, b):
+        services.set_task_state(patient.patient_pk, patient.task_nums[0], "3EC", now=at("08:00"))
+        services.set_task_state(patient.patient_pk, patient.task_nums[0], "4TE", now=at("08:30"))
+    services.move(b.patient_pk, "SORT", now=at("09:00"), destination="Retour domicile")
+    services.discharge(b.patient_pk, now=at("09:30"))
+    bio = compute_stats(services.store, DAY, now=at("12:00")).tasks["BIO"]
+    assert (bio.count, bio.duration.n, bio.duration.median) == (2, 2, 30.0)
+    assert (bio.delay.n, bio.delay.median) == (1, 10.0)

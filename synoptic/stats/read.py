@@ -22,7 +22,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -135,35 +134,35 @@ def read_tasks(
     still on the board are read one by one, with their keys, for their planned starts (the
     history does not keep them)."""
     h = m.History
-    on_board = sorted(patients_on_board(conn, m))
     per_task = task_query(m, lo, hi, terminal_states, started)
-    off_board = per_task
-    if on_board:
-        off_board = per_task.where(or_(h.patient_pk.is_(None), h.patient_pk.not_in(on_board)))
     # The items are made after the grouping: a long text column in the derived table put it
     # on disk on MariaDB.
-    tasks = off_board.with_only_columns(*per_task.selected_columns[:3]).subquery()
+    tasks = per_task.with_only_columns(*per_task.selected_columns[:3]).subquery()
     item = cast(tasks.c.first, String) + "," + cast(tasks.c.seconds, String)
     by_day = (select(tasks.c.code, func.count(), func.group_concat(item))
               .group_by(tasks.c.code, tasks.c.first // DAY_SECONDS))
     table = TaskTable()
     _allow_long_lists(conn)
     for code, count, text in _stream(conn, by_day):
-        values = [int(v) for v in text.split(",")]
+        values = list(map(int, text.split(",")))
         if len(values) != 2 * count:  # the server cut the list (group_concat_max_len)
             raise RuntimeError(f"group_concat cut: {len(values) // 2} of {count} tasks read")
         table.extend(code, values[0::2], values[1::2])
+    on_board = sorted(patients_on_board(conn, m))
     if not on_board:
         return table
+    # Read again with their keys, they replace their packed copies (a NOT IN over the
+    # board's keys, tested on every task, cost more than this).
     planned = _planned_starts(conn, m)
-    for code, start, seconds, num, patient in conn.execute(
-            per_task.where(h.patient_pk.in_(on_board))):
-        if start is None:
-            continue
-        key = (patient, num if num is not None else code)
-        table.add_episode(TaskEpisode(code, from_seconds(start),
-                                      None if seconds == NO_DURATION else seconds,
-                                      planned.get(key)))
+    episodes = [
+        TaskEpisode(code, from_seconds(start), None if seconds == NO_DURATION else seconds,
+                    planned.get((patient, num if num is not None else code)))
+        for code, start, seconds, num, patient in conn.execute(
+            per_task.where(h.patient_pk.in_(on_board)))
+    ]
+    table.take_out(episodes)
+    for episode in episodes:
+        table.add_episode(episode)
     return table
 
 

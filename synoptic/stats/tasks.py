@@ -8,6 +8,7 @@ tests', the tasks still on the board) go in through :meth:`TaskTable.add_episode
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -45,6 +46,24 @@ class TaskTable:
         """Tasks of one code: their starts and durations (:data:`NO_DURATION`: not ended)."""
         self.starts.setdefault(code, []).extend(starts)
         self.seconds.setdefault(code, []).extend(seconds)
+
+    def take_out(self, tasks: Iterable[TaskEpisode]) -> None:
+        """Remove one added task equal to each of ``tasks`` (same code, start, duration:
+        interchangeable in the figures); the delays are left as they are."""
+        wanted: dict[str, Counter[tuple[int, int]]] = {}
+        for task in tasks:
+            seconds = NO_DURATION if task.seconds is None else task.seconds
+            wanted.setdefault(task.code, Counter())[(to_seconds(task.start), seconds)] += 1
+        for code, pairs in wanted.items():
+            starts: list[int] = []
+            durations: list[int] = []
+            for pair in zip(self.starts.get(code, ()), self.seconds.get(code, ()), strict=True):
+                if pairs[pair] > 0:
+                    pairs[pair] -= 1
+                    continue
+                starts.append(pair[0])
+                durations.append(pair[1])
+            self.starts[code], self.seconds[code] = starts, durations
 
     def add_episode(self, task: TaskEpisode) -> None:
         start = to_seconds(task.start)
