@@ -193,9 +193,12 @@ def task_query(
 
 def _allow_long_lists(conn: Connection) -> None:
     """MySQL cuts ``GROUP_CONCAT`` at 1,024 bytes by default (MariaDB at 1 MB): a busy
-    day's tasks of one code take a few kilobytes."""
+    day's tasks of one code take a few kilobytes.  The per-task table the packing reads
+    (about 60 MB for a year's tasks) is kept in memory rather than written to disk past the
+    16 MB default; this session only, and memory taken only as needed."""
     if conn.dialect.name in ("mysql", "mariadb"):
-        conn.exec_driver_sql("SET SESSION group_concat_max_len = 16777216")
+        conn.exec_driver_sql("SET SESSION group_concat_max_len = 16777216, "
+                             "max_heap_table_size = 268435456, tmp_table_size = 268435456")
 
 
 def _planned_starts(conn: Connection, m: Models) -> dict[tuple[str, int | str], datetime]:
