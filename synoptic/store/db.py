@@ -27,7 +27,8 @@ from synoptic.store.types import ExactString, exact_collation
 # 2: wider names, comments and GUID; GUIDs compared exactly on MariaDB; revision triggers.
 # 3: administration: audit (values before/after), roles, permissions, persons with PIN
 #    hashes, preset comments; active flags (boxes, states, task types) and orders (states,
-#    destinations).
+#    destinations); the history's covering indexes for the statistics (flow rows, task
+#    states).
 SCHEMA_VERSION = 3
 
 
