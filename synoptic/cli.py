@@ -39,6 +39,7 @@ from synoptic.db_messages import (
     describe_database_error,
     missing_sqlite_file,
     missing_sqlite_file_problem,
+    safe_url,
 )
 from synoptic.errors import SynoptuxError
 from synoptic.french_argparse import FrenchParser, french_argparse_message
@@ -284,13 +285,6 @@ def prepare_board_database(ctx: Context) -> list[str]:
 
 def _safe_url(ctx: Context) -> str:
     return safe_url(ctx.config.database.url)
-
-
-def safe_url(url: str) -> str:
-    """``url`` without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
