@@ -25,7 +25,7 @@ from ui.kiosk import LongPress, ScreenPlacement, window_rect
 from ui.startup import BoardStarter
 
 
-def quiet_board(ctx: Context) -> BoardWindow:
+def quiet_board(ctx: Context) -> QWidget:
     """The real board, without its timers, inbox or dialogs (the tests look, not wait)."""
     reads = BoardReads(ctx.store)
     ui_ctx = build_context(ctx.config, reads, ctx.services("test"), dialogs=FakeDialogs())
@@ -49,7 +49,7 @@ def start(qtbot, ini: Path) -> Iterator[Callable[..., BoardStarter]]:  # type: i
     made: list[BoardStarter] = []
 
     def make(
-        make_board: Callable[[Context], BoardWindow] = quiet_board, retry_s: int = 1
+        make_board: Callable[[Context], QWidget] = quiet_board, retry_s: int = 1
     ) -> BoardStarter:
         args = argparse.Namespace(config=str(ini), db=None, user=None)
         starter = BoardStarter(args, make_board, retry_s=retry_s)
@@ -158,7 +158,7 @@ def test_a_board_that_fails_to_build_is_shown_and_retried(
     write(ini, f"sqlite:///{tmp_path / 'board.sqlite'}")
     calls: list[int] = []
 
-    def flaky(ctx: Context) -> BoardWindow:
+    def flaky(ctx: Context) -> QWidget:
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("police introuvable")

@@ -14,19 +14,17 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from synoptic.cli import Context, load_context, prepare_board_database, safe_url
 from synoptic.config import Config, ConfigError
 from synoptic.start_problems import StartProblem, describe_start_failure
+from ui.bars import CLOCK_NAME
 from ui.kiosk import LongPress, ScreenPlacement
 from ui.live import Background
 from ui.start_screen import StartScreen
-
-if TYPE_CHECKING:
-    from ui.board import BoardWindow
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ class BoardStarter(QObject):
     def __init__(
         self,
         args: argparse.Namespace,
-        make_board: Callable[[Context], BoardWindow],
+        make_board: Callable[[Context], QWidget],
         *,
         retry_s: int = RETRY_S,
         parent: QObject | None = None,
@@ -71,7 +69,7 @@ class BoardStarter(QObject):
         self.make_board = make_board
         self.retry_s = retry_s
         self.context: Context | None = None
-        self.board: BoardWindow | None = None
+        self.board: QWidget | None = None
         self.board_placement: ScreenPlacement | None = None
         self.problem: StartProblem | None = None
         self.attempts = 0
@@ -152,9 +150,12 @@ class BoardStarter(QObject):
             board, ctx.config.interface.screen, full_screen=full, parent=board
         )
         self.board_placement.maximised = not self.admin_toggled
-        gesture = LongPress(board.top_bar.clock_label)
-        gesture.triggered.connect(self.board_placement.toggle_full_screen)
-        self.board_gesture = gesture
+        # A long press on the clock (found by its Qt object name) toggles full screen.
+        clock = board.findChild(QWidget, CLOCK_NAME)
+        if clock is not None:
+            gesture = LongPress(clock)
+            gesture.triggered.connect(self.board_placement.toggle_full_screen)
+            self.board_gesture = gesture
         self.board_placement.show()  # the board first: the wall is never empty
         self.screen.close()
         self.opened.emit(board)
