@@ -42,29 +42,8 @@ from synoptic.db_messages import (
     safe_url,
 )
 from synoptic.errors import SynoptuxError
-from synoptic.french_argparse import FrenchParser, french_argparse_message
+from synoptic.french_argparse import FrenchParser
 from synoptic.store import queries
-
-# Their home is synoptic.command_context (and board_text, french_argparse); the board's start
-# (ui.app, ui.startup) still takes them from here.
-__all__ = [
-    "EXIT_OK",
-    "EXIT_RUNTIME",
-    "EXIT_USAGE",
-    "Context",
-    "SchemaMissingError",
-    "UsageError",
-    "board_as_json",
-    "board_as_text",
-    "build_parser",
-    "french_argparse_message",
-    "load_context",
-    "main",
-    "prepare_board_database",
-    "require_existing_database",
-    "run",
-    "safe_url",
-]
 
 Handler = Callable[[argparse.Namespace], int]
 

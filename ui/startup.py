@@ -18,8 +18,10 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from synoptic.cli import Context, load_context, prepare_board_database, safe_url
+from synoptic.cli import prepare_board_database
+from synoptic.command_context import Context, load_context
 from synoptic.config import Config, ConfigError
+from synoptic.db_messages import safe_url
 from synoptic.start_problems import StartProblem, describe_start_failure
 from ui.bars import CLOCK_NAME
 from ui.kiosk import LongPress, ScreenPlacement
