@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import NOW, LegacyDump, load_legacy_dump, make_seeded_store
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Connection, Engine, create_engine, select, text
 from sqlalchemy.exc import OperationalError
 
 from synoptic.feed import ChangeFeed, FeedResult, prune_changes
@@ -409,11 +409,11 @@ def test_a_failed_first_call_still_ends_in_a_full_reload(
     real = feed._full_reload
     calls = {"n": 0}
 
-    def down_once(now: float) -> FeedResult:
+    def down_once(conn: Connection, now: float) -> FeedResult:
         calls["n"] += 1
         if calls["n"] == 1:
             raise OperationalError("SELECT", {}, Exception("server gone"))
-        return real(now)
+        return real(conn, now)
 
     monkeypatch.setattr(feed, "_full_reload", down_once)
     with pytest.raises(OperationalError):
