@@ -6,8 +6,10 @@
     .venv/bin/python bench/screens.py --db mysql+pymysql://root@db-host:3306/synoptux
 
 ``--screens`` reader processes poll the change feed every ``--interval`` seconds as a board
-does (``ui/live.py``: the feed, then the changed patients; a poll still under way skips the
-ticks it overlaps), and a writer process changes one patient's comment a second through the
+does (a poll still under way skips the ticks it overlaps): ``--reader board`` as
+``ui/live.py`` does now (the feed, then a session reading the changed patients),
+``--reader feed`` through ``ChangeFeed.read_changes`` (the changed patients on the feed's
+own connection). A writer process changes one patient's comment a second through the
 services. Measured over ``--seconds``:
 
 - the server's CPU (utime + stime of ``mariadbd`` in ``/proc/<pid>/stat``; the pid from the
@@ -195,9 +197,36 @@ def board_poller(url: str) -> tuple[Callable[[], list[tuple[int, str]]], Callabl
     return poll, store.dispose
 
 
-def reader(url: str, seconds: float, interval: float) -> dict[str, Any]:
+def feed_poller(url: str) -> tuple[Callable[[], list[tuple[int, str]]], Callable[[], None]]:
+    """The same poll through ``ChangeFeed.read_changes`` (the feed's own connection for
+    the changed patients too): what the board does once ``ui/live.py`` calls it."""
+    from synoptic.feed import ChangeFeed
+    from synoptic.store.db import open_store
+
+    store = open_store(url)
+    feed = ChangeFeed(store)
+    revision = feed.read_changes(-1).revision
+
+    def poll() -> list[tuple[int, str]]:
+        nonlocal revision
+        changes = feed.read_changes(revision)
+        revision = changes.revision
+        patients = changes.board.patients if changes.board is not None else changes.patients
+        return [(p.pk, p.comment) for p in patients]
+
+    def close() -> None:
+        feed.close()
+        store.dispose()
+
+    return poll, close
+
+
+POLLERS = {"board": board_poller, "feed": feed_poller}
+
+
+def reader(url: str, seconds: float, interval: float, poller: str) -> dict[str, Any]:
     """One screen: ready, wait for "go", poll for ``seconds``; when each change was seen."""
-    poll, close = board_poller(url)
+    poll, close = POLLERS[poller](url)
     print("ready", flush=True)
     sys.stdin.readline()
     end = time.monotonic() + seconds
@@ -263,7 +292,7 @@ def writer(url: str, seconds: float, patients: int) -> dict[str, Any]:
 def spawn(args: argparse.Namespace, url: str, role: str) -> subprocess.Popen[str]:
     command = [sys.executable, __file__, "--child", role, "--db", url]
     command += ["--seconds", str(args.seconds), "--interval", str(args.interval)]
-    command += ["--patients", str(args.patients)]
+    command += ["--patients", str(args.patients), "--reader", args.reader]
     return subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
@@ -349,10 +378,17 @@ def main() -> int:
         help="the server where a fresh database is made (default)",
     )
     parser.add_argument("--private", action="store_true", help="a private MariaDB server")
+    parser.add_argument(
+        "--reader",
+        choices=sorted(POLLERS),
+        default="board",
+        help="board: ui/live.py's poll as it is (the feed, then a session for the patients);"
+        " feed: ChangeFeed.read_changes",
+    )
     parser.add_argument("--child", choices=["reader", "writer"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "reader":
-        print(json.dumps(reader(args.db, args.seconds, args.interval)), flush=True)
+        print(json.dumps(reader(args.db, args.seconds, args.interval, args.reader)), flush=True)
         return 0
     if args.child == "writer":
         print(json.dumps(writer(args.db, args.seconds, args.patients)), flush=True)
@@ -371,7 +407,8 @@ def main() -> int:
     where = "private server" if args.private else "shared server"
     print(
         f"{args.screens} screens, {args.interval:g} s polls, 1 change/s, {args.seconds:g} s, "
-        f"{where}, median of {args.runs} runs (idle server {med('idle_pct'):.2f}% subtracted)"
+        f"{where}, {args.reader} reader, median of {args.runs} runs "
+        f"(idle server {med('idle_pct'):.2f}% subtracted)"
     )
     print("| screens | server % of a core | ms server CPU per poll | polls/s "
           "| freshness median / p90 / max | missed | errors |")
