@@ -9,8 +9,8 @@
 does (a poll still under way skips the ticks it overlaps): ``--reader board`` as
 ``ui/live.py`` does now (the feed, then a session reading the changed patients),
 ``--reader feed`` through ``ChangeFeed.read_changes`` (the changed patients on the feed's
-own connection). A writer process changes one patient's comment a second through the
-services. Measured over ``--seconds``:
+own connection). A writer process changes one patient's comment a second (``--writes``)
+through the services. Measured over ``--seconds``:
 
 - the server's CPU (utime + stime of ``mariadbd`` in ``/proc/<pid>/stat``; the pid from the
   server's ``pid_file``, else ``pidof``) as % of one core, less the idle rate measured first
@@ -258,8 +258,8 @@ def reader(url: str, seconds: float, interval: float, poller: str) -> dict[str, 
     return {"polls": polls, "errors": errors, "seen": seen}
 
 
-def writer(url: str, seconds: float, patients: int) -> dict[str, Any]:
-    """One change a second (a patient's comment) through the services; commit times."""
+def writer(url: str, seconds: float, patients: int, per_s: float) -> dict[str, Any]:
+    """``per_s`` changes a second (a patient's comment) through the services; commit times."""
     from sqlalchemy import select
 
     from synoptic.services import BoardServices
@@ -274,9 +274,9 @@ def writer(url: str, seconds: float, patients: int) -> dict[str, Any]:
     start = time.monotonic()
     committed: dict[int, float] = {}
     seq = 0
-    while True:
+    while per_s > 0:
         seq += 1
-        at = start + seq - 0.5
+        at = start + (seq - 0.5) / per_s
         if at > start + seconds:
             break
         time.sleep(max(0.0, at - time.monotonic()))
@@ -293,6 +293,7 @@ def spawn(args: argparse.Namespace, url: str, role: str) -> subprocess.Popen[str
     command = [sys.executable, __file__, "--child", role, "--db", url]
     command += ["--seconds", str(args.seconds), "--interval", str(args.interval)]
     command += ["--patients", str(args.patients), "--reader", args.reader]
+    command += ["--writes", str(args.writes)]
     return subprocess.Popen(
         command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
     )
@@ -370,6 +371,7 @@ def main() -> int:
     parser.add_argument("--idle", type=float, default=5.0, help="quiet seconds measured first")
     parser.add_argument("--interval", type=float, default=0.5, help="poll period (s)")
     parser.add_argument("--patients", type=int, default=50)
+    parser.add_argument("--writes", type=float, default=1.0, help="changes a second (0: none)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", help="an existing board database (used as it is)")
     parser.add_argument(
@@ -391,7 +393,7 @@ def main() -> int:
         print(json.dumps(reader(args.db, args.seconds, args.interval, args.reader)), flush=True)
         return 0
     if args.child == "writer":
-        print(json.dumps(writer(args.db, args.seconds, args.patients)), flush=True)
+        print(json.dumps(writer(args.db, args.seconds, args.patients, args.writes)), flush=True)
         return 0
 
     runs = []
@@ -406,7 +408,8 @@ def main() -> int:
 
     where = "private server" if args.private else "shared server"
     print(
-        f"{args.screens} screens, {args.interval:g} s polls, 1 change/s, {args.seconds:g} s, "
+        f"{args.screens} screens, {args.interval:g} s polls, {args.writes:g} change/s, "
+        f"{args.seconds:g} s, "
         f"{where}, {args.reader} reader, median of {args.runs} runs "
         f"(idle server {med('idle_pct'):.2f}% subtracted)"
     )
