@@ -19,6 +19,7 @@ connection is taken for each use, as before.
 from __future__ import annotations
 
 import logging
+import threading
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
@@ -33,41 +34,41 @@ T = TypeVar("T")
 
 
 class PollingConnection:
-    """Runs read-only work on a connection kept between calls (MariaDB/MySQL).
-
-    Not thread-safe: one caller at a time (a screen's polls run one after the other)."""
+    """Runs read-only work on a connection kept between calls (MariaDB/MySQL); callers in
+    several threads wait for one another (a screen's polls run one after the other)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._keep = engine.dialect.name in ("mysql", "mariadb")
         self._held: Connection | None = None
+        self._lock = threading.Lock()
         self._finalizer: weakref.finalize[[Connection], PollingConnection] | None = None
-
-    @property
-    def kept(self) -> bool:
-        """A connection is kept between calls now."""
-        return self._held is not None
 
     def run(self, work: Callable[[Connection], T]) -> T:
         """``work(connection)``: read-only, and safe to run again after a failure."""
         if not self._keep:
             with self._engine.connect() as conn:
                 return work(conn)
-        try:
-            return work(self._connection())
-        except DBAPIError as err:
-            self.close()
-            if not err.connection_invalidated:  # refused, or no server at all: the outage
+        with self._lock:  # one caller at a time on the kept connection, whatever the threads
+            try:
+                return work(self._connection())
+            except Exception as err:
+                self._drop()  # whatever went wrong, the next call starts on a clean connection
+                if not (isinstance(err, DBAPIError) and err.connection_invalidated):
+                    raise  # refused, no server at all, a statement refused: the caller's
+                log.info("Connexion de lecture perdue, reprise sur une nouvelle : %s", err.orig)
+            try:
+                return work(self._connection())
+            except Exception:
+                self._drop()
                 raise
-            log.info("Connexion de lecture perdue, reprise sur une nouvelle : %s", err.orig)
-        try:
-            return work(self._connection())
-        except DBAPIError:
-            self.close()
-            raise
 
     def close(self) -> None:
         """Close the kept connection (the next call opens a new one)."""
+        with self._lock:
+            self._drop()
+
+    def _drop(self) -> None:
         held, self._held = self._held, None
         if self._finalizer is not None:
             self._finalizer.detach()
