@@ -51,7 +51,7 @@ from synoptic.store import queries
 from synoptic.store.db import Store
 from synoptic.store.feed_schema import feed_tables
 from synoptic.store.polling import PollingConnection
-from synoptic.store.queries import BoardSnapshot, PatientView, Reference
+from synoptic.views import BoardSnapshot, PatientView, Reference
 
 __all__ = ["BoardChanges", "ChangeFeed", "FeedResult", "prune_changes"]
 
