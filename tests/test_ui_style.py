@@ -88,6 +88,22 @@ def test_stylesheet_is_reloaded_when_the_file_changes(qtbot, env: BoardEnv) -> N
     assert image.pixelColor(image.width() - 2, 2).name() == "#654321"
 
 
+def test_a_sheet_qt_cannot_read_is_refused_and_the_last_good_one_kept(
+    qtbot, env: BoardEnv
+) -> None:
+    css = env.config.path.parent / "synoptux.css"
+    css.write_text("QFrame#TopBar { background-color: #123456; }\n", encoding="utf-8")
+    board = env.board(qtbot)
+    with qtbot.waitSignal(board.stylesheet.reloaded, timeout=5000):
+        css.write_text("QFrame#TopBar { background-color: #654321; }\nQLabel { color: red\n",
+                       encoding="utf-8")
+    assert "#123456" in board.styleSheet() and "#654321" not in board.styleSheet()
+    assert "Feuille de style refusée" in board.stylesheet.error
+    assert "Le tableau garde la feuille précédente" in board.stylesheet.error
+    image = board.top_bar.grab().toImage()
+    assert image.pixelColor(image.width() - 2, 2).name() == "#123456"  # generated rules too
+
+
 def test_data_colours_come_from_the_database(qtbot, env: BoardEnv) -> None:
     pk = env.admit("B1", responsable="MARTIN", tasks=(NewTask("RX"),))
     board = env.board(qtbot)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QWidget
 
 from synoptic.config import Config
 from synoptic.views import Reference
+from ui.admin.sheet_check import check_sheet
 from ui.colours import RESPONSABLE_GREY, colour, text_on, tint
 from ui.css import convert, looks_legacy
 from ui.dialogs.style import dialog_rules
@@ -163,6 +164,7 @@ class StyleSheet(QObject):
         self._base = base_rules(config, metrics)
         self._data = ""
         self._user = ""
+        self._last_good = ""  # the last file Qt could read: kept when a new one is refused
         self.error = ""
         self.legacy = False
         self.watcher = QFileSystemWatcher(self)
@@ -225,6 +227,13 @@ class StyleSheet(QObject):
             except OSError as err:
                 self.error = f"Feuille de style {self.path} illisible : {err}"
                 log.warning("%s", self.error)
+            check = check_sheet(self._user)
+            if check.ok:
+                self._last_good = self._user
+            else:  # one bad rule would make Qt drop the whole sheet, generated rules too
+                self.error = f"{self.path} : {check.problem}"
+                log.warning("%s", self.error)
+                self._user = self._last_good
             if self.path.is_file() and str(self.path) not in self.watcher.files():
                 self.watcher.addPath(str(self.path))
         self.apply()
