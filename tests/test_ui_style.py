@@ -100,6 +100,8 @@ def test_a_sheet_qt_cannot_read_is_refused_and_the_last_good_one_kept(
     assert "#123456" in board.styleSheet() and "#654321" not in board.styleSheet()
     assert "Feuille de style refusée" in board.stylesheet.error
     assert "Le tableau garde la feuille précédente" in board.stylesheet.error
+    label = board.status.style_label
+    assert label.isVisibleTo(board) and label.text().startswith("⚠ Feuille de style refusée")
     image = board.top_bar.grab().toImage()
     assert image.pixelColor(image.width() - 2, 2).name() == "#123456"  # generated rules too
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.metrics import Metrics
-from ui.plain import make_plain, plain_label, set_button_text
+from ui.plain import make_plain, plain_label, set_button_text, set_plain_tooltip
 from ui.profile import ScreenProfile
 from ui.widgets import set_prop, touch_button
 
@@ -159,7 +159,9 @@ class BoardStatusBar(QStatusBar):
         self.rejected_button.hide()
         self.rejected_button.setEnabled(not read_only)  # a public screen: counted, not listed
         self.message_label = plain_label(name="StatusMessage")  # box codes, errors
-        for widget in (self.late_label, self.database_label, self.inbox_label):
+        self.style_label = plain_label(name="StyleProblem")  # synoptux.css refused
+        self.style_label.hide()
+        for widget in (self.late_label, self.database_label, self.inbox_label, self.style_label):
             widget.setMinimumHeight(m.touch)
             self.addWidget(widget)
         self.addWidget(self.rejected_button)
@@ -186,6 +188,13 @@ class BoardStatusBar(QStatusBar):
             )
         elif self.message_label.text().startswith("⚠"):
             self.message_label.setText("")
+
+    def set_style(self, problem: str) -> None:
+        """A ``synoptux.css`` refused (the whole reason in the tooltip and the log), or none."""
+        self.style_label.setText("⚠ Feuille de style refusée : la précédente est gardée"
+                                 if problem else "")
+        set_plain_tooltip(self.style_label, problem)
+        self.style_label.setVisible(bool(problem))
 
     def set_database(self, listening: bool, since: datetime | None = None) -> None:
         if listening:

@@ -82,6 +82,8 @@ class BoardWindow(QMainWindow):
         self._build_widgets()
         self.mover = MoveController(ctx, self, self.touch_actions, self.panels, self.top_bar)
         self.stylesheet = stylesheet or StyleSheet(self, ctx.config, m)
+        self.stylesheet.reloaded.connect(lambda _p: self.status.set_style(self.stylesheet.error))
+        self.status.set_style(self.stylesheet.error)
         self._connect_feeds()
 
         self.load()
