@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ingest import drop_database, mariadb_database
+from scratch import drop_database, mariadb_database
 
 from synoptic.config import DEFAULT_INI_TEXT
 from synoptic.services import BoardServices, NewTask

@@ -39,31 +39,11 @@ from synoptic.db_messages import (
     describe_database_error,
     missing_sqlite_file,
     missing_sqlite_file_problem,
+    safe_url,
 )
 from synoptic.errors import SynoptuxError
-from synoptic.french_argparse import FrenchParser, french_argparse_message
+from synoptic.french_argparse import FrenchParser
 from synoptic.store import queries
-
-# Their home is synoptic.command_context (and board_text, french_argparse); the board's start
-# (ui.app, ui.startup) still takes them from here.
-__all__ = [
-    "EXIT_OK",
-    "EXIT_RUNTIME",
-    "EXIT_USAGE",
-    "Context",
-    "SchemaMissingError",
-    "UsageError",
-    "board_as_json",
-    "board_as_text",
-    "build_parser",
-    "french_argparse_message",
-    "load_context",
-    "main",
-    "prepare_board_database",
-    "require_existing_database",
-    "run",
-    "safe_url",
-]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -284,13 +264,6 @@ def prepare_board_database(ctx: Context) -> list[str]:
 
 def _safe_url(ctx: Context) -> str:
     return safe_url(ctx.config.database.url)
-
-
-def safe_url(url: str) -> str:
-    """``url`` without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

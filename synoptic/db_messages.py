@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 __all__ = [
@@ -200,3 +200,8 @@ def missing_sqlite_file_problem(path: Path) -> DatabaseProblem:
         "(ou corrigez [Connexion] URL)",
         "",
     )
+
+
+def safe_url(url: str | URL) -> str:
+    """``url`` without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)

@@ -14,9 +14,20 @@ autoincrement key ``CH_Rev`` is the revision. A screen polls::
         if result.reference_changed: reload boxes, states, task types...
         reload the patients result.patient_pks (a missing one has left the board)
 
-Each call is one query on the primary key (``CH_Rev >= R ORDER BY CH_Rev LIMIT n``): its
-cost depends on what changed since R, not on the size of the history, which
-:func:`prune_changes` keeps small anyway.
+A call first asks for the newest revision (``MAX(CH_Rev)``, one look at the end of the
+primary key): when it is R, nothing changed and that was the only query. Otherwise one query
+on the primary key (``CH_Rev >= R ORDER BY CH_Rev LIMIT n``) reads the changes: its cost
+depends on what changed since R, not on the size of the history, which
+:func:`prune_changes` keeps small anyway. A board reads the changed patients with it::
+
+    changes = feed.read_changes(revision, also=pks_to_read_again)
+    # changes.board (a full reload), or changes.patients / changes.reference
+
+On MariaDB the feed keeps one autocommit connection for its reads
+(:class:`synoptic.store.polling.PollingConnection`): a poll that finds nothing is that one
+``SELECT``, one round trip (no ping, no ``ROLLBACK``); a poll that finds changed patients
+adds the changes' query and their two queries, and only theirs. :meth:`ChangeFeed.close`
+gives the connection back.
 
 Revisions in flight. On MariaDB a revision is taken when the row is inserted, not when its
 transaction commits: a transaction holding revision 10 may commit after another one has
@@ -33,12 +44,16 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Integer, bindparam, delete, func, or_, select, text
+from sqlalchemy import BigInteger, Connection, Integer, bindparam, delete, func, or_, select, text
+from sqlalchemy.orm import Session
 
+from synoptic.store import queries
 from synoptic.store.db import Store
 from synoptic.store.feed_schema import feed_tables
+from synoptic.store.polling import PollingConnection
+from synoptic.views import BoardSnapshot, PatientView, Reference
 
-__all__ = ["ChangeFeed", "FeedResult", "prune_changes"]
+__all__ = ["BoardChanges", "ChangeFeed", "FeedResult", "prune_changes"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +66,17 @@ class FeedResult:
     patient_pks: frozenset[int]  # patients inserted/updated/deleted (incl. their tasks)
     reference_changed: bool  # boxes/states/tasks/destinations/responsables changed
     full_reload: bool  # the reader is too far behind (rows pruned) or first call: reload all
+
+
+@dataclass(frozen=True)
+class BoardChanges:
+    """What a board needs after a poll: fresh views of what changed, or the whole board."""
+
+    revision: int  # pass it back next time
+    patient_pks: frozenset[int]  # patients read (changed, and those asked again)
+    patients: tuple[PatientView, ...]  # their views; a key without a view has left the board
+    reference: Reference | None  # boxes, states, task types... when they changed
+    board: BoardSnapshot | None  # everything, when the feed says reload all
 
 
 class ChangeFeed:
@@ -85,6 +111,7 @@ class ChangeFeed:
         self._clock = clock
         self._pending: dict[int, float] = {}  # missing revision -> when first noticed
         self._started = False
+        self._polling = PollingConnection(store.engine)
         c = self._table.c
         columns = (c.CH_Rev, c.CH_PK_encours, c.CH_Table)
         self._query = (
@@ -116,25 +143,62 @@ class ChangeFeed:
 
     def current_revision(self) -> int:
         """The latest revision now (0 if none)."""
-        with self._store.engine.connect() as conn:
-            return int(conn.execute(self._max_query).scalar() or 0)
+        return self._polling.run(lambda conn: int(conn.execute(self._max_query).scalar() or 0))
 
     def changes_since(self, revision: int) -> FeedResult:
+        """What changed since ``revision`` (a negative one: reload everything)."""
+        return self._polling.run(lambda conn: self._changes(conn, revision))
+
+    def read_changes(self, revision: int, also: Iterable[int] = ()) -> BoardChanges:
+        """:meth:`changes_since`, then the fresh views a board applies: the changed patients
+        and those of ``also`` (read again whatever changed), the reference when it changed,
+        or the whole board when the feed says reload all. Nothing changed, nothing asked:
+        the one query of the feed, and no other."""
+        extra = frozenset(also)
+        models = self._store.models
+
+        def read(conn: Connection) -> BoardChanges:
+            result = self._changes(conn, revision)
+            pks = result.patient_pks | extra
+            if not (result.full_reload or pks or result.reference_changed):
+                return BoardChanges(result.revision, frozenset(), (), None, None)
+            with Session(bind=conn) as session:
+                if result.full_reload:
+                    board = queries.load_board(session, models)
+                    return BoardChanges(result.revision, frozenset(), (), board.reference, board)
+                patients = queries.load_patients(session, models, pks=pks) if pks else ()
+                reference = (
+                    queries.load_reference(session, models) if result.reference_changed else None
+                )
+            return BoardChanges(result.revision, pks, tuple(patients), reference, None)
+
+        return self._polling.run(read)
+
+    def close(self) -> None:
+        """Give back the connection kept for the polls (a later call takes a new one)."""
+        self._polling.close()
+
+    def _changes(self, conn: Connection, revision: int) -> FeedResult:
+        """One poll on ``conn``; this feed's state changes only once the rows are read, so
+        a poll that fails half-way can be run again."""
         now = self._clock()
         self._forget_old_gaps(now)
         if not self._started or revision < 0:
-            result = self._full_reload(now)  # may raise: then the next call reloads again
+            result = self._full_reload(conn, now)  # may raise: then the next call reloads
             self._started = True
             return result
         gaps = sorted(g for g in self._pending if g < revision)
+        if not gaps and int(conn.execute(self._max_query).scalar() or 0) == revision:
+            # Nothing newer (and the reader's row is there): most polls end here. The newest
+            # revision is cheaper for the server to find than the rows from R on.
+            return FeedResult(revision, frozenset(), False, False)
         limit = self._batch_limit + len(gaps) + 2  # +1 for the anchor row, +1 to see "more"
-        with self._store.engine.connect() as conn:
-            if gaps:
-                rows = conn.execute(
-                    self._query_with_gaps, {"rev": revision, "gaps": gaps, "limit": limit}
-                ).all()
-            else:
-                rows = conn.execute(self._query, {"rev": revision, "limit": limit}).all()
+        if gaps:
+            rows = conn.execute(
+                self._query_with_gaps, {"rev": revision, "gaps": gaps, "limit": limit}
+            ).all()
+        else:
+            rows = conn.execute(self._query, {"rev": revision, "limit": limit}).all()
         anchored = revision == 0
         newer: list[tuple[int, int | None, str]] = []
         filled: list[tuple[int, int | None, str]] = []
@@ -151,9 +215,9 @@ class ChangeFeed:
             log.info(
                 "Révision %s introuvable dans le journal des changements : rechargement", revision
             )
-            return self._full_reload(now)
+            return self._full_reload(conn, now)
         if len(newer) > self._batch_limit:
-            return self._full_reload(now)
+            return self._full_reload(conn, now)
         for rev, _pk, _table in filled:
             self._pending.pop(rev, None)
         self._note_gaps(revision, (rev for rev, _pk, _table in newer), now)
@@ -162,13 +226,9 @@ class ChangeFeed:
 
     # ------------------------------------------------------------------ helpers
 
-    def _full_reload(self, now: float) -> FeedResult:
+    def _full_reload(self, conn: Connection, now: float) -> FeedResult:
         """Reload everything from the newest revision; note the holes just below it."""
-        with self._store.engine.connect() as conn:
-            top = [
-                int(r)
-                for r in conn.execute(self._top_query, {"limit": self.START_WINDOW}).scalars()
-            ]
+        top = [int(r) for r in conn.execute(self._top_query, {"limit": self.START_WINDOW}).scalars()]
         self._pending.clear()
         if not top:
             return FeedResult(0, frozenset(), True, True)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql import quoted_name
 
 from synoptic.config import Config
+from synoptic.decoding import decode_text
 
 # MySQL on Linux compares table names case-sensitively: MedinTux's own spelling first,
 # then the lower-case one that 2.16 used.
@@ -70,10 +71,7 @@ def _decode(blob: object) -> str:
     if isinstance(blob, memoryview):
         blob = blob.tobytes()
     if isinstance(blob, bytes):
-        try:
-            return blob.decode("utf-8")
-        except UnicodeDecodeError:
-            return blob.decode("cp1252", errors="replace")
+        return decode_text(blob).text
     return "" if blob is None else str(blob)
 
 

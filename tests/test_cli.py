@@ -296,7 +296,8 @@ def test_the_installed_command(env: Env, capsys: pytest.CaptureFixture[str]) -> 
 def test_the_board_creates_the_embedded_sqlite_database_on_first_start(
     env: Env, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from synoptic.cli import Context, prepare_board_database
+    from synoptic.cli import prepare_board_database
+    from synoptic.command_context import Context
 
     ctx = Context(load_config(env.ini, db_url_override=env.db_url))
     try:
@@ -310,7 +311,8 @@ def test_the_board_creates_the_embedded_sqlite_database_on_first_start(
 
 
 def test_the_board_refuses_a_shared_server_without_the_schema(mariadb_database: str) -> None:
-    from synoptic.cli import Context, UsageError, prepare_board_database
+    from synoptic.cli import prepare_board_database
+    from synoptic.command_context import Context, UsageError
 
     ctx = Context(load_config(None, db_url_override=mariadb_database))
     try:

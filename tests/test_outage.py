@@ -28,7 +28,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from ui_support import DatabaseSwitch
 
-from synoptic.feed import prune_changes
+from synoptic.feed import ChangeFeed, prune_changes
 from synoptic.ingest.inbox import InboxProcessor, Outcome, PassResult, TransientError
 from synoptic.ingest.watcher import InboxWatcher, PeriodicJob
 from synoptic.services import BoardServices
@@ -413,3 +413,40 @@ def test_a_purge_job_during_an_outage_logs_one_line_and_no_traceback(
     assert "(2013" in starts[0]
     assert len(ends) == 1 and ": 0 fichier(s) d'entrée" in ends[0]
     assert no_traceback(caplog)
+
+
+# ---------------------------------------------------------------------- a board's polls
+
+
+@pytest.mark.mariadb
+def test_a_board_poll_survives_a_mariadb_restart(private_mariadb: PrivateMariaDB) -> None:
+    """The feed keeps its connection between polls, with no ping: a restart between two
+    polls costs the next one a second try (no outage shown), and the pool's stale
+    connections are replaced for the writes that follow. While the server is down each poll
+    fails (the banner); the first one after the restart answers, with what changed."""
+    store = make_seeded_store(private_mariadb.create_database(f"sx_{uuid.uuid4().hex[:8]}"))
+    services = BoardServices(store, "test")
+    feed = ChangeFeed(store)
+    try:
+        revision = feed.read_changes(-1).revision
+        first = services.admit(box_code="ATT", last_name="AVANT", now=NOW).patient_pk
+
+        private_mariadb.stop()
+        private_mariadb.start()
+        changes = feed.read_changes(revision)  # no error: tried again on a new connection
+        assert changes.patient_pks == {first}
+        services.set_comment(first, "après le redémarrage", now=NOW)  # no error either
+        changes = feed.read_changes(changes.revision)
+        assert [p.comment for p in changes.patients] == ["après le redémarrage"]
+
+        private_mariadb.stop()
+        for _poll in range(2):
+            with pytest.raises(OperationalError):
+                feed.read_changes(changes.revision)
+        private_mariadb.start()
+        second = services.admit(box_code="ATT", last_name="APRES", now=NOW).patient_pk
+        after = feed.read_changes(changes.revision)
+        assert after.patient_pks == {second} and [p.last_name for p in after.patients] == ["APRES"]
+    finally:
+        feed.close()
+        store.dispose()

@@ -16,6 +16,7 @@ from synoptic.reference_io import export_reference
 from synoptic.reference_rules import Kind
 from synoptic.security import load_permissions
 from synoptic.services import BoardServices, NewTask
+from synoptic.stats.read import stats_indexes
 from synoptic.store.db import SCHEMA_VERSION, Store, current_version, open_store, upgrade_schema
 from synoptic.store.feed_schema import trigger_names
 
@@ -23,11 +24,25 @@ V3_TABLES = ("audit", "roles", "permissions", "utilisateurs", "commentaires")
 V3_COLUMNS = {"box": ["BO_Actif"], "etats": ["ET_Ordre", "ET_Actif"], "taches": ["TA_Actif"],
               "destinations": ["DE_Ordre"], "historique": ["HI_HeureDebPrevue", "HI_Code_etat"]}
 V3_TRIGGERS = ("synopt_trg1_encours_i_hist", "synopt_trg1_encours_d_hist")  # the archive's
+# The statistics' covering indexes on the history, and their columns in order.
+V3_INDEXES = {
+    "ix_synopt_historique_flow": ["HI_Action", "HI_Date", "HI_NumEncours", "HI_Code_box",
+                                  "HI_Commentaire"],
+    "ix_synopt_historique_task_states": ["HI_Action", "HI_NumEncours", "HI_Num_tache",
+                                         "HI_Code_tache", "HI_Date", "HI_Libelle_etat"],
+}
+
+
+def history_indexes(store: Store) -> dict[str, list[str]]:
+    return {ix["name"]: [str(c) for c in ix["column_names"]]
+            for ix in inspect(store.engine).get_indexes("synopt_historique")}
 
 
 def make_schema_2(store: Store) -> None:
-    """Back to what schema 2 had: no v3 table, column or trigger, version 2 recorded."""
+    """Back to what schema 2 had: no v3 table, column, index or trigger, version 2 recorded."""
     with store.engine.begin() as conn:
+        for index in stats_indexes(store.models):
+            index.drop(conn)
         for name in V3_TABLES:
             conn.exec_driver_sql(f"DROP TABLE synopt_{name}")
         for table, columns in V3_COLUMNS.items():
@@ -53,7 +68,10 @@ def test_upgrade_from_schema_2(store: Store) -> None:
     for name in V3_TRIGGERS:
         assert f"déclencheur {name} créé" in changes
     assert "rôles et droits par défaut créés (4 rôles)" in changes
+    for name in V3_INDEXES:
+        assert f"index {name} créé" in changes
     assert f"version du schéma {SCHEMA_VERSION} enregistrée" in changes
+    assert history_indexes(store).items() >= V3_INDEXES.items()
     assert current_version(store) == SCHEMA_VERSION == 3
     assert upgrade_schema(store) == []
 
@@ -80,6 +98,11 @@ def test_upgrade_from_schema_2(store: Store) -> None:
     assert [tuple(r) for r in rows] == [("PATIENT_IN", "t", None, None),
                                         ("TASK_ADD", "t", NOW, None),
                                         ("TASK_STATE", "t", None, "3EC")]
+
+
+def test_a_fresh_database_has_the_statistics_indexes(store: Store) -> None:
+    assert history_indexes(store).items() >= V3_INDEXES.items()
+    assert {str(ix.name) for ix in stats_indexes(store.models)} == set(V3_INDEXES)
 
 
 def test_a_second_upgrade_keeps_the_administrators_permissions(store: Store) -> None:
@@ -113,6 +136,9 @@ def test_a_fresh_2_16_dump_upgrades_to_schema_3(legacy_dump: LegacyDump,
         changes = upgrade_schema(store)
         assert "rôles et droits par défaut créés (4 rôles)" in changes
         assert "colonne synopt_box.BO_Actif ajoutée" in changes
+        for name in V3_INDEXES:
+            assert f"index {name} créé" in changes
+        assert history_indexes(store).items() >= V3_INDEXES.items()
         assert current_version(store) == SCHEMA_VERSION
         assert upgrade_schema(store) == []
         with store.read() as s:

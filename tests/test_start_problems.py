@@ -5,7 +5,7 @@ from __future__ import annotations
 import pymysql
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from synoptic.cli import SchemaMissingError, UsageError
+from synoptic.command_context import SchemaMissingError, UsageError
 from synoptic.config import ConfigError
 from synoptic.start_problems import describe_start_failure
 

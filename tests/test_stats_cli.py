@@ -12,6 +12,7 @@ import pytest
 from conftest import make_seeded_store
 
 from synoptic import cli, stats_cli
+from synoptic.command_context import EXIT_USAGE
 from synoptic.services import BoardServices, NewTask
 from synoptic.stats import Figures, Period
 from ui import main as ui_main
@@ -104,7 +105,7 @@ def test_bad_dates_are_a_usage_error_in_french(
 ) -> None:
     code, _, err = run(capsys, *argv, "stats", "--from", dates[0], "--to", dates[1], "-o",
                        str(tmp_path / "x.json"))
-    assert code == cli.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert message in err
     assert not (tmp_path / "x.json").exists()
 
@@ -114,7 +115,7 @@ def test_pdf_needs_the_interface_and_says_so(
 ) -> None:
     code, _, err = run(capsys, *argv, "stats", "--from", DAY, "--to", DAY, "--format", "pdf",
                        "-o", str(tmp_path / "x.pdf"))
-    assert code == cli.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert "Le format pdf est dessiné par l'interface" in err
 
 
@@ -162,7 +163,7 @@ def test_daily_report_without_a_folder_says_which_key(
     argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _, err = run(capsys, *argv, "daily-report", DAY)
-    assert code == cli.EXIT_USAGE
+    assert code == EXIT_USAGE
     assert "[Statistiques] Dossier_Rapports" in err
 
 

@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 from conftest import LegacyDump, load_legacy_dump
-from sqlalchemy import inspect
 
 from synoptic.services import BoardServices, NewTask
 from synoptic.stats import Period, compute_stats
-from synoptic.stats.read import stats_indexes
+from synoptic.stats.read import flow_query, task_query
 from synoptic.store.db import Store, open_store, upgrade_schema
 
 DAY = Period(date(2026, 11, 21), date(2026, 11, 21))
@@ -109,15 +108,24 @@ def test_a_216_archive_pairs_task_states_by_patient_and_code(store: Store) -> No
     assert (f.census.peak, f.census.peak_at) == (2, at("07:05"))
 
 
-def test_the_stats_index_is_an_additive_change(store: Store) -> None:
-    before = {ix["name"] for ix in inspect(store.engine).get_indexes("synopt_historique")}
-    with store.engine.begin() as conn:
-        for index in stats_indexes(store.models):
-            index.create(conn, checkfirst=True)
-    after = {ix["name"] for ix in inspect(store.engine).get_indexes("synopt_historique")}
-    assert after - before == {"ix_synopt_historique_action_date",
-                              "ix_synopt_historique_task_states"}
-    assert compute_stats(store, DAY, now=at("12:00")).arrivals == 0
+def test_the_reads_are_covered_by_the_schema_indexes(sqlite_store: Store) -> None:
+    """SQLite reads a year's flow rows and task states from the schema's covering indexes,
+    the task states in their grouping's order (no row lookups, no sort)."""
+    store, m = sqlite_store, sqlite_store.models
+    year = Period(date(2025, 11, 22), date(2026, 11, 21))
+    with store.read() as session:
+        conn = session.connection()
+
+        def plan(query: Any) -> str:
+            sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+            return " ".join(str(row[-1]) for row in conn.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {sql}"))
+
+        flow = plan(flow_query(m, year.start, year.stop))
+        assert "COVERING INDEX ix_synopt_historique_flow" in flow
+        tasks = plan(task_query(m, year.start, year.stop, frozenset({"4TE"})))
+        assert "COVERING INDEX ix_synopt_historique_task_states" in tasks
+        assert "TEMP B-TREE" not in tasks
 
 
 @pytest.fixture
@@ -156,3 +164,22 @@ def test_task_rows_without_a_patient_key_count_while_patients_are_on_board(
     insert_history(services.store, [orphan])
     f = compute_stats(services.store, DAY, now=at("12:00"))
     assert f.tasks["ECG"].count == 1 and f.tasks["ECG"].duration.median == 0.0
+
+
+def test_tasks_on_the_board_counted_once_beside_equal_ones_off_it(
+    services: BoardServices,
+) -> None:
+    """A (on the board) and B (gone) each had a BIO started 08:00 and ended 08:30: both
+    counted once; only A's has a planned start (07:50) and so a delay."""
+    a = services.admit(box_code="B1", last_name="ALPHA", now=at("07:30"),
+                       tasks=[NewTask("BIO", planned_start=at("07:50"))])
+    b = services.admit(box_code="B2", last_name="BRAVO", now=at("07:30"),
+                       tasks=[NewTask("BIO", planned_start=at("07:50"))])
+    for patient in (a, b):
+        services.set_task_state(patient.patient_pk, patient.task_nums[0], "3EC", now=at("08:00"))
+        services.set_task_state(patient.patient_pk, patient.task_nums[0], "4TE", now=at("08:30"))
+    services.move(b.patient_pk, "SORT", now=at("09:00"), destination="Retour domicile")
+    services.discharge(b.patient_pk, now=at("09:30"))
+    bio = compute_stats(services.store, DAY, now=at("12:00")).tasks["BIO"]
+    assert (bio.count, bio.duration.n, bio.duration.median) == (2, 2, 30.0)
+    assert (bio.delay.n, bio.delay.median) == (1, 10.0)

@@ -181,7 +181,7 @@ def test_this_binding_passes_the_start_up_probe() -> None:
 
 
 def test_a_binding_that_eats_none_is_refused_at_start_up() -> None:
-    from synoptic.cli import UsageError
+    from synoptic.command_context import UsageError
     from ui.app import PROBE_CALLS, refuse_none_eating_binding
 
     held = [None] * (PROBE_CALLS + 10)  # each call lets one reference to None go, as 6.12.0

@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 from ui_support import FakeDialogs
 
-from synoptic.cli import Context
+from synoptic.command_context import Context
 from synoptic.reads import BoardReads
 from synoptic.store.db import open_store
 from synoptic.store.seed import create_or_upgrade

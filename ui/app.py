@@ -17,7 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from synoptic.cli import Context, UsageError, load_context, prepare_board_database
+from synoptic.cli import prepare_board_database
+from synoptic.command_context import Context, UsageError, load_context
 
 if TYPE_CHECKING:  # Qt is imported when the GUI starts (``synoptux ingest`` runs without it)
     from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType

@@ -21,6 +21,7 @@ from ui.plain import make_plain, plain_label, set_button_text
 from ui.profile import ScreenProfile
 from ui.widgets import set_prop, touch_button
 
+CLOCK_NAME = "ClockLabel"  # a long press on it toggles full screen (ui.startup)
 
 class TopBar(QFrame):
     """Filter, names, "Menu" and the clock; during a move, the move hint instead (in the
@@ -45,7 +46,7 @@ class TopBar(QFrame):
         self.names_button = touch_button(m, "", "NamesButton")
         self.menu_button = touch_button(m, "☰ Menu", "MenuButton")
         self.admin_button = touch_button(m, "Administration", "AdminButton")
-        self.clock_label = plain_label(name="ClockLabel")
+        self.clock_label = plain_label(name=CLOCK_NAME)
         offered = [] if profile.read_only else [self.filter_button, self.names_button,
                                                 self.menu_button]
         if profile.admin_at_hand:

@@ -10,7 +10,7 @@ UI never opens a session.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -88,6 +88,7 @@ class FeedLike(Protocol):
 
     def current_revision(self) -> int: ...
     def changes_since(self, revision: int) -> Any: ...
+    def read_changes(self, revision: int, also: Iterable[int] = ()) -> Any: ...
 
 
 @dataclass

@@ -203,18 +203,12 @@ class LiveFeed(QObject):
 
     def _read(self, revision: int | None, sequence: int, extra: frozenset[int]) -> FeedUpdate:
         """In the worker thread: what changed, and the fresh views.  No widget here."""
-        feed = self._get_feed()
-        reads = self.ctx.reads
-        # No revision yet (the first load failed): ask the feed to reload everything.
-        result = feed.changes_since(revision if revision is not None else FULL_RELOAD)
-        if result.full_reload:
-            board = reads.board()
-            return FeedUpdate(result.revision, frozenset(), (), board.reference, board, sequence)
-        pks = frozenset(result.patient_pks) | extra
-        patients, reference = reads.patients_and_reference(
-            pks, reference=bool(result.reference_changed)
+        # No revision yet (the first load failed): ask the feed to reload everything.  An
+        # idle poll is one small query; a change reads only the patients concerned.
+        c = self._get_feed().read_changes(
+            revision if revision is not None else FULL_RELOAD, also=extra
         )
-        return FeedUpdate(result.revision, pks, patients, reference, None, sequence)
+        return FeedUpdate(c.revision, c.patient_pks, c.patients, c.reference, c.board, sequence)
 
     def _done(self, update: FeedUpdate) -> None:
         self._in_flight_since = None

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from synoptic import cli
+from synoptic.command_context import EXIT_OK, EXIT_USAGE
 from ui.stats_commands import enable_pdf
 
 
@@ -38,15 +39,15 @@ def _cmd_convert_css(args: argparse.Namespace) -> int:
     if not looks_legacy(text):
         print(f"synoptux : {source} n'a pas les blocs de Synoptux 2.16 (Titre_Box, ...) : "
               "rien à convertir", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return EXIT_USAGE
     target = Path(args.new)
     if target.exists() and not args.force:
         print(f"synoptux : {target} existe déjà (--force pour le remplacer)", file=sys.stderr)
-        return cli.EXIT_USAGE
+        return EXIT_USAGE
     target.write_text(convert(text, keep_font_sizes=args.keep_font_sizes, source=source.name),
                       encoding="utf-8")
     print(f"Feuille de style convertie : {target}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,9 +18,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from synoptic.cli import Context, load_context, prepare_board_database, safe_url
+from synoptic.cli import prepare_board_database
+from synoptic.command_context import Context, load_context
 from synoptic.config import Config, ConfigError
+from synoptic.db_messages import safe_url
 from synoptic.start_problems import StartProblem, describe_start_failure
+from ui.bars import CLOCK_NAME
 from ui.kiosk import LongPress, ScreenPlacement
 from ui.live import Background
 from ui.start_screen import StartScreen
@@ -149,8 +152,9 @@ class BoardStarter(QObject):
             board, ctx.config.interface.screen, full_screen=full, parent=board
         )
         self.board_placement.maximised = not self.admin_toggled
-        clock = getattr(getattr(board, "top_bar", None), "clock_label", None)
-        if isinstance(clock, QWidget):
+        # A long press on the clock (found by its Qt object name) toggles full screen.
+        clock = board.findChild(QWidget, CLOCK_NAME)
+        if clock is not None:
             gesture = LongPress(clock)
             gesture.triggered.connect(self.board_placement.toggle_full_screen)
             self.board_gesture = gesture

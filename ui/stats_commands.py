@@ -7,6 +7,8 @@ stays Qt-free (``tests/test_architecture.py``).
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +16,13 @@ from synoptic.stats import Figures
 
 
 def write_pdf(figures: Figures, path: Path) -> None:
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a server: no display
+    from ui.app import create_application
     from ui.stats_pdf import write_stats_pdf
 
+    create_application()
     write_stats_pdf(figures, path)
 
 

@@ -8,7 +8,6 @@ display (``offscreen``) so ``synoptux stats --format pdf`` runs on a server.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -169,18 +168,9 @@ def draw(f: Figures, pages: Pages) -> None:
             for code, t in tasks.items()], [0.35, 0.1, 0.14, 0.14, 0.13, 0.14])
 
 
-def _application() -> object:
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
-                                                 or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a server: no display
-    from ui.app import create_application
-
-    return create_application()
-
-
 def write_stats_pdf(f: Figures, path: Path) -> None:
-    """Draw ``f`` into the PDF file ``path`` (through a temporary file renamed over it)."""
-    _application()
+    """Draw ``f`` into the PDF file ``path`` (through a temporary file renamed over it);
+    a QApplication must exist (``ui.stats_commands`` makes one for the command line)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".pdf", dir=path.parent)
     os.close(handle)

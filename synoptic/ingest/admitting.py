@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from synoptic.error_text import first_line
 from synoptic.errors import BoxFullError, SynoptuxError, UnknownBoxError
 from synoptic.ingest.ingest_log import IngestLog, LoggedFile
 from synoptic.ingest.names import display_name
@@ -187,8 +188,8 @@ class Admitter:
                         code=task.code,
                         priority=task.priority,
                         comment=task.comment,
-                        planned_start=_naive(task.planned_start),
-                        planned_end=_naive(task.planned_end),
+                        planned_start=task.planned_start,
+                        planned_end=task.planned_end,
                         blob_key=task.blob_key,
                         note_file=task.note_file,
                         note_reader=task.note_reader,
@@ -226,15 +227,6 @@ class Admitter:
                     raise _DuplicateGuid(guid)
             self.ingest_log.record_accepted(session, name, key, now, result.patient_pk, notes)
         return result, tuple(notes)
-
-
-def first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
-
-
-def _naive(value: datetime | None) -> datetime | None:
-    return None if value is None else value.replace(tzinfo=None)
 
 
 def _is_deadlock(err: DBAPIError) -> bool:

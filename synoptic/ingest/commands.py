@@ -21,7 +21,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic.command_context import Context
-from synoptic.db_messages import french_database_error
+from synoptic.db_messages import french_database_error, safe_url
 from synoptic.errors import SynoptuxError
 from synoptic.ingest.backoff import RetryBackoff
 from synoptic.ingest.inbox import InboxProcessor, IngestResult, Outcome, TransientError
@@ -159,7 +159,7 @@ def watch(
         log.info(
             "synoptux watch démarré : dossier %s, base %s, journal %s",
             cfg.interface.inbox_dir,
-            _safe_url(ctx.store),
+            safe_url(ctx.store.engine.url),
             log_path,
         )
         runner.run()
@@ -251,5 +251,3 @@ def _setup_logging(path: Path) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _safe_url(store: Store) -> str:
-    return store.engine.url.render_as_string(hide_password=True)

@@ -5,10 +5,10 @@ Pure, like :mod:`synoptic.ingest.parser` which uses it: no I/O, no Qt.
 
 from __future__ import annotations
 
-import codecs
 import re
 from datetime import date, datetime, time, timedelta
 
+from synoptic.decoding import decode_text
 from synoptic.messages import quote_value
 
 __all__ = [
@@ -38,28 +38,11 @@ NOT_SET_BEFORE = datetime(2000, 1, 1)
 LEGACY_NONE_DAY = date(1000, 1, 1)
 
 
-def _cp1252_char(byte: int) -> str:
-    try:
-        return bytes([byte]).decode("cp1252")
-    except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: undefined, keep the latin-1 char
-        return chr(byte)
-
-
-# Decoding as latin-1 never fails; this table then turns 0x80-0x9F into their cp1252 meaning.
-_LATIN1_TO_CP1252 = str.maketrans({chr(b): _cp1252_char(b) for b in range(0x80, 0xA0)})
-
-
 def decode_entry_bytes(data: bytes) -> tuple[str, str]:
-    """Decode an entry file: UTF-16 with a BOM; UTF-8 (BOM stripped) if valid, else
-    cp1252; never fails."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Windows Notepad's "Unicode": decode it rather than reject it as unreadable.
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    data = data.removeprefix(_UTF8_BOM)
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("latin-1").translate(_LATIN1_TO_CP1252), "cp1252"
+    """Decode an entry file (``synoptic.decoding``: UTF-16 with a BOM; UTF-8, BOM stripped,
+    if valid; else Windows-1252; never fails): its text and the encoding's name."""
+    decoded = decode_text(data)
+    return decoded.text, decoded.encoding
 
 
 def _clock(match: re.Match[str]) -> time:

@@ -31,8 +31,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Self
 
+from synoptic.error_text import first_line
 from synoptic.ingest import rejected
-from synoptic.ingest.admitting import Admitted, Admitter, AlreadyLogged, first_line
+from synoptic.ingest.admitting import Admitted, Admitter, AlreadyLogged
 from synoptic.ingest.filing import ARCHIVE_RETRY_S, Filing
 from synoptic.ingest.ingest_log import IngestLog, file_key
 from synoptic.ingest.names import display_name

@@ -32,6 +32,7 @@ PATIENT_OUT = "PATIENT_OUT"
 PATIENT_LIFEOUT = "PATIENT_LIFEOUT"
 TASK_STATE = "TASK_STATE"
 FLOW_ACTIONS = (PATIENT_IN, SET_PLACE, SET_EXIT_TIME, PATIENT_OUT, PATIENT_LIFEOUT)
+FINISHING_ACTIONS = frozenset((PATIENT_OUT, PATIENT_LIFEOUT))
 
 
 class FlowRow(NamedTuple):
@@ -42,6 +43,10 @@ class FlowRow(NamedTuple):
     action: str
     box: str
     comment: str
+
+
+# What build_stays reads of a row: a FlowRow or the same plain tuple (cheaper to make).
+FlowTuple = tuple[str, datetime, str, str, str]
 
 
 class Segment(NamedTuple):
@@ -79,14 +84,17 @@ class Stay:
         return self.last_seen
 
     def _move(self, at: datetime, kind: BoxType) -> None:
-        if self.segments and self.segments[-1].end is None:
-            last = self.segments[-1]
-            self.segments[-1] = Segment(last.start, at, last.kind)
-        self.segments.append(Segment(at, None, kind))
+        segments = self.segments
+        if segments:
+            last = segments[-1]
+            if last.end is None:
+                segments[-1] = Segment(last.start, at, last.kind)
+        segments.append(Segment(at, None, kind))
 
     def place(self, at: datetime, kind: BoxType, destination: str) -> None:
         """The patient goes into a box of type ``kind`` at ``at``."""
-        was_out = self.kind is BoxType.EXIT
+        segments = self.segments
+        was_out = bool(segments) and segments[-1].kind is BoxType.EXIT
         self._move(at, kind)
         if kind is BoxType.EXIT:
             if not was_out or self.exit is None:
@@ -119,32 +127,35 @@ def parse_exit_time(comment: str) -> datetime | None:
         return None
 
 
-def build_stays(rows: Iterable[FlowRow], box_types: Mapping[str, BoxType]) -> Iterator[Stay]:
-    """Stays from flow rows ordered by patient, then time (then row key).
+def build_stays(rows: Iterable[FlowTuple], box_types: Mapping[str, BoxType]) -> Iterator[Stay]:
+    """Stays from flow rows (:class:`FlowRow` or plain tuples) ordered by patient, then time
+    (then row key).
 
     ``box_types``: box code -> type; a box no longer in the table counts as a care box
     (``domain.parse_box_type``'s rule for an unknown type).
     """
     stay: Stay | None = None
-    for row in rows:
-        if stay is not None and (stay.patient != row.patient or row.action == PATIENT_IN
+    care, out = BoxType.CARE, BoxType.EXIT
+    for patient, at, action, box, comment in rows:
+        if stay is not None and (stay.patient != patient or action == PATIENT_IN
                                  or stay.closed):
             yield stay
             stay = None
-        kind = box_types.get(row.box, BoxType.CARE)
+        kind = box_types.get(box, care)
         if stay is None:
-            stay = Stay(row.patient, row.at if row.action == PATIENT_IN else None)
-            if row.action == PATIENT_IN:  # its comment is the patient's, not a destination
-                stay.place(row.at, kind, "")
-        stay.last_seen = row.at
-        if row.action == SET_PLACE:
-            stay.place(row.at, kind, row.comment.strip())
-        elif row.action == SET_EXIT_TIME and stay.kind is BoxType.EXIT:
-            corrected = parse_exit_time(row.comment)
-            if corrected is not None:
-                stay.exit = corrected
-        elif row.action in (PATIENT_OUT, PATIENT_LIFEOUT):
-            stay.finish(row.at)
+            stay = Stay(patient, at if action == PATIENT_IN else None)
+            if action == PATIENT_IN:  # its comment is the patient's, not a destination
+                stay.place(at, kind, "")
+        stay.last_seen = at
+        if action == SET_PLACE:
+            stay.place(at, kind, comment.strip())
+        elif action == SET_EXIT_TIME:
+            if stay.segments and stay.segments[-1].kind is out:
+                corrected = parse_exit_time(comment)
+                if corrected is not None:
+                    stay.exit = corrected
+        elif action in FINISHING_ACTIONS:
+            stay.finish(at)
     if stay is not None:
         yield stay
 

@@ -191,13 +191,6 @@ def compute_figures(
     threshold = tension_threshold if tension_threshold is not None else care_capacity(boxes)
     tension = tuple(h for h, n in census.hours if threshold is not None and n > threshold)
     tense = {to_seconds(h) for h in tension}
-
-    def in_period(second: int) -> bool:
-        return first_s <= second < stop_s
-
-    def in_tension(second: int) -> bool:
-        return second - second % 3600 in tense and first_s <= second < stop_s
-
     long_stays = sum(1 for _, v in lengths if v > LONG_STAY_MINUTES)
     return Figures(
         period=period,
@@ -211,10 +204,10 @@ def compute_figures(
         census=census,
         occupancy=tuple(_occupancy(kind, by_kind[kind], boxes, start, census_stop)
                         for kind in PRESENT_KINDS),
-        tasks=table.figures(in_period),
+        tasks=table.figures(first_s, stop_s),
         tension_threshold=threshold,
         tension_hours=tension,
-        tension_tasks=table.figures(in_tension) if tense else {},
+        tension_tasks=table.figures(first_s, stop_s, tense) if tense else {},
         task_labels=dict(task_labels or {}),
     )
 

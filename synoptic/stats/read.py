@@ -15,15 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
-    DateTime,
     Index,
-    Integer,
-    MetaData,
+    Select,
     String,
-    Table,
     case,
+    cast,
     func,
     select,
 )
@@ -36,14 +33,22 @@ from synoptic.stats.episodes import (
     SET_EXIT_TIME,
     SET_PLACE,
     TASK_STATE,
-    FlowRow,
+    FlowTuple,
     TaskEpisode,
 )
-from synoptic.stats.sql import SEPARATOR, epoch_seconds, from_seconds, packed
-from synoptic.stats.tasks import TaskTable
+from synoptic.stats.sql import (
+    SEPARATOR,
+    epoch_seconds,
+    from_seconds,
+    iso_time,
+    long_range,
+    packed,
+)
+from synoptic.stats.tasks import NO_DURATION, TaskTable
 from synoptic.store.models import Models
 
 STREAM_BATCH = 10_000
+DAY_SECONDS = 86_400
 
 
 @dataclass(frozen=True)
@@ -84,26 +89,36 @@ def read_reference(session: Session, m: Models) -> Reference:
     return Reference(boxes, frozenset(terminal), labels)
 
 
-def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> list[FlowRow]:
-    """Flow rows dated in ``[lo, hi)``, by patient then row key: the order the actions were
-    written in, which tells a stay from the next one given the same key (SQLite reuses the
-    key of the last patient removed) even when a time was given by hand.  Sorted here: a
-    server sort of a year's flow rows spills to disk with MariaDB's default buffers."""
+def read_flow(conn: Connection, m: Models, lo: datetime, hi: datetime) -> list[FlowTuple]:
+    """Flow rows dated in ``[lo, hi)`` as plain (patient, time, action, box, comment) tuples,
+    by patient then row key: the order the actions were written in, which tells a stay from
+    the next one given the same key (SQLite reuses the key of the last patient removed) even
+    when a time was given by hand.  Sorted here: a server sort of a year's flow rows spills
+    to disk with MariaDB's default buffers.  Times come as ISO text, which ``fromisoformat``
+    reads in C (a ``timedelta`` a row cost a quarter of a second a year)."""
+    keyed: list[tuple[str, int, datetime, str, str, str]] = []
+    append = keyed.append
+    parse = datetime.fromisoformat
+    for (text,) in _stream(conn, flow_query(m, lo, hi)):
+        key, moment, action, box, patient, comment = text.split(SEPARATOR, 5)
+        if moment:
+            append((patient, int(key), parse(moment), action, box, comment))
+    keyed.sort()
+    return [(patient, at, action, box, comment)
+            for patient, _key, at, action, box, comment in keyed]
+
+
+def flow_query(m: Models, lo: datetime, hi: datetime) -> Select[Any]:
+    """The flow rows dated in ``[lo, hi)``, packed in one field: key, time (ISO text), action,
+    box, patient, and the comment of the rows that need it (last: it may hold anything).
+    Every column is in the schema's covering index ``ix_<prefix>historique_flow``."""
     h = m.History
     wanted_comment = case((h.action.in_((SET_PLACE, SET_EXIT_TIME)), h.comment))
-    query = (
-        select(packed(h.pk, epoch_seconds(h.date), h.action, h.box_code, h.patient_pk),
-               wanted_comment)
+    return (
+        select(packed(h.pk, iso_time(h.date), h.action, h.box_code, h.patient_pk,
+                      wanted_comment))
         .where(h.action.in_(FLOW_ACTIONS), h.date >= lo, h.date < hi)
     )
-    keyed = []
-    for head, comment in _stream(conn, query):
-        key, seconds, action, box, patient = head.split(SEPARATOR, 4)
-        if seconds:
-            keyed.append((patient, int(key), int(seconds), action, box, comment or ""))
-    keyed.sort()
-    return [FlowRow(patient, from_seconds(seconds), action, box, comment)
-            for patient, _key, seconds, action, box, comment in keyed]
 
 
 def read_tasks(
@@ -111,36 +126,79 @@ def read_tasks(
     started: tuple[datetime, datetime] | None = None,
 ) -> TaskTable:
     """The tasks with a state row in ``[lo, hi)`` (and, given ``started``, whose first state
-    is in that interval), one packed text field per task (PyMySQL decodes each field in
-    Python).  The tasks of the patients still on the board get their planned starts (the
+    is in that interval).
+
+    SQL groups the state rows per task, then packs the tasks per code and day into one text
+    field ("start,seconds,start,seconds,..."): Python splits a few thousand fields in C
+    rather than reading 300,000 rows (PyMySQL pays ~10 us a row).  The tasks of the patients
+    still on the board are read one by one, with their keys, for their planned starts (the
     history does not keep them)."""
     h = m.History
-    on_board = patients_on_board(conn, m)
-    planned = _planned_starts(conn, m) if on_board else {}
+    per_task = task_query(m, lo, hi, terminal_states, started)
+    # The items are made after the grouping: a long text column in the derived table put it
+    # on disk on MariaDB.
+    tasks = per_task.with_only_columns(*per_task.selected_columns[:3]).subquery()
+    item = cast(tasks.c.first, String) + "," + cast(tasks.c.seconds, String)
+    by_day = (select(tasks.c.code, func.count(), func.group_concat(item))
+              .group_by(tasks.c.code, tasks.c.first // DAY_SECONDS))
+    table = TaskTable()
+    _allow_long_lists(conn)
+    for code, count, text in _stream(conn, by_day):
+        values = list(map(int, text.split(",")))
+        if len(values) != 2 * count:  # the server cut the list (group_concat_max_len)
+            raise RuntimeError(f"group_concat cut: {len(values) // 2} of {count} tasks read")
+        table.extend(code, values[0::2], values[1::2])
+    on_board = sorted(patients_on_board(conn, m))
+    if not on_board:
+        return table
+    # Read again with their keys, they replace their packed copies (a NOT IN over the
+    # board's keys, tested on every task, cost more than this).
+    planned = _planned_starts(conn, m)
+    episodes = [
+        TaskEpisode(code, from_seconds(start), None if seconds == NO_DURATION else seconds,
+                    planned.get((patient, num if num is not None else code)))
+        for code, start, seconds, num, patient in conn.execute(
+            per_task.where(h.patient_pk.in_(on_board)))
+    ]
+    table.take_out(episodes)
+    for episode in episodes:
+        table.add_episode(episode)
+    return table
+
+
+def task_query(
+    m: Models, lo: datetime, hi: datetime, terminal_states: frozenset[str],
+    started: tuple[datetime, datetime] | None = None,
+) -> Select[str, int, int, int | None, str]:
+    """One row per task (patient, task number, task code) with a state in ``[lo, hi)``: its
+    code, first state (seconds), seconds to its last state when that one is terminal
+    (:data:`NO_DURATION` otherwise), number and patient key; grouped in the order of the
+    schema's covering index ``ix_<prefix>historique_task_states``."""
+    h = m.History
     first = epoch_seconds(func.min(h.date))
     last_is_terminal = func.max(case((h.state_label.in_(sorted(terminal_states)), h.date))) \
         == func.max(h.date)
-    duration = case((last_is_terminal, epoch_seconds(func.max(h.date)) - first))
+    seconds = func.coalesce(case((last_is_terminal, epoch_seconds(func.max(h.date)) - first)),
+                            NO_DURATION)
     query = (
-        select(packed(first, duration, h.task_num, h.patient_pk, h.task_code))
-        .where(h.action == TASK_STATE, h.date >= lo, h.date < hi)
+        select(func.coalesce(h.task_code, "").label("code"), first.label("first"),
+               seconds.label("seconds"), h.task_num, func.coalesce(h.patient_pk, ""))
+        .where(h.action == TASK_STATE, long_range(h.date, lo, hi))
         .group_by(h.patient_pk, h.task_num, h.task_code)
     )
     if started is not None:
         query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
-    table = TaskTable()
-    add = table.add
-    for (text,) in _stream(conn, query):
-        start, length, num, patient, code = text.split(SEPARATOR, 4)
-        if not start:
-            continue
-        if patient not in on_board:
-            add(code, int(start), int(length) if length else None)
-            continue
-        key = (patient, int(num) if num else code)
-        table.add_episode(TaskEpisode(code, from_seconds(int(start)),
-                                      int(length) if length else None, planned.get(key)))
-    return table
+    return query
+
+
+def _allow_long_lists(conn: Connection) -> None:
+    """MySQL cuts ``GROUP_CONCAT`` at 1,024 bytes by default (MariaDB at 1 MB): a busy
+    day's tasks of one code take a few kilobytes.  The per-task table the packing reads
+    (about 60 MB for a year's tasks) is kept in memory rather than written to disk past the
+    16 MB default; this session only, and memory taken only as needed."""
+    if conn.dialect.name in ("mysql", "mariadb"):
+        conn.exec_driver_sql("SET SESSION group_concat_max_len = 16777216, "
+                             "max_heap_table_size = 268435456, tmp_table_size = 268435456")
 
 
 def _planned_starts(conn: Connection, m: Models) -> dict[tuple[str, int | str], datetime]:
@@ -174,21 +232,12 @@ def patients_on_board(conn: Connection, m: Models) -> frozenset[str]:
 
 
 def stats_indexes(m: Models) -> tuple[Index, ...]:
-    """Indexes the statistics want on the history (an additive schema change): the flow
-    rows by action and date; the task states in the order of their grouping, covering every
-    column the tasks' query reads (no temporary table, no row lookups: MariaDB's default
-    128 MB buffer pool does not hold a year's table).  Built on a detached copy of the table,
-    so the shared models' metadata is left as it is."""
-    name = m.table_name("historique")
-    copy = Table(name, MetaData(), Column("HI_Action", String(45)), Column("HI_Date", DateTime),
-                 Column("HI_NumEncours", String(45)), Column("HI_Num_tache", Integer),
-                 Column("HI_Code_tache", String(45)), Column("HI_Libelle_etat", String(45)))
-    c = copy.c
-    return (
-        Index(f"ix_{name}_action_date", c.HI_Action, c.HI_Date),
-        Index(f"ix_{name}_task_states", c.HI_Action, c.HI_NumEncours, c.HI_Num_tache,
-              c.HI_Code_tache, c.HI_Date, c.HI_Libelle_etat),
-    )
+    """The history's indexes the statistics' reads are made for (schema 3: created with the
+    table, and by ``upgrade_schema`` on an older database)."""
+    names = {f"ix_{m.table_name('historique')}_{kind}" for kind in ("flow", "task_states")}
+    table = m.History.__table__  # type: ignore[attr-defined]
+    return tuple(sorted((ix for ix in table.indexes if ix.name in names),
+                        key=lambda ix: str(ix.name)))
 
 
 def window(start: datetime, stop: datetime, margin: timedelta) -> tuple[datetime, datetime]:

@@ -11,13 +11,32 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, cast, func
+from sqlalchemy import Integer, String, and_, cast, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
 EPOCH = datetime(1970, 1, 1)
+# A window longer than this holds most of a year's history: SQLite is told so (see
+# :func:`long_range`).
+LONG_WINDOW = timedelta(days=62)
 SEPARATOR = "\x1f"  # ASCII unit separator: typed by nobody into a code or a key
+
+
+def _render(construct: type[FunctionElement[Any]], default: str = "{}", *,
+            sqlite: str | None = None, mysql: str | None = None) -> None:
+    """Compile ``construct(x)`` by dialect: each template's ``{}`` is ``x`` compiled."""
+
+    def rendering(template: str) -> Any:
+        def render(element: FunctionElement[Any], compiler: Any, **kw: Any) -> str:
+            return template.format(compiler.process(element.clauses, **kw))
+        return render
+
+    compiles(construct)(rendering(default))
+    if sqlite is not None:
+        compiles(construct, "sqlite")(rendering(sqlite))
+    if mysql is not None:
+        compiles(construct, "mysql", "mariadb")(rendering(mysql))
 
 
 class epoch_seconds(FunctionElement[int]):
@@ -27,16 +46,40 @@ class epoch_seconds(FunctionElement[int]):
     inherit_cache = True
 
 
-@compiles(epoch_seconds, "sqlite")
-def _epoch_sqlite(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    # strftime reads 'YYYY-MM-DD HH:MM[:SS]' (and 'T') as UTC: plain wall-clock seconds.
-    return f"CAST(strftime('%s', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+class iso_time(FunctionElement[str]):
+    """A stored date and time as ``YYYY-MM-DD HH:MM:SS`` text (NULL when SQLite cannot read
+    it, as :class:`epoch_seconds`)."""
+
+    type = String()
+    inherit_cache = True
 
 
-@compiles(epoch_seconds, "mysql")
-@compiles(epoch_seconds, "mariadb")
-def _epoch_mysql(element: epoch_seconds, compiler: Any, **kw: Any) -> str:
-    return f"TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', {compiler.process(element.clauses, **kw)})"
+class unindexed(FunctionElement[Any]):
+    """A column SQLite will not look up in an index (``+column``: the unary plus is a no-op
+    on any value); the column itself elsewhere."""
+
+    inherit_cache = True
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+# strftime reads 'YYYY-MM-DD HH:MM[:SS]' (and 'T') as UTC: plain wall-clock seconds.
+_render(epoch_seconds, sqlite="CAST(strftime('%s', {}) AS INTEGER)",
+        mysql="TIMESTAMPDIFF(SECOND, '1970-01-01 00:00:00', {})")
+_render(iso_time, sqlite="datetime({})", mysql="CAST({} AS CHAR)")
+_render(unindexed, sqlite="+{}")
+
+
+def long_range(column: Any, lo: datetime, hi: datetime) -> ColumnElement[bool]:
+    """``column`` in ``[lo, hi)``.  Over a long window SQLite's planner (it cannot see bound
+    values) would still take the (action, date) index, look every row up and sort them for a
+    GROUP BY; kept off the date it scans a covering index already in the grouping's order
+    (0.9 s rather than 1.3 s for a year's tasks).  MariaDB estimates ranges itself."""
+    if hi - lo > LONG_WINDOW:
+        column = unindexed(column)
+    return and_(column >= lo, column < hi)
 
 
 def from_seconds(seconds: int) -> datetime:

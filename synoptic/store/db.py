@@ -8,6 +8,7 @@ schema in place, and a second run finds nothing to do.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, String, Text, create_engine, event, inspect, select, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateColumn
 
@@ -27,8 +29,9 @@ from synoptic.store.types import ExactString, exact_collation
 # 2: wider names, comments and GUID; GUIDs compared exactly on MariaDB; revision triggers.
 # 3: administration: audit (values before/after), roles, permissions, persons with PIN
 #    hashes, preset comments; active flags (boxes, states, task types) and orders (states,
-#    destinations); history: a task's planned start (TASK_ADD) and state code (TASK_STATE),
-#    and the archive's triggers (PATIENT_IN / PATIENT_OUT of the host's own writes).
+#    destinations); the history's covering indexes for the statistics (flow rows, task
+#    states); history: a task's planned start (TASK_ADD) and state code (TASK_STATE), and
+#    the archive's triggers (PATIENT_IN / PATIENT_OUT of the host's own writes).
 SCHEMA_VERSION = 3
 
 
@@ -62,13 +65,53 @@ def make_engine(url: str | URL, *, long_statements: bool = False, **kwargs: Any)
         if not long_statements:
             timeouts |= {"read_timeout": 15, "write_timeout": 15}
         kwargs.setdefault("connect_args", timeouts)
-    return create_engine(
+    engine = create_engine(
         parsed,
-        pool_pre_ping=True,
         pool_recycle=1800,
+        # The connection returned last is taken first: the busy one stays busy, the others
+        # idle (then pinged, or recycled) instead of taking turns.
+        pool_use_lifo=True,
         isolation_level="READ COMMITTED",
         **kwargs,
     )
+    _ping_idle_connections(engine)
+    return engine
+
+
+# A pooled connection unused for longer than this is pinged before it is handed out.
+IDLE_PING_S = 10.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Ping a pooled connection before use only when it sat idle for :data:`IDLE_PING_S`.
+
+    ``pool_pre_ping`` pings at every checkout: a round trip more for each short read, 50
+    screens times two a second. A connection used a moment ago is alive unless the server
+    went away since, and then its statement fails: SQLAlchemy replaces every pooled
+    connection (the pool is invalidated) and the caller meets the outage it would have met
+    anyway (the change feed tries once more itself). One that sat idle (a quiet screen, an
+    ingest waiting for files, a server restarted overnight) is pinged, and replaced when
+    the ping fails, as ``pool_pre_ping`` does."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < IDLE_PING_S:
+            return  # a new connection, or one used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as err:
+            if engine.dialect.is_disconnect(err, dbapi_connection, None):
+                raise DisconnectionError(str(err)) from err  # the pool connects anew
+            raise
+
+
+_IDLE_SINCE = "synoptux_idle_since"
 
 
 def _configure_sqlite(engine: Engine) -> None:
