@@ -5,7 +5,7 @@ before and after.  On SQLite and MariaDB, and on a 2.16 database upgraded in pla
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from conftest import NOW, LegacyDump, load_legacy_dump
@@ -241,6 +241,47 @@ def test_host_arrivals_and_deletions_count_in_the_figures(services: BoardService
     assert stay.n == 2
     assert stay.median == pytest.approx(60 + 0.5 * (host_stay - 60))
     assert stay.p90 == pytest.approx(60 + 0.9 * (host_stay - 60))
+
+
+def test_a_task_gone_with_its_patient_keeps_its_delay(services: BoardServices,
+                                                      store: Store) -> None:
+    """BIO planned 08:10, started 08:25 (delay 15), ended 08:45; RX planned 08:00, started
+    07:55 (delay -5), never ended; ECG without planned start: no delay.  The patient left."""
+    t = datetime(2026, 11, 21, 8, 0)
+    admitted = services.admit(box_code="B1", last_name="PARTI", now=t - 10 * MIN, tasks=[
+        NewTask("BIO", planned_start=t + 10 * MIN), NewTask("RX", planned_start=t),
+        NewTask("ECG")])
+    pk, (bio, rx, ecg) = admitted.patient_pk, admitted.task_nums
+    services.set_task_state(pk, rx, "3EC", now=t - 5 * MIN)
+    services.set_task_state(pk, bio, "3EC", now=t + 25 * MIN)
+    services.set_task_state(pk, ecg, "4TE", now=t + 30 * MIN)
+    services.set_task_state(pk, bio, "4TE", now=t + 45 * MIN)
+    services.move(pk, "SORT", now=t + 60 * MIN, destination="Retour domicile")
+    services.discharge(pk, now=t + 70 * MIN)
+    tasks = compute_stats(store, Period(t.date(), t.date()), now=t + 120 * MIN).tasks
+    assert (tasks["BIO"].delay.n, tasks["BIO"].delay.median) == (1, 15.0)
+    assert (tasks["BIO"].duration.n, tasks["BIO"].duration.median) == (1, 20.0)
+    assert (tasks["RX"].delay.n, tasks["RX"].delay.median, tasks["RX"].duration.n) == (1, -5.0, 0)
+    assert (tasks["ECG"].count, tasks["ECG"].delay.n, tasks["ECG"].duration.median) == (1, 0, 0.0)
+
+
+def test_a_state_code_tells_a_task_ended_whatever_its_label(store: Store) -> None:
+    """A terminal state's label renamed since (``4TE`` is "Terminé" today): rows that kept
+    the code still end their task; 2.16's rows, without a code, are read by label."""
+    def state(patient: str, minute: int, label: str, code: str | None) -> dict[str, object]:
+        return {"HI_NumEncours": patient, "HI_Date": datetime(2026, 11, 21, 8, minute),
+                "HI_Action": "TASK_STATE", "HI_Code_tache": "BIO", "HI_Num_tache": None,
+                "HI_Libelle_etat": label, "HI_Code_etat": code}
+    table = store.models.History.__table__  # type: ignore[attr-defined]
+    with store.write() as session:
+        session.connection().execute(table.insert(), [
+            state("701", 0, "Demandé", "2DE"), state("701", 20, "Fini (ancien libellé)", "4TE"),
+            state("702", 0, "Demandé", None), state("702", 40, "Terminé", None),
+            state("703", 0, "Demandé", "2DE"), state("703", 10, "Terminé", "3EC"),  # a code wins
+        ])
+    bio = compute_stats(store, Period(date(2026, 11, 21), date(2026, 11, 21)),
+                        now=datetime(2026, 11, 21, 12, 0)).tasks["BIO"]
+    assert (bio.count, bio.duration.n, bio.duration.median) == (3, 2, 30.0)
 
 
 # ------------------------------------------------------------------ 2.16 upgraded in place

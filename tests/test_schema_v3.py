@@ -29,7 +29,8 @@ V3_INDEXES = {
     "ix_synopt_historique_flow": ["HI_Action", "HI_Date", "HI_NumEncours", "HI_Code_box",
                                   "HI_Commentaire"],
     "ix_synopt_historique_task_states": ["HI_Action", "HI_NumEncours", "HI_Num_tache",
-                                         "HI_Code_tache", "HI_Date", "HI_Libelle_etat"],
+                                         "HI_Code_tache", "HI_Date", "HI_Libelle_etat",
+                                         "HI_Code_etat"],
 }
 
 

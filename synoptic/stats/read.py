@@ -32,6 +32,7 @@ from synoptic.stats.episodes import (
     FLOW_ACTIONS,
     SET_EXIT_TIME,
     SET_PLACE,
+    TASK_ADD,
     TASK_STATE,
     FlowTuple,
     TaskEpisode,
@@ -138,25 +139,33 @@ def read_tasks(
     # The items are made after the grouping: a long text column in the derived table put it
     # on disk on MariaDB.
     tasks = per_task.with_only_columns(*per_task.selected_columns[:3]).subquery()
-    item = cast(tasks.c.first, String) + "," + cast(tasks.c.seconds, String)
-    by_day = (select(tasks.c.code, func.count(), func.group_concat(item))
-              .group_by(tasks.c.code, tasks.c.first // DAY_SECONDS))
     table = TaskTable()
     _allow_long_lists(conn)
-    for code, count, text in _stream(conn, by_day):
-        values = list(map(int, text.split(",")))
-        if len(values) != 2 * count:  # the server cut the list (group_concat_max_len)
-            raise RuntimeError(f"group_concat cut: {len(values) // 2} of {count} tasks read")
-        table.extend(code, values[0::2], values[1::2])
+    for code, starts, seconds in _packed_pairs(conn, tasks.c.code, tasks.c.first,
+                                               tasks.c.seconds):
+        table.extend(code, starts, seconds)
+    # Planned starts archived with the tasks (TASK_ADD rows, schema 3): their delays.
+    added = planned_query(m, lo, hi)
+    keyed = per_task.subquery()
+    delayed = select(keyed.c.code, keyed.c.first,
+                     (keyed.c.first - added.c.planned).label("delay")).join(
+        added, (added.c.patient == keyed.c.patient) & (added.c.num == keyed.c.num)).subquery()
+    for code, starts, delays in _packed_pairs(conn, delayed.c.code, delayed.c.first,
+                                              delayed.c.delay):
+        table.delays.setdefault(code, []).extend(zip(starts, delays, strict=True))
     on_board = sorted(patients_on_board(conn, m))
     if not on_board:
         return table
     # Read again with their keys, they replace their packed copies (a NOT IN over the
-    # board's keys, tested on every task, cost more than this).
+    # board's keys, tested on every task, cost more than this); the board's planned start
+    # for a task whose TASK_ADD row had none (2.16's, a host's task).
     planned = _planned_starts(conn, m)
+    archived = {(patient, num) for patient, num in conn.execute(
+        select(added.c.patient, added.c.num).where(added.c.patient.in_(on_board)))}
     episodes = [
         TaskEpisode(code, from_seconds(start), None if seconds == NO_DURATION else seconds,
-                    planned.get((patient, num if num is not None else code)))
+                    None if (patient, num) in archived
+                    else planned.get((patient, num if num is not None else code)))
         for code, start, seconds, num, patient in conn.execute(
             per_task.where(h.patient_pk.in_(on_board)))
     ]
@@ -176,19 +185,50 @@ def task_query(
     schema's covering index ``ix_<prefix>historique_task_states``."""
     h = m.History
     first = epoch_seconds(func.min(h.date))
-    last_is_terminal = func.max(case((h.state_label.in_(sorted(terminal_states)), h.date))) \
+    # The state code where the row has one (schema 3), else its label (Synoptux 2.16).
+    state = func.coalesce(h.state_code, h.state_label)
+    last_is_terminal = func.max(case((state.in_(sorted(terminal_states)), h.date))) \
         == func.max(h.date)
     seconds = func.coalesce(case((last_is_terminal, epoch_seconds(func.max(h.date)) - first)),
                             NO_DURATION)
     query = (
         select(func.coalesce(h.task_code, "").label("code"), first.label("first"),
-               seconds.label("seconds"), h.task_num, func.coalesce(h.patient_pk, ""))
+               seconds.label("seconds"), h.task_num.label("num"),
+               func.coalesce(h.patient_pk, "").label("patient"))
         .where(h.action == TASK_STATE, long_range(h.date, lo, hi))
         .group_by(h.patient_pk, h.task_num, h.task_code)
     )
     if started is not None:
         query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
     return query
+
+
+def planned_query(m: Models, lo: datetime, hi: datetime) -> Any:
+    """The planned starts (seconds) the TASK_ADD rows of ``[lo, hi)`` archived, by patient
+    and task number (a subquery: ``patient``, ``num``, ``planned``)."""
+    h = m.History
+    return (
+        select(func.coalesce(h.patient_pk, "").label("patient"), h.task_num.label("num"),
+               func.min(epoch_seconds(h.planned_start)).label("planned"))
+        .where(h.action == TASK_ADD, h.planned_start.is_not(None), h.task_num.is_not(None),
+               long_range(h.date, lo, hi))
+        .group_by(h.patient_pk, h.task_num)
+    ).subquery()
+
+
+def _packed_pairs(
+    conn: Connection, code: Any, first: Any, second: Any,
+) -> Iterator[tuple[str, list[int], list[int]]]:
+    """(code, firsts, seconds) of a per-task subquery's integer pairs, packed by SQL per
+    code and day of ``first`` (one text field each: Python splits it in C)."""
+    item = cast(first, String) + "," + cast(second, String)
+    by_day = select(code, func.count(), func.group_concat(item)).group_by(
+        code, first // DAY_SECONDS)
+    for name, count, text in _stream(conn, by_day):
+        values = list(map(int, text.split(",")))
+        if len(values) != 2 * count:  # the server cut the list (group_concat_max_len)
+            raise RuntimeError(f"group_concat cut: {len(values) // 2} of {count} tasks read")
+        yield name, values[0::2], values[1::2]
 
 
 def _allow_long_lists(conn: Connection) -> None:

@@ -302,7 +302,8 @@ def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
             Index(f"ix_{prefix}historique_flow", "HI_Action", "HI_Date", "HI_NumEncours",
                   "HI_Code_box", "HI_Commentaire"),
             Index(f"ix_{prefix}historique_task_states", "HI_Action", "HI_NumEncours",
-                  "HI_Num_tache", "HI_Code_tache", "HI_Date", "HI_Libelle_etat"),
+                  "HI_Num_tache", "HI_Code_tache", "HI_Date", "HI_Libelle_etat",
+                  "HI_Code_etat"),
             table_args("historique"),
         )
 
