@@ -24,7 +24,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
 from synoptic.domain import BoxType, parse_box_type
@@ -44,6 +44,8 @@ from synoptic.stats.sql import (
     iso_time,
     long_range,
     packed,
+    to_seconds,
+    unindexed,
 )
 from synoptic.stats.tasks import NO_DURATION, TaskTable
 from synoptic.store.models import Models
@@ -145,11 +147,7 @@ def read_tasks(
                                                tasks.c.seconds):
         table.extend(code, starts, seconds)
     # Planned starts archived with the tasks (TASK_ADD rows, schema 3): their delays.
-    added = planned_query(m, lo, hi)
-    keyed = per_task.subquery()
-    delayed = select(keyed.c.code, keyed.c.first,
-                     (keyed.c.first - added.c.planned).label("delay")).join(
-        added, (added.c.patient == keyed.c.patient) & (added.c.num == keyed.c.num)).subquery()
+    delayed = delay_query(m, lo, hi, started)
     for code, starts, delays in _packed_pairs(conn, delayed.c.code, delayed.c.first,
                                               delayed.c.delay):
         table.delays.setdefault(code, []).extend(zip(starts, delays, strict=True))
@@ -161,7 +159,7 @@ def read_tasks(
     # for a task whose TASK_ADD row had none (2.16's, a host's task).
     planned = _planned_starts(conn, m)
     archived = {(patient, num) for patient, num in conn.execute(
-        select(added.c.patient, added.c.num).where(added.c.patient.in_(on_board)))}
+        select(delayed.c.patient, delayed.c.num).where(delayed.c.patient.in_(on_board)))}
     episodes = [
         TaskEpisode(code, from_seconds(start), None if seconds == NO_DURATION else seconds,
                     None if (patient, num) in archived
@@ -203,17 +201,33 @@ def task_query(
     return query
 
 
-def planned_query(m: Models, lo: datetime, hi: datetime) -> Any:
-    """The planned starts (seconds) the TASK_ADD rows of ``[lo, hi)`` archived, by patient
-    and task number (a subquery: ``patient``, ``num``, ``planned``)."""
-    h = m.History
-    return (
-        select(func.coalesce(h.patient_pk, "").label("patient"), h.task_num.label("num"),
-               func.min(epoch_seconds(h.planned_start)).label("planned"))
+def delay_query(
+    m: Models, lo: datetime, hi: datetime, started: tuple[datetime, datetime] | None = None,
+) -> Any:
+    """The tasks whose TASK_ADD row of ``[lo, hi)`` archived a planned start (schema 3), with
+    a state: code, first state and its delay (seconds), patient and number (a subquery);
+    given ``started``, those whose first state is in that interval.  The first state is
+    looked up per task in the covering index of the task states (joining the grouped task
+    states to the grouped additions cost a second a year on SQLite), once per task: SQLite
+    is told to materialize the lookups rather than repeat them wherever they are used."""
+    h, states = m.History, aliased(m.History)
+    first_state = select(func.min(unindexed(states.date.expression))).where(
+        states.action == TASK_STATE, states.patient_pk == h.patient_pk,
+        states.task_num == h.task_num).scalar_subquery()
+    looked_up = (
+        select(func.coalesce(h.task_code, "").label("code"),
+               epoch_seconds(first_state).label("first"),
+               epoch_seconds(h.planned_start).label("planned"),
+               func.coalesce(h.patient_pk, "").label("patient"), h.task_num.label("num"))
         .where(h.action == TASK_ADD, h.planned_start.is_not(None), h.task_num.is_not(None),
                long_range(h.date, lo, hi))
-        .group_by(h.patient_pk, h.task_num)
-    ).subquery()
+    ).cte("planned_tasks").prefix_with("MATERIALIZED", dialect="sqlite")
+    c = looked_up.c
+    kept = select(c.code, c.first, (c.first - c.planned).label("delay"), c.patient,
+                  c.num).where(c.first.is_not(None))
+    if started is not None:
+        kept = kept.where(c.first >= to_seconds(started[0]), c.first < to_seconds(started[1]))
+    return kept.subquery()
 
 
 def _packed_pairs(
