@@ -103,15 +103,16 @@ class HistoryMaker:
             nums.append((self.task_num, code))
             added = entry + timedelta(minutes=rng.uniform(0, 30))
             task = {"HI_Code_tache": code, "HI_Libelle_tache": code, "HI_Num_tache": self.task_num}
-            add(added, "TASK_ADD", **task)
+            planned = added + timedelta(minutes=15) if rng.random() < 0.5 else None
+            add(added, "TASK_ADD", HI_HeureDebPrevue=planned and fmt(planned), **task)
             started = added + timedelta(minutes=rng.expovariate(1 / 30))
-            add(started, "TASK_STATE", HI_Libelle_etat="Demandé", **task)
+            add(started, "TASK_STATE", HI_Libelle_etat="Demandé", HI_Code_etat="2DE", **task)
             if rng.random() < 0.5:
                 add(started + timedelta(minutes=5), "TASK_STATE", HI_Libelle_etat="En cours",
-                    **task)
+                    HI_Code_etat="3EC", **task)
             ended = started + timedelta(minutes=rng.expovariate(1 / 40))
             if ended < exit_at:
-                add(ended, "TASK_STATE", HI_Libelle_etat="Terminé", **task)
+                add(ended, "TASK_STATE", HI_Libelle_etat="Terminé", HI_Code_etat="4TE", **task)
         box = "SORT"
         add(exit_at, "SET_PLACE", HI_Commentaire=rng.choice(EXITS))
         if rng.random() < 0.3:
@@ -143,7 +144,8 @@ class HistoryMaker:
 
 COLUMNS = ("HI_NumEncours", "HI_Date", "HI_Action", "HI_Code_box", "HI_Nom_patient",
            "HI_PrenomPatient", "HI_Code_acteur", "HI_Commentaire", "HI_Code_tache",
-           "HI_Libelle_tache", "HI_Num_tache", "HI_Libelle_etat")
+           "HI_Libelle_tache", "HI_Num_tache", "HI_Libelle_etat", "HI_HeureDebPrevue",
+           "HI_Code_etat")
 
 
 def bulk_history(store: Store, patients: int) -> tuple[int, float]:

@@ -7,8 +7,9 @@ existing readers of the history see it) and one ``<prefix>audit`` row linked to 
 session, so they commit or roll back with the change they describe: callers own the
 transaction (one per change, see :mod:`synoptic.reference_admin`).
 
-The services can audit a patient change the same way: write their history row, then
-:func:`write_audit` with its key.
+The services audit the patient edits (comment, responsable, masked name, folded card, exit
+time) the same way: their history row, then :func:`write_audit` with its key, entity
+``encours`` and the patient's key, the changed attributes before and after.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ and ``-o`` override them.
 from __future__ import annotations
 
 import argparse
+import os
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -25,7 +27,7 @@ from typing import Any
 from synoptic.config import Config
 from synoptic.errors import InvalidValueError
 from synoptic.stats import Figures, Period, compute_stats, parse_day
-from synoptic.stats.daily import missing_days, write_daily
+from synoptic.stats.daily import daily_paths, missing_days, write_daily
 from synoptic.stats.reports import write_csv, write_json
 from synoptic.store.db import Store
 
@@ -122,11 +124,47 @@ def write_missing_daily_reports(
 ) -> list[date]:
     """For ``synoptux watch`` after midnight: write the past days still missing in
     ``folder`` (yesterday; after a stop, every day since the newest summary), oldest first;
-    returns the days written."""
-    days = missing_days(folder, now.date())
-    for day in days:
-        write_daily_report(store, day, folder, now=now, tension_threshold=tension_threshold)
-    return days
+    returns the days written by this call.
+
+    Several watchers may share the folder: a day is written by the one that creates its
+    claim file (``.synoptux-resume-AAAA-MM-JJ.en-cours``, exclusive creation), the others
+    skip it; the claim is removed once the files are written, and taken over when older
+    than :data:`STALE_CLAIM_S` (a watcher stopped while writing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for day in missing_days(folder, now.date()):
+        claim = folder / f".{daily_paths(folder, day)[0].stem}.en-cours"
+        if not _claim(claim):
+            continue
+        try:
+            if all(p.is_file() for p in daily_paths(folder, day)):
+                continue  # written by another watcher since the folder was read
+            write_daily_report(store, day, folder, now=now, tension_threshold=tension_threshold)
+            written.append(day)
+        finally:
+            claim.unlink(missing_ok=True)
+    return written
+
+
+STALE_CLAIM_S = 900  # a day's figures take seconds: a claim this old was abandoned
+
+
+def _claim(path: Path) -> bool:
+    """Create ``path`` exclusively (True), else False while another writer holds it (its
+    age by the files' own clock, not the injected one)."""
+    for _attempt in range(2):
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return True
+        except FileExistsError:
+            try:
+                age = time.time() - path.stat().st_mtime
+            except FileNotFoundError:
+                continue  # released meanwhile: try again
+            if age < STALE_CLAIM_S:
+                return False
+            path.unlink(missing_ok=True)
+    return False
 
 
 # ------------------------------------------------------------------------ handlers

@@ -15,20 +15,22 @@ from synoptic.reference_admin import InUseError, ReferenceAdmin
 from synoptic.reference_io import export_reference
 from synoptic.reference_rules import Kind
 from synoptic.security import load_permissions
-from synoptic.services import BoardServices
+from synoptic.services import BoardServices, NewTask
 from synoptic.stats.read import stats_indexes
 from synoptic.store.db import SCHEMA_VERSION, Store, current_version, open_store, upgrade_schema
 from synoptic.store.feed_schema import trigger_names
 
 V3_TABLES = ("audit", "roles", "permissions", "utilisateurs", "commentaires")
 V3_COLUMNS = {"box": ["BO_Actif"], "etats": ["ET_Ordre", "ET_Actif"], "taches": ["TA_Actif"],
-              "destinations": ["DE_Ordre"]}
+              "destinations": ["DE_Ordre"], "historique": ["HI_HeureDebPrevue", "HI_Code_etat"]}
+V3_TRIGGERS = ("synopt_trg1_encours_i_hist", "synopt_trg1_encours_d_hist")  # the archive's
 # The statistics' covering indexes on the history, and their columns in order.
 V3_INDEXES = {
     "ix_synopt_historique_flow": ["HI_Action", "HI_Date", "HI_NumEncours", "HI_Code_box",
                                   "HI_Commentaire"],
     "ix_synopt_historique_task_states": ["HI_Action", "HI_NumEncours", "HI_Num_tache",
-                                         "HI_Code_tache", "HI_Date", "HI_Libelle_etat"],
+                                         "HI_Code_tache", "HI_Date", "HI_Libelle_etat",
+                                         "HI_Code_etat"],
 }
 
 
@@ -47,6 +49,8 @@ def make_schema_2(store: Store) -> None:
         for table, columns in V3_COLUMNS.items():
             for column in columns:
                 conn.exec_driver_sql(f"ALTER TABLE synopt_{table} DROP COLUMN {column}")
+        for name in V3_TRIGGERS:
+            conn.exec_driver_sql(f"DROP TRIGGER {name}")
         conn.exec_driver_sql("DELETE FROM synopt_schema_version")
         conn.exec_driver_sql("INSERT INTO synopt_schema_version (SV_Version) VALUES (2)")
 
@@ -62,6 +66,8 @@ def test_upgrade_from_schema_2(store: Store) -> None:
         for column in columns:
             assert f"colonne synopt_{table}.{column} ajoutée" in changes
     assert "déclencheur synopt_trg1_commentaires_i créé" in changes
+    for name in V3_TRIGGERS:
+        assert f"déclencheur {name} créé" in changes
     assert "rôles et droits par défaut créés (4 rôles)" in changes
     for name in V3_INDEXES:
         assert f"index {name} créé" in changes
@@ -81,6 +87,18 @@ def test_upgrade_from_schema_2(store: Store) -> None:
     with store.read() as s:
         kept = s.get(store.models.Patient, patient.patient_pk)
         assert kept is not None and kept.last_name == "ANCIEN"
+    # the upgraded archive: one entry row each, the task's planned start and state code
+    services = BoardServices(store, "t")
+    new = services.admit(box_code="ATT", last_name="NOUVEAU", now=NOW,
+                         tasks=[NewTask("BIO", planned_start=NOW)])
+    services.set_task_state(new.patient_pk, new.task_nums[0], "3EC", now=NOW)
+    h = store.models.History
+    with store.read() as s:
+        rows = s.execute(select(h.action, h.actor, h.planned_start, h.state_code)
+                         .where(h.patient_pk == str(new.patient_pk)).order_by(h.pk)).all()
+    assert [tuple(r) for r in rows] == [("PATIENT_IN", "t", None, None),
+                                        ("TASK_ADD", "t", NOW, None),
+                                        ("TASK_STATE", "t", None, "3EC")]
 
 
 def test_a_fresh_database_has_the_statistics_indexes(store: Store) -> None:

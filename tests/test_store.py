@@ -122,10 +122,13 @@ def test_host_statements_verbatim(store: Store) -> None:
         conn.exec_driver_sql(host_delete(pk))
     assert board(store).patients == ()
     assert late(store, datetime(2030, 1, 1)) == ()
-    # and the history of what the services did is still there
+    # and the history of what the services did is still there, between the entry and the
+    # exit the archive's triggers wrote for the host's INSERT and DELETE
     with store.read() as s:
-        assert [h.action for h in queries.patient_history(s, store.models, pk)] == [
-            "TASK_STATE", "TASK_ADD"]
+        rows = queries.patient_history(s, store.models, pk)
+    assert [(h.action, h.actor) for h in rows] == [
+        ("PATIENT_IN", "hôte"), ("TASK_STATE", "test-screen"), ("TASK_ADD", "test-screen"),
+        ("PATIENT_OUT", "hôte")]
 
 
 def test_host_insert_with_few_columns_gets_defaults(store: Store) -> None:

@@ -152,6 +152,7 @@ def watch(
             stability_delay_s=stability_delay_s,
             rescan_s=rescan_s,
             jobs_interval_s=purge_interval_s,
+            daily_reports=True,
         )
         if stopping.is_set():
             runner.watcher.stop(timeout=0)

@@ -5,26 +5,40 @@
   (scan every ``Periodicite_controle_des_entrees``) and its periodic jobs: the pruning of
   the change log, the retention of processed files and, where asked, the board's purges;
 - :func:`purge_board`: the exit and lifetime purges with the delays of ``[Timers]``; the
-  board runs it on its own timer, to take the removed patients' cards away at once.
+  board runs it on its own timer, to take the removed patients' cards away at once;
+- :class:`DailyReports`: ``synoptux watch``'s job writing yesterday's regional summary into
+  ``[Statistiques] Dossier_Rapports`` after midnight, and the days missed after a stop.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 
 from synoptic.config import Config, InterfaceSettings, TimerSettings
 from synoptic.feed import prune_changes
 from synoptic.ingest.inbox import InboxProcessor
 from synoptic.ingest.watcher import InboxWatcher, PeriodicJob
 from synoptic.services import BoardServices, PurgeResult
+from synoptic.stats_cli import write_missing_daily_reports
+from synoptic.store.db import Store
 
-__all__ = ["JOBS_INTERVAL_S", "InboxRunner", "inbox_processor", "inbox_runner", "purge_board"]
+__all__ = ["DAILY_REPORTS_JOB", "JOBS_INTERVAL_S", "DailyReports", "InboxRunner",
+           "inbox_processor", "inbox_runner", "purge_board"]
+
+log = logging.getLogger(__name__)
 
 JOBS_INTERVAL_S = 60.0  # the change log's pruning, and the board's purges in `watch`
 PROCESSED_PURGE_S = 3600.0
+DAILY_REPORTS_JOB = "résumés quotidiens"
+
+
+def local_now() -> datetime:
+    return datetime.now().replace(microsecond=0)
 
 
 def purge_board(services: BoardServices, timers: TimerSettings, now: datetime) -> PurgeResult:
@@ -46,6 +60,34 @@ def inbox_processor(
         retention_days=interface.processed_retention_days,
         stability_delay_s=stability_delay_s,
     )
+
+
+@dataclass
+class DailyReports:
+    """Writes the days missing in ``folder`` (see ``stats_cli.write_missing_daily_reports``:
+    each day once, even with several watchers); a folder that cannot be written is logged
+    once, not every minute."""
+
+    store: Store
+    folder: Path
+    tension_threshold: int | None
+    clock: Callable[[], datetime] = local_now
+    _failing: str = ""
+
+    def __call__(self) -> list[date]:
+        try:
+            days = write_missing_daily_reports(self.store, self.folder, now=self.clock(),
+                                               tension_threshold=self.tension_threshold)
+        except OSError as err:
+            message = f"{self.folder} : {err.strerror or err}"
+            if message != self._failing:
+                log.warning("Résumés quotidiens non écrits (%s)", message)
+            self._failing = message
+            return []
+        self._failing = ""
+        for day in days:
+            log.info("Résumé quotidien du %s écrit dans %s", f"{day:%d/%m/%Y}", self.folder)
+        return days
 
 
 @dataclass
@@ -79,10 +121,14 @@ def inbox_runner(
     rescan_s: float | None = None,
     jobs_interval_s: float = JOBS_INTERVAL_S,
     monotonic: Callable[[], float] = time.monotonic,
+    daily_reports: bool = False,
+    clock: Callable[[], datetime] = local_now,
 ) -> InboxRunner:
     """The inbox of ``config`` watched with its jobs; ``board_purge`` (when given) runs
     every ``jobs_interval_s`` too, and always counts as a write (its transaction took the
-    write lock and committed)."""
+    write lock and committed). With ``daily_reports`` (``synoptux watch``) and a
+    ``[Statistiques] Dossier_Rapports``, the days' summaries are written there (``clock``:
+    the local time, injected for tests)."""
     processor = inbox_processor(services, config.interface, stability_delay_s=stability_delay_s)
     store = services.store
     jobs = []
@@ -103,6 +149,11 @@ def inbox_runner(
             wrote=lambda _removed: True,  # its DELETE of old log rows committed
         ),
     ]
+    folder = config.statistics.reports_dir
+    if daily_reports and folder is not None:
+        reports = DailyReports(store, folder, config.statistics.tension_threshold, clock)
+        jobs.append(PeriodicJob(DAILY_REPORTS_JOB, jobs_interval_s, reports,
+                                wrote=lambda _days: False))  # reads the database only
     watcher = InboxWatcher(
         processor,
         rescan_s=rescan_s or config.timers.inbox_check_s,

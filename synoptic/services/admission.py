@@ -28,7 +28,6 @@ from synoptic.errors import (
 from synoptic.messages import quote_value
 from synoptic.services import history
 from synoptic.services.history import (
-    PATIENT_IN,
     TASK_ADD,
     PatientLike,
     PatientRef,
@@ -207,7 +206,8 @@ def admit(
             new_key(inserted), box.code, values["last_name"],
             values["first_name"], values["responsable"],
         )
-        rows.append(history.row(m, actor, PATIENT_IN, patient, now, comment=comment))
+        # The database's trigger wrote the PATIENT_IN row with the patient: ours is its actor.
+        history.claim_entry_row(s, m, actor, patient, now, comment)
     else:
         patient = existing
     codes = {t.code.strip() for t in tasks}
@@ -260,9 +260,10 @@ def insert_tasks(
             "revision": 0,
         })
     nums = _insert_numbered(s, m, values)
-    for code, num in zip(codes, nums, strict=True):
+    for code, num, new in zip(codes, nums, tasks, strict=True):
         rows.append(history.row(m, actor, TASK_ADD, patient, now, task=TaskRef(code, num),
-                                task_label=labels.get(code, code)))
+                                task_label=labels.get(code, code),
+                                planned_start=new.planned_start))
     return nums, warnings
 
 

@@ -9,7 +9,7 @@ and writes nothing.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from synoptic import domain
+from synoptic import audit, domain
 from synoptic.domain import BoxType
 from synoptic.errors import (
     BoxFullError,
@@ -55,6 +55,8 @@ from synoptic.services.removal import PurgeResult
 from synoptic.store import queries
 from synoptic.store.db import Store
 from synoptic.store.models import BoxColumns, PatientColumns, TaskColumns
+
+PATIENT_ENTITY = "encours"  # AU_Entite of the audit rows of patient edits
 
 
 @dataclass
@@ -131,11 +133,15 @@ class BoardServices:
             else:
                 patient.destination = None
             patient.box_code = box.code
-            patient.moved_at = exit_time if (kind is BoxType.EXIT and exit_time) else now
+            corrected = exit_time if (kind is BoxType.EXIT and exit_time) else None
+            patient.moved_at = corrected or now
             if kind.folds_patients:
                 patient.folded = 1
             self._bump(patient)
             self._history(s, SET_PLACE, patient, now, comment=patient.destination)
+            if corrected is not None:  # the exit time as given, archived with the move
+                self._history(s, SET_EXIT_TIME, patient, now,
+                              comment=history.exit_time_text(corrected))
 
     def set_exit_time(
         self, patient_pk: int, exit_time: datetime, *, now: datetime,
@@ -147,10 +153,11 @@ class BoardServices:
             box = self._box(s, patient.box_code)
             if domain.parse_box_type(box.type) is not BoxType.EXIT:
                 raise NotInExitBoxError()
+            before = {"moved_at": patient.moved_at}
             patient.moved_at = exit_time
             self._bump(patient)
-            self._history(s, SET_EXIT_TIME, patient, now,
-                          comment=exit_time.strftime("%d/%m/%Y %H:%M"))
+            self._audited(s, SET_EXIT_TIME, patient, now, history.exit_time_text(exit_time),
+                          before, {"moved_at": exit_time})
 
     def discharge(
         self, patient_pk: int, *, now: datetime, expected_revision: int | None = None
@@ -210,10 +217,11 @@ class BoardServices:
             patient = self._patient(s, patient_pk, expected_revision)
             if check is not None:
                 check(s)
+            before = {name: getattr(patient, name) for name in changes}
             for name, value in changes.items():
                 setattr(patient, name, value)
             self._bump(patient)
-            self._history(s, action, patient, now, comment=history_comment)
+            self._audited(s, action, patient, now, history_comment, before, changes)
 
     # ------------------------------------------------------------------ tasks
 
@@ -266,7 +274,8 @@ class BoardServices:
             task.actor = self.actor
             task.revision = (task.revision or 0) + 1
             self._history(s, TASK_STATE, patient, now, task=task,
-                          task_label=task_type.label, state_label=state.label)
+                          task_label=task_type.label, state_label=state.label,
+                          state_code=state.code)
 
     def delete_task(
         self, patient_pk: int, task_num: int, *, now: datetime,
@@ -338,5 +347,14 @@ class BoardServices:
 
     def _history(
         self, s: Session, action: str, patient: PatientLike, now: datetime, **what: Any
+    ) -> int:
+        return history.record(s, self.store.models, self.actor, action, patient, now, **what)
+
+    def _audited(
+        self, s: Session, action: str, patient: PatientLike, now: datetime,
+        comment: str | None, before: Mapping[str, object], after: Mapping[str, object],
     ) -> None:
-        history.record(s, self.store.models, self.actor, action, patient, now, **what)
+        """The history row of a patient edit and its audit row (values before and after)."""
+        key = self._history(s, action, patient, now, comment=comment)
+        audit.write_audit(s, self.store.models, history_pk=key, entity=PATIENT_ENTITY,
+                          key=str(patient.pk), before=before, after=after)

@@ -14,11 +14,13 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import CursorResult, Executable, bindparam, inspect, select
+from sqlalchemy import CursorResult, Executable, bindparam, func, inspect, select, update
 from sqlalchemy.orm import ColumnProperty, Session
 
 from synoptic.messages import cut_warning
+from synoptic.store.archive_triggers import HOST_ACTOR
 from synoptic.store.models import Models
+from synoptic.store.types import LegacyDateTime
 
 # History actions (the first six are Synoptux 2.16's).
 PATIENT_IN = "PATIENT_IN"
@@ -162,6 +164,8 @@ def row(
     task_label: str | None = None,
     state_label: str | None = None,
     comment: str | None = None,
+    planned_start: datetime | None = None,
+    state_code: str | None = None,
 ) -> dict[str, Any]:
     """One history row, by attribute name, each text cut to its column."""
     widths = column_lengths(m.History)
@@ -179,6 +183,8 @@ def row(
         "state_label": fit(state_label) or None,
         "comment": fit(comment, widths["comment"]) or None,
         "actor": actor,
+        "planned_start": planned_start,
+        "state_code": fit(state_code, widths["state_code"]) or None,
     }
 
 
@@ -200,10 +206,57 @@ def record(
     task_label: str | None = None,
     state_label: str | None = None,
     comment: str | None = None,
-) -> None:
-    """Write one history row now (the task's label looked up when not given)."""
+    state_code: str | None = None,
+) -> int:
+    """Write one history row now (the task's label looked up when not given); its key."""
     if task is not None and task_label is None:
         labels = task_labels(s, m, {task.code} if task.code else set())
         task_label = labels.get(task.code or "", task.code)
-    write(s, m, [row(m, actor, action, patient, now, task=task, task_label=task_label,
-                     state_label=state_label, comment=comment)])
+    return new_key(insert_rows(s, m.History, [row(
+        m, actor, action, patient, now, task=task, task_label=task_label,
+        state_label=state_label, comment=comment, state_code=state_code)]))
+
+
+def exit_time_text(moment: datetime) -> str:
+    """A corrected exit time as ``SET_EXIT_TIME`` rows hold it (``dd/mm/YYYY HH:MM``)."""
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+@dataclass(frozen=True)
+class _ClaimStatements:
+    by_date: Executable  # the usual case: one statement
+    newest: Executable  # then by key: an entry dated before 2000 was dated "now" by the trigger
+    by_key: Executable
+
+
+@cache
+def _claim_sql(m: Models) -> _ClaimStatements:
+    table = m.History.__table__  # type: ignore[attr-defined]
+    c = table.c
+    ours = (c.HI_NumEncours == bindparam("key"), c.HI_Action == PATIENT_IN)
+    actor: dict[Any, Any] = {c.HI_Code_acteur: bindparam("new_actor")}
+    return _ClaimStatements(
+        update(table).where(*ours, c.HI_Code_acteur == HOST_ACTOR, c.HI_Date == bindparam(
+            "entered", type_=LegacyDateTime())).values(actor),
+        select(func.max(c.HI_PK)).where(*ours),
+        update(table).where(c.HI_PK == bindparam("newest")).values(actor),
+    )
+
+
+def claim_entry_row(s: Session, m: Models, actor: str, patient: PatientLike,
+                    now: datetime, comment: str) -> None:
+    """Put ``actor`` on the ``PATIENT_IN`` row the database's trigger wrote for the patient
+    just inserted with ``EC_HeureEntree`` = ``now`` (:mod:`synoptic.store.archive_triggers`),
+    in the same transaction: one entry row per patient, whoever inserts it.  The trigger's
+    row is the one of that key and time (a stale row of a key SQLite reused would need the
+    same second too), else the newest of that key; written here when there is none."""
+    conn = s.connection()
+    sql = _claim_sql(m)
+    params = {"key": str(patient.pk), "entered": now, "new_actor": actor}
+    if conn.execute(sql.by_date, params).rowcount:
+        return
+    newest = conn.execute(sql.newest, params).scalar()
+    if newest is None:
+        write(s, m, [row(m, actor, PATIENT_IN, patient, now, comment=comment)])
+    else:
+        conn.execute(sql.by_key, {"newest": newest, "new_actor": actor})

@@ -24,7 +24,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Executable
 
 from synoptic.domain import BoxType, parse_box_type
@@ -32,6 +32,7 @@ from synoptic.stats.episodes import (
     FLOW_ACTIONS,
     SET_EXIT_TIME,
     SET_PLACE,
+    TASK_ADD,
     TASK_STATE,
     FlowTuple,
     TaskEpisode,
@@ -43,6 +44,8 @@ from synoptic.stats.sql import (
     iso_time,
     long_range,
     packed,
+    to_seconds,
+    unindexed,
 )
 from synoptic.stats.tasks import NO_DURATION, TaskTable
 from synoptic.store.models import Models
@@ -138,25 +141,29 @@ def read_tasks(
     # The items are made after the grouping: a long text column in the derived table put it
     # on disk on MariaDB.
     tasks = per_task.with_only_columns(*per_task.selected_columns[:3]).subquery()
-    item = cast(tasks.c.first, String) + "," + cast(tasks.c.seconds, String)
-    by_day = (select(tasks.c.code, func.count(), func.group_concat(item))
-              .group_by(tasks.c.code, tasks.c.first // DAY_SECONDS))
     table = TaskTable()
     _allow_long_lists(conn)
-    for code, count, text in _stream(conn, by_day):
-        values = list(map(int, text.split(",")))
-        if len(values) != 2 * count:  # the server cut the list (group_concat_max_len)
-            raise RuntimeError(f"group_concat cut: {len(values) // 2} of {count} tasks read")
-        table.extend(code, values[0::2], values[1::2])
+    for code, starts, seconds in _packed_pairs(conn, tasks.c.code, tasks.c.first,
+                                               tasks.c.seconds):
+        table.extend(code, starts, seconds)
+    # Planned starts archived with the tasks (TASK_ADD rows, schema 3): their delays.
+    delayed = delay_query(m, lo, hi, started)
+    for code, starts, delays in _packed_pairs(conn, delayed.c.code, delayed.c.first,
+                                              delayed.c.delay):
+        table.delays.setdefault(code, []).extend(zip(starts, delays, strict=True))
     on_board = sorted(patients_on_board(conn, m))
     if not on_board:
         return table
     # Read again with their keys, they replace their packed copies (a NOT IN over the
-    # board's keys, tested on every task, cost more than this).
+    # board's keys, tested on every task, cost more than this); the board's planned start
+    # for a task whose TASK_ADD row had none (2.16's, a host's task).
     planned = _planned_starts(conn, m)
+    archived = {(patient, num) for patient, num in conn.execute(
+        select(delayed.c.patient, delayed.c.num).where(delayed.c.patient.in_(on_board)))}
     episodes = [
         TaskEpisode(code, from_seconds(start), None if seconds == NO_DURATION else seconds,
-                    planned.get((patient, num if num is not None else code)))
+                    None if (patient, num) in archived
+                    else planned.get((patient, num if num is not None else code)))
         for code, start, seconds, num, patient in conn.execute(
             per_task.where(h.patient_pk.in_(on_board)))
     ]
@@ -176,19 +183,66 @@ def task_query(
     schema's covering index ``ix_<prefix>historique_task_states``."""
     h = m.History
     first = epoch_seconds(func.min(h.date))
-    last_is_terminal = func.max(case((h.state_label.in_(sorted(terminal_states)), h.date))) \
+    # The state code where the row has one (schema 3), else its label (Synoptux 2.16).
+    state = func.coalesce(h.state_code, h.state_label)
+    last_is_terminal = func.max(case((state.in_(sorted(terminal_states)), h.date))) \
         == func.max(h.date)
     seconds = func.coalesce(case((last_is_terminal, epoch_seconds(func.max(h.date)) - first)),
                             NO_DURATION)
     query = (
         select(func.coalesce(h.task_code, "").label("code"), first.label("first"),
-               seconds.label("seconds"), h.task_num, func.coalesce(h.patient_pk, ""))
+               seconds.label("seconds"), h.task_num.label("num"),
+               func.coalesce(h.patient_pk, "").label("patient"))
         .where(h.action == TASK_STATE, long_range(h.date, lo, hi))
         .group_by(h.patient_pk, h.task_num, h.task_code)
     )
     if started is not None:
         query = query.having(func.min(h.date) >= started[0], func.min(h.date) < started[1])
     return query
+
+
+def delay_query(
+    m: Models, lo: datetime, hi: datetime, started: tuple[datetime, datetime] | None = None,
+) -> Any:
+    """The tasks whose TASK_ADD row of ``[lo, hi)`` archived a planned start (schema 3), with
+    a state: code, first state and its delay (seconds), patient and number (a subquery);
+    given ``started``, those whose first state is in that interval.  The first state is
+    looked up per task in the covering index of the task states (joining the grouped task
+    states to the grouped additions cost a second a year on SQLite), once per task: SQLite
+    is told to materialize the lookups rather than repeat them wherever they are used."""
+    h, states = m.History, aliased(m.History)
+    first_state = select(func.min(unindexed(states.date.expression))).where(
+        states.action == TASK_STATE, states.patient_pk == h.patient_pk,
+        states.task_num == h.task_num).scalar_subquery()
+    looked_up = (
+        select(func.coalesce(h.task_code, "").label("code"),
+               epoch_seconds(first_state).label("first"),
+               epoch_seconds(h.planned_start).label("planned"),
+               func.coalesce(h.patient_pk, "").label("patient"), h.task_num.label("num"))
+        .where(h.action == TASK_ADD, h.planned_start.is_not(None), h.task_num.is_not(None),
+               long_range(h.date, lo, hi))
+    ).cte("planned_tasks").prefix_with("MATERIALIZED", dialect="sqlite")
+    c = looked_up.c
+    kept = select(c.code, c.first, (c.first - c.planned).label("delay"), c.patient,
+                  c.num).where(c.first.is_not(None))
+    if started is not None:
+        kept = kept.where(c.first >= to_seconds(started[0]), c.first < to_seconds(started[1]))
+    return kept.subquery()
+
+
+def _packed_pairs(
+    conn: Connection, code: Any, first: Any, second: Any,
+) -> Iterator[tuple[str, list[int], list[int]]]:
+    """(code, firsts, seconds) of a per-task subquery's integer pairs, packed by SQL per
+    code and day of ``first`` (one text field each: Python splits it in C)."""
+    item = cast(first, String) + "," + cast(second, String)
+    by_day = select(code, func.count(), func.group_concat(item)).group_by(
+        code, first // DAY_SECONDS)
+    for name, count, text in _stream(conn, by_day):
+        values = list(map(int, text.split(",")))
+        if len(values) != 2 * count:  # the server cut the list (group_concat_max_len)
+            raise RuntimeError(f"group_concat cut: {len(values) // 2} of {count} tasks read")
+        yield name, values[0::2], values[1::2]
 
 
 def _allow_long_lists(conn: Connection) -> None:

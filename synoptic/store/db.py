@@ -30,7 +30,8 @@ from synoptic.store.types import ExactString, exact_collation
 # 3: administration: audit (values before/after), roles, permissions, persons with PIN
 #    hashes, preset comments; active flags (boxes, states, task types) and orders (states,
 #    destinations); the history's covering indexes for the statistics (flow rows, task
-#    states).
+#    states); history: a task's planned start (TASK_ADD) and state code (TASK_STATE), and
+#    the archive's triggers (PATIENT_IN / PATIENT_OUT of the host's own writes).
 SCHEMA_VERSION = 3
 
 

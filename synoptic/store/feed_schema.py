@@ -25,6 +25,10 @@ in a ``BEFORE UPDATE`` trigger (one write); SQLite cannot change ``NEW`` and upd
 again ``AFTER``, which records one more change row for that patient (same patient: a reader
 reloads it once).
 
+The archive's triggers (a ``PATIENT_IN`` history row for every patient inserted, a
+``PATIENT_OUT`` one for a patient the host deletes) are in
+:mod:`synoptic.store.archive_triggers` and installed here with the others.
+
 Trigger names carry :data:`TRIGGER_VERSION`; :func:`upgrade_feed_schema` creates what is
 missing and replaces triggers of an older version, so a second run changes nothing. Every
 identifier comes from our own models; no data value is ever part of these statements.
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import (
@@ -51,6 +55,7 @@ from sqlalchemy import (
 )
 
 from synoptic.messages import fit_utf8
+from synoptic.store.archive_triggers import archive_triggers
 from synoptic.store.models import Models
 from synoptic.store.types import LegacyDateTime, local_now
 
@@ -228,6 +233,9 @@ def _wanted_triggers(
                 op,
                 change_row(short, op, "NULL"),
             )
+    named = partial(_trigger_name, prefix)
+    for name, short, op, when, body in archive_triggers(prefix, dialect, q, named):
+        add(name, f"{prefix}{short}", op, body, when=when)
     return result
 
 
