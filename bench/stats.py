@@ -102,9 +102,10 @@ class HistoryMaker:
             code = rng.choice(TASKS)
             nums.append((self.task_num, code))
             added = entry + timedelta(minutes=rng.uniform(0, 30))
-            task = {"HI_Code_tache": code, "HI_Libelle_tache": code, "HI_Num_tache": self.task_num}
             planned = added + timedelta(minutes=15) if rng.random() < 0.5 else None
-            add(added, "TASK_ADD", HI_HeureDebPrevue=planned and fmt(planned), **task)
+            task = {"HI_Code_tache": code, "HI_Libelle_tache": code, "HI_Num_tache": self.task_num,
+                    "HI_HeureDebPrevue": planned and fmt(planned)}
+            add(added, "TASK_ADD", **task)
             started = added + timedelta(minutes=rng.expovariate(1 / 30))
             add(started, "TASK_STATE", HI_Libelle_etat="Demandé", HI_Code_etat="2DE", **task)
             if rng.random() < 0.5:

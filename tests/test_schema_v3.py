@@ -30,7 +30,7 @@ V3_INDEXES = {
                                   "HI_Commentaire"],
     "ix_synopt_historique_task_states": ["HI_Action", "HI_NumEncours", "HI_Num_tache",
                                          "HI_Code_tache", "HI_Date", "HI_Libelle_etat",
-                                         "HI_Code_etat"],
+                                         "HI_Code_etat", "HI_HeureDebPrevue"],
 }
 
 
@@ -98,7 +98,7 @@ def test_upgrade_from_schema_2(store: Store) -> None:
                          .where(h.patient_pk == str(new.patient_pk)).order_by(h.pk)).all()
     assert [tuple(r) for r in rows] == [("PATIENT_IN", "t", None, None),
                                         ("TASK_ADD", "t", NOW, None),
-                                        ("TASK_STATE", "t", None, "3EC")]
+                                        ("TASK_STATE", "t", NOW, "3EC")]
 
 
 def test_a_fresh_database_has_the_statistics_indexes(store: Store) -> None:

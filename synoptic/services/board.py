@@ -275,7 +275,7 @@ class BoardServices:
             task.revision = (task.revision or 0) + 1
             self._history(s, TASK_STATE, patient, now, task=task,
                           task_label=task_type.label, state_label=state.label,
-                          state_code=state.code)
+                          state_code=state.code, planned_start=task.planned_start)
 
     def delete_task(
         self, patient_pk: int, task_num: int, *, now: datetime,

@@ -207,6 +207,7 @@ def record(
     state_label: str | None = None,
     comment: str | None = None,
     state_code: str | None = None,
+    planned_start: datetime | None = None,
 ) -> int:
     """Write one history row now (the task's label looked up when not given); its key."""
     if task is not None and task_label is None:
@@ -214,7 +215,8 @@ def record(
         task_label = labels.get(task.code or "", task.code)
     return new_key(insert_rows(s, m.History, [row(
         m, actor, action, patient, now, task=task, task_label=task_label,
-        state_label=state_label, comment=comment, state_code=state_code)]))
+        state_label=state_label, comment=comment, state_code=state_code,
+        planned_start=planned_start)]))
 
 
 def exit_time_text(moment: datetime) -> str:

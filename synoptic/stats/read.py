@@ -24,7 +24,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 from synoptic.domain import BoxType, parse_box_type
@@ -32,7 +32,6 @@ from synoptic.stats.episodes import (
     FLOW_ACTIONS,
     SET_EXIT_TIME,
     SET_PLACE,
-    TASK_ADD,
     TASK_STATE,
     FlowTuple,
     TaskEpisode,
@@ -44,10 +43,10 @@ from synoptic.stats.sql import (
     iso_time,
     long_range,
     packed,
-    to_seconds,
-    unindexed,
 )
 from synoptic.stats.tasks import NO_DURATION, TaskTable
+
+NO_DELAY = -(10**12)  # a task without a known planned start (seconds: never a real delay)
 from synoptic.store.models import Models
 
 STREAM_BATCH = 10_000
@@ -132,39 +131,34 @@ def read_tasks(
     is in that interval).
 
     SQL groups the state rows per task, then packs the tasks per code and day into one text
-    field ("start,seconds,start,seconds,..."): Python splits a few thousand fields in C
+    field ("start,seconds,delay,start,..."): Python splits a few thousand fields in C
     rather than reading 300,000 rows (PyMySQL pays ~10 us a row).  The tasks of the patients
-    still on the board are read one by one, with their keys, for their planned starts (the
-    history does not keep them)."""
+    still on the board are read one by one, with their keys, for the planned starts only
+    the board knows (Synoptux 2.16's rows, a host's tasks)."""
     h = m.History
     per_task = task_query(m, lo, hi, terminal_states, started)
     # The items are made after the grouping: a long text column in the derived table put it
     # on disk on MariaDB.
-    tasks = per_task.with_only_columns(*per_task.selected_columns[:3]).subquery()
+    c = per_task.subquery().c
     table = TaskTable()
     _allow_long_lists(conn)
-    for code, starts, seconds in _packed_pairs(conn, tasks.c.code, tasks.c.first,
-                                               tasks.c.seconds):
+    for code, (starts, seconds, delays) in _packed(conn, c.code, c.first, c.seconds, c.delay):
         table.extend(code, starts, seconds)
-    # Planned starts archived with the tasks (TASK_ADD rows, schema 3): their delays.
-    delayed = delay_query(m, lo, hi, started)
-    for code, starts, delays in _packed_pairs(conn, delayed.c.code, delayed.c.first,
-                                              delayed.c.delay):
-        table.delays.setdefault(code, []).extend(zip(starts, delays, strict=True))
+        kept = [(s, d) for s, d in zip(starts, delays, strict=True) if d != NO_DELAY]
+        if kept:
+            table.delays.setdefault(code, []).extend(kept)
     on_board = sorted(patients_on_board(conn, m))
     if not on_board:
         return table
     # Read again with their keys, they replace their packed copies (a NOT IN over the
-    # board's keys, tested on every task, cost more than this); the board's planned start
-    # for a task whose TASK_ADD row had none (2.16's, a host's task).
+    # board's keys, tested on every task, cost more than this); their delays are counted
+    # already when archived, else from the board's planned start (2.16's rows, a host's).
     planned = _planned_starts(conn, m)
-    archived = {(patient, num) for patient, num in conn.execute(
-        select(delayed.c.patient, delayed.c.num).where(delayed.c.patient.in_(on_board)))}
     episodes = [
         TaskEpisode(code, from_seconds(start), None if seconds == NO_DURATION else seconds,
-                    None if (patient, num) in archived
+                    None if delay != NO_DELAY
                     else planned.get((patient, num if num is not None else code)))
-        for code, start, seconds, num, patient in conn.execute(
+        for code, start, seconds, num, patient, delay in conn.execute(
             per_task.where(h.patient_pk.in_(on_board)))
     ]
     table.take_out(episodes)
@@ -176,11 +170,12 @@ def read_tasks(
 def task_query(
     m: Models, lo: datetime, hi: datetime, terminal_states: frozenset[str],
     started: tuple[datetime, datetime] | None = None,
-) -> Select[str, int, int, int | None, str]:
+) -> Select[str, int, int, int | None, str, int]:
     """One row per task (patient, task number, task code) with a state in ``[lo, hi)``: its
     code, first state (seconds), seconds to its last state when that one is terminal
-    (:data:`NO_DURATION` otherwise), number and patient key; grouped in the order of the
-    schema's covering index ``ix_<prefix>historique_task_states``."""
+    (:data:`NO_DURATION` otherwise), number, patient key and delay from its planned start
+    (seconds, :data:`NO_DELAY` when unknown); grouped in the order of the schema's covering
+    index ``ix_<prefix>historique_task_states``."""
     h = m.History
     first = epoch_seconds(func.min(h.date))
     # The state code where the row has one (schema 3), else its label (Synoptux 2.16).
@@ -189,10 +184,12 @@ def task_query(
         == func.max(h.date)
     seconds = func.coalesce(case((last_is_terminal, epoch_seconds(func.max(h.date)) - first)),
                             NO_DURATION)
+    # The planned start the services write with each state (schema 3; 2.16's rows: none).
+    delay = func.coalesce(first - epoch_seconds(func.min(h.planned_start)), NO_DELAY)
     query = (
         select(func.coalesce(h.task_code, "").label("code"), first.label("first"),
                seconds.label("seconds"), h.task_num.label("num"),
-               func.coalesce(h.patient_pk, "").label("patient"))
+               func.coalesce(h.patient_pk, "").label("patient"), delay.label("delay"))
         .where(h.action == TASK_STATE, long_range(h.date, lo, hi))
         .group_by(h.patient_pk, h.task_num, h.task_code)
     )
@@ -201,48 +198,22 @@ def task_query(
     return query
 
 
-def delay_query(
-    m: Models, lo: datetime, hi: datetime, started: tuple[datetime, datetime] | None = None,
-) -> Any:
-    """The tasks whose TASK_ADD row of ``[lo, hi)`` archived a planned start (schema 3), with
-    a state: code, first state and its delay (seconds), patient and number (a subquery);
-    given ``started``, those whose first state is in that interval.  The first state is
-    looked up per task in the covering index of the task states (joining the grouped task
-    states to the grouped additions cost a second a year on SQLite), once per task: SQLite
-    is told to materialize the lookups rather than repeat them wherever they are used."""
-    h, states = m.History, aliased(m.History)
-    first_state = select(func.min(unindexed(states.date.expression))).where(
-        states.action == TASK_STATE, states.patient_pk == h.patient_pk,
-        states.task_num == h.task_num).scalar_subquery()
-    looked_up = (
-        select(func.coalesce(h.task_code, "").label("code"),
-               epoch_seconds(first_state).label("first"),
-               epoch_seconds(h.planned_start).label("planned"),
-               func.coalesce(h.patient_pk, "").label("patient"), h.task_num.label("num"))
-        .where(h.action == TASK_ADD, h.planned_start.is_not(None), h.task_num.is_not(None),
-               long_range(h.date, lo, hi))
-    ).cte("planned_tasks").prefix_with("MATERIALIZED", dialect="sqlite")
-    c = looked_up.c
-    kept = select(c.code, c.first, (c.first - c.planned).label("delay"), c.patient,
-                  c.num).where(c.first.is_not(None))
-    if started is not None:
-        kept = kept.where(c.first >= to_seconds(started[0]), c.first < to_seconds(started[1]))
-    return kept.subquery()
-
-
-def _packed_pairs(
-    conn: Connection, code: Any, first: Any, second: Any,
-) -> Iterator[tuple[str, list[int], list[int]]]:
-    """(code, firsts, seconds) of a per-task subquery's integer pairs, packed by SQL per
-    code and day of ``first`` (one text field each: Python splits it in C)."""
-    item = cast(first, String) + "," + cast(second, String)
+def _packed(
+    conn: Connection, code: Any, *columns: Any,
+) -> Iterator[tuple[str, list[list[int]]]]:
+    """(code, one list per column) of a per-task subquery's integer columns, packed by SQL
+    per code and day of the first column (one text field each: Python splits it in C)."""
+    item: Any = cast(columns[0], String)
+    for column in columns[1:]:
+        item = item + "," + cast(column, String)
+    width = len(columns)
     by_day = select(code, func.count(), func.group_concat(item)).group_by(
-        code, first // DAY_SECONDS)
+        code, columns[0] // DAY_SECONDS)
     for name, count, text in _stream(conn, by_day):
         values = list(map(int, text.split(",")))
-        if len(values) != 2 * count:  # the server cut the list (group_concat_max_len)
-            raise RuntimeError(f"group_concat cut: {len(values) // 2} of {count} tasks read")
-        yield name, values[0::2], values[1::2]
+        if len(values) != width * count:  # the server cut the list (group_concat_max_len)
+            raise RuntimeError(f"group_concat cut: {len(values) // width} of {count} tasks read")
+        yield name, [values[i::width] for i in range(width)]
 
 
 def _allow_long_lists(conn: Connection) -> None:

@@ -147,7 +147,8 @@ class HistoryColumns(_Row):
     actor: Mapped[str | None] = mapped_column("HI_Code_acteur", String(45))
     # Added by this project: which task row the action was about.
     task_num: Mapped[int | None] = mapped_column("HI_Num_tache", Integer)
-    # Schema 3: a TASK_ADD's planned start, a TASK_STATE's state code (2.16: label only).
+    # Schema 3: the task's planned start (TASK_ADD, TASK_STATE), the state code (TASK_STATE;
+    # 2.16's rows: the label only).
     planned_start: Mapped[datetime | None] = mapped_column("HI_HeureDebPrevue", LegacyDateTime)
     state_code: Mapped[str | None] = mapped_column("HI_Code_etat", String(45))
 
@@ -303,7 +304,7 @@ def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
                   "HI_Code_box", "HI_Commentaire"),
             Index(f"ix_{prefix}historique_task_states", "HI_Action", "HI_NumEncours",
                   "HI_Num_tache", "HI_Code_tache", "HI_Date", "HI_Libelle_etat",
-                  "HI_Code_etat"),
+                  "HI_Code_etat", "HI_HeureDebPrevue"),
             table_args("historique"),
         )
 
