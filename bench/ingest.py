@@ -27,16 +27,14 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from scratch import drop_database, mariadb_database
 from sqlalchemy import create_engine, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.schema import CreateSchema, DropSchema
 
 from synoptic.feed import ChangeFeed
 from synoptic.ingest.inbox import InboxProcessor, Outcome
@@ -206,22 +204,18 @@ def scratch_store(url: str) -> Iterator[tuple[Store, Path]]:
             finally:
                 store.dispose()
             return
-        name = f"synoptux_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(
-            url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-        )
+        created = mariadb_database(url)
+        if created is None:
+            raise RuntimeError(f"MariaDB injoignable : {url}")
+        scratch_url, name = created
         try:
-            with admin.connect() as conn:
-                conn.execute(CreateSchema(name))  # a MySQL schema is a database
-            store = seeded(make_url(url).set(database=name).render_as_string(hide_password=False))
+            store = seeded(scratch_url)
             try:
                 yield store, Path(tmp)
             finally:
                 store.dispose()
         finally:
-            with admin.connect() as conn:
-                conn.execute(DropSchema(name, if_exists=True))
-            admin.dispose()
+            drop_database(url, name)
 
 
 def mariadb_answers(server: str) -> bool:
