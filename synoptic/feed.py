@@ -14,11 +14,10 @@ autoincrement key ``CH_Rev`` is the revision. A screen polls::
         if result.reference_changed: reload boxes, states, task types...
         reload the patients result.patient_pks (a missing one has left the board)
 
-A call first asks for the newest revision (``MAX(CH_Rev)``, one look at the end of the
-primary key): when it is R, nothing changed and that was the only query. Otherwise one query
-on the primary key (``CH_Rev >= R ORDER BY CH_Rev LIMIT n``) reads the changes: its cost
-depends on what changed since R, not on the size of the history, which
-:func:`prune_changes` keeps small anyway. A board reads the changed patients with it::
+A call is one query on the primary key (``CH_Rev >= R ORDER BY CH_Rev LIMIT n``): when it
+returns only the reader's own row R, nothing changed and that was the only query; otherwise
+it returned the changes. Its cost depends on what changed since R, not on the size of the
+history, which :func:`prune_changes` keeps small anyway. A board reads the changed patients with it::
 
     changes = feed.read_changes(revision, also=pks_to_read_again)
     # changes.board (a full reload), or changes.patients / changes.reference
@@ -26,7 +25,7 @@ depends on what changed since R, not on the size of the history, which
 On MariaDB the feed keeps one autocommit connection for its reads
 (:class:`synoptic.store.polling.PollingConnection`): a poll that finds nothing is that one
 ``SELECT``, one round trip (no ping, no ``ROLLBACK``); a poll that finds changed patients
-adds the changes' query and their two queries, and only theirs. :meth:`ChangeFeed.close`
+adds their two queries, and only theirs. :meth:`ChangeFeed.close`
 gives the connection back.
 
 Revisions in flight. On MariaDB a revision is taken when the row is inserted, not when its
@@ -188,10 +187,9 @@ class ChangeFeed:
             self._started = True
             return result
         gaps = sorted(g for g in self._pending if g < revision)
-        if not gaps and int(conn.execute(self._max_query).scalar() or 0) == revision:
-            # Nothing newer (and the reader's row is there): most polls end here. The newest
-            # revision is cheaper for the server to find than the rows from R on.
-            return FeedResult(revision, frozenset(), False, False)
+        # One query, whether anything changed or not: a poll that finds nothing reads the
+        # reader's own row and stops there (a MAX(CH_Rev) first saved nothing on an idle
+        # poll and cost a round trip on every poll that found a change).
         limit = self._batch_limit + len(gaps) + 2  # +1 for the anchor row, +1 to see "more"
         if gaps:
             rows = conn.execute(
