@@ -146,7 +146,7 @@ def child(url: str, repeat: int) -> dict[str, float]:
             settle()
     figures["touch"] = statistics.median(touches) if touches else float("nan")
     figures["open"] = statistics.median(opens) if opens else float("nan")
-    figures["late"] = float(b.late_total)
+    figures["late"] = float(b.wall.late_total)
     b.shutdown()
     store.dispose()
     return figures
@@ -166,7 +166,7 @@ def _state_button(board, pks, i, opens, settle):  # type: ignore[no-untyped-def]
             board.open_card(pk)
             settle()
             opens.append((time.perf_counter() - start) * 1000)
-            card = board.opened_card()
+            card = board.open_card_panel.card
             if card is None:
                 continue
         for row in card.task_rows:
