@@ -32,10 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+
+from scratch import drop_database, mariadb_database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -196,22 +197,6 @@ def screenshot_seconds(url: str) -> float:
         return time.perf_counter() - start
 
 
-def mysql_database(server: str) -> tuple[str, Callable[[], None]]:
-    from sqlalchemy import create_engine, text
-
-    name = f"synoptux_bench_board_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(server)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-
-    def drop() -> None:
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        engine.dispose()
-
-    return f"{server.rstrip('/')}/{name}?charset=utf8mb4", drop
-
-
 def render_png(args: argparse.Namespace) -> int:
     """The department as ``synoptux screenshot`` renders a board (docs/ pictures)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -255,10 +240,15 @@ def main() -> int:
     folder = tempfile.TemporaryDirectory(prefix="synoptux-bench-board-")
     drop: Callable[[], None] = folder.cleanup
     if args.db:
-        url, drop_db = mysql_database(args.db)
+        server = args.db
+        created = mariadb_database(server)
+        if created is None:
+            folder.cleanup()
+            raise RuntimeError(f"MariaDB injoignable : {server}")
+        url, name = created
 
         def drop() -> None:
-            drop_db()
+            drop_database(server, name)
             folder.cleanup()
     else:
         url = f"sqlite:///{folder.name}/board.sqlite"
