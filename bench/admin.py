@@ -33,6 +33,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scratch import drop_database, mariadb_database
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 NOW = datetime(2026, 11, 21, 14, 0, 0)
@@ -52,19 +54,14 @@ def database(server: str | None, folder: Path) -> Iterator[str]:
     if server is None:
         yield f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.sqlite'}"
         return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    name = f"synoptux_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    created = mariadb_database(server)
+    if created is None:
+        raise RuntimeError(f"MariaDB injoignable : {server}")
+    url, name = created
     try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-        admin.dispose()
+        drop_database(server, name)
 
 
 def legacy_document(url: str) -> dict[str, Any] | None:

@@ -32,10 +32,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+
+from scratch import drop_database, mariadb_database
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -146,7 +147,7 @@ def child(url: str, repeat: int) -> dict[str, float]:
             settle()
     figures["touch"] = statistics.median(touches) if touches else float("nan")
     figures["open"] = statistics.median(opens) if opens else float("nan")
-    figures["late"] = float(b.late_total)
+    figures["late"] = float(b.wall.late_total)
     b.shutdown()
     store.dispose()
     return figures
@@ -166,7 +167,7 @@ def _state_button(board, pks, i, opens, settle):  # type: ignore[no-untyped-def]
             board.open_card(pk)
             settle()
             opens.append((time.perf_counter() - start) * 1000)
-            card = board.opened_card()
+            card = board.open_card_panel.card
             if card is None:
                 continue
         for row in card.task_rows:
@@ -194,22 +195,6 @@ def screenshot_seconds(url: str) -> float:
             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         )
         return time.perf_counter() - start
-
-
-def mysql_database(server: str) -> tuple[str, Callable[[], None]]:
-    from sqlalchemy import create_engine, text
-
-    name = f"synoptux_bench_board_{uuid.uuid4().hex[:8]}"
-    engine = create_engine(server)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-
-    def drop() -> None:
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        engine.dispose()
-
-    return f"{server.rstrip('/')}/{name}?charset=utf8mb4", drop
 
 
 def render_png(args: argparse.Namespace) -> int:
@@ -255,10 +240,15 @@ def main() -> int:
     folder = tempfile.TemporaryDirectory(prefix="synoptux-bench-board-")
     drop: Callable[[], None] = folder.cleanup
     if args.db:
-        url, drop_db = mysql_database(args.db)
+        server = args.db
+        created = mariadb_database(server)
+        if created is None:
+            folder.cleanup()
+            raise RuntimeError(f"MariaDB injoignable : {server}")
+        url, name = created
 
         def drop() -> None:
-            drop_db()
+            drop_database(server, name)
             folder.cleanup()
     else:
         url = f"sqlite:///{folder.name}/board.sqlite"

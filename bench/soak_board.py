@@ -225,7 +225,7 @@ class Soak(QObject):
             "widgets": len(QApplication.allWidgets()),
             "none_refs": sys.getrefcount(None),
             "patients": len(board.patients),
-            "late": board.late_total,
+            "late": board.wall.late_total,
             "blinking": board.blinker.count(),
             "actions": self.actions,
             "action_errors": self.action_errors,
@@ -295,9 +295,9 @@ class Soak(QObject):
             self.failed(f"action {action.__name__} en échec :\n{traceback.format_exc()}")
         finally:
             self.acting = False
-            if self.board.moving is not None:
+            if self.board.mover.moving is not None:
                 click(self.board.move_banner.cancel_button)
-            if self.board.opened_card() is not None:
+            if self.board.open_card_panel.card is not None:
                 click(self.board.open_card_panel.close_button)  # back to the board
 
     def failed(self, message: str) -> None:
@@ -335,13 +335,13 @@ class Soak(QObject):
         under = self.board.childAt(glance.mapTo(self.board, point))
         check(under is glance, f"carte sous le doigt ({type(under).__name__} à la place)")
         QTest.mouseClick(glance, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
-        card = self.board.opened_card()
+        card = self.board.open_card_panel.card
         check(card is not None and card.patient.pk == pk, "carte ouverte au toucher")
         assert card is not None
         return card
 
     def opened(self) -> PatientCard:
-        card = self.board.opened_card()
+        card = self.board.open_card_panel.card
         check(card is not None, "carte ouverte")
         assert card is not None
         return card
@@ -445,7 +445,8 @@ class Soak(QObject):
         glance = self.pick(self.glances(source))
         pk = glance.patient.pk
         click(self.open(glance).move_button)  # the opened card gives way to the boxes
-        check(self.board.opened_card() is None and self.board.moving is not None, "déplacer")
+        board = self.board
+        check(board.open_card_panel.card is None and board.mover.moving is not None, "déplacer")
         click(self.board.panels[target].title)
         check(pk in self.board.panels[target].cards, f"déplacement de {source} vers {target}")
 
@@ -453,7 +454,7 @@ class Soak(QObject):
         click(self.open(self.pick(self.glances("ATT"))).move_button)
         self.answer("DialogOk")  # "box plein"
         click(self.board.panels["B1"].title)
-        check(self.board.moving is not None, "toujours en déplacement après un refus")
+        check(self.board.mover.moving is not None, "toujours en déplacement après un refus")
 
     def touch_move_to_absence_cancelled(self) -> None:
         glance = self.pick(self.glances("ATT"))
@@ -490,7 +491,7 @@ class Soak(QObject):
     def touch_filter(self) -> None:
         for index in (1, 0):  # a responsable, then everyone again
             click(self.board.top_bar.filter_button)
-            menu = self.board.filter_menu
+            menu = self.board.filter.menu
             action = menu.actions()[index]
             point = menu.actionGeometry(action).center()
             QTest.mouseClick(menu, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
@@ -508,7 +509,7 @@ class Soak(QObject):
             if len(c.patient.last_name) > 3 and c.patient.last_name in c.painted_name()
         ]
         check(not leaks, f"noms masqués ({len(leaks)} encore en clair)")
-        check(self.board.opened_card() is card, "carte ouverte gardée")
+        check(self.board.open_card_panel.card is card, "carte ouverte gardée")
         check(card.name_button.fullText() == self.glance(pk).full_name(), "même nom masqué")
         click(self.board.top_bar.names_button)  # ...and shown again
         view = self.board.patients[pk]

@@ -20,6 +20,7 @@ wins in those files.
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ import pymysql  # type: ignore[import-untyped]
 import pytest
 from pymysql.constants import CLIENT  # type: ignore[import-untyped]
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 
 from synoptic.services import BoardServices
 from synoptic.store.db import Store, open_store
@@ -54,6 +55,7 @@ MARIADB_REQUIRED = os.environ.get("SYNOPTUX_TEST_MARIADB") == "1"
 SHARED_REQUIRED = os.environ.get("SYNOPTUX_TEST_SHARED") == "1"
 MARIADB_SERVER = os.environ.get("SYNOPTUX_TEST_MARIADB_URL", "mysql+pymysql://root@127.0.0.1:3306")
 _mariadb_state: dict[str, str | None] = {}
+DATABASE_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 def original_216(name: str) -> Path:
@@ -102,15 +104,24 @@ def new_mariadb_database() -> Iterator[str]:
         pytest.skip(reason.splitlines()[0])
     name = f"synoptux_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(_server_url(), isolation_level="AUTOCOMMIT")
+    quoted = quoted_database(admin, name)
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 "
+        conn.execute(text(f"CREATE DATABASE {quoted} CHARACTER SET utf8mb4 "
                           "COLLATE utf8mb4_unicode_ci"))
     try:
         yield _server_url().set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted}"))
         admin.dispose()
+
+
+def quoted_database(engine: Engine, name: str) -> str:
+    """``name`` as an identifier of ``engine``'s dialect, once checked to be only letters,
+    digits and underscores: no value reaches the SQL text unchecked."""
+    if DATABASE_NAME.fullmatch(name) is None:
+        raise ValueError(f"refused test database name: {name!r}")
+    return engine.dialect.identifier_preparer.quote(name)
 
 
 @pytest.fixture

@@ -266,9 +266,9 @@ def test_move_into_full_box_is_refused(qtbot, env: BoardEnv) -> None:
     (message,), _ = env.dialogs.called("show_error")[-1]
     assert message == "Le box « Box 2 » est plein (1 place(s))."
     assert patient(env, pk).box_code == "ATT"
-    assert board.moving is not None  # another box can still be touched
+    assert board.mover.moving is not None  # another box can still be touched
     qtbot.mouseClick(board.move_banner.cancel_button, Qt.MouseButton.LeftButton)
-    assert board.moving is None and not board.move_banner.isVisible()
+    assert board.mover.moving is None and not board.move_banner.isVisible()
 
 
 def test_move_to_sortie_with_destination_and_exit_time(qtbot, env: BoardEnv) -> None:
@@ -310,7 +310,7 @@ def test_cancelled_destination_moves_nothing(qtbot, env: BoardEnv) -> None:
     qtbot.mouseClick(card_of(board, pk).move_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(board.panels["SORT"].title, Qt.MouseButton.LeftButton)  # answer: None
     assert patient(env, pk).box_code == "B1"
-    assert board.moving is None
+    assert board.mover.moving is None
 
 
 def test_definitive_exit_from_sortie_is_confirmed(qtbot, env: BoardEnv) -> None:
@@ -372,7 +372,7 @@ def test_filter_by_responsable_with_counts(qtbot, env: BoardEnv) -> None:
     c = env.admit("B1", "CCC", responsable="MARTIN")
     board = env.board(qtbot)
     qtbot.mouseClick(board.top_bar.filter_button, Qt.MouseButton.LeftButton)
-    menu = board.filter_menu
+    menu = board.filter.menu
     assert menu is not None
     texts = {a_.data(): a_.text().strip() for a_ in menu.actions()}
     assert texts[None] == "✔ Tous (3)"

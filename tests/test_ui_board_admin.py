@@ -177,7 +177,7 @@ def test_a_public_screen_offers_no_action_at_all(qtbot: Any, env: BoardEnv) -> N
     board.status.set_rejected(2)
     qtbot.mouseClick(board.status.rejected_button, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
-    assert board.opened_card() is None and board.moving is None
+    assert board.open_card_panel.card is None and board.mover.moving is None
     assert "DUPONT" not in glance_of(board, one).painted_name()  # ...and never revealed
     assert env.dialogs.calls == [] and QApplication.activeModalWidget() is None
     assert QApplication.activePopupWidget() is None

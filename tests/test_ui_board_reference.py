@@ -39,7 +39,7 @@ def test_an_inactive_box_keeps_its_patients_in_sight_but_takes_nobody(
     qtbot.mouseClick(board.panels["B2"].title, Qt.MouseButton.LeftButton)
     (message,), _ = env.dialogs.called("show_error")[-1]
     assert message == INACTIVE_BOX.format(label="Box 2")
-    assert board.patients[moving].box_code == "B1" and board.moving is not None
+    assert board.patients[moving].box_code == "B1" and board.mover.moving is not None
     board.cancel_move()
     env.services.move(staying, "B4", now=NOW)  # the last patient leaves: the box goes
     poll_once(qtbot, board)

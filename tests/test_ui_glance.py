@@ -67,7 +67,7 @@ def test_50_patients_in_24_boxes_at_1920x1080_every_name_and_late_task(
     board = settled(qtbot, env, (1920, 1080))
     assert len(board.panels) == 24 and len(board.patients) == 50
     late = check_every_name_and_late_task(board)
-    assert late == board.late_total > 30
+    assert late == board.wall.late_total > 30
     card = next(iter(board.panels["B1"].cards.values()))
     assert card.look.name_px >= 20 and card.look.chip_px >= 15
     viewport = board.placement.scroll_area.viewport()
@@ -128,13 +128,13 @@ def test_a_touch_shows_it_was_pressed_then_opens_the_large_card(qtbot, env: Boar
     card = glance_of(board, pk)
     qtbot.mousePress(card, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     assert card._pressed  # painted pressed at once
-    assert board.opened_card() is None
+    assert board.open_card_panel.card is None
     qtbot.mouseRelease(card, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
-    opened = board.opened_card()
+    opened = board.open_card_panel.card
     assert opened is not None and opened.patient.pk == pk and opened.isVisible()
     assert not card._pressed
     qtbot.mouseClick(board.open_card_panel.close_button, Qt.MouseButton.LeftButton)
-    assert board.opened_card() is None
+    assert board.open_card_panel.card is None
 
 
 def test_definitive_exit_has_its_own_words(qtbot, env: BoardEnv) -> None:
@@ -164,7 +164,7 @@ def test_a_state_touched_in_the_opened_card_shows_in_place(qtbot, env: BoardEnv)
     board = settled(qtbot, env, (1920, 1080))
     card = card_of(board, pk)
     qtbot.mouseClick(card.task_rows[0].state_buttons["2DE"], Qt.MouseButton.LeftButton)
-    assert board.opened_card() is card  # not built again: only the state changed
+    assert board.open_card_panel.card is card  # not built again: only the state changed
     assert card.task_rows[0].state_buttons["2DE"].property("current") is True
     assert glance_of(board, pk).chips[0].task.state_code == "2DE"
     # The card holds the fresh revisions: the next touch is not refused as a conflict.
@@ -186,7 +186,7 @@ def test_a_box_mate_arriving_gives_more_letters_in_place(qtbot, env: BoardEnv) -
     assert glance.full_name() == opened.name_button.fullText() == "Patient DU. M."
     b = env.admit("ATT", "DURAND", "Marc")
     board.refresh_patients([b])
-    assert glance_of(board, a) is glance and board.opened_card() is opened
+    assert glance_of(board, a) is glance and board.open_card_panel.card is opened
     assert glance.full_name() == opened.name_button.fullText() == "Patient DUP. M."
     assert glance_of(board, b).full_name() == "Patient DUR. M."
     assert board.open_card_panel.title.text().startswith("Patient DUP. M. — ")

@@ -200,7 +200,7 @@ def test_task_no_longer_late_stops_blinking(qtbot, env: BoardEnv) -> None:
         card_of(board, pk).task_rows[0].state_buttons["3EC"], Qt.MouseButton.LeftButton
     )  # started: no longer late
     assert board.blinker.count() == 0
-    assert board.late_total == 0
+    assert board.status.late_label.text() == "Aucune tâche en retard"
 
 
 # ---------------------------------------------------------------- purges
@@ -212,7 +212,7 @@ def test_purge_timer_removes_old_exits(qtbot, env: BoardEnv) -> None:
     stays = env.admit("B2", minutes_ago=10)
     board = env.board(qtbot)
     assert pk in board.panels["SORT"].cards
-    board.purge()
+    board.feeds.purger.purge()
     qtbot.waitUntil(lambda: pk not in board.panels["SORT"].cards, timeout=2000)
     assert stays in board.panels["B2"].cards
 

@@ -129,14 +129,14 @@ def blinking_tasks(board: BoardWindow) -> int:
 def test_a_long_day_of_blinking_and_rebuilding_keeps_none_alive(qtbot, env: BoardEnv) -> None:  # type: ignore[no-untyped-def]
     board, pks = late_board(qtbot, env)
     opened = card_of(board, pks[0])  # the opened card's late rows blink too
-    assert board.late_total == blinking_tasks(board) == PATIENTS * LATE_PER_PATIENT
+    assert board.wall.late_total == blinking_tasks(board) == PATIENTS * LATE_PER_PATIENT
     assert board.blinker.count() == PATIENTS + LATE_PER_PATIENT  # glance cards, opened rows
     with NoneWatch() as watch:
         run_the_day(env, board, pks, watch)
     assert glance_of(board, pks[(REBUILDS - 1) % PATIENTS]).patient.comment == (
         f"Commentaire {REBUILDS - 1}"
     )
-    assert board.opened_card() is not opened  # its patient changed: the opened card too
+    assert board.open_card_panel.card is not opened  # its patient changed: the opened card too
     # Rebuilt cards blink again.
     assert blinking_tasks(board) == PATIENTS * LATE_PER_PATIENT
     assert board.blinker.count() == PATIENTS + LATE_PER_PATIENT
@@ -206,14 +206,14 @@ def test_menus_opened_all_day_do_not_pile_up(qtbot, env: BoardEnv) -> None:  # t
     assert row.menu_button is not None
     for _ in range(20):
         qtbot.mouseClick(board.top_bar.filter_button, Qt.MouseButton.LeftButton)
-        board.filter_menu.close()
+        board.filter.menu.close()
         qtbot.mouseClick(row.menu_button, Qt.MouseButton.LeftButton)
         row.menu.close()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert len(board.findChildren(QMenu, "FilterMenu")) == 1
     assert len(row.findChildren(QMenu, "StateMenu")) == 1
     qtbot.mouseClick(board.top_bar.filter_button, Qt.MouseButton.LeftButton)
-    assert board.filter_menu.isVisible()  # the latest one still works
+    assert board.filter.menu.isVisible()  # the latest one still works
 
 
 def test_masking_names_changes_the_names_not_the_cards(qtbot, env: BoardEnv) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,7 @@ def test_a_touch_on_a_masked_name_shows_it_on_this_screen_only(qtbot, env: Board
     qtbot.mouseClick(card.name_button, Qt.MouseButton.LeftButton)
     assert touched == [pk]  # the card says so; the board decides
     assert glance_of(board, pk).full_name() == "DUPONT Marie"
-    assert board.opened_card() is card and card.name_button.fullText() == "DUPONT Marie"
+    assert board.open_card_panel.card is card and card.name_button.fullText() == "DUPONT Marie"
     qtbot.mouseClick(card.name_button, Qt.MouseButton.LeftButton)
     assert glance_of(board, pk).full_name() != "DUPONT Marie"
     assert not board.patients[pk].hidden  # this screen only: nothing written

@@ -214,7 +214,7 @@ def card_of(board: BoardWindow, pk: int) -> PatientCard:
     if board.open_card_panel.pk != pk:
         glance = board.panels[view.box_code].cards[pk]
         glance.opened.emit(pk, 0)
-    card = board.opened_card()
+    card = board.open_card_panel.card
     assert card is not None
     return card
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QCloseEvent, QFont, QResizeEvent
-from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from synoptic.db_errors import DatabaseFailure
 from synoptic.views import BoardSnapshot, PatientView, Reference
@@ -25,7 +25,6 @@ from ui.actions import Actions
 from ui.bars import BoardStatusBar, OutageBanner, TopBar
 from ui.blink import Blinker
 from ui.box import BoxPanel
-from ui.card import PatientCard
 from ui.colours import colour
 from ui.context import UiContext
 from ui.feeds import BoardFeeds
@@ -75,9 +74,9 @@ class BoardWindow(QMainWindow):
         self.wall = Wall(ctx, self.blinker, look, is_moving=self._is_moving, opened=self.open_card)
         self.filter = ResponsableFilter(m)
         self.feeds = BoardFeeds(ctx, lambda: self.local.sequence, self)
-        # Handles on the feeds' parts (the tests and the benchmarks drive them).
+        # The feeds' parts the board reads (``background`` for the task information too).
         self.live, self.background = self.feeds.live, self.feeds.background
-        self.purger, self.inbox = self.feeds.purger, self.feeds.inbox
+        self.inbox = self.feeds.inbox
         self.touch_actions = Actions(ctx, self)
         self._build_widgets()
         self.mover = MoveController(ctx, self, self.touch_actions, self.panels, self.top_bar)
@@ -161,10 +160,6 @@ class BoardWindow(QMainWindow):
     @property
     def panels(self) -> BoxPanels:
         return self.wall.panels
-
-    @property
-    def late_total(self) -> int:
-        return self.wall.late_total
 
     # ================================================================== data in
 
@@ -279,21 +274,10 @@ class BoardWindow(QMainWindow):
         if view is not None and not self.profile.read_only:
             self.open_card_panel.open(view)
 
-    def opened_card(self) -> PatientCard | None:
-        return self.open_card_panel.card
-
     def close_card(self) -> None:
         self.open_card_panel.close_card()
 
-    @property
-    def filter_menu(self) -> QMenu | None:
-        return self.filter.menu
-
     # ================================================================== moves
-
-    @property
-    def moving(self) -> PatientView | None:
-        return self.mover.moving
 
     def _is_moving(self, pk: int) -> bool:
         return self.mover.is_moving(pk)
@@ -325,10 +309,6 @@ class BoardWindow(QMainWindow):
         self.open_card_panel.track(self.ctx.clock())
         self.tools.show_late()
         self.top_bar.set_clock(now)
-
-    def purge(self) -> None:
-        """Exit purge and lifetime purge, off the GUI thread (the timer calls it)."""
-        self.purger.purge()
 
     def _purged(self, removed: list[int]) -> None:
         if not self.hold.when_idle(lambda: self._purged(removed)):

@@ -241,6 +241,16 @@ class Models:
         return f"{self.prefix}{short}"
 
 
+def table_args() -> dict[str, str]:
+    """Every table's MySQL/MariaDB options (ignored by SQLite); a fresh dict each call, as
+    SQLAlchemy may add to the one it is given."""
+    return {
+        "mysql_engine": "InnoDB",
+        "mysql_charset": "utf8mb4",
+        "mysql_collate": "utf8mb4_unicode_ci",
+    }
+
+
 @cache
 def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
     """Build (once per prefix) the mapped classes for tables named ``prefix + name``."""
@@ -248,44 +258,37 @@ def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
     class Base(DeclarativeBase):
         metadata = MetaData()
 
-    def table_args(_name: str) -> dict[str, str]:
-        return {
-            "mysql_engine": "InnoDB",
-            "mysql_charset": "utf8mb4",
-            "mysql_collate": "utf8mb4_unicode_ci",
-        }
-
     class Box(BoxColumns, Base):
         __tablename__ = f"{prefix}box"
-        __table_args__ = table_args("box")
+        __table_args__ = table_args()
 
     class State(StateColumns, Base):
         __tablename__ = f"{prefix}etats"
-        __table_args__ = table_args("etats")
+        __table_args__ = table_args()
 
     class TaskType(TaskTypeColumns, Base):
         __tablename__ = f"{prefix}taches"
-        __table_args__ = table_args("taches")
+        __table_args__ = table_args()
 
     class TaskState(TaskStateColumns, Base):
         __tablename__ = f"{prefix}etats_taches"
-        __table_args__ = table_args("etats_taches")
+        __table_args__ = table_args()
 
     class Destination(DestinationColumns, Base):
         __tablename__ = f"{prefix}destinations"
-        __table_args__ = table_args("destinations")
+        __table_args__ = table_args()
 
     class Patient(PatientColumns, Base):
         __tablename__ = f"{prefix}encours"
         __table_args__ = (
             Index(f"ix_{prefix}encours_box", "EC_CodeBox"),
             Index(f"ix_{prefix}encours_guid", "EC_GUIDPatient"),
-            table_args("encours"),
+            table_args(),
         )
 
     class Task(TaskColumns, Base):
         __tablename__ = f"{prefix}encours_taches"
-        __table_args__ = {"sqlite_autoincrement": True, **table_args("encours_taches")}  # noqa: RUF012
+        __table_args__ = {"sqlite_autoincrement": True, **table_args()}  # noqa: RUF012
         # Legacy MyISAM databases numbered tasks per patient; the pair is always unique.
         # A patient's tasks may already be gone when the ORM deletes them: the AFTER DELETE
         # trigger on encours (store/feed_schema.py) removes them when the patient row goes.
@@ -305,36 +308,36 @@ def models_for(prefix: str = DEFAULT_PREFIX) -> Models:
             Index(f"ix_{prefix}historique_task_states", "HI_Action", "HI_NumEncours",
                   "HI_Num_tache", "HI_Code_tache", "HI_Date", "HI_Libelle_etat",
                   "HI_Code_etat", "HI_HeureDebPrevue"),
-            table_args("historique"),
+            table_args(),
         )
 
     class Responsable(ResponsableColumns, Base):
         __tablename__ = f"{prefix}responsables"
-        __table_args__ = table_args("responsables")
+        __table_args__ = table_args()
 
     class SchemaVersion(SchemaVersionColumns, Base):
         __tablename__ = f"{prefix}schema_version"
-        __table_args__ = table_args("schema_version")
+        __table_args__ = table_args()
 
     class PresetComment(PresetCommentColumns, Base):
         __tablename__ = f"{prefix}commentaires"
-        __table_args__ = table_args("commentaires")
+        __table_args__ = table_args()
 
     class Audit(AuditColumns, Base):
         __tablename__ = f"{prefix}audit"
-        __table_args__ = table_args("audit")
+        __table_args__ = table_args()
 
     class Role(RoleColumns, Base):
         __tablename__ = f"{prefix}roles"
-        __table_args__ = table_args("roles")
+        __table_args__ = table_args()
 
     class Permission(PermissionColumns, Base):
         __tablename__ = f"{prefix}permissions"
-        __table_args__ = table_args("permissions")
+        __table_args__ = table_args()
 
     class User(UserColumns, Base):
         __tablename__ = f"{prefix}utilisateurs"
-        __table_args__ = table_args("utilisateurs")
+        __table_args__ = table_args()
 
     Task.__mapper__  # noqa: B018  (configure now: mapper errors surface at build time)
     return Models(
