@@ -10,6 +10,7 @@ history rows (this program's and Synoptux 2.16's) become stays and tasks.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from synoptic.stats.episodes import build_stays
@@ -23,6 +24,7 @@ from synoptic.stats.read import (
     stats_indexes,
     window,
 )
+from synoptic.stats.tasks import TaskTable
 from synoptic.store.db import Store
 
 # Rows read beyond each end of the period: longer than a patient stays on the board
@@ -38,22 +40,37 @@ def compute_stats(
     tension_threshold: int | None = None,
     margin: timedelta = DEFAULT_MARGIN,
 ) -> Figures:
-    """The figures of ``period`` read from ``store`` in one read transaction (reading the
-    tasks on a second connection meanwhile was tried: no gain worth a thread).
+    """The figures of ``period`` read from ``store``.
 
     ``tension_threshold``: ``[Statistiques] Seuil_Tension`` (None: the capacity of the care
     boxes). ``margin``: how far before and after the period rows are read.
+
+    On a server (MariaDB) the tasks are read on a second connection, in a thread, while
+    this one reads and walks the flow rows: the server groups a year's task states (the
+    longest part, on the server's CPU) meanwhile, and the thread only waits on its socket.
+    On SQLite the grouping runs in this process and holds the interpreter: tried in a thread
+    it cost more CPU for no shorter wait, so there both reads share one transaction.  The
+    history is only ever appended to, so two read transactions see the same past.
     """
     m = store.models
     lo, hi = window(period.start, period.stop, margin)
+    started = (period.start, period.stop)
+
+    def tasks_apart(terminal: frozenset[str]) -> TaskTable:
+        with store.read() as other:
+            return read_tasks(other.connection(), m, lo, hi, terminal, started=started)
+
     with store.read() as session:
         reference = read_reference(session, m)
         conn = session.connection()
-        on_board = patients_on_board(conn, m)
-        stays = mark_on_board(build_stays(read_flow(conn, m, lo, hi), reference.box_types()),
-                              on_board)
-        tasks = read_tasks(conn, m, lo, hi, reference.terminal_states,
-                           started=(period.start, period.stop))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-tasks") as pool:
+            apart = None if store.dialect == "sqlite" \
+                else pool.submit(tasks_apart, reference.terminal_states)
+            on_board = patients_on_board(conn, m)
+            stays = mark_on_board(
+                build_stays(read_flow(conn, m, lo, hi), reference.box_types()), on_board)
+            tasks = apart.result() if apart is not None else read_tasks(
+                conn, m, lo, hi, reference.terminal_states, started=started)
     return compute_figures(
         stays, tasks, period=period, now=now, boxes=reference.boxes,
         task_labels=reference.task_labels, tension_threshold=tension_threshold,
