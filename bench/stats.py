@@ -16,7 +16,8 @@ refresh queries are timed again (ratio: with / without) and ``compute_stats`` is
 for a month and for the year.  Figures are medians (statistics: of ``--runs``, 3 by default;
 refresh queries: of 40); the CPU time of this process is printed beside the statistics'
 (SQLite: all the work; MariaDB: the client's share), telling a busy machine from slow code.
-MariaDB gets a database of its own, dropped at the end.
+MariaDB gets a database of its own (bench/scratch.py), dropped at the end; when the server runs
+on this machine its CPU during the statistics is printed too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -36,7 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text
+from scratch import drop_database, mariadb_database
+from screens import server_cpu_s, server_pid
 
 from synoptic.department import add_boxes, seed_department
 from synoptic.feed import ChangeFeed
@@ -219,15 +220,19 @@ def run_backend(name: str, url: str, patients: int, runs: int) -> dict[str, Any]
     index_s = time.perf_counter() - start
     after = board_figures(store, services)
     figures: dict[str, float] = {}
+    server = server_pid(str(url)) if store.dialect != "sqlite" else None
     for label, period in (("month", MONTH), ("year", YEAR)):
-        times, cpu = [], []
+        times, cpu, server_cpu = [], [], []
         for _ in range(runs):
+            s0 = server_cpu_s(server) if server else 0.0
             t0, c0 = time.perf_counter(), time.process_time()
             result = compute_stats(store, period, now=NOW)
             times.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
+            server_cpu.append(server_cpu_s(server) - s0 if server else 0.0)
         figures[label] = statistics.median(times)
         figures[f"{label}_cpu"] = statistics.median(cpu)
+        figures[f"{label}_server_cpu"] = statistics.median(server_cpu)
         figures[f"{label}_arrivals"] = result.arrivals
         figures[f"{label}_tasks"] = sum(t.count for t in result.tasks.values())
     store.dispose()
@@ -235,13 +240,25 @@ def run_backend(name: str, url: str, patients: int, runs: int) -> dict[str, Any]
             "before": before, "after": after, **figures}
 
 
+def cpu_yardstick_ms(repeat: int = 9) -> float:
+    """One core's speed now: milliseconds for ``sum(range(10**6))`` (median)."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        sum(range(10**6))
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def report(result: dict[str, Any]) -> None:
     b, a = result["before"], result["after"]
     print(f"\n== {result['backend']}: {result['rows']:,} history rows "
           f"(inserted in {result['insert_s']:.1f} s, index {result['index_s']:.1f} s)")
     for label in ("month", "year"):
+        server = result[f"{label}_server_cpu"]
         print(f"statistics, {label:<5} : {result[label]:.2f} s "
-              f"(this process's CPU {result[f'{label}_cpu']:.2f} s; "
+              f"(this process's CPU {result[f'{label}_cpu']:.2f} s"
+              + (f", the server's {server:.2f} s" if server else "") + "; "
               f"{result[f'{label}_arrivals']:,} arrivals, {result[f'{label}_tasks']:,} tasks)")
     print(f"{'board query':<26}{'empty history':>15}{'with the year':>15}{'ratio':>8}")
     for key, label in (("snapshot", "snapshot (load_board)"), ("poll", "feed poll"),
@@ -257,23 +274,22 @@ def main() -> int:
     parser.add_argument("--patients", type=int, default=40_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    print(f"CPU yardstick: {cpu_yardstick_ms():.1f} ms for sum(range(10**6)), median of 9 "
+          "(tells this machine's speed from another's)")
     for backend in args.backends.split(","):
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as folder:
                 report(run_backend("SQLite", f"sqlite:///{folder}/bench.sqlite",
                                    args.patients, args.runs))
         elif backend == "mariadb":
-            name = f"synoptux_bench_stats_{uuid.uuid4().hex[:10]}"
-            admin = create_engine(args.mariadb, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+            scratch = mariadb_database(args.mariadb)
+            if scratch is None:
+                continue
+            url, name = scratch
             try:
-                url = f"{args.mariadb.rstrip('/')}/{name}"
                 report(run_backend("MariaDB", url, args.patients, args.runs))
             finally:
-                with admin.connect() as conn:
-                    conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-                admin.dispose()
+                drop_database(args.mariadb, name)
     return 0
 
 
