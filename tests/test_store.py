@@ -495,3 +495,48 @@ def test_legacy_patients_and_tasks_survive_the_upgrade(legacy_store: Store) -> N
     assert {t.num: t.state_code for t in patients[4400].tasks} == {1: "FI", 2: ecg.state_code}
     tasks = {t.num: (t.code, t.state_code) for t in patients[4401].tasks}
     assert tasks == {1: ("SCAN C", "FI"), added: ("BU", None)}
+
+
+# ---------------------------------------------------------------------- pool returns
+
+
+@pytest.mark.mariadb
+def test_a_connection_goes_back_to_the_pool_without_a_second_rollback(
+    mariadb_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A COMMIT or the session's ROLLBACK ends the transaction: giving the connection back
+    costs no further round trip. One given back with a transaction still open (raw DBAPI
+    use) is rolled back: its uncommitted row is gone."""
+    import pymysql.connections
+
+    store = make_seeded_store(mariadb_database)
+    rollbacks: list[object] = []
+    real_rollback = pymysql.connections.Connection.rollback
+
+    def counted(self: pymysql.connections.Connection) -> None:
+        rollbacks.append(self)
+        real_rollback(self)
+
+    monkeypatch.setattr(pymysql.connections.Connection, "rollback", counted)
+    history = store.models.History.__table__  # type: ignore[attr-defined]
+    try:
+        with store.write() as session:
+            session.execute(history.insert().values(HI_Action="POOL", HI_Date=NOW))
+        assert rollbacks == []  # the COMMIT, and nothing after it
+        with store.read() as session:
+            assert session.execute(text("SELECT COUNT(*) FROM synopt_historique "
+                                        "WHERE HI_Action = 'POOL'")).scalar() == 1
+        assert len(rollbacks) == 1  # the read session's own, not a second one
+
+        raw = store.engine.raw_connection()
+        cursor = raw.cursor()
+        cursor.execute("INSERT INTO synopt_historique (HI_Action, HI_Date) "
+                       "VALUES ('POOL', '2026-11-21 14:00:00')")
+        cursor.close()
+        raw.close()  # back to the pool with the INSERT uncommitted
+        assert len(rollbacks) == 2
+        with store.read() as session:
+            assert session.execute(text("SELECT COUNT(*) FROM synopt_historique "
+                                        "WHERE HI_Action = 'POOL'")).scalar() == 1
+    finally:
+        store.dispose()

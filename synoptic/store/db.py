@@ -68,6 +68,7 @@ def make_engine(url: str | URL, *, long_statements: bool = False, **kwargs: Any)
     engine = create_engine(
         parsed,
         pool_recycle=1800,
+        pool_reset_on_return=None,  # _rollback_open_transactions does it, when needed
         # The connection returned last is taken first: the busy one stays busy, the others
         # idle (then pinged, or recycled) instead of taking turns.
         pool_use_lifo=True,
@@ -75,7 +76,29 @@ def make_engine(url: str | URL, *, long_statements: bool = False, **kwargs: Any)
         **kwargs,
     )
     _ping_idle_connections(engine)
+    _rollback_open_transactions(engine)
     return engine
+
+
+def _rollback_open_transactions(engine: Engine) -> None:
+    """A connection given back to the pool is rolled back only when the server says a
+    transaction is still open on it.
+
+    The pool's default is a ``ROLLBACK`` at every return, after the session's own
+    ``COMMIT`` or ``ROLLBACK``: a second round trip that did nothing, for every read and
+    every write (each entry file, each touch). PyMySQL keeps the server's status flags of
+    the last reply (``SERVER_STATUS_IN_TRANS``); an unknown status, or another driver,
+    still gets its rollback."""
+    in_transaction = engine.dialect.loaded_dbapi.constants.SERVER_STATUS.SERVER_STATUS_IN_TRANS
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(dbapi_connection: Any, _record: Any, state: Any) -> None:
+        if state.transaction_was_reset:
+            return  # Connection.close() rolled its transaction back itself
+        status = getattr(dbapi_connection, "server_status", None)
+        if isinstance(status, int) and not status & in_transaction:
+            return
+        dbapi_connection.rollback()
 
 
 # A pooled connection unused for longer than this is pinged before it is handed out.
