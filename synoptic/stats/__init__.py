@@ -14,7 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from synoptic.stats.episodes import build_stays
-from synoptic.stats.figures import Figures, Period, compute_figures, mark_on_board, parse_day
+from synoptic.stats.figures import (
+    Figures,
+    Period,
+    flow_figures,
+    mark_on_board,
+    parse_day,
+)
 from synoptic.stats.percentiles import Summary, percentile_inc, summarize
 from synoptic.stats.read import (
     patients_on_board,
@@ -46,8 +52,9 @@ def compute_stats(
     boxes). ``margin``: how far before and after the period rows are read.
 
     On a server (MariaDB) the tasks are read on a second connection, in a thread, while
-    this one reads and walks the flow rows: the server groups a year's task states (the
-    longest part, on the server's CPU) meanwhile, and the thread only waits on its socket.
+    this one reads the flow rows and computes the stays' figures: the server groups a
+    year's task states (the longest part, on the server's CPU) meanwhile, and the thread
+    only waits on its socket.
     On SQLite the grouping runs in this process and holds the interpreter: tried in a thread
     it cost more CPU for no shorter wait, so there both reads share one transaction.  The
     history is only ever appended to, so two read transactions see the same past.
@@ -69,12 +76,11 @@ def compute_stats(
             on_board = patients_on_board(conn, m)
             stays = mark_on_board(
                 build_stays(read_flow(conn, m, lo, hi), reference.box_types()), on_board)
+            flow = flow_figures(stays, period=period, now=now, boxes=reference.boxes,
+                                tension_threshold=tension_threshold)
             tasks = apart.result() if apart is not None else read_tasks(
                 conn, m, lo, hi, reference.terminal_states, started=started)
-    return compute_figures(
-        stays, tasks, period=period, now=now, boxes=reference.boxes,
-        task_labels=reference.task_labels, tension_threshold=tension_threshold,
-    )
+    return flow.with_tasks(tasks, reference.task_labels)
 
 
 __all__ = ["DEFAULT_MARGIN", "Figures", "Period", "Summary", "compute_stats", "parse_day",

@@ -154,6 +154,60 @@ def compute_figures(
 ) -> Figures:
     """The figures of ``period``; ``stays`` come with whether each is still on the board
     (present until ``now``); ``tension_threshold`` None: the care boxes' capacity."""
+    flow = flow_figures(stays, period=period, now=now, boxes=boxes,
+                        tension_threshold=tension_threshold)
+    return flow.with_tasks(tasks, task_labels)
+
+
+@dataclass(frozen=True)
+class FlowFigures:
+    """The figures of the stays alone: computed while the tasks are still being read."""
+
+    period: Period
+    arrivals_by_hour: tuple[int, ...]
+    exits_by_destination: dict[str, int]
+    waiting: Durations
+    stay: Durations
+    stays_over_4h: float | None
+    census: Census
+    occupancy: tuple[Occupancy, ...]
+    tension_threshold: int | None
+    tension_hours: tuple[datetime, ...]
+
+    def with_tasks(self, tasks: Iterable[TaskEpisode] | TaskTable,
+                   task_labels: Mapping[str, str] | None = None) -> Figures:
+        """All the figures: these and the tasks', overall and in the hours of tension."""
+        table = tasks if isinstance(tasks, TaskTable) else TaskTable.of(tasks)
+        first_s, stop_s = to_seconds(self.period.start), to_seconds(self.period.stop)
+        tense = {to_seconds(h) for h in self.tension_hours}
+        return Figures(
+            period=self.period,
+            arrivals=sum(self.arrivals_by_hour),
+            arrivals_by_hour=self.arrivals_by_hour,
+            exits=sum(self.exits_by_destination.values()),
+            exits_by_destination=self.exits_by_destination,
+            waiting=self.waiting,
+            stay=self.stay,
+            stays_over_4h=self.stays_over_4h,
+            census=self.census,
+            occupancy=self.occupancy,
+            tasks=table.figures(first_s, stop_s),
+            tension_threshold=self.tension_threshold,
+            tension_hours=self.tension_hours,
+            tension_tasks=table.figures(first_s, stop_s, tense) if tense else {},
+            task_labels=dict(task_labels or {}),
+        )
+
+
+def flow_figures(
+    stays: Iterable[tuple[Stay, bool]],
+    *,
+    period: Period,
+    now: datetime,
+    boxes: Mapping[str, BoxInfo],
+    tension_threshold: int | None = None,
+) -> FlowFigures:
+    """The figures of ``period`` that the stays tell (see :func:`compute_figures`)."""
     start, stop = period.start, period.stop
     census_stop = max(start, min(stop, now))
     arrivals_by_hour = [0] * 24
@@ -186,17 +240,11 @@ def compute_figures(
                 seg_end = end if segment.end is None else min(segment.end, end)
                 by_kind[segment.kind].append((segment.start, seg_end))
     census = hourly_census(present, start, census_stop)
-    table = tasks if isinstance(tasks, TaskTable) else TaskTable.of(tasks)
-    first_s, stop_s = to_seconds(start), to_seconds(stop)
     threshold = tension_threshold if tension_threshold is not None else care_capacity(boxes)
-    tension = tuple(h for h, n in census.hours if threshold is not None and n > threshold)
-    tense = {to_seconds(h) for h in tension}
     long_stays = sum(1 for _, v in lengths if v > LONG_STAY_MINUTES)
-    return Figures(
+    return FlowFigures(
         period=period,
-        arrivals=sum(arrivals_by_hour),
         arrivals_by_hour=tuple(arrivals_by_hour),
-        exits=sum(exits.values()),
         exits_by_destination=dict(sorted(exits.items(), key=lambda kv: (-kv[1], kv[0]))),
         waiting=_durations(waits),
         stay=_durations(lengths),
@@ -204,11 +252,8 @@ def compute_figures(
         census=census,
         occupancy=tuple(_occupancy(kind, by_kind[kind], boxes, start, census_stop)
                         for kind in PRESENT_KINDS),
-        tasks=table.figures(first_s, stop_s),
         tension_threshold=threshold,
-        tension_hours=tension,
-        tension_tasks=table.figures(first_s, stop_s, tense) if tense else {},
-        task_labels=dict(task_labels or {}),
+        tension_hours=tuple(h for h, n in census.hours if threshold is not None and n > threshold),
     )
 
 
@@ -223,5 +268,5 @@ def _occupancy(
                      summarize(float(n) for _, n in census.hours), full)
 
 
-__all__ = ["HOUR", "Durations", "Figures", "Occupancy", "Period", "TaskFigures",
-           "compute_figures", "mark_on_board", "parse_day"]
+__all__ = ["HOUR", "Durations", "Figures", "FlowFigures", "Occupancy", "Period", "TaskFigures",
+           "compute_figures", "flow_figures", "mark_on_board", "parse_day"]
