@@ -184,3 +184,21 @@ def test_tasks_on_the_board_counted_once_beside_equal_ones_off_it(
     bio = compute_stats(services.store, DAY, now=at("12:00")).tasks["BIO"]
     assert (bio.count, bio.duration.n, bio.duration.median) == (2, 2, 30.0)
     assert (bio.delay.n, bio.delay.median) == (2, 10.0)
+
+
+def test_a_failed_task_read_is_raised_and_gives_its_connection_back(
+    services: BoardServices, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On MariaDB the tasks are read in a thread: its error reaches the caller, and no
+    connection stays checked out (on SQLite the same read runs in the caller's thread)."""
+    from synoptic import stats
+
+    services.admit(box_code="ATT", last_name="ALPHA", now=at("08:00"), tasks=[NewTask("BIO")])
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("lecture des tâches impossible")
+
+    monkeypatch.setattr(stats, "read_tasks", broken)
+    with pytest.raises(RuntimeError, match="lecture des tâches impossible"):
+        compute_stats(services.store, DAY, now=at("12:00"))
+    assert services.store.engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -538,5 +538,23 @@ def test_a_connection_goes_back_to_the_pool_without_a_second_rollback(
         with store.read() as session:
             assert session.execute(text("SELECT COUNT(*) FROM synopt_historique "
                                         "WHERE HI_Action = 'POOL'")).scalar() == 1
+
+        # A SELECT leaves PyMySQL's status flags as the last OK packet set them ("no
+        # transaction"), yet the server holds one, with its row locks: still rolled back.
+        raw = store.engine.raw_connection()
+        cursor = raw.cursor()
+        cursor.execute("SELECT CONNECTION_ID()")
+        (thread_id,) = cursor.fetchone()
+        cursor.execute("SELECT HI_PK FROM synopt_historique WHERE HI_Action = 'POOL' "
+                       "FOR UPDATE")
+        cursor.fetchall()
+        cursor.close()
+        raw.close()
+        assert len(rollbacks) == 4  # the read session's, then this one's
+        with store.read() as session:
+            open_transactions = session.execute(
+                text("SELECT COUNT(*) FROM information_schema.innodb_trx "
+                     "WHERE trx_mysql_thread_id = :id"), {"id": thread_id}).scalar()
+        assert open_transactions == 0
     finally:
         store.dispose()

@@ -57,7 +57,7 @@ def compute_stats(
     only waits on its socket.
     On SQLite the grouping runs in this process and holds the interpreter: tried in a thread
     it cost more CPU for no shorter wait, so there both reads share one transaction.  The
-    history is only ever appended to, so two read transactions see the same past.
+    history is only ever appended to: each read sees the past the other sees.
     """
     m = store.models
     lo, hi = window(period.start, period.stop, margin)
@@ -67,10 +67,11 @@ def compute_stats(
         with store.read() as other:
             return read_tasks(other.connection(), m, lo, hi, terminal, started=started)
 
-    with store.read() as session:
-        reference = read_reference(session, m)
-        conn = session.connection()
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-tasks") as pool:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stats-tasks")
+    try:
+        with store.read() as session:
+            reference = read_reference(session, m)
+            conn = session.connection()
             apart = None if store.dialect == "sqlite" \
                 else pool.submit(tasks_apart, reference.terminal_states)
             on_board = patients_on_board(conn, m)
@@ -80,6 +81,10 @@ def compute_stats(
                                 tension_threshold=tension_threshold)
             tasks = apart.result() if apart is not None else read_tasks(
                 conn, m, lo, hi, reference.terminal_states, started=started)
+    finally:
+        # On a failure here the error is raised at once; the task read ends on its own
+        # (its session gives its connection back), its result unused.
+        pool.shutdown(wait=False)
     return flow.with_tasks(tasks, reference.task_labels)
 
 

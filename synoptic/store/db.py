@@ -81,24 +81,46 @@ def make_engine(url: str | URL, *, long_statements: bool = False, **kwargs: Any)
 
 
 def _rollback_open_transactions(engine: Engine) -> None:
-    """A connection given back to the pool is rolled back only when the server says a
-    transaction is still open on it.
+    """A connection given back to the pool skips the pool's ``ROLLBACK`` only when its
+    transaction was ended by SQLAlchemy (a ``COMMIT`` or ``ROLLBACK`` with no statement
+    after it) and the server's reply to that said no transaction is open.
 
     The pool's default is a ``ROLLBACK`` at every return, after the session's own
     ``COMMIT`` or ``ROLLBACK``: a second round trip that did nothing, for every read and
-    every write (each entry file, each touch). PyMySQL keeps the server's status flags of
-    the last reply (``SERVER_STATUS_IN_TRANS``); an unknown status, or another driver,
-    still gets its rollback."""
-    in_transaction = engine.dialect.loaded_dbapi.constants.SERVER_STATUS.SERVER_STATUS_IN_TRANS
+    every write (each entry file, each touch). PyMySQL keeps the status flags of the last
+    OK packet (``SERVER_STATUS_IN_TRANS``), which the reply to a ``COMMIT`` or ``ROLLBACK``
+    is; a ``SELECT``'s end-of-rows does not update them, hence the marker: anything run
+    after the end (raw DBAPI use, a connection never closed and collected, a failed
+    statement) keeps the rollback, and so does any other driver."""
+    status_flags = getattr(getattr(engine.dialect.loaded_dbapi, "constants", None),
+                           "SERVER_STATUS", None)
+    in_transaction = getattr(status_flags, "SERVER_STATUS_IN_TRANS", None)
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        record.info[_ENDED] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_statement(conn: Connection, *_args: Any) -> None:
+        conn.info[_ENDED] = False
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(conn: Connection) -> None:
+        conn.info[_ENDED] = True
 
     @event.listens_for(engine, "reset")
-    def _on_reset(dbapi_connection: Any, _record: Any, state: Any) -> None:
+    def _on_reset(dbapi_connection: Any, record: Any, state: Any) -> None:
         if state.transaction_was_reset:
             return  # Connection.close() rolled its transaction back itself
         status = getattr(dbapi_connection, "server_status", None)
-        if isinstance(status, int) and not status & in_transaction:
+        if (record is not None and record.info.get(_ENDED) and isinstance(in_transaction, int)
+                and isinstance(status, int) and not status & in_transaction):
             return
         dbapi_connection.rollback()
+
+
+_ENDED = "synoptux_transaction_ended"
 
 
 # A pooled connection unused for longer than this is pinged before it is handed out.
