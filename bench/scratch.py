@@ -1,6 +1,7 @@
 """A scratch MariaDB database for a benchmark: created under a unique name, dropped after.
 
-Built with SQLAlchemy's schema constructs (a MySQL schema is a database), never from text.
+Created with SQLAlchemy's schema constructs (a MySQL schema is a database), then given the
+tests' character set; the name is generated here and quoted by the dialect.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ def mariadb_database(server: str) -> tuple[str, str] | None:
         )
         with admin.connect() as conn:
             conn.execute(CreateSchema(name))
+            # utf8mb4 as the tests' databases, whatever the server's default (the name
+            # quoted by the dialect: it is ours, but no value builds SQL unquoted).
+            quoted = admin.dialect.identifier_preparer.quote(name)
+            conn.exec_driver_sql(f"ALTER DATABASE {quoted} CHARACTER SET utf8mb4 "
+                                 "COLLATE utf8mb4_unicode_ci")
         admin.dispose()
     except Exception as err:  # noqa: BLE001 - reported and skipped
         print(f"MariaDB ignoré ({str(err).splitlines()[0]})", file=sys.stderr)
