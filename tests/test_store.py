@@ -556,5 +556,14 @@ def test_a_connection_goes_back_to_the_pool_without_a_second_rollback(
                 text("SELECT COUNT(*) FROM information_schema.innodb_trx "
                      "WHERE trx_mysql_thread_id = :id"), {"id": thread_id}).scalar()
         assert open_transactions == 0
+
+        # A connection lost mid-transaction (the server restarted): the session still ends
+        # with the driver's error only, never one of ours about marking it.
+        with pytest.raises(RuntimeError, match="serveur perdu"), store.read() as session:
+            session.execute(text("SELECT 1"))
+            session.connection().invalidate()
+            raise RuntimeError("serveur perdu")
+        with store.read() as session:
+            assert session.execute(text("SELECT 1")).scalar() == 1
     finally:
         store.dispose()

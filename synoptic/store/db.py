@@ -100,14 +100,20 @@ def _rollback_open_transactions(engine: Engine) -> None:
     def _on_checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         record.info[_ENDED] = False
 
+    def mark(conn: Connection, ended: bool) -> None:
+        # An invalidated connection (the server went away) has no DBAPI connection under
+        # it to mark, and asking for one would raise: the pool discards it anyway.
+        if not (conn.invalidated or conn.closed):
+            conn.info[_ENDED] = ended
+
     @event.listens_for(engine, "before_cursor_execute")
     def _on_statement(conn: Connection, *_args: Any) -> None:
-        conn.info[_ENDED] = False
+        mark(conn, False)
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _on_end(conn: Connection) -> None:
-        conn.info[_ENDED] = True
+        mark(conn, True)
 
     @event.listens_for(engine, "reset")
     def _on_reset(dbapi_connection: Any, record: Any, state: Any) -> None:
