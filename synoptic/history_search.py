@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from synoptic.display import full_name, hide_name_in, patient_display_name
 from synoptic.history_labels import action_label
 from synoptic.stats import Period
-from synoptic.stats.reports import Cell, csv_text
+from synoptic.stats.reports import Cell, csv_text, new_file_mode
 from synoptic.store.db import Store
 from synoptic.store.models import Models
 
@@ -162,6 +162,7 @@ class HistorySearch:
                         count, batch = count + len(batch), []
                 out.write(csv_text(batch))
                 count += len(batch)
+            os.chmod(temporary, new_file_mode())
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ import argparse
 import os
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,14 +48,14 @@ def add_arguments(subparsers: Any, *, pdf_writer: PdfWriter | None = None) -> No
     p.add_argument("--to", dest="date_to", required=True, metavar="AAAA-MM-JJ",
                    help="dernier jour de la période (inclus)")
     p.add_argument("--format", choices=FORMATS, metavar="json|csv|pdf",
-                   help="format du fichier (défaut : l'extension de -o, sinon json)")
+                   help="format du fichier (défaut : l'extension de -o, .json, .csv ou .pdf)")
     p.add_argument("-o", "--output", required=True, metavar="FICHIER", help="fichier à écrire")
     _threshold_argument(p)
     p.set_defaults(handler=cmd_stats, pdf_writer=pdf_writer)
 
     p = subparsers.add_parser(
         "daily-report", help="résumé quotidien pour l'observatoire régional (JSON et CSV)")
-    p.add_argument("day", metavar="AAAA-MM-JJ", help="le jour résumé")
+    p.add_argument("day", metavar="AAAA-MM-JJ", help="le jour résumé (un jour terminé)")
     p.add_argument("-o", "--output", metavar="DOSSIER",
                    help="dossier des rapports (défaut : [Statistiques] Dossier_Rapports)")
     _threshold_argument(p)
@@ -73,11 +73,32 @@ def _threshold_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def output_format(path: Path, fmt: str | None) -> str:
-    """The format asked, else the file's extension, else JSON."""
-    if fmt:
-        return fmt
+    """The format asked, else the file's extension (.json, .csv, .pdf).  A file whose
+    extension names another format, or an unknown extension without ``--format``, is
+    refused: ``-o rapport.xlsx`` must not get JSON under an Excel name."""
     suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in FORMATS else "json"
+    if fmt:
+        if suffix in FORMATS and suffix != fmt:
+            raise StatsUsageError(
+                f"Le fichier « {path.name} » porte l'extension .{suffix} mais le format "
+                f"demandé est {fmt} : changez l'un ou l'autre.")
+        return fmt
+    if suffix in FORMATS:
+        return suffix
+    raise StatsUsageError(
+        f"Format du fichier « {path.name} » inconnu : donnez un fichier .json, .csv ou "
+        ".pdf, ou --format json|csv|pdf.")
+
+
+def finished_day(text: str, today: date) -> date:
+    """A day (``AAAA-MM-JJ``) already over: a summary of today or of a day to come would
+    be sent to the observatory incomplete or empty."""
+    day = parse_day(text)
+    if day >= today:
+        raise StatsUsageError(
+            f"Le {day:%d/%m/%Y} n'est pas terminé : le résumé quotidien porte sur un jour "
+            f"passé (le {today - timedelta(days=1):%d/%m/%Y} au plus tard).")
+    return day
 
 
 def period_of(first: str, last: str) -> Period:
@@ -187,8 +208,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         require_existing_database(ctx)
         threshold, _ = statistics_settings(ctx.config)
         output = Path(args.output)
-        fmt = output_format(output, args.format)
         try:
+            fmt = output_format(output, args.format)
             period = period_of(args.date_from, args.date_to)
             write_stats(ctx.store, period, output, fmt, now=_now(),
                         tension_threshold=args.seuil if args.seuil is not None else threshold,
@@ -210,7 +231,7 @@ def cmd_daily_report(args: argparse.Namespace) -> int:
         require_existing_database(ctx)
         threshold, configured = statistics_settings(ctx.config)
         try:
-            day = parse_day(args.day)
+            day = finished_day(args.day, _now().date())
         except InvalidValueError as err:
             raise UsageError(str(err)) from None
         folder = Path(args.output) if args.output else configured

@@ -196,3 +196,77 @@ def test_watch_catch_up_writes_each_missing_day_once(argv: list[str], tmp_path: 
     assert first == [date(2026, 11, 20)] and again == []
     assert later == [date(2026, 11, 21), date(2026, 11, 22)]
     assert len(list(folder.glob("synoptux-resume-*"))) == 6
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "message"),
+    [
+        ("rapport.xlsx", None, ("Format du fichier « rapport.xlsx » inconnu : donnez un fichier "
+                               ".json, .csv ou .pdf, ou --format json|csv|pdf.")),
+        ("rapport", None, "Format du fichier « rapport » inconnu"),
+        ("rapport.csv", "json", ("Le fichier « rapport.csv » porte l'extension .csv mais le "
+                                "format demandé est json")),
+    ],
+)
+def test_a_file_name_that_disagrees_with_the_format_is_refused(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    name: str, fmt: str | None, message: str,
+) -> None:
+    """``-o rapport.xlsx`` used to get JSON under an Excel name."""
+    asked = ["--format", fmt] if fmt else []
+    code, _, err = run(capsys, *argv, "stats", "--from", DAY, "--to", DAY, *asked,
+                       "-o", str(tmp_path / name))
+    assert code == EXIT_USAGE
+    assert message in err
+    assert not (tmp_path / name).exists()
+
+
+def test_an_explicit_format_names_a_file_without_extension(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, *argv, "stats", "--from", DAY, "--to", DAY, "--format", "csv",
+                       "-o", str(tmp_path / "rapport"))
+    assert code == 0 and "(csv)" in out
+    assert (tmp_path / "rapport").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_daily_report_of_a_day_not_over_is_refused(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A summary of today or of a mistyped future day would reach the observatory empty."""
+    monkeypatch.setattr(stats_cli, "_now", lambda: datetime(2026, 11, 21, 9, 30))
+    folder = tmp_path / "observatoire"
+    for day in ("2026-11-21", "2027-11-20"):
+        code, _, err = run(capsys, *argv, "daily-report", day, "-o", str(folder))
+        assert code == EXIT_USAGE
+        assert "n'est pas terminé : le résumé quotidien porte sur un jour passé " \
+               "(le 20/11/2026 au plus tard)." in err
+    assert not folder.exists()
+    code, _, _ = run(capsys, *argv, "daily-report", DAY, "-o", str(folder))
+    assert code == 0
+
+
+def test_reports_are_readable_as_the_umask_allows(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The account collecting the observatory's reports must be able to read them: not the
+    owner-only mode of a temporary file."""
+    import os
+    import stat
+
+    previous = os.umask(0o022)
+    try:
+        folder = tmp_path / "observatoire"
+        assert run(capsys, *argv, "daily-report", DAY, "-o", str(folder))[0] == 0
+        assert run(capsys, *argv, "stats", "--from", DAY, "--to", DAY,
+                   "-o", str(tmp_path / "p.csv"))[0] == 0
+        os.umask(0o027)
+        assert run(capsys, *argv, "stats", "--from", DAY, "--to", DAY,
+                   "-o", str(tmp_path / "q.json"))[0] == 0
+    finally:
+        os.umask(previous)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode)
+             for p in [*folder.iterdir(), tmp_path / "p.csv", tmp_path / "q.json"]}
+    assert modes == {"synoptux-resume-2026-11-20.json": 0o644,
+                     "synoptux-resume-2026-11-20.csv": 0o644, "p.csv": 0o644, "q.json": 0o640}

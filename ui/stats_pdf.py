@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfW
 
 from synoptic.stats import Figures
 from synoptic.stats.percentiles import summarize
-from synoptic.stats.reports import WEEKDAYS, Cell, csv_cell
+from synoptic.stats.reports import WEEKDAYS, Cell, csv_cell, new_file_mode
 
 RESOLUTION = 150  # dots per inch: A4 is 1240 x 1754 dots
 MARGIN_MM = 15
@@ -189,6 +189,7 @@ def write_stats_pdf(f: Figures, path: Path) -> None:
             draw(f, Pages(writer, painter))
         finally:
             painter.end()
+        os.chmod(temporary, new_file_mode())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -184,17 +184,32 @@ def figures_rows(f: Figures) -> list[list[Cell]]:
 
 def write_atomically(path: Path, text: str, *, bom: bool = False) -> None:
     """Write ``text`` in UTF-8 (with a BOM for Excel) through a temporary file renamed over
-    ``path``: a reader or a crash never sees half a report."""
+    ``path``: a reader or a crash never sees half a report.  The report gets the
+    permissions of a file the user creates (``mkstemp`` makes it readable by its owner
+    only: the account that collects the observatory's reports could not read it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig" if bom else "utf-8",
                        newline="") as out:
             out.write(text)
+        os.chmod(temporary, new_file_mode())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def new_file_mode() -> int:
+    """``0o666`` less the process's umask, read from ``/proc`` (setting the umask to read it
+    would change it for every thread meanwhile); ``0o644`` where ``/proc`` has no umask."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o644
 
 
 def write_json(f: Figures, path: Path) -> None:
