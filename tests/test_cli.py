@@ -173,6 +173,32 @@ def test_password_is_never_printed(env: Env, capsys: pytest.CaptureFixture[str])
         assert "s3cr3t-pw" not in out + err
 
 
+def test_a_database_synoptux_cannot_open_is_a_configuration_error(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No ModuleNotFoundError (psycopg, pyodbc) nor NoSuchModuleError traceback: one French
+    line naming the URL (password masked), why, and what Synoptux supports; exit status 2."""
+    cases = [
+        (["--db", "postgresql://synoptux:s3cr3t@db/synoptux"],
+         "« postgresql://synoptux:***@db/synoptux »", "le moteur « postgresql »"),
+        (["--db", "mysql+nothing://synoptux:s3cr3t@db/synoptux"],
+         "« mysql+nothing://synoptux:***@db/synoptux »", "le pilote « nothing » est inconnu"),
+    ]
+    ini = env.tmp / "mssql.ini"
+    ini.write_text("[Connexion]\nURL=mssql+pyodbc://sa:s3cr3t@db/synoptux\n", encoding="utf-8")
+    cases.append(([], "« mssql+pyodbc://sa:***@db/synoptux »", "le moteur « mssql »"))
+    for extra, shown, reason in cases:
+        config = str(ini) if not extra else str(env.ini)
+        for command in ("status", "check-config", "init-db", "ingest"):
+            code, out, err = run(capsys, "--config", config, *extra, command)
+            assert code == 2, (extra, command, err)
+            assert err.startswith("synoptux : Configuration invalide dans ") and shown in err
+            assert reason in err
+            assert "SQLite ou MariaDB/MySQL avec le pilote PyMySQL" in err
+            assert "Traceback" not in err and "s3cr3t" not in out + err
+            assert err.count("\n") == 1
+
+
 def test_status_reports_patients_in_unknown_boxes(
     env: Env, capsys: pytest.CaptureFixture[str]
 ) -> None:
