@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -261,6 +262,59 @@ class _Times:
     planned_end: datetime | None
     started_at: datetime | None
     ended_at: datetime | None
+
+
+def test_init_db_says_one_line_per_kind_of_change(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """About sixty "déclencheur … créé" lines hid the closing one; -v still lists them."""
+    code, out, _ = run(capsys, *env.argv, "init-db")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line for line in lines if not line.startswith("- ")] == [
+        "Base neuve : boxes, états, tâches, responsables et destinations créés.",
+        f"Base : {env.db_url}",
+    ]
+    changes = [line for line in lines if line.startswith("- ")]
+    assert len(changes) == 4, changes
+    assert re.fullmatch(r"- \d+ tables créées", changes[0])
+    assert re.fullmatch(r"- \d+ déclencheurs créés", changes[1])
+    assert changes[2:] == ["- rôles et droits par défaut créés (4 rôles)",
+                           f"- version du schéma {SCHEMA_VERSION} enregistrée"]
+    (env.tmp / "board.sqlite").unlink()
+    code, out, _ = run(capsys, *env.argv, "init-db", "--verbose")
+    assert code == 0
+    assert "- table synopt_box créée" in out and "- déclencheur synopt_trg1_box_i créé" in out
+    assert len(out.splitlines()) > 50
+
+
+def test_schema_changes_are_counted_by_kind_and_deed() -> None:
+    from synoptic.schema_changes import summarize_changes
+
+    assert summarize_changes([
+        "table synopt_box convertie en InnoDB",
+        "table synopt_etats convertie en InnoDB",
+        "colonne synopt_encours.EC_Revision ajoutée",
+        "index ix_a créé", "index ix_b créé",
+        "colonne synopt_encours.EC_NomPatient élargie à 100 caractères",
+        "colonne synopt_encours.EC_Prenom élargie à 100 caractères",
+        "colonne synopt_encours.EC_Commentaire élargie à 255 caractères",
+        "déclencheur t1 supprimé (ancienne version)",
+        "déclencheur t1 créé",
+        "rôles et droits par défaut créés (4 rôles)",
+        "colonne synopt_encours.EC_GUID comparée exactement (utf8mb4_bin)",
+    ]) == [
+        "2 tables converties en InnoDB",
+        "1 colonne ajoutée",
+        "2 index créés",
+        "2 colonnes élargies à 100 caractères",
+        "1 colonne élargie à 255 caractères",
+        "1 déclencheur supprimé (ancienne version)",
+        "1 déclencheur créé",
+        "rôles et droits par défaut créés (4 rôles)",
+        "1 colonne comparée exactement (utf8mb4_bin)",
+    ]
+    assert summarize_changes([]) == []
 
 
 def test_init_db_twice_and_demo_again(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
