@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -43,9 +44,12 @@ from synoptic.db_messages import (
 )
 from synoptic.errors import SynoptuxError
 from synoptic.french_argparse import FrenchParser
+from synoptic.schema_changes import summarize_changes
 from synoptic.store import queries
 
 Handler = Callable[[argparse.Namespace], int]
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, Any]:
@@ -61,6 +65,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, Any]:
 
     p = sub.add_parser("init-db", help="créer ou mettre à niveau la base (en place)")
     p.add_argument("--demo", action="store_true", help="ajouter une douzaine de patients fictifs")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="afficher chaque changement (table, colonne, index, déclencheur) "
+                        "au lieu du résumé")
     p.set_defaults(handler=cmd_init_db)
 
     p = sub.add_parser(
@@ -150,9 +157,11 @@ def cmd_init_db(args: argparse.Namespace) -> int:
     ctx = load_context(args, long_statements=True)
     try:
         changes = create_or_upgrade(ctx.store)
-        for line in changes:
-            if line != SEEDED:
-                print(f"- {line}")
+        details = [line for line in changes if line != SEEDED]
+        for line in details:
+            log.debug("init-db : %s", line)
+        for line in details if args.verbose else summarize_changes(details):
+            print(f"- {line}")
         if SEEDED in changes:
             print(f"Base neuve : {SEEDED}.")
         if args.demo:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic.command_context import SchemaMissingError, UsageError
 from synoptic.config import ConfigError
+from synoptic.config.database import DB_OPTION
 from synoptic.db_messages import describe_database_error
 
 __all__ = ["StartProblem", "describe_start_failure"]
@@ -40,7 +41,10 @@ def _sentence(text: str) -> str:
 
 
 def _config_problem(err: ConfigError) -> StartProblem:
-    if err.key:
+    if err.file == DB_OPTION:  # synoptux --db URL: no file to correct
+        what = f"L'option --db de la ligne de commande a une valeur refusée : « {err.value} »."
+        fix = f"Corrigez-la : attendu {err.expected}."
+    elif err.key:
         what = (
             f"Le fichier {err.file}, section [{err.section}], a une valeur refusée : "
             f"{err.key} = « {err.value} »."

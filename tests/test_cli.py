@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -173,6 +174,32 @@ def test_password_is_never_printed(env: Env, capsys: pytest.CaptureFixture[str])
         assert "s3cr3t-pw" not in out + err
 
 
+def test_a_database_synoptux_cannot_open_is_a_configuration_error(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No ModuleNotFoundError (psycopg, pyodbc) nor NoSuchModuleError traceback: one French
+    line naming the URL (password masked), why, and what Synoptux supports; exit status 2."""
+    cases = [
+        (["--db", "postgresql://synoptux:s3cr3t@db/synoptux"],
+         "« postgresql://synoptux:***@db/synoptux »", "le moteur « postgresql »"),
+        (["--db", "mysql+nothing://synoptux:s3cr3t@db/synoptux"],
+         "« mysql+nothing://synoptux:***@db/synoptux »", "le pilote « nothing » est inconnu"),
+    ]
+    ini = env.tmp / "mssql.ini"
+    ini.write_text("[Connexion]\nURL=mssql+pyodbc://sa:s3cr3t@db/synoptux\n", encoding="utf-8")
+    cases.append(([], "« mssql+pyodbc://sa:***@db/synoptux »", "le moteur « mssql »"))
+    for extra, shown, reason in cases:
+        config = str(ini) if not extra else str(env.ini)
+        for command in ("status", "check-config", "init-db", "ingest"):
+            code, out, err = run(capsys, "--config", config, *extra, command)
+            assert code == 2, (extra, command, err)
+            assert err.startswith("synoptux : Configuration invalide dans ") and shown in err
+            assert reason in err
+            assert "SQLite ou MariaDB/MySQL avec le pilote PyMySQL" in err
+            assert "Traceback" not in err and "s3cr3t" not in out + err
+            assert err.count("\n") == 1
+
+
 def test_status_reports_patients_in_unknown_boxes(
     env: Env, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -235,6 +262,59 @@ class _Times:
     planned_end: datetime | None
     started_at: datetime | None
     ended_at: datetime | None
+
+
+def test_init_db_says_one_line_per_kind_of_change(
+    env: Env, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """About sixty "déclencheur … créé" lines hid the closing one; -v still lists them."""
+    code, out, _ = run(capsys, *env.argv, "init-db")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line for line in lines if not line.startswith("- ")] == [
+        "Base neuve : boxes, états, tâches, responsables et destinations créés.",
+        f"Base : {env.db_url}",
+    ]
+    changes = [line for line in lines if line.startswith("- ")]
+    assert len(changes) == 4, changes
+    assert re.fullmatch(r"- \d+ tables créées", changes[0])
+    assert re.fullmatch(r"- \d+ déclencheurs créés", changes[1])
+    assert changes[2:] == ["- rôles et droits par défaut créés (4 rôles)",
+                           f"- version du schéma {SCHEMA_VERSION} enregistrée"]
+    (env.tmp / "board.sqlite").unlink()
+    code, out, _ = run(capsys, *env.argv, "init-db", "--verbose")
+    assert code == 0
+    assert "- table synopt_box créée" in out and "- déclencheur synopt_trg1_box_i créé" in out
+    assert len(out.splitlines()) > 50
+
+
+def test_schema_changes_are_counted_by_kind_and_deed() -> None:
+    from synoptic.schema_changes import summarize_changes
+
+    assert summarize_changes([
+        "table synopt_box convertie en InnoDB",
+        "table synopt_etats convertie en InnoDB",
+        "colonne synopt_encours.EC_Revision ajoutée",
+        "index ix_a créé", "index ix_b créé",
+        "colonne synopt_encours.EC_NomPatient élargie à 100 caractères",
+        "colonne synopt_encours.EC_Prenom élargie à 100 caractères",
+        "colonne synopt_encours.EC_Commentaire élargie à 255 caractères",
+        "déclencheur t1 supprimé (ancienne version)",
+        "déclencheur t1 créé",
+        "rôles et droits par défaut créés (4 rôles)",
+        "colonne synopt_encours.EC_GUID comparée exactement (utf8mb4_bin)",
+    ]) == [
+        "2 tables converties en InnoDB",
+        "1 colonne ajoutée",
+        "2 index créés",
+        "2 colonnes élargies à 100 caractères",
+        "1 colonne élargie à 255 caractères",
+        "1 déclencheur supprimé (ancienne version)",
+        "1 déclencheur créé",
+        "rôles et droits par défaut créés (4 rôles)",
+        "1 colonne comparée exactement (utf8mb4_bin)",
+    ]
+    assert summarize_changes([]) == []
 
 
 def test_init_db_twice_and_demo_again(env: Env, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import fnmatch
+import importlib.util
 import os
 import pickle
 import stat
@@ -430,7 +431,7 @@ INVALID = [
     ("Interface", "Jours_Conservation_Entrees_Traitees", "0", "jours"),
     ("Interface", "Programmes_Autorises", "bin/drtux", "chemins absolus"),
     ("Connexion", "URL", "pas une url", "URL SQLAlchemy"),
-    ("Connexion", "URL", "mysq://u@h/b", "URL SQLAlchemy"),
+    ("Connexion", "URL", "mysq://u@h/b", "le moteur « mysq » n'est pas pris en charge"),
     ("Connexion", "Prefixe_Tables", "synopt-", "chiffres et _"),
     ("Connexion", "Prefixe_Tables", "sé_", "chiffres et _"),
     ("Connexion_MedinTux", "URL", "://", "URL SQLAlchemy"),
@@ -456,6 +457,61 @@ def test_invalid_value_raises_config_error(
     message = str(err)
     for part in (str(path), f"[{section}]", key, f"« {value} »", err.expected):
         assert part in message
+
+
+# A URL Synoptux cannot open: refused when the file is read (exit status 2, the board's
+# start screen), never a ModuleNotFoundError when the engine is made; the password masked.
+UNSUPPORTED_URLS = [
+    ("postgresql://synoptux:secret@db/synoptux", "postgresql://synoptux:***@db/synoptux",
+     "le moteur « postgresql » n'est pas pris en charge"),
+    ("mssql+pyodbc://synoptux:secret@db/synoptux", "mssql+pyodbc://synoptux:***@db/synoptux",
+     "le moteur « mssql » n'est pas pris en charge"),
+    ("mysql+nothing://synoptux:secret@db/synoptux", "mysql+nothing://synoptux:***@db/synoptux",
+     "le pilote « nothing » est inconnu"),
+    ("mysql+mariadbconnector://synoptux:secret@db/b", "mysql+mariadbconnector://synoptux:***@db/b",
+     "le pilote « mariadbconnector » n'est pas installé : module Python « mariadb » introuvable"),
+]
+
+
+@pytest.mark.parametrize(("url", "shown", "reason"), UNSUPPORTED_URLS)
+@pytest.mark.parametrize("section", ["Connexion", "Connexion_MedinTux", "--db"])
+def test_a_database_synoptux_cannot_open_is_refused_when_the_file_is_read(
+    tmp_path: Path, url: str, shown: str, reason: str, section: str
+) -> None:
+    if "mariadbconnector" in url and importlib.util.find_spec("mariadb") is not None:
+        pytest.skip("the MariaDB Connector/Python is installed here")
+    if section == "--db":
+        path = write_ini(tmp_path, "[Interface]\nNom_Ecran=poste\n")
+        with pytest.raises(ConfigError) as info:
+            load_config(path, db_url_override=url)
+        assert info.value.file == "l'option --db"
+    else:
+        path = write_ini(tmp_path, f"[{section}]\nURL = {url}\n")
+        with pytest.raises(ConfigError) as info:
+            load_config(path)
+        assert (info.value.file, info.value.section) == (str(path), section)
+    err = info.value
+    assert (err.key, err.value) == ("URL", shown)
+    assert err.expected.startswith(
+        "une base SQLite ou MariaDB/MySQL avec le pilote PyMySQL, les seules que Synoptux "
+        f"prend en charge et teste ({reason}), par exemple sqlite:///"
+    )
+    assert "secret" not in str(err) and f"« {shown} »" in str(err)
+
+
+def test_a_url_that_does_not_parse_is_shown_without_its_password(tmp_path: Path) -> None:
+    path = write_ini(tmp_path, "[Connexion]\nURL = mysql+pymysql://u:secret@db:port/b\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.value == "mysql+pymysql://u:***@db:port/b"
+    assert "URL SQLAlchemy valide" in info.value.expected and "secret" not in str(info.value)
+
+
+def test_the_supported_databases_are_accepted(tmp_path: Path) -> None:
+    for url in ("sqlite://", f"sqlite:///{tmp_path / 'b.sqlite'}", "mysql://u:p@db/b",
+                "mariadb://u@db/b", "mysql+pymysql://u@db:3306/b?charset=utf8mb4",
+                "mysql+mysqlconnector://u@db/b"):  # the engine makes PyMySQL of the last
+        assert load_config(None, db_url_override=url).database.url == url
 
 
 @pytest.mark.parametrize(

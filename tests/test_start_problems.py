@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pymysql
+import pytest
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from synoptic.command_context import SchemaMissingError, UsageError
-from synoptic.config import ConfigError
+from synoptic.config import ConfigError, load_config
 from synoptic.start_problems import describe_start_failure
 
 
@@ -20,6 +23,36 @@ def test_an_invalid_value_names_the_file_the_key_and_what_is_expected() -> None:
     )
     assert problem.fix == "Corrigez-la dans ce fichier : attendu une couleur."
     assert problem.detail == str(err)
+
+
+def test_a_database_synoptux_cannot_open(tmp_path: Path) -> None:
+    ini = tmp_path / "synoptux.ini"
+    ini.write_text("[Connexion]\nURL=postgresql://synoptux:secret@db/synoptux\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(ini)
+    problem = describe_start_failure(info.value)
+    assert (problem.kind, problem.title) == ("config", "Configuration invalide")
+    assert problem.what == (
+        f"Le fichier {ini}, section [Connexion], a une valeur refusée : "
+        "URL = « postgresql://synoptux:***@db/synoptux »."
+    )
+    assert problem.fix.startswith(
+        "Corrigez-la dans ce fichier : attendu une base SQLite ou MariaDB/MySQL avec le "
+        "pilote PyMySQL, les seules que Synoptux prend en charge et teste (le moteur "
+        "« postgresql » n'est pas pris en charge), par exemple sqlite:///"
+    )
+    assert "secret" not in problem.log_line()
+
+
+def test_a_db_option_is_not_called_a_file() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(None, db_url_override="mssql+pyodbc://sa:secret@db/synoptux")
+    problem = describe_start_failure(info.value)
+    assert problem.what == ("L'option --db de la ligne de commande a une valeur refusée : "
+                            "« mssql+pyodbc://sa:***@db/synoptux ».")
+    assert problem.fix.startswith("Corrigez-la : attendu une base SQLite ou MariaDB/MySQL")
+    assert "le moteur « mssql » n'est pas pris en charge" in problem.fix
 
 
 def test_an_unreadable_file() -> None:

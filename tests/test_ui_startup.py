@@ -119,19 +119,44 @@ def test_unreachable_database_counts_down_and_retries_until_it_answers(
     assert starter.board.isVisible() and not screen.isVisible()
 
 
+def refused(qtbot, start, ini: Path, url: str, title: str,  # type: ignore[no-untyped-def]
+            timeout: int = 5000) -> BoardStarter:
+    """The board started on ``url``: its start screen shows ``title``."""
+    write(ini, url)
+    starter: BoardStarter = start()
+    qtbot.waitUntil(lambda: starter.problem is not None, timeout=timeout)
+    assert starter.screen.title.text() == title
+    return starter
+
+
 def test_closed_port_then_the_ini_points_to_a_database_that_answers(
     qtbot, ini: Path, tmp_path: Path, start
 ) -> None:
-    write(ini, "mysql+pymysql://synoptux:secret@127.0.0.1:1/synoptux")
-    starter = start()
-    qtbot.waitUntil(lambda: starter.problem is not None, timeout=8000)
+    starter = refused(qtbot, start, ini, "mysql+pymysql://synoptux:secret@127.0.0.1:1/synoptux",
+                      "Base de données : serveur injoignable", timeout=8000)
     screen = starter.screen
-    assert screen.title.text() == "Base de données : serveur injoignable"
     assert "synoptux:***@127.0.0.1:1/synoptux" in screen.what.text()
     assert "secret" not in screen.what.text() + screen.detail.text()
     assert screen.detail.text().startswith("Détail : (2003) Can't connect to MySQL server")
     write(ini, f"sqlite:///{tmp_path / 'board.sqlite'}")
     qtbot.waitUntil(lambda: starter.board is not None, timeout=8000)
+
+
+def test_a_database_synoptux_cannot_open_is_shown_then_the_board_opens_once_fixed(
+    qtbot, ini: Path, tmp_path: Path, start
+) -> None:
+    """postgresql:// (psycopg not installed, and not supported anyway): the start screen
+    says so in French, as for any invalid value, instead of an "Erreur au démarrage"
+    with ModuleNotFoundError."""
+    starter = refused(qtbot, start, ini, "postgresql://synoptux:secret@db/synoptux",
+                      "Configuration invalide")
+    screen = starter.screen
+    assert "URL = « postgresql://synoptux:***@db/synoptux »" in screen.what.text()
+    assert "le moteur « postgresql » n'est pas pris en charge" in screen.fix.text()
+    assert "SQLite ou MariaDB/MySQL avec le pilote PyMySQL" in screen.fix.text()
+    assert "secret" not in screen.what.text() + screen.fix.text() + screen.detail.text()
+    write(ini, f"sqlite:///{tmp_path / 'board.sqlite'}")
+    qtbot.waitUntil(lambda: starter.board is not None, timeout=5000)
 
 
 @pytest.mark.mariadb

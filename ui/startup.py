@@ -22,6 +22,7 @@ from synoptic.cli import prepare_board_database
 from synoptic.command_context import Context, load_context
 from synoptic.config import Config, ConfigError
 from synoptic.db_messages import safe_url
+from synoptic.schema_changes import summarize_changes
 from synoptic.start_problems import StartProblem, describe_start_failure
 from ui.bars import CLOCK_NAME
 from ui.kiosk import LongPress, ScreenPlacement
@@ -38,7 +39,10 @@ def prepare(args: argparse.Namespace) -> Context:
     and its schema checked (the SQLite default created on first start)."""
     ctx = load_context(args)
     try:
-        for line in prepare_board_database(ctx):
+        done = prepare_board_database(ctx)
+        for line in done:
+            log.debug("Base préparée : %s", line)
+        for line in summarize_changes(done):
             log.info("Base préparée : %s", line)
     except BaseException:
         ctx.close()

@@ -12,15 +12,24 @@ from sqlalchemy.exc import ArgumentError
 
 from synoptic.config.ini import IniFile, RawValue
 from synoptic.config.settings import ConfigError, DatabaseSettings
+from synoptic.db_messages import safe_url
+from synoptic.db_urls import unsupported_reason
 
-__all__ = ["APP_NAME", "default_database_url", "read_database"]
+__all__ = ["APP_NAME", "DB_OPTION", "default_database_url", "read_database"]
 
 APP_NAME = "synoptux"
+DB_OPTION = "l'option --db"  # the "file" of a ConfigError about --db URL
 
 _PREFIX_RE = re.compile(r"[A-Za-z0-9_]*")
-_URL = (
-    "une URL SQLAlchemy valide, par exemple sqlite:///chemin/synoptux.sqlite ou "
+_PASSWORD_RE = re.compile(r"(://[^:/@]*:)[^@]*@")
+_EXAMPLES = (
+    "par exemple sqlite:///chemin/synoptux.sqlite ou "
     "mysql+pymysql://utilisateur:motdepasse@serveur:3306/base"
+)
+_URL = f"une URL SQLAlchemy valide, {_EXAMPLES}"
+_SUPPORTED = (
+    "une base SQLite ou MariaDB/MySQL avec le pilote PyMySQL, les seules que Synoptux "
+    "prend en charge et teste"
 )
 
 
@@ -31,12 +40,23 @@ def default_database_url() -> str:
     return "sqlite:///" + (folder / "synoptux.sqlite").as_posix()
 
 
-def _check_url(text: str) -> str | None:
+def _url_problem(text: str) -> str | None:
+    """What is expected instead of ``text``; ``None`` when Synoptux can open it."""
     try:
-        make_url(text).get_dialect()  # also catches an unknown back-end ("mysq://")
+        make_url(text)
     except (ArgumentError, ValueError):
-        return None
-    return text
+        return _URL
+    reason = unsupported_reason(text)  # postgresql://, a driver not installed
+    return None if reason is None else f"{_SUPPORTED} ({reason}), {_EXAMPLES}"
+
+
+def _shown(url: str) -> str:
+    """``url`` as a message shows it: without its password, even when it does not parse
+    (``mysql://u:secret@h:port/b``)."""
+    try:
+        return safe_url(url)
+    except (ArgumentError, ValueError):
+        return _PASSWORD_RE.sub(r"\1***@", url)
 
 
 def _legacy_url(ini: IniFile, raw: RawValue, base: Path) -> str:
@@ -72,8 +92,9 @@ def _connection_url(ini: IniFile, sections: tuple[str, ...], base: Path) -> str:
     """Validated URL of one connection section; "" when not configured."""
     raw = ini.get(sections, "URL")
     if raw is not None and raw.text:
-        if _check_url(raw.text) is None:
-            raise ini.fail(raw, _URL)
+        expected = _url_problem(raw.text)
+        if expected is not None:
+            raise ConfigError(ini.file, raw.section, raw.key, _shown(raw.text), expected)
         return raw.text
     legacy = ini.get(sections, "Parametres")
     if legacy is not None and legacy.text:
@@ -86,8 +107,9 @@ def read_database(ini: IniFile, base: Path, db_url_override: str | None) -> Data
     main = ("Connexion", "Connexion_SynopTux")
     if db_url_override is not None:
         url = db_url_override.strip()
-        if _check_url(url) is None:
-            raise ConfigError("l'option --db", "Connexion", "URL", db_url_override, _URL)
+        expected = _url_problem(url)
+        if expected is not None:
+            raise ConfigError(DB_OPTION, "Connexion", "URL", _shown(url), expected)
     else:
         url = _connection_url(ini, main, base) or default_database_url()
     raw_prefix = ini.get(main, "Prefixe_Tables")

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, String, Text, create_engine, event, inspect, select, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.schema import CreateColumn
 
+from synoptic.db_urls import normalize_url
 from synoptic.store.feed_schema import upgrade_feed_schema
 from synoptic.store.models import DEFAULT_PREFIX, Models, models_for
 from synoptic.store.role_seed import seed_roles
@@ -33,17 +34,6 @@ from synoptic.store.types import ExactString, exact_collation
 #    states); history: a task's planned start (TASK_ADD) and state code (TASK_STATE), and
 #    the archive's triggers (PATIENT_IN / PATIENT_OUT of the host's own writes).
 SCHEMA_VERSION = 3
-
-
-def normalize_url(url: str | URL) -> URL:
-    """PyMySQL for ``mysql://`` URLs and utf8mb4 on every MySQL connection."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() in ("mysql", "mariadb"):
-        if parsed.get_driver_name() in ("", "mysqldb", "mysqlconnector"):
-            parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+pymysql")
-        if "charset" not in parsed.query:
-            parsed = parsed.update_query_dict({"charset": "utf8mb4"})
-    return parsed
 
 
 def make_engine(url: str | URL, *, long_statements: bool = False, **kwargs: Any) -> Engine:

@@ -1,0 +1,49 @@
+"""Which database URLs Synoptux opens: SQLite, and MariaDB/MySQL through PyMySQL.
+
+Those are the back-ends it supports and tests (its triggers and migrations are written for
+them). The configuration refuses any other URL, and one whose driver is not installed,
+when it is read (``synoptic.config.database``): a clear French line instead of the
+``ModuleNotFoundError`` SQLAlchemy would raise when the engine is made. Pure: nothing is
+connected; only the driver's module is imported, as the engine would.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+__all__ = ["SUPPORTED_BACKENDS", "normalize_url", "unsupported_reason"]
+
+SUPPORTED_BACKENDS = ("sqlite", "mysql", "mariadb")
+
+
+def normalize_url(url: str | URL) -> URL:
+    """PyMySQL for ``mysql://`` URLs and utf8mb4 on every MySQL connection."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() in ("mysql", "mariadb"):
+        if parsed.get_driver_name() in ("", "mysqldb", "mysqlconnector"):
+            parsed = parsed.set(drivername=f"{parsed.get_backend_name()}+pymysql")
+        if "charset" not in parsed.query:
+            parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    return parsed
+
+
+def unsupported_reason(url: str | URL) -> str | None:
+    """Why Synoptux cannot open ``url`` (a URL that parses), in a few French words:
+    a back-end other than SQLite or MariaDB/MySQL, or a driver that is not installed
+    (``postgresql://``: « le moteur « postgresql » n'est pas pris en charge »).
+    ``None`` when the engine can be made."""
+    parsed = normalize_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        return f"le moteur « {backend} » n'est pas pris en charge"
+    try:
+        dialect = parsed.get_dialect()
+    except ArgumentError:  # NoSuchModuleError: mysql+nothing://
+        return f"le pilote « {parsed.get_driver_name()} » est inconnu"
+    try:
+        dialect.import_dbapi()
+    except ImportError as exc:
+        missing = f"module Python « {exc.name} » introuvable" if exc.name else str(exc)
+        return f"le pilote « {dialect.driver} » n'est pas installé : {missing}"
+    return None
