@@ -452,11 +452,22 @@ def test_invalid_value_raises_config_error(
     with pytest.raises(ConfigError) as info:
         load_config(path)
     err = info.value
-    assert (err.file, err.section, err.key, err.value) == (str(path), section, key, value)
+    # A Parametres line is shown with its password field (the fourth) masked.
+    shown = value.replace(" , p , ", " , *** , ") if key == "Parametres" else value
+    assert (err.file, err.section, err.key, err.value) == (str(path), section, key, shown)
     assert expected in err.expected
     message = str(err)
-    for part in (str(path), f"[{section}]", key, f"« {value} »", err.expected):
+    for part in (str(path), f"[{section}]", key, f"« {shown} »", err.expected):
         assert part in message
+    assert key != "Parametres" or " p " not in message
+
+
+def test_a_bad_parametres_line_never_shows_its_password(tmp_path: Path) -> None:
+    path = write_ini(tmp_path, "[Connexion]\nParametres = QMYSQL3 , , root , S3cr&t!, db , 3306\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "S3cr&t!" not in str(info.value)
+    assert "QMYSQL3 , , root , *** , db , 3306" in str(info.value)
 
 
 # A URL Synoptux cannot open: refused when the file is read (exit status 2, the board's

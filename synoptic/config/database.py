@@ -59,25 +59,38 @@ def _shown(url: str) -> str:
         return _PASSWORD_RE.sub(r"\1***@", url)
 
 
+def _legacy_shown(text: str) -> str:
+    """A ``Parametres`` line as an error message may show it: its password field (the
+    fourth) masked."""
+    fields = text.split(",")
+    if len(fields) > 3 and fields[3].strip():
+        fields[3] = " *** "
+    return ",".join(fields)
+
+
 def _legacy_url(ini: IniFile, raw: RawValue, base: Path) -> str:
     """Url from MedinTux's 'Parametres = QMYSQL3 , base , user , pwd , host , port'."""
     fields = [f.strip() for f in raw.text.split(",")]
     fields += [""] * (6 - len(fields))
+
+    def fail(expected: str) -> ConfigError:
+        return ConfigError(ini.file, raw.section, raw.key, _legacy_shown(raw.text), expected)
+
     driver = fields[0].upper()
     if driver in ("QSQLITE", "QSQLITE3"):
         if not fields[1]:
-            raise ini.fail(raw, "QSQLITE suivi du chemin du fichier SQLite")
+            raise fail("QSQLITE suivi du chemin du fichier SQLite")
         if fields[1] == ":memory:":
             return "sqlite://"
         path = Path(fields[1]).expanduser()
         return "sqlite:///" + (path if path.is_absolute() else base / path).as_posix()
     if driver not in ("QMYSQL3", "QMYSQL"):
-        raise ini.fail(raw, "un pilote QMYSQL3 ou QSQLITE en premier champ")
+        raise fail("un pilote QMYSQL3 ou QSQLITE en premier champ")
     name, user, password, host, port = fields[1:6]
     if not name:
-        raise ini.fail(raw, "le nom de la base en deuxième champ (QMYSQL3 , base , ...)")
+        raise fail("le nom de la base en deuxième champ (QMYSQL3 , base , ...)")
     if port and not re.fullmatch(r"[0-9]+", port):
-        raise ini.fail(raw, "un numéro de port en sixième champ")
+        raise fail("un numéro de port en sixième champ")
     credentials = ""
     if user:
         credentials = quote(user, safe="")
