@@ -40,9 +40,12 @@ def board_as_json(board: BoardSnapshot, now: datetime) -> dict[str, Any]:
                     "started_at": _iso(t.started_at), "ended_at": _iso(t.ended_at),
                     "priority": t.priority, "late": late, "revision": t.revision,
                 })
+            resp = ref.responsables.get(p.responsable or "")
             patients.append({
                 "pk": p.pk, "last_name": p.last_name, "first_name": p.first_name,
-                "guid": p.guid, "responsable": p.responsable, "comment": p.comment,
+                "guid": p.guid, "responsable": p.responsable,
+                "responsable_name": (resp.name or resp.code) if resp else p.responsable,
+                "comment": p.comment,
                 "entered_at": _iso(p.entered_at), "moved_at": _iso(p.moved_at),
                 "folded": p.folded, "hidden": p.hidden, "destination": p.destination,
                 "revision": p.revision, "tasks": tasks,
@@ -63,8 +66,11 @@ def board_as_text(board: BoardSnapshot, now: datetime) -> str:
         cap = box["capacity"] if box["capacity"] else "∞"
         lines.append(f"\n[{box['code']}] {box['label']} ({box['type']}) — {box['count']}/{cap}")
         for p in box["patients"]:
-            resp = p["responsable"] or "sans responsable"
+            resp = p["responsable_name"] or "sans responsable"
             extra = f" → {p['destination']}" if p["destination"] else ""
+            if box["type"] in ("Absence", "Sortie"):  # since when, as the board shows it
+                since = "sortie" if box["type"] == "Sortie" else "depuis"
+                extra += f" ({since} {_hm(_parse(p['moved_at']))})"
             lines.append(
                 f"  • {p['last_name']} {p['first_name']}".rstrip()
                 + f" — {resp} — {p['comment'] or ''}".rstrip(" —")

@@ -229,6 +229,13 @@ def test_init_db_demo_then_status(env: Env, capsys: pytest.CaptureFixture[str]) 
     assert sum(1 for line in out.splitlines() if line.startswith("  • ")) == 12
     assert "⚠ EN RETARD" in out
     assert "L'HERMITTE Anne" in out
+    # As the board shows them: the responsable's name, and since when a patient is out.
+    lines = {line.split(" — ")[0]: line for line in out.splitlines() if line.startswith("  • ")}
+    assert " — Dr Martin — Douleur thoracique " in lines["  • MOREAU Paul"]
+    assert re.search(r"→ Retour domicile \(sortie \d\d/\d\d \d\d:\d\d\)$",
+                     lines["  • PERRIN Claire"])
+    assert re.search(r"→ Scanner \(depuis \d\d/\d\d \d\d:\d\d\)$",
+                     lines["  • SILOUVA Philippe"])
 
     code, out, _ = run(capsys, *env.argv, "status", "--json")
     assert code == 0
@@ -254,6 +261,8 @@ def check_status_json(data: dict) -> None:
     by_box = {box["code"]: box for box in data["boxes"]}
     assert [p["destination"] for p in by_box["SORT"]["patients"]] == ["Retour domicile"] * 2
     assert all(p["folded"] for p in by_box["SORT"]["patients"])
+    assert {(p["responsable"], p["responsable_name"]) for p in patients} >= {
+        ("MARTIN", "Dr Martin"), ("BERNARD", "Dr Bernard")}
 
 
 @dataclass(frozen=True)
