@@ -190,3 +190,30 @@ def test_a_box_mate_arriving_gives_more_letters_in_place(qtbot, env: BoardEnv) -
     assert glance.full_name() == opened.name_button.fullText() == "Patient DUP. M."
     assert glance_of(board, b).full_name() == "Patient DUR. M."
     assert board.open_card_panel.title.text().startswith("Patient DUP. M. — ")
+
+
+def test_a_late_chip_cut_short_keeps_its_lateness_whole(qapp: QApplication) -> None:
+    """Read from a few metres, "⚠ Consultatio…icale +13 min" said neither the task nor (at a
+    glance) how late; the label is now cut at its end and the lateness kept whole."""
+    from PySide6.QtGui import QFontMetrics
+
+    from synoptic.views import TaskView
+    from ui.glance_look import Chip, chip_text, font_of, late_suffix
+
+    fm = QFontMetrics(font_of(20, True))
+    text = "⚠ Consultation médicale +13 min"
+    task = TaskView(patient_pk=1, num=1, code="CS", comment="", state_code=None,
+                    planned_start=None, planned_end=None, started_at=None, ended_at=None,
+                    priority=None, note="", actor="", blob_key=None, note_file="",
+                    note_reader="", revision=0)
+    late = Chip(task, text, "#eee", 13, "#f00")
+    assert late_suffix(late) == " +13 min"
+    assert late_suffix(Chip(task, "Consultation médicale", "#eee", None, "#f00")) == ""
+    width = fm.horizontalAdvance(text) * 2 // 3
+    shown = chip_text(text, " +13 min", fm, width)
+    assert shown.startswith("⚠ Consult") and shown.endswith("… +13 min"), shown
+    assert fm.horizontalAdvance(shown) <= width
+    assert chip_text(text, " +13 min", fm, fm.horizontalAdvance(text)) == text  # it fits
+    plain = "Consultation médicale"
+    cut = chip_text(plain, "", fm, fm.horizontalAdvance(plain) // 2)
+    assert cut.startswith("Consult") and cut.endswith("…")

@@ -12,6 +12,7 @@ from functools import cached_property
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 
+from synoptic.domain import format_late
 from synoptic.views import TaskView
 from ui.colours import text_on
 
@@ -131,12 +132,31 @@ def chip_picture(chip: Chip, size: QSize, look: GlanceLook, on: bool, background
     painter.setPen(QColor(text_on(fill)))
     font = font_of(look.chip_px, True)
     painter.setFont(font)
-    text = QFontMetrics(font).elidedText(
-        chip.text, Qt.TextElideMode.ElideMiddle, size.width() - look.px(8)
-    )
+    text = chip_text(chip.text, late_suffix(chip), QFontMetrics(font), size.width() - look.px(8))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
     painter.end()
     return picture
+
+
+def late_suffix(chip: Chip) -> str:
+    """The end of a late chip's text that must stay whole (`` +13 min``); "" otherwise."""
+    if chip.late is None:
+        return ""
+    suffix = " " + format_late(chip.late)
+    return suffix if chip.text.endswith(suffix) else ""
+
+
+def chip_text(text: str, suffix: str, fm: QFontMetrics, width: int) -> str:
+    """``text`` fitted into ``width`` pixels: the label cut at its end, the lateness
+    (``suffix``, the end of ``text``) kept whole: "⚠ Consultation m… +13 min", not a label
+    cut in its middle ("⚠ Consultatio…icale +13 min")."""
+    if fm.horizontalAdvance(text) <= width:
+        return text
+    if not suffix:
+        return fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    head = fm.elidedText(text[: -len(suffix)], Qt.TextElideMode.ElideRight,
+                         max(1, width - fm.horizontalAdvance(suffix)))
+    return head + suffix if head else fm.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 def mark_picture(text: str, size: QSize, look: GlanceLook, on: bool, background: str) -> QPixmap:
