@@ -14,9 +14,10 @@ autoincrement key ``CH_Rev`` is the revision. A screen polls::
         if result.reference_changed: reload boxes, states, task types...
         reload the patients result.patient_pks (a missing one has left the board)
 
-A call is one query on the primary key (``CH_Rev >= R ORDER BY CH_Rev LIMIT n``): when it
+A poll is one query on the primary key (``CH_Rev >= R ORDER BY CH_Rev LIMIT n``): when it
 returns only the reader's own row R, nothing changed and that was the only query; otherwise
-it returned the changes. Its cost depends on what changed since R, not on the size of the
+it returned the changes (a full reload, the first call or a reader far behind, also reads the
+newest revisions). Its cost depends on what changed since R, not on the size of the
 history, which :func:`prune_changes` keeps small anyway. A board reads the changed patients with it::
 
     changes = feed.read_changes(revision, also=pks_to_read_again)

@@ -196,6 +196,7 @@ def test_task_no_longer_late_stops_blinking(qtbot, env: BoardEnv) -> None:
     pk = env.admit("B1", tasks=(NewTask("ECG", planned_start=NOW - timedelta(minutes=5)),))
     board = env.board(qtbot)
     assert board.blinker.count() == 1
+    assert board.status.late_label.text() == "⚠ 1 tâche en retard"
     qtbot.mouseClick(
         card_of(board, pk).task_rows[0].state_buttons["3EC"], Qt.MouseButton.LeftButton
     )  # started: no longer late
