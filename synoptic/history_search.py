@@ -21,8 +21,6 @@ A patient masked on the board (``EC_Anonyme``) is masked on every screen.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,7 +33,7 @@ from sqlalchemy.orm import Session
 from synoptic.display import full_name, hide_name_in, patient_display_name
 from synoptic.history_labels import action_label
 from synoptic.stats import Period
-from synoptic.stats.reports import Cell, csv_text, new_file_mode
+from synoptic.stats.reports import Cell, csv_text, replacing
 from synoptic.store.db import Store
 from synoptic.store.models import Models
 
@@ -148,25 +146,18 @@ class HistorySearch:
         """Write every row matching ``wanted`` to ``path`` as the statistics' CSV (UTF-8
         with a BOM, ``;``, formulas defused), a batch at a time (a year is 1.5 million
         rows), through a temporary file renamed over ``path``; returns the rows written."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         count = 0
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-                out.write(csv_text([CSV_HEADER]))
-                batch: list[tuple[Cell, ...]] = []
-                for entry in self.entries(wanted, masked=masked):
-                    batch.append(entry.cells())
-                    if len(batch) >= EXPORT_BATCH:
-                        out.write(csv_text(batch))
-                        count, batch = count + len(batch), []
-                out.write(csv_text(batch))
-                count += len(batch)
-            os.chmod(temporary, new_file_mode())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        with replacing(path) as temporary, temporary.open(
+                "w", encoding="utf-8-sig", newline="") as out:
+            out.write(csv_text([CSV_HEADER]))
+            batch: list[tuple[Cell, ...]] = []
+            for entry in self.entries(wanted, masked=masked):
+                batch.append(entry.cells())
+                if len(batch) >= EXPORT_BATCH:
+                    out.write(csv_text(batch))
+                    count, batch = count + len(batch), []
+            out.write(csv_text(batch))
+            count += len(batch)
         return count
 
     def actors(self, period: Period) -> tuple[str, ...]:

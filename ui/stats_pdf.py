@@ -7,8 +7,6 @@ display (``offscreen``) so ``synoptux stats --format pdf`` runs on a server.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfW
 
 from synoptic.stats import Figures
 from synoptic.stats.percentiles import summarize
-from synoptic.stats.reports import WEEKDAYS, Cell, csv_cell, new_file_mode
+from synoptic.stats.reports import WEEKDAYS, Cell, csv_cell, replacing
 
 RESOLUTION = 150  # dots per inch: A4 is 1240 x 1754 dots
 MARGIN_MM = 15
@@ -171,11 +169,8 @@ def draw(f: Figures, pages: Pages) -> None:
 def write_stats_pdf(f: Figures, path: Path) -> None:
     """Draw ``f`` into the PDF file ``path`` (through a temporary file renamed over it);
     a QApplication must exist (``ui.stats_commands`` makes one for the command line)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".pdf", dir=path.parent)
-    os.close(handle)
-    try:
-        writer = QPdfWriter(temporary)
+    with replacing(path, suffix=".pdf") as temporary:
+        writer = QPdfWriter(str(temporary))
         writer.setResolution(RESOLUTION)
         writer.setTitle(f"Statistiques des urgences du {f.period.first:%d/%m/%Y} "
                         f"au {f.period.last:%d/%m/%Y}")
@@ -189,8 +184,3 @@ def write_stats_pdf(f: Figures, path: Path) -> None:
             draw(f, Pages(writer, painter))
         finally:
             painter.end()
-        os.chmod(temporary, new_file_mode())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -16,7 +16,7 @@ Definitions (issue 11), for the whole local days ``first``..``last``:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
@@ -181,19 +181,10 @@ class FlowFigures:
         first_s, stop_s = to_seconds(self.period.start), to_seconds(self.period.stop)
         tense = {to_seconds(h) for h in self.tension_hours}
         return Figures(
-            period=self.period,
+            **{f.name: getattr(self, f.name) for f in fields(self)},
             arrivals=sum(self.arrivals_by_hour),
-            arrivals_by_hour=self.arrivals_by_hour,
             exits=sum(self.exits_by_destination.values()),
-            exits_by_destination=self.exits_by_destination,
-            waiting=self.waiting,
-            stay=self.stay,
-            stays_over_4h=self.stays_over_4h,
-            census=self.census,
-            occupancy=self.occupancy,
             tasks=table.figures(first_s, stop_s),
-            tension_threshold=self.tension_threshold,
-            tension_hours=self.tension_hours,
             tension_tasks=table.figures(first_s, stop_s, tense) if tense else {},
             task_labels=dict(task_labels or {}),
         )

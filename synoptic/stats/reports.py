@@ -14,7 +14,8 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -182,22 +183,31 @@ def figures_rows(f: Figures) -> list[list[Cell]]:
     return rows
 
 
-def write_atomically(path: Path, text: str, *, bom: bool = False) -> None:
-    """Write ``text`` in UTF-8 (with a BOM for Excel) through a temporary file renamed over
-    ``path``: a reader or a crash never sees half a report.  The report gets the
-    permissions of a file the user creates (``mkstemp`` makes it readable by its owner
-    only: the account that collects the observatory's reports could not read it)."""
+@contextmanager
+def replacing(path: Path, suffix: str = "") -> Iterator[Path]:
+    """A temporary file beside ``path`` to write an export into; renamed over ``path`` when
+    the block ends (a reader or a crash never sees half a file), removed on any error.  The
+    export gets the permissions of a file the user creates (``mkstemp`` makes it readable
+    by its owner only: the account that collects the observatory's reports could not read
+    it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig" if bom else "utf-8",
-                       newline="") as out:
-            out.write(text)
+        yield temporary
         os.chmod(temporary, new_file_mode())
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, text: str, *, bom: bool = False) -> None:
+    """Write ``text`` in UTF-8 (with a BOM for Excel) as :func:`replacing` does."""
+    with replacing(path) as temporary, temporary.open(
+            "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as out:
+        out.write(text)
 
 
 def new_file_mode() -> int:
