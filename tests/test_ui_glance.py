@@ -217,3 +217,26 @@ def test_a_late_chip_cut_short_keeps_its_lateness_whole(qapp: QApplication) -> N
     plain = "Consultation médicale"
     cut = chip_text(plain, "", fm, fm.horizontalAdvance(plain) // 2)
     assert cut.startswith("Consult") and cut.endswith("…")
+
+
+def test_a_long_responsable_gives_its_short_form_and_leaves_the_comment_whole(
+    qtbot, env: BoardEnv
+) -> None:
+    """"IAO (infirmière d'accueil)" cut into "IAO (infirmiè…" also cut the comment beside
+    it ("Poignet doulo…"); the card now shows "IAO", and names that fit stay whole."""
+    from ui.glance_text import responsable_choices
+
+    assert responsable_choices("IAO (infirmière d'accueil)", "IAO") == [
+        "IAO (infirmière d'accueil)", "IAO"]
+    assert responsable_choices("Dr Martin", "MARTIN") == ["Dr Martin", "MARTIN"]
+    assert responsable_choices("", "XYZ") == ["XYZ"]  # a code without a person: as given
+    seed_demo(env.services, NOW)
+    board = settled(qtbot, env, (1920, 1080))
+    shown = {board.patients[pk].last_name: glance_of(board, pk).painted_detail()
+             for pk in board.patients}
+    assert shown["DUPUICH"] == (["Poignet douloureux"], "IAO")
+    assert shown["LEROUX"] == (["Céphalées"], "IAO")
+    assert shown["MOREAU"] == (["Douleur thoracique"], "Dr Martin")
+    assert not any(resp.endswith("…") for _, resp in shown.values())
+    lines, _ = shown["SILOUVA"]  # absent: where he is, whole, before the responsable
+    assert lines[0].startswith("→ Scanner") and not lines[0].endswith("…")

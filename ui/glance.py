@@ -31,8 +31,15 @@ from synoptic.views import PatientView, Reference
 from ui.colours import RESPONSABLE_GREY, colour
 from ui.glance_layout import Arrangement, GlanceLayout
 from ui.glance_look import Chip, GlanceLook, chip_picture, mark_picture, metrics_of, shape_of
-from ui.glance_paint import paint_detail, paint_frame, paint_name
-from ui.glance_text import chips_at, detail_choices, late_mark, name_choices, others_text
+from ui.glance_paint import detail_layout, paint_detail, paint_frame, paint_name
+from ui.glance_text import (
+    chips_at,
+    detail_choices,
+    late_mark,
+    name_choices,
+    others_text,
+    responsable_choices,
+)
 from ui.plain import set_plain_tooltip
 
 
@@ -82,7 +89,8 @@ class GlanceCard(QWidget):
         self.setSizePolicy(policy)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         resp = reference.responsables.get(patient.responsable or "")
-        self.responsable_name = resp.name if resp else (patient.responsable or "")
+        code = patient.responsable or ""
+        self.responsable_choices = responsable_choices(resp.name if resp else code, code)
         self.responsable_colour = colour(resp.color if resp else "", RESPONSABLE_GREY)
         set_plain_tooltip(self, name)
         self.update_time(now)
@@ -128,6 +136,14 @@ class GlanceCard(QWidget):
         choices = self.name_choices()
         name = next((n for n in choices if fm.horizontalAdvance(n) <= width), choices[-1])
         return fm.elidedText(name, Qt.TextElideMode.ElideRight, max(1, width))
+
+    def painted_detail(self) -> tuple[list[str], str]:
+        """The detail lines and the responsable as painted (tests read what is on screen)."""
+        lk = self.look
+        self._arrange(self.width())
+        room = self.width() - lk.pad * 2 - lk.px(4)
+        return detail_layout(lk, self._detail_lines, room, self.responsable_choices,
+                             self.box_type.folds_patients)
 
     def update_time(self, now: datetime) -> bool:
         """Recompute lateness at ``now``; True when something of this card blinks."""
@@ -189,7 +205,7 @@ class GlanceCard(QWidget):
     def has_detail_line(self) -> bool:
         if self.box_type.folds_patients:
             return True  # where the patient is: never dropped
-        return self.density == 0 and bool(self.detail_text() or self.responsable_name)
+        return self.density == 0 and bool(self.detail_text() or self.responsable_choices)
 
     def set_look(self, look: GlanceLook) -> None:
         if look != self.look:
@@ -379,7 +395,7 @@ class GlanceCard(QWidget):
             left=left,
             top=lk.pad + name_h,
             room=self.width() - left - lk.pad,
-            responsable=self.responsable_name,
+            responsable=self.responsable_choices,
             responsable_colour=self.responsable_colour,
             where_first=self.box_type.folds_patients,
         )

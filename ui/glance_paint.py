@@ -80,6 +80,39 @@ def paint_name(
     return name_h
 
 
+def detail_layout(
+    look: GlanceLook, lines: list[str], room: int, responsable: list[str], where_first: bool
+) -> tuple[list[str], str]:
+    """The detail ``lines`` and the responsable as they are painted in ``room`` pixels:
+    the responsable at the right of the last line, as the first of its forms (longest
+    first) that fits, else the shortest cut.  ``where_first``: the lines say where the
+    patient is, so they keep their width and the responsable takes what is left (else the
+    responsable whole when the comment leaves room, else half the line)."""
+    if not lines:
+        return [], ""
+    lk = look
+    fm = QFontMetrics(font_of(lk.text_px))
+    bold_fm = metrics_of(lk.text_px, True)
+    last = fm.horizontalAdvance(lines[-1])
+    if where_first:
+        limit = room - last - lk.gap * 2 - lk.px(4)
+        if limit < bold_fm.horizontalAdvance("Dr M…"):
+            limit = 0
+    else:
+        limit = max(room // 2, room - last - lk.gap * 2)
+    resp, resp_w = "", 0
+    if responsable and limit > 0:
+        widths = [bold_fm.horizontalAdvance(text) + lk.px(3) for text in responsable]
+        pick = next((i for i, w in enumerate(widths) if w <= limit), len(responsable) - 1)
+        resp_w = min(widths[pick], limit)
+        resp = bold_fm.elidedText(responsable[pick], Qt.TextElideMode.ElideRight, resp_w)
+    shown = []
+    for i, text in enumerate(lines):
+        width = room - (resp_w + lk.gap * 2 if resp and i == len(lines) - 1 else 0)
+        shown.append(fm.elidedText(text, Qt.TextElideMode.ElideRight, max(1, width)))
+    return shown, resp
+
+
 def paint_detail(
     painter: QPainter,
     look: GlanceLook,
@@ -88,45 +121,25 @@ def paint_detail(
     left: int,
     top: int,
     room: int,
-    responsable: str,
+    responsable: list[str],
     responsable_colour: str,
     where_first: bool,
 ) -> None:
     """``lines`` from ``top``, and the responsable at the right of the last one when
-    there is room.  ``where_first``: the lines say where the patient is, so they keep
-    their width and the responsable takes what is left (else the responsable whole when
-    the comment leaves room, else half the line)."""
-    if not lines:
-        return
+    there is room (see :func:`detail_layout`)."""
+    shown, resp = detail_layout(look, lines, room, responsable, where_first)
     lk = look
-    text_font = font_of(lk.text_px)
-    fm = QFontMetrics(text_font)
-    resp = responsable
-    last = lines[-1]
-    bold_fm = metrics_of(lk.text_px, True)
-    if where_first:
-        left_over = room - fm.horizontalAdvance(last) - lk.gap * 2 - lk.px(4)
-        resp_w = min(bold_fm.horizontalAdvance(resp) + lk.px(3), left_over)
-        if resp_w < bold_fm.horizontalAdvance("Dr M…"):
-            resp, resp_w = "", 0
-    else:
-        need = bold_fm.horizontalAdvance(resp) + lk.px(3) if resp else 0
-        spare = room - fm.horizontalAdvance(last) - lk.gap * 2
-        resp_w = min(need, max(room // 2, spare))
-    height = fm.height()
+    height = QFontMetrics(font_of(lk.text_px)).height()
     if resp:
         painter.setFont(font_of(lk.text_px, True))
         painter.setPen(QColor(responsable_colour).darker(130))
-        shown = bold_fm.elidedText(resp, Qt.TextElideMode.ElideRight, resp_w)
-        line = QRect(left, top + height * (len(lines) - 1), room, height)
-        painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, shown)
-    painter.setFont(text_font)
+        line = QRect(left, top + height * (len(shown) - 1), room, height)
+        painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, resp)
+    painter.setFont(font_of(lk.text_px))
     painter.setPen(QColor("#222222"))
-    for i, text in enumerate(lines):
-        width = room - (resp_w + lk.gap * 2 if resp and i == len(lines) - 1 else 0)
-        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(1, width))
+    for i, text in enumerate(shown):
         painter.drawText(
             QRect(left, top + height * i, room, height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            shown,
+            text,
         )

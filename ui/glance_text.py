@@ -63,6 +63,17 @@ def name_choices(patient: PatientView, name: str, initials: str) -> list[str]:
     return names
 
 
+def responsable_choices(name: str, code: str) -> list[str]:
+    """The responsable, longest first: the name, the name without what it says in
+    brackets (``IAO (infirmière d'accueil…)`` gives ``IAO``), the code."""
+    choices: list[str] = []
+    for text in (name, name.split(" (", 1)[0], code):
+        text = text.strip()
+        if text and text not in choices:
+            choices.append(text)
+    return choices
+
+
 def others_text(chips: list[Chip]) -> str:
     """How many tasks on time are not drawn when only the late ones are (``+2 tâches``)."""
     others = sum(c.late is None for c in chips)
