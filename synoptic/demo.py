@@ -32,7 +32,7 @@ DEMO_PATIENTS: list[tuple[str, str, str, str, str, int, list[Task]]] = [
      [("BIO", -20, 10, ["3EC"]), ("ECG", -22, -18, ["4TE"]), ("AVIS", -5, None, [])]),
     ("UHCD", "BLANC", "Sophie", "PETIT", "Surveillance", 300,
      [("BIO", -60, -30, ["4TE"]), ("PERF", -200, None, ["3EC"])]),
-    ("ABS", "SILOUVA", "Philippe", "DUBOIS", "Trauma crânien", 90,
+    ("ABS", "CHEVALIER", "Pierre", "DUBOIS", "Trauma crânien", 90,
      [("SCAN", -20, 30, ["3EC"])]),
     ("SORT", "PERRIN", "Claire", "MARTIN", "Malaise", 240, [("ECG", -230, -220, ["4TE"])]),
     ("SORT", "MERCIER", "Louis", "BERNARD", "Contusion", 180, []),

@@ -235,7 +235,7 @@ def test_init_db_demo_then_status(env: Env, capsys: pytest.CaptureFixture[str]) 
     assert re.search(r"→ Retour domicile \(sortie \d\d/\d\d \d\d:\d\d\)$",
                      lines["  • PERRIN Claire"])
     assert re.search(r"→ Scanner \(depuis \d\d/\d\d \d\d:\d\d\)$",
-                     lines["  • SILOUVA Philippe"])
+                     lines["  • CHEVALIER Pierre"])
 
     code, out, _ = run(capsys, *env.argv, "status", "--json")
     assert code == 0

@@ -238,5 +238,5 @@ def test_a_long_responsable_gives_its_short_form_and_leaves_the_comment_whole(
     assert shown["LEROUX"] == (["Céphalées"], "IAO")
     assert shown["MOREAU"] == (["Douleur thoracique"], "Dr Martin")
     assert not any(resp.endswith("…") for _, resp in shown.values())
-    lines, _ = shown["SILOUVA"]  # absent: where he is, whole, before the responsable
+    lines, _ = shown["CHEVALIER"]  # absent: where he is, whole, before the responsable
     assert lines[0].startswith("→ Scanner") and not lines[0].endswith("…")
