@@ -32,14 +32,8 @@ from ui.colours import RESPONSABLE_GREY, colour
 from ui.glance_layout import Arrangement, GlanceLayout
 from ui.glance_look import Chip, GlanceLook, chip_picture, mark_picture, metrics_of, shape_of
 from ui.glance_paint import detail_layout, paint_detail, paint_frame, paint_name
-from ui.glance_text import (
-    chips_at,
-    detail_choices,
-    late_mark,
-    name_choices,
-    others_text,
-    responsable_choices,
-)
+from ui.glance_text import chips_at, detail_choices, late_mark, name_choices, others_text
+from ui.glance_text import responsable_choices as short_names
 from ui.plain import set_plain_tooltip
 
 
@@ -90,7 +84,7 @@ class GlanceCard(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         resp = reference.responsables.get(patient.responsable or "")
         code = patient.responsable or ""
-        self.responsable_choices = responsable_choices(resp.name if resp else code, code)
+        self.responsable_choices = short_names(resp.name if resp else code, code)
         self.responsable_colour = colour(resp.color if resp else "", RESPONSABLE_GREY)
         set_plain_tooltip(self, name)
         self.update_time(now)
@@ -142,8 +136,9 @@ class GlanceCard(QWidget):
         lk = self.look
         self._arrange(self.width())
         room = self.width() - lk.pad * 2 - lk.px(4)
-        return detail_layout(lk, self._detail_lines, room, self.responsable_choices,
-                             self.box_type.folds_patients)
+        return detail_layout(
+            lk, self._detail_lines, room, self.responsable_choices, self.box_type.folds_patients
+        )
 
     def update_time(self, now: datetime) -> bool:
         """Recompute lateness at ``now``; True when something of this card blinks."""
@@ -388,17 +383,9 @@ class GlanceCard(QWidget):
             choices=self.name_choices(),
             others=self.others_text(),
         )
-        paint_detail(
-            painter,
-            lk,
-            self._detail_lines,
-            left=left,
-            top=lk.pad + name_h,
-            room=self.width() - left - lk.pad,
-            responsable=self.responsable_choices,
-            responsable_colour=self.responsable_colour,
-            where_first=self.box_type.folds_patients,
-        )
+        lines, resp = self.painted_detail()
+        top, room = lk.pad + name_h, self.width() - left - lk.pad
+        paint_detail(painter, lk, lines, resp, QRect(left, top, room, 0), self.responsable_colour)
 
     def chip_rects(self) -> list[QRect]:
         """Where each task's chip is painted (tests check what is on screen)."""

@@ -114,32 +114,22 @@ def detail_layout(
 
 
 def paint_detail(
-    painter: QPainter,
-    look: GlanceLook,
-    lines: list[str],
-    *,
-    left: int,
-    top: int,
-    room: int,
-    responsable: list[str],
-    responsable_colour: str,
-    where_first: bool,
+    painter: QPainter, look: GlanceLook, lines: list[str], resp: str, at: QRect, colour: str
 ) -> None:
-    """``lines`` from ``top``, and the responsable at the right of the last one when
-    there is room (see :func:`detail_layout`)."""
-    shown, resp = detail_layout(look, lines, room, responsable, where_first)
+    """``lines`` as laid out by :func:`detail_layout` from the top left of ``at`` (its
+    width is the room), and ``resp`` at the right of the last one in ``colour``."""
     lk = look
     height = QFontMetrics(font_of(lk.text_px)).height()
     if resp:
         painter.setFont(font_of(lk.text_px, True))
-        painter.setPen(QColor(responsable_colour).darker(130))
-        line = QRect(left, top + height * (len(shown) - 1), room, height)
+        painter.setPen(QColor(colour).darker(130))
+        line = QRect(at.left(), at.top() + height * (len(lines) - 1), at.width(), height)
         painter.drawText(line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, resp)
     painter.setFont(font_of(lk.text_px))
     painter.setPen(QColor("#222222"))
-    for i, text in enumerate(shown):
+    for i, text in enumerate(lines):
         painter.drawText(
-            QRect(left, top + height * i, room, height),
+            QRect(at.left(), at.top() + height * i, at.width(), height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             text,
         )
