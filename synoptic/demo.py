@@ -38,10 +38,20 @@ DEMO_PATIENTS: list[tuple[str, str, str, str, str, int, list[Task]]] = [
     ("SORT", "MERCIER", "Louis", "BERNARD", "Contusion", 180, []),
 ]
 DESTINATIONS = {"ABS": "Scanner", "SORT": "Retour domicile"}
+# Where a patient now out of the department (absent or gone) was cared for before.
+CARED_IN = {"CHEVALIER": "B5", "PERRIN": "B5", "MERCIER": "B6"}
+
+
+def waited(box: str, age: int) -> int:
+    """Minutes a demo patient spent in the waiting room before their care box: a few for
+    the resuscitation room, else a quarter of their time here, at most half an hour."""
+    return 2 if box == "DECH" else min(age // 4, 30)
 
 
 def seed_demo(services: BoardServices, now: datetime) -> list[int]:
-    """Admit the demo patients not already on the board; return the new keys."""
+    """Admit the demo patients not already on the board; return the new keys.  Each one
+    arrives in the waiting room and moves on as patients do (into their care box, then for
+    some out again), so that the history and the statistics have a day to show."""
     store = services.store
     with store.read() as session:
         present = set(session.scalars(select(store.models.Patient.guid)))
@@ -54,23 +64,25 @@ def seed_demo(services: BoardServices, now: datetime) -> list[int]:
         if f"demo-{last.lower()}" in present:
             continue
         arrived = now - timedelta(minutes=age)
-        landing = "ATT" if box in DESTINATIONS else box
         result = services.admit(
-            box_code=landing, last_name=last, first_name=first, responsable=resp,
+            box_code="ATT", last_name=last, first_name=first, responsable=resp,
             comment=comment, guid=f"demo-{last.lower()}", now=arrived,
             allow_over_capacity=True,
             tasks=[NewTask(code=c, planned_start=at(s), planned_end=at(e), priority=i + 1)
                    for i, (c, s, e, _) in enumerate(tasks)],
         )
+        pk = result.patient_pk
+        care = CARED_IN.get(last, box)
+        if care != "ATT":
+            services.move(pk, care, now=arrived + timedelta(minutes=waited(care, age)))
         for num, (_, start, _end, states) in zip(result.task_nums, tasks, strict=True):
             for j, state in enumerate(states):
                 when = at(start) or arrived
-                services.set_task_state(result.patient_pk, num, state,
-                                        now=when + timedelta(minutes=5 * j))
+                services.set_task_state(pk, num, state, now=when + timedelta(minutes=5 * j))
         if box in DESTINATIONS:
-            services.move(result.patient_pk, box, now=now - timedelta(minutes=age // 3),
+            services.move(pk, box, now=now - timedelta(minutes=age // 3),
                           destination=DESTINATIONS[box])
-        pks.append(result.patient_pk)
+        pks.append(pk)
     return pks
 
 
