@@ -272,3 +272,33 @@ def test_long_press_needs_the_whole_hold(qtbot) -> None:
     assert seen == []
     qtbot.mousePress(widget, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: seen == [1], timeout=2000)
+
+
+# ---------------------------------------------------------------- no screen at all
+
+
+def test_a_session_without_a_screen_is_told_so_in_french(tmp_path: Path) -> None:
+    """Started over SSH, Qt aborted (exit 134) with "Reinstalling the application may fix
+    this problem" in English, though nothing needed reinstalling."""
+    import os
+    import subprocess
+    import sys
+
+    from synoptic.command_context import UsageError
+    from ui.app import refuse_no_display
+
+    for fine in ({"DISPLAY": ":0"}, {"WAYLAND_DISPLAY": "wayland-0"},
+                 {"QT_QPA_PLATFORM": "eglfs"}):
+        refuse_no_display(fine, "linux")
+    refuse_no_display({}, "win32")  # Windows and macOS always have their own platform
+    with pytest.raises(UsageError, match="aucun écran"):
+        refuse_no_display({"DISPLAY": ""}, "linux")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "SYNOPTUX_CONFIG")}
+    env["HOME"] = str(tmp_path)  # no user ini found: nothing outside the test folder read
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    child = subprocess.run([sys.executable, "-m", "ui.main"], check=False, capture_output=True,
+                           text=True, env=env, cwd=tmp_path, timeout=60)
+    assert child.returncode == 2, child.stderr
+    assert "aucun écran" in child.stderr and "synoptux status" in child.stderr
+    assert "Reinstalling" not in child.stderr and "Traceback" not in child.stderr

@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -74,6 +74,24 @@ def refuse_none_eating_binding(call: Callable[[], object] | None = None) -> None
             "none_dealloc »). Installez une version compatible : "
             'pip install "PySide6-Essentials>=6.8,<6.12"'
         )
+
+
+def refuse_no_display(environ: Mapping[str, str], platform: str) -> None:
+    """A French refusal where Qt would abort in English ("could not load the Qt platform
+    plugin xcb... Reinstalling the application may fix this problem"): a Linux session
+    with no screen (neither ``DISPLAY`` nor ``WAYLAND_DISPLAY``) and no Qt platform chosen
+    (``QT_QPA_PLATFORM``, e.g. ``eglfs`` or ``linuxfb`` on a wall without X)."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return
+    raise UsageError(
+        "aucun écran : ni DISPLAY ni WAYLAND_DISPLAY n'est défini (session sans affichage "
+        "graphique, par exemple en SSH). Lancez le tableau dans la session graphique du poste, "
+        "ou choisissez la plateforme Qt d'un écran sans X avec QT_QPA_PLATFORM (eglfs, "
+        "linuxfb). Sans écran, « synoptux status » affiche le tableau en texte et "
+        "« synoptux screenshot tableau.png » en fait une image."
+    )
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
@@ -155,6 +173,7 @@ def run_board(args: argparse.Namespace) -> int:
     from ui.startup import BoardStarter
 
     log_to_stderr()
+    refuse_no_display(os.environ, sys.platform)
     app = create_application()
     user = getattr(args, "user", None)
     starter = BoardStarter(args, lambda cli_ctx: make_board(cli_ctx, user))
