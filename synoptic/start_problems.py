@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from synoptic.command_context import SchemaMissingError, UsageError
-from synoptic.config import ConfigError
+from synoptic.config import ConfigError, MissingConfigFile
 from synoptic.config.database import DB_OPTION
 from synoptic.db_messages import describe_database_error
 
@@ -53,6 +53,10 @@ def _config_problem(err: ConfigError) -> StartProblem:
     elif err.section:
         what = f"Le fichier {err.file}, section [{err.section}], a une valeur refusée."
         fix = f"Corrigez ce fichier : attendu {err.expected}."
+    elif isinstance(err, MissingConfigFile):
+        what = f"Le fichier de configuration {err.file} n'existe pas."
+        fix = (f"Créez-le (« synoptux init-config {err.file} » écrit les valeurs par défaut) "
+               "ou corrigez --config ou SYNOPTUX_CONFIG.")
     else:
         what = f"Le fichier de configuration {err.file} ne peut pas être lu."
         fix = f"Attendu {err.expected}."

@@ -55,6 +55,15 @@ def test_a_db_option_is_not_called_a_file() -> None:
     assert "le moteur « mssql » n'est pas pris en charge" in problem.fix
 
 
+def test_a_missing_file() -> None:
+    from synoptic.config import MissingConfigFile
+
+    problem = describe_start_failure(MissingConfigFile("/x.ini"))
+    assert problem.what == "Le fichier de configuration /x.ini n'existe pas."
+    assert problem.fix == ("Créez-le (« synoptux init-config /x.ini » écrit les valeurs par "
+                           "défaut) ou corrigez --config ou SYNOPTUX_CONFIG.")
+
+
 def test_an_unreadable_file() -> None:
     problem = describe_start_failure(ConfigError("/x.ini", "", "", "", "un fichier existant"))
     assert problem.what == "Le fichier de configuration /x.ini ne peut pas être lu."

@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from synoptic.config.database import APP_NAME
-from synoptic.config.settings import ConfigError
+from synoptic.config.settings import MissingConfigFile
 
 __all__ = [
     "CONFIG_ENV_VAR",
@@ -68,7 +68,7 @@ def resolve_config_path(
         if not candidate.is_absolute():
             candidate = base / candidate
         if not candidate.is_file():
-            raise ConfigError(candidate, "", "", "", "un fichier existant")
+            raise MissingConfigFile(candidate)
         return candidate
     local = base / CONFIG_FILE_NAME
     if local.is_file():

@@ -23,6 +23,7 @@ from synoptic.config.settings import (
     ConfigError,
     DisplaySettings,
     InterfaceSettings,
+    MissingConfigFile,
     StatisticsSettings,
     TimerSettings,
     TouchChoices,
@@ -183,7 +184,7 @@ def load_config(path: Path | str | None, db_url_override: str | None = None) -> 
     try:
         data = file_path.read_bytes()
     except FileNotFoundError as exc:
-        raise ConfigError(file_path, "", "", "", "un fichier existant") from exc
+        raise MissingConfigFile(file_path) from exc
     except OSError as exc:
         raise ConfigError(file_path, "", "", "", f"un fichier lisible ({exc})") from exc
     return config_from_text(decode_text(data).text, file_path, db_url_override)

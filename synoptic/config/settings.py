@@ -5,7 +5,7 @@ No Qt import here: this module belongs to the core.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -21,6 +21,7 @@ __all__ = [
     "DatabaseSettings",
     "DisplaySettings",
     "InterfaceSettings",
+    "MissingConfigFile",
     "Position",
     "TimerSettings",
     "TouchChoices",
@@ -53,9 +54,25 @@ class ConfigError(Exception):
     def __str__(self) -> str:
         return self._message()
 
-    def __reduce__(self) -> tuple[type[ConfigError], tuple[str, str, str, str, str]]:
+    def __reduce__(self) -> tuple[Callable[..., ConfigError], tuple[str, ...]]:
         # The default pickling would call __init__ with the message only.
         return (type(self), (self.file, self.section, self.key, self.value, self.expected))
+
+
+class MissingConfigFile(ConfigError):
+    """The ini file named by --config or SYNOPTUX_CONFIG does not exist."""
+
+    def __init__(self, file: Path | str) -> None:
+        super().__init__(file, "", "", "", "un fichier existant")
+
+    def _message(self) -> str:
+        return (
+            f"Fichier de configuration introuvable : {self.file} (« synoptux init-config "
+            f"{self.file} » en écrit un avec les valeurs par défaut)"
+        )
+
+    def __reduce__(self) -> tuple[Callable[..., ConfigError], tuple[str, ...]]:
+        return (type(self), (self.file,))
 
 
 @dataclass(frozen=True)
