@@ -187,6 +187,14 @@ def test_ingest_prints_one_line_per_file_and_fails_on_a_rejection(env: Env) -> N
     assert done.stdout.startswith("ACCEPTÉ  donne.txt")
     assert env.patients_by_guid() == {"guid-0001": 1, "guid-0002": 1}
 
+    done = env.run("ingest", str(env.folder / "absent.txt"), str(env.folder))
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"INTROUVABLE {env.folder / 'absent.txt'} : aucun fichier à ce chemin",
+        f"INTROUVABLE {env.folder} : c'est un dossier (sans FICHIER, ingest traite le "
+        "dossier des entrées)",
+    ]
+
 
 def test_ingest_asks_for_init_db_on_a_database_without_the_feed(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'vide.sqlite'}"

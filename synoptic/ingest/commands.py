@@ -89,7 +89,9 @@ def ingest(ctx: Context, paths: Sequence[str], stability_delay_s: float) -> int:
 
 def _ingest_one(processor: InboxProcessor, path: Path) -> int:
     if not path.is_file():
-        print(f"INTROUVABLE {display_name(str(path))}", flush=True)
+        why = "c'est un dossier (sans FICHIER, ingest traite le dossier des entrées)" \
+            if path.is_dir() else "aucun fichier à ce chemin"
+        print(f"INTROUVABLE {display_name(str(path))} : {why}", flush=True)
         return 1
     item = processor.ingest_path(path)
     if item is None:
