@@ -191,8 +191,8 @@ def test_ingest_prints_one_line_per_file_and_fails_on_a_rejection(env: Env) -> N
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
         f"INTROUVABLE {env.folder / 'absent.txt'} : aucun fichier à ce chemin",
-        f"INTROUVABLE {env.folder} : c'est un dossier (sans FICHIER, ingest traite le "
-        "dossier des entrées)",
+        (f"INTROUVABLE {env.folder} : c'est un dossier (sans FICHIER, ingest traite le "
+         "dossier des entrées)"),
     ]
 
 
