@@ -78,16 +78,24 @@ def board_as_text(board: BoardSnapshot, now: datetime) -> str:
             )
             for t in p["tasks"]:
                 mark = "  ⚠ EN RETARD" if t["late"] else ""
-                state = t["state_label"] or "non commencée"
+                state = t["state_label"] or "Non commencée"
                 comment = f" ({t['comment']})" if t["comment"] else ""
-                planned = ""
-                if t["planned_start"] or t["planned_end"]:
-                    planned = (f" prévue {_hm(_parse(t['planned_start']))}"
-                               f" → {_hm(_parse(t['planned_end']))}")
+                planned = _planned(_parse(t["planned_start"]), _parse(t["planned_end"]))
                 lines.append(f"      - {t['label']}{comment} : {state}{planned}{mark}")
     if data["patients_in_unknown_boxes"]:
         lines.append(f"\nPatients dans un box inconnu : {data['patients_in_unknown_boxes']}")
     return "\n".join(lines)
+
+
+def _planned(start: datetime | None, end: datetime | None) -> str:
+    """When a task is planned, after its state: " — prévue de 01/12 10:20 à 01/12 10:50"."""
+    if start and end:
+        return f" — prévue de {_hm(start)} à {_hm(end)}"
+    if start:
+        return f" — prévue à {_hm(start)}"
+    if end:
+        return f" — à finir avant {_hm(end)}"
+    return ""
 
 
 def _parse(value: str | None) -> datetime | None:

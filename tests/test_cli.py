@@ -236,6 +236,13 @@ def test_init_db_demo_then_status(env: Env, capsys: pytest.CaptureFixture[str]) 
                      lines["  • PERRIN Claire"])
     assert re.search(r"→ Scanner \(depuis \d\d/\d\d \d\d:\d\d\)$",
                      lines["  • CHEVALIER Pierre"])
+    # A task: its state, then when it is planned, each said in words.
+    tasks = [line.strip() for line in out.splitlines() if line.startswith("      - ")]
+    assert any(re.fullmatch(r"- ECG : Terminé — prévue de \d\d/\d\d \d\d:\d\d à "
+                            r"\d\d/\d\d \d\d:\d\d", t) for t in tasks), tasks
+    assert any(re.fullmatch(r"- Radiographie : Non commencée — prévue à \d\d/\d\d "
+                            r"\d\d:\d\d  ⚠ EN RETARD", t) for t in tasks), tasks
+    assert "- Bandelette urinaire : Non commencée" in tasks
 
     code, out, _ = run(capsys, *env.argv, "status", "--json")
     assert code == 0
