@@ -88,7 +88,9 @@ def test_csv_report_opens_in_a_french_excel(tmp_path: Path) -> None:
         if r:
             cells.setdefault(r[0], r[1:])  # the first table naming it (tension comes last)
     assert cells["Arrivées"] == ["6"]
-    assert cells["Part des séjours de plus de 4 h"] == ["0,2"]
+    assert cells["Part des séjours de plus de 4 h (%)"] == ["20"]  # a share of 0.2
+    title = rows.index(["Tâches commencées dans la période (un premier état donné)"])
+    assert rows[title + 1][:3] == ["Tâche", "Libellé", "Nombre"]  # says which tasks count
     assert cells["Attente (entrée → premier box de soins)"] == ["35", "43,5", "4"]
     assert cells["Séjour (entrée → sortie)"] == ["110", "228", "5"]
     assert cells["'=1+2 (saisie)"] == ["1"]  # a destination typed as a formula: text
@@ -155,3 +157,11 @@ def test_reports_say_nothing_is_known_rather_than_zero(tmp_path: Path) -> None:
     data = figures_json(empty)
     assert data["waiting_minutes"]["median"] is None and data["stays_over_4h"] is None
     assert data["census_peak"] == {"patients": 0, "at": None}
+
+
+def test_a_share_reads_as_a_percentage() -> None:
+    from synoptic.stats.reports import percent, percent_text
+
+    assert (percent(0.125), percent_text(0.125)) == (12.5, "12,5 %")
+    assert (percent(0.2), percent_text(0.2)) == (20.0, "20 %")
+    assert percent(None) is None and percent_text(None) is None

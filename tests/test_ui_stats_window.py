@@ -55,7 +55,7 @@ def test_the_figures_of_the_day_in_readable_tables(window: StatisticsWindow) -> 
     assert ["Arrivées", "3"] in key and ["Sorties", "2"] in key
     assert ["Pic de patients présents", "3"] in key
     assert ["Heure du pic", "21/11/2026 09:00"] in key
-    assert ["Part des séjours de plus de 4 h", "0,0 %"] in key
+    assert ["Part des séjours de plus de 4 h (%)", "0 %"] in key
     durations = table(window, "DurationFigures")
     assert ["Attente (entrée → premier box de soins)", "10", "18", "2"] in durations
     assert ["Séjour (entrée → sortie)", "130", "146", "2"] in durations

@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfW
 
 from synoptic.stats import Figures
 from synoptic.stats.percentiles import summarize
-from synoptic.stats.reports import WEEKDAYS, Cell, csv_cell, replacing
+from synoptic.stats.reports import WEEKDAYS, Cell, csv_cell, percent_text, replacing
 
 RESOLUTION = 150  # dots per inch: A4 is 1240 x 1754 dots
 MARGIN_MM = 15
@@ -118,8 +118,7 @@ def draw(f: Figures, pages: Pages) -> None:
     pages.table([
         ["Indicateur", "Valeur"],
         ["Arrivées", f.arrivals], ["Sorties", f.exits],
-        ["Part des séjours de plus de 4 h", None if f.stays_over_4h is None
-         else f"{round(f.stays_over_4h * 100, 1)} %".replace(".", ",")],
+        ["Part des séjours de plus de 4 h", percent_text(f.stays_over_4h)],
         ["Pic de patients présents", peak],
         ["Heures en tension (seuil)", f"{len(f.tension_hours)} ({f.tension_threshold})"],
     ], [0.6, 0.4])

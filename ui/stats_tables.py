@@ -25,7 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from synoptic.stats import Figures
-from synoptic.stats.reports import WEEKDAYS, Cell, headline_rows, summary_cells, task_rows
+from synoptic.stats.reports import (
+    STAYS_OVER_4H,
+    WEEKDAYS,
+    Cell,
+    headline_rows,
+    summary_cells,
+    task_rows,
+)
 from ui.metrics import Metrics
 from ui.plain import plain_label
 from ui.stats_pdf import text_of
@@ -55,9 +62,9 @@ def two_lines(text: str, longest: int = 14) -> str:
 
 
 def share_text(value: Cell) -> Cell:
-    """A share 0-1 as a percentage (the window is read, not computed on)."""
+    """A percentage with its sign (the window is read, not computed on)."""
     if isinstance(value, float):
-        return f"{round(value * 100, 1)} %".replace(".", ",")
+        return f"{value:g} %".replace(".", ",")
     return value
 
 
@@ -146,7 +153,7 @@ def figures_page(metrics: Metrics, f: Figures) -> QScrollArea:
     blocks = split_blocks(headline_rows(f))
     names = ("KeyFigures", "DurationFigures", "ExitFigures")
     for index, block in enumerate(blocks):
-        shown = [[row[0], *(share_text(v) if "4 h" in str(row[0]) else v for v in row[1:])]
+        shown = [[row[0], *(share_text(v) if row[0] == STAYS_OVER_4H else v for v in row[1:])]
                  for row in block]
         table = CellTable(metrics, shown, names[index] if index < len(names) else "Figures")
         grid.addWidget(table, index // 2, index % 2)

@@ -39,6 +39,17 @@ def share(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def percent(value: float | None) -> float | None:
+    """A share 0-1 as a percentage, for the tables people read (the JSON keeps 0-1)."""
+    return None if value is None else round(value * 100, 1)
+
+
+def percent_text(value: float | None) -> str | None:
+    """``percent`` written the French way: ``12,5 %``."""
+    shown = percent(value)
+    return None if shown is None else f"{shown:g} %".replace(".", ",")
+
+
 def durations_json(d: Durations) -> dict[str, Any]:
     """Overall, by hour of arrival ("0".."23") and by ISO day of week ("1" Monday.."7")."""
     return {**d.overall.as_json(),
@@ -126,13 +137,16 @@ def task_rows(tasks: dict[str, TaskFigures], labels: dict[str, str]) -> list[lis
     return rows
 
 
+STAYS_OVER_4H = "Part des séjours de plus de 4 h (%)"
+
+
 def headline_rows(f: Figures) -> list[list[Cell]]:
     """The key figures, the two durations and the exits by destination."""
     return [
         ["Indicateur", "Valeur"],
         ["Arrivées", f.arrivals],
         ["Sorties", f.exits],
-        ["Part des séjours de plus de 4 h", share(f.stays_over_4h)],
+        [STAYS_OVER_4H, percent(f.stays_over_4h)],
         ["Pic de patients présents", f.census.peak],
         ["Heure du pic", f.census.peak_at],
         ["Seuil de tension (patients présents)", f.tension_threshold],
@@ -172,6 +186,7 @@ def figures_rows(f: Figures) -> list[list[Cell]]:
         *([o.kind.value, o.capacity, o.peak, o.peak_at, o.hourly.median, o.hourly.p90,
            o.hours_at_capacity] for o in f.occupancy),
         [],
+        ["Tâches commencées dans la période (un premier état donné)"],
         *task_rows(f.tasks, labels),
         [],
         ["Tâches commencées pendant les heures en tension"],
