@@ -451,14 +451,20 @@ def test_the_real_216_entry_files_are_accepted(processor: InboxProcessor, inbox:
     assert "Tête et pieds" in comments and "Rien à dire" in comments
 
 
-def test_the_example_of_the_repository_is_accepted_as_is_on_a_new_board(
-    processor: InboxProcessor, inbox: Path
+@pytest.mark.parametrize("demo", [False, True], ids=["new board", "demo board"])
+def test_the_example_of_the_repository_is_accepted_as_is(
+    processor: InboxProcessor, services: BoardServices, inbox: Path, demo: bool
 ) -> None:
+    """A newcomer copies it on a new board or on the demo's (the README's first command):
+    its box is free on both and its codes are the seeded ones, so no warning."""
+    from synoptic.demo import seed_demo
+
+    if demo:
+        seed_demo(services, datetime.now())
     example = REPO / "inbox" / "examples" / "entree_exemple.txt"
     shutil.copy(example, inbox / "exemple.txt")
     [item] = processor.run_pass().results
-    assert item.outcome is Outcome.ACCEPTED and item.box_code == "B1"
-    # its codes are the seeded board's: a newcomer who copies it gets no warning
+    assert item.outcome is Outcome.ACCEPTED and item.box_code == "B5"
     assert item.warnings == ()
 
 

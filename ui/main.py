@@ -53,11 +53,12 @@ def _cmd_convert_css(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser, sub = cli.build_parser()
     p = sub.add_parser("board", help="ouvrir le tableau (commande par défaut)")
-    p.add_argument("--user", help="utilisateur nommé dans l'historique (sinon le nom de l'écran)")
+    p.add_argument("--user", metavar="NOM",
+                   help="utilisateur nommé dans l'historique (sinon le nom de l'écran)")
     p.set_defaults(handler=_cmd_board)
     p = sub.add_parser("screenshot", help="rendre le tableau dans une image PNG (hors écran)")
     p.add_argument("output", metavar="SORTIE.png")
-    p.add_argument("--size", default="1920x1080", help="taille LxH (défaut 1920x1080)")
+    p.add_argument("--size", default="1920x1080", metavar="LxH", help="taille LxH (défaut 1920x1080)")
     p.add_argument("--demo", action="store_true",
                    help="base temporaire avec les patients de démonstration")
     p.set_defaults(handler=_cmd_screenshot)
