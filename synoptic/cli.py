@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_init_db(args: argparse.Namespace) -> int:
-    from synoptic.demo import seed_demo
+    from synoptic.demo import seed_demo_days
     from synoptic.store.seed import SEEDED, create_or_upgrade
 
     # No read timeout here: converting a big legacy table to InnoDB takes minutes.
@@ -165,8 +165,12 @@ def cmd_init_db(args: argparse.Namespace) -> int:
         if SEEDED in changes:
             print(f"Base neuve : {SEEDED}.")
         if args.demo:
-            pks = seed_demo(ctx.services("demo"), datetime.now().replace(microsecond=0))
+            pks, past = seed_demo_days(ctx.services("demo"),
+                                       datetime.now().replace(microsecond=0))
             print(f"{len(pks)} patient(s) de démonstration ajouté(s).")
+            if past:
+                print(f"Hier, {past} patients venus et repartis : dans l'historique, pour "
+                      "les statistiques (Menu → Statistiques, synoptux daily-report).")
         if not changes and not args.demo:
             print("La base est déjà à jour : rien à faire.")
         print(f"Base : {_safe_url(ctx)}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from synoptic.demo_day import seed_yesterday
 from synoptic.services import BoardServices, NewTask
 from synoptic.store.db import Store
 
@@ -46,6 +47,19 @@ def waited(box: str, age: int) -> int:
     """Minutes a demo patient spent in the waiting room before their care box: a few for
     the resuscitation room, else a quarter of their time here, at most half an hour."""
     return 2 if box == "DECH" else min(age // 4, 30)
+
+
+def seed_demo_days(services: BoardServices, now: datetime) -> tuple[list[int], int]:
+    """``init-db --demo``: on a board without any demo patient, first the whole of yesterday
+    (:mod:`synoptic.demo_day`: patients who came and left, for the statistics window, which
+    opens on yesterday), then today's patients (:func:`seed_demo`).  Returns today's new
+    keys and how many patients yesterday had (0 when the demo was there already)."""
+    store = services.store
+    with store.read() as session:
+        guids = session.scalars(select(store.models.Patient.guid))
+        fresh = not any(g and g.startswith("demo-") for g in guids)
+    past = seed_yesterday(services, now) if fresh else 0
+    return seed_demo(services, now), past
 
 
 def seed_demo(services: BoardServices, now: datetime) -> list[int]:

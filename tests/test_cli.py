@@ -222,6 +222,7 @@ def test_init_db_demo_then_status(env: Env, capsys: pytest.CaptureFixture[str]) 
     assert code == 0
     assert "Base neuve" in out
     assert "12 patient(s) de démonstration" in out
+    assert re.search(r"Hier, \d+ patients venus et repartis", out)  # for the statistics
 
     code, out, _ = run(capsys, *env.argv, "status")
     assert code == 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from conftest import NOW
+from sqlalchemy import select
 
 from synoptic.demo import DEMO_PATIENTS, seed_demo
 from synoptic.services import BoardServices
@@ -26,3 +27,26 @@ def test_the_demo_day_has_waits_stays_and_exits(services: BoardServices, store: 
     assert waiting.median is not None and 2 <= waiting.median <= 30
     assert figures.stay.overall.n == 2
     assert seed_demo(services, NOW) == []  # seeded once: a second run adds nobody
+
+
+def test_init_db_demo_adds_yesterday_for_the_statistics(
+    services: BoardServices, store: Store
+) -> None:
+    """The statistics window opens on yesterday: on the demo it was empty."""
+    from synoptic.demo import seed_demo_days
+    from synoptic.domain import BoxType
+
+    pks, past = seed_demo_days(services, NOW)
+    assert len(pks) == len(DEMO_PATIENTS) and past >= 30
+    yesterday = (NOW - timedelta(days=1)).date()
+    figures = compute_stats(store, Period(yesterday, yesterday), now=NOW)
+    assert figures.arrivals == past
+    assert figures.waiting.overall.n == past  # each went from the waiting room to a box
+    assert figures.stay.overall.n == past  # and left: nobody of yesterday is on the board
+    assert figures.exits > past // 2 and figures.tasks
+    care = next(o for o in figures.occupancy if o.kind is BoxType.CARE)
+    assert care.capacity is not None and care.peak <= care.capacity  # never over capacity
+    with store.read() as session:
+        on_board = session.scalars(select(store.models.Patient.guid)).all()
+    assert not [g for g in on_board if g and g.startswith("demo-hier-")]
+    assert seed_demo_days(services, NOW) == ([], 0)  # once: the demo is there already
