@@ -20,6 +20,8 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from synoptic.db_urls import has_bare_at, mask_password
+
 __all__ = [
     "DatabaseProblem",
     "Problem",
@@ -203,5 +205,12 @@ def missing_sqlite_file_problem(path: Path) -> DatabaseProblem:
 
 
 def safe_url(url: str | URL) -> str:
-    """``url`` without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """``url`` without its password, for messages (all of it, even written with a bare
+    "@" that SQLAlchemy would split it at)."""
+    if isinstance(url, str) and has_bare_at(url):
+        return mask_password(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":  # no password; a path as written (é, @, spaces)
+        return f"{parsed.drivername}:///{parsed.database}" if parsed.database \
+            else f"{parsed.drivername}://"
+    return parsed.render_as_string(hide_password=True)

@@ -9,12 +9,42 @@ connected; only the driver's module is imported, as the engine would.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-__all__ = ["SUPPORTED_BACKENDS", "normalize_url", "unsupported_reason"]
+__all__ = [
+    "BARE_AT_EXPECTED",
+    "SUPPORTED_BACKENDS",
+    "has_bare_at",
+    "mask_password",
+    "normalize_url",
+    "unsupported_reason",
+]
 
 SUPPORTED_BACKENDS = ("sqlite", "mysql", "mariadb")
+# The user and password of a server URL: from "://" to the last "@" before any "?".
+_CREDENTIALS_RE = re.compile(r"^([\w+.-]+://[^:/@?]*:)[^?]*@")
+BARE_AT_EXPECTED = (
+    "un mot de passe et un nom d'utilisateur sans « @ » tel quel : écrivez-le %40 dans "
+    "l'URL (encodage URL : %40 pour @, %3A pour :, %2F pour /, %23 pour #, %25 pour %)"
+)
+
+
+def has_bare_at(text: str) -> bool:
+    """A server URL whose password (or user) holds an "@" not written %40: SQLAlchemy
+    would take what follows it for the host, and show it in its messages."""
+    scheme, sep, rest = text.partition("://")
+    if not sep or scheme.split("+")[0].lower() not in ("mysql", "mariadb"):
+        return False  # a SQLite path may hold an @
+    return rest.split("?", 1)[0].count("@") > 1
+
+
+def mask_password(text: str) -> str:
+    """``text`` with its password replaced by ``***``, whether it parses or not (every
+    character up to the last "@" of the credentials goes)."""
+    return _CREDENTIALS_RE.sub(r"\1***@", text)
 
 
 def normalize_url(url: str | URL) -> URL:

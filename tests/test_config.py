@@ -813,3 +813,37 @@ def test_statistics_section(tmp_path: Path) -> None:
         load_config(write_ini(tmp_path, "[Statistiques]\nSeuil_Tension=0\n"))
     assert "Seuil_Tension" in str(info.value)
     assert "supérieur ou égal à 1" in str(info.value)
+
+
+@pytest.mark.parametrize("section", ["Connexion", "Connexion_MedinTux", "--db"])
+def test_a_password_with_a_bare_at_is_refused_and_never_shown(
+    tmp_path: Path, section: str
+) -> None:
+    """Written as typed, "p@ss#w%rd" made SQLAlchemy connect to the host "ss#w%rd@..." and
+    show it in every message, the wall's start screen included."""
+    url = "mysql+pymysql://synoptux:p@ss#w%rd@db:3306/synoptux?charset=utf8mb4"
+    if section == "--db":
+        with pytest.raises(ConfigError) as info:
+            load_config(write_ini(tmp_path, "[Interface]\n"), db_url_override=url)
+    else:
+        with pytest.raises(ConfigError) as info:
+            load_config(write_ini(tmp_path, f"[{section}]\nURL = {url}\n"))
+    err = info.value
+    assert err.value == "mysql+pymysql://synoptux:***@db:3306/synoptux?charset=utf8mb4"
+    assert "ss#w" not in str(err) and "%40" in err.expected
+    encoded = "mysql+pymysql://synoptux:p%40ss%23w%25rd@db:3306/synoptux"
+    path = write_ini(tmp_path, f"[Connexion]\nURL = {encoded}\n", "encoded.ini")
+    assert load_config(path).database.url == encoded  # written %40: accepted as it is
+    assert load_config(write_ini(  # a SQLite path may hold an @
+        tmp_path, "[Connexion]\nURL = sqlite:////srv/a@b/x.sqlite\n", "sqlite.ini",
+    )).database.url == "sqlite:////srv/a@b/x.sqlite"
+
+
+def test_messages_never_show_a_password_written_with_a_bare_at() -> None:
+    from synoptic.db_messages import safe_url
+
+    assert safe_url("mysql+pymysql://u:p@ss@h/b") == "mysql+pymysql://u:***@h/b"
+    assert safe_url("mysql+pymysql://u:secret@h/b") == "mysql+pymysql://u:***@h/b"
+    # A SQLite path as written: "/srv/hélène" read "/srv/h%C3%A9l%C3%A8ne" in every message.
+    for path in ("sqlite:////srv/hélène/a@b x.sqlite", "sqlite:///relatif.sqlite", "sqlite://"):
+        assert safe_url(path) == path

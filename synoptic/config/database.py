@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError
 from synoptic.config.ini import IniFile, RawValue
 from synoptic.config.settings import ConfigError, DatabaseSettings
 from synoptic.db_messages import safe_url
-from synoptic.db_urls import unsupported_reason
+from synoptic.db_urls import BARE_AT_EXPECTED, has_bare_at, mask_password, unsupported_reason
 
 __all__ = ["APP_NAME", "DB_OPTION", "default_database_url", "read_database"]
 
@@ -21,7 +21,6 @@ APP_NAME = "synoptux"
 DB_OPTION = "l'option --db"  # the "file" of a ConfigError about --db URL
 
 _PREFIX_RE = re.compile(r"[A-Za-z0-9_]*")
-_PASSWORD_RE = re.compile(r"(://[^:/@]*:)[^@]*@")
 _EXAMPLES = (
     "par exemple sqlite:///chemin/synoptux.sqlite ou "
     "mysql+pymysql://utilisateur:motdepasse@serveur:3306/base"
@@ -42,6 +41,8 @@ def default_database_url() -> str:
 
 def _url_problem(text: str) -> str | None:
     """What is expected instead of ``text``; ``None`` when Synoptux can open it."""
+    if has_bare_at(text):
+        return BARE_AT_EXPECTED
     try:
         make_url(text)
     except (ArgumentError, ValueError):
@@ -53,10 +54,12 @@ def _url_problem(text: str) -> str | None:
 def _shown(url: str) -> str:
     """``url`` as a message shows it: without its password, even when it does not parse
     (``mysql://u:secret@h:port/b``)."""
+    if has_bare_at(url):
+        return mask_password(url)
     try:
         return safe_url(url)
     except (ArgumentError, ValueError):
-        return _PASSWORD_RE.sub(r"\1***@", url)
+        return mask_password(url)
 
 
 def _legacy_shown(text: str) -> str:
