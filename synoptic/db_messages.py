@@ -36,6 +36,7 @@ __all__ = [
 class Problem(Enum):
     UNREACHABLE = "serveur injoignable"
     ACCESS_DENIED = "accès refusé"
+    DATABASE_DENIED = "base inconnue ou interdite à cet utilisateur"
     UNKNOWN_DATABASE = "base inconnue"
     CANNOT_OPEN_FILE = "fichier impossible à ouvrir"
     NOT_A_DATABASE = "fichier qui n'est pas une base SQLite"
@@ -53,7 +54,14 @@ _ADVICE = {
     ),
     Problem.ACCESS_DENIED: (
         "vérifiez l'utilisateur et le mot de passe de [Connexion] URL, et ses droits sur la base "
-        "(GRANT ALL ON synoptux.* ...)"
+        "(GRANT ALL ON nom_de_la_base.* TO ...)"
+    ),
+    Problem.DATABASE_DENIED: (
+        "le serveur a accepté l'utilisateur et son mot de passe, mais la base nommée dans "
+        "[Connexion] URL n'existe pas ou cet utilisateur n'y a aucun droit (le serveur ne dit "
+        "pas lequel) : vérifiez le nom de la base, puis ses droits (GRANT ALL ON "
+        "nom_de_la_base.* TO ...) ; une base neuve se crée (CREATE DATABASE ...) avant "
+        "« synoptux init-db »"
     ),
     Problem.UNKNOWN_DATABASE: (
         "créez la base sur le serveur (CREATE DATABASE ...) ou corrigez son nom dans "
@@ -81,7 +89,7 @@ _MYSQL_CODES = {
     2005: Problem.UNREACHABLE,  # unknown server host
     2006: Problem.UNREACHABLE,  # server has gone away
     2013: Problem.UNREACHABLE,  # lost connection during query
-    1044: Problem.ACCESS_DENIED,  # access denied for user to database
+    1044: Problem.DATABASE_DENIED,  # denied to the database: no grant, or no such database
     1045: Problem.ACCESS_DENIED,  # access denied for user (password)
     1142: Problem.ACCESS_DENIED,  # command denied to user for table
     1049: Problem.UNKNOWN_DATABASE,

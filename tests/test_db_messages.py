@@ -77,6 +77,33 @@ def test_unknown_database(mariadb_server: str) -> None:
     assert "CREATE DATABASE" in problem.advice
 
 
+def test_a_user_without_rights_on_the_database_is_not_told_to_check_its_password(
+    mariadb_server: str,
+) -> None:
+    """A user granted one database, as an administrator sets one up, naming another (or a
+    misspelt one) gets 1044: it was worded "check the user and password"."""
+    import uuid
+
+    name = f"synoptux_t_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(mariadb_server)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE USER '{name}'@'%' IDENTIFIED BY 'pw-{name}'"))
+            conn.execute(text(f"GRANT ALL ON `{name}`.* TO '{name}'@'%'"))
+        url = make_url(mariadb_server).set(username=name, password=f"pw-{name}",
+                                           database=f"{name}_misspelt")
+        err = failure(url.render_as_string(hide_password=False), connect_timeout=3)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP USER IF EXISTS '{name}'@'%'"))
+        admin.dispose()
+    problem = describe_database_error(err)
+    assert problem.kind is Problem.DATABASE_DENIED
+    assert problem.detail.startswith("(1044) Access denied")
+    assert "n'existe pas ou cet utilisateur n'y a aucun droit" in problem.advice
+    assert "mot de passe de [Connexion]" not in problem.advice
+
+
 def test_missing_table_on_mariadb_says_init_db(mariadb_server: str) -> None:
     err = failure(mariadb_server.rstrip("/") + "/mysql", "SELECT * FROM synopt_box")
     problem = describe_database_error(err)
@@ -127,7 +154,7 @@ def test_sqlite_missing_table_and_not_a_database(tmp_path: Path) -> None:
         (2005, Problem.UNREACHABLE),
         (2006, Problem.UNREACHABLE),
         (2013, Problem.UNREACHABLE),
-        (1044, Problem.ACCESS_DENIED),
+        (1044, Problem.DATABASE_DENIED),
         (1142, Problem.ACCESS_DENIED),
         (1205, Problem.LOCKED),
         (1064, Problem.OTHER),
