@@ -35,7 +35,7 @@ from synoptic.command_context import (
     load_context,
     require_existing_database,
 )
-from synoptic.config import CONFIG_FILE_NAME, ConfigError, write_default_config
+from synoptic.config import CONFIG_FILE_NAME, ConfigError, exposed_password, write_default_config
 from synoptic.db_messages import (
     describe_database_error,
     missing_sqlite_file,
@@ -194,6 +194,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         cfg = ctx.config
         print(f"Configuration : {cfg.path}")
+        exposed = exposed_password(cfg.path, (cfg.database.url, cfg.database.host_url))
+        if exposed:
+            print(f"  attention : {exposed}")
         print(f"Base : {_safe_url(ctx)} (préfixe {cfg.database.table_prefix})")
         print(f"Dossier des entrées : {cfg.interface.inbox_dir}")
         if not cfg.interface.inbox_dir.is_dir():

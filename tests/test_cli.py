@@ -358,6 +358,21 @@ def test_check_config(env: Env, capsys: pytest.CaptureFixture[str]) -> None:
     assert f"Configuration : {env.ini}" in out
     assert f"Connexion à la base : OK (schéma version {SCHEMA_VERSION})" in out
     assert "Écran du tableau : écran principal" in out
+    assert "attention : ce fichier contient le mot de passe" not in out  # SQLite: none
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+def test_check_config_points_out_a_password_others_may_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ini = tmp_path / "synoptux.ini"
+    ini.write_text("[Connexion]\nURL=mysql+pymysql://u:secret@127.0.0.1:1/b\n", encoding="utf-8")
+    ini.chmod(0o644)
+    code, out, _ = run(capsys, "--config", str(ini), "check-config")
+    assert code == 1  # nothing answers on port 1
+    assert f"attention : ce fichier contient le mot de passe de la base et tous les comptes" \
+        f" de ce poste peuvent le lire (droits 644) : « chmod 600 {ini} »" in out
+    assert "secret" not in out
 
 
 def test_config_from_environment_variable(

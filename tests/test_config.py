@@ -847,3 +847,23 @@ def test_messages_never_show_a_password_written_with_a_bare_at() -> None:
     # A SQLite path as written: "/srv/hélène" read "/srv/h%C3%A9l%C3%A8ne" in every message.
     for path in ("sqlite:////srv/hélène/a@b x.sqlite", "sqlite:///relatif.sqlite", "sqlite://"):
         assert safe_url(path) == path
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")
+def test_an_ini_holding_a_password_that_others_may_read_is_pointed_out(tmp_path: Path) -> None:
+    from synoptic.config import exposed_password
+
+    path = write_ini(tmp_path, "[Connexion]\nURL = mysql+pymysql://u:secret@h/b\n")
+    with_password = ("mysql+pymysql://u:secret@h/b", "")
+    path.chmod(0o644)
+    warning = exposed_password(path, with_password)
+    assert warning is not None and "tous les comptes" in warning and "chmod 600" in warning
+    assert "secret" not in warning
+    path.chmod(0o640)
+    assert "son groupe" in (exposed_password(path, with_password) or "")
+    path.chmod(0o600)
+    assert exposed_password(path, with_password) is None  # the owner alone
+    path.chmod(0o644)
+    assert exposed_password(path, ("sqlite:////srv/x.sqlite", "")) is None  # no password
+    assert exposed_password(path, ("mysql+pymysql://u@h/b", "")) is None
+    assert exposed_password(None, with_password) is None  # the defaults: no file

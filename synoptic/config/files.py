@@ -9,13 +9,16 @@ file is created from it on first run.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import platformdirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from synoptic.config.database import APP_NAME
 from synoptic.config.settings import MissingConfigFile
@@ -25,6 +28,7 @@ __all__ = [
     "CONFIG_FILE_NAME",
     "default_ini_bytes",
     "default_ini_text",
+    "exposed_password",
     "resolve_config_path",
     "user_config_path",
     "write_atomically",
@@ -114,3 +118,29 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def exposed_password(path: Path | None, urls: Iterable[str]) -> str | None:
+    """A French warning when the ini file at ``path`` holds a database password (in one of
+    ``urls``) and other accounts of the machine may read it (POSIX modes); else None."""
+    if path is None or os.name != "posix":
+        return None
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if not mode & (stat.S_IRGRP | stat.S_IROTH):
+        return None
+    for url in urls:
+        try:
+            password = make_url(url).password if url else None
+        except (ArgumentError, ValueError):
+            password = None
+        if password:
+            readers = "tous les comptes" if mode & stat.S_IROTH else "son groupe"
+            return (
+                f"ce fichier contient le mot de passe de la base et {readers} de ce poste "
+                f"peuvent le lire (droits {stat.S_IMODE(mode):o}) : « chmod 600 {path} », ou "
+                "640 avec le groupe du compte qui lance le tableau ou « synoptux watch »"
+            )
+    return None
