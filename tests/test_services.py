@@ -897,3 +897,28 @@ def test_resolve_actor_fallbacks(monkeypatch: pytest.MonkeyPatch, store: Store) 
     assert BoardServices(store, "ecran").as_user(None).actor == "ecran"
     monkeypatch.setattr(history_module.socket, "gethostname", lambda: "")
     assert resolve_actor() == "inconnu"
+
+
+def test_a_patient_history_never_shows_the_patient_who_had_the_key_before(
+    services: BoardServices, store: Store
+) -> None:
+    """SQLite gives the key of the patient removed last from the top of the table to the
+    next one admitted; the history names patients by key, so the new patient's history
+    window listed the earlier patient's name and care first."""
+    first = services.admit(box_code="B1", last_name="AVANT", tasks=[NewTask("RX")], now=NOW)
+    services.move(first.patient_pk, "SORT", now=NOW + timedelta(minutes=5),
+                  destination="Retour domicile")
+    services.discharge(first.patient_pk, now=NOW + timedelta(minutes=6))
+    second = services.admit(box_code="B2", last_name="APRES", now=NOW + timedelta(minutes=7))
+    if store.dialect == "sqlite":
+        assert second.patient_pk == first.patient_pk  # the reuse this guards against
+    shown = history_of(store, second.patient_pk)
+    assert [(h.action, h.last_name) for h in shown] == [("PATIENT_IN", "APRES")]
+    services.set_comment(second.patient_pk, "revu", now=NOW + timedelta(minutes=8))
+    services.move(second.patient_pk, "SORT", now=NOW + timedelta(minutes=9),
+                  destination="Retour domicile")
+    services.discharge(second.patient_pk, now=NOW + timedelta(minutes=10))
+    # A patient just removed: still its own whole history, its exit included.
+    assert [h.action for h in history_of(store, second.patient_pk)] == [
+        "PATIENT_IN", "SET_COMMENT", "SET_PLACE", "PATIENT_OUT"]
+    assert {h.last_name for h in history_of(store, second.patient_pk)} == {"APRES"}
