@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from sqlalchemy import select
 from ui_support import NOW, BoardEnv, card_of, glance_of, layout_tool
 
@@ -245,7 +245,8 @@ def test_move_with_two_touches(qtbot, env: BoardEnv) -> None:
     board = env.board(qtbot)
     qtbot.mouseClick(card_of(board, pk).move_button, Qt.MouseButton.LeftButton)
     assert board.move_banner.isVisible()
-    assert card_of(board, pk).property("moving") is True
+    assert glance_of(board, pk).moving is True  # the opened card gave way to the boxes
+    assert board.open_card_panel.card is None or not board.open_card_panel.isVisible()
     assert board.panels["B1"].property("target") == "possible"
     assert board.panels["B2"].property("target") == "refused"  # full
     assert board.panels["ATT"].property("target") == "source"
@@ -255,6 +256,31 @@ def test_move_with_two_touches(qtbot, env: BoardEnv) -> None:
     assert not board.move_banner.isVisible()
     assert board.panels["B1"].property("target") == "none"
     assert board.panels["B1"].title.text().endswith("1/1")
+
+
+def test_the_second_touch_of_a_move_lands_anywhere_in_the_box(qtbot, env: BoardEnv) -> None:
+    """A nurse touches the box, not its title bar: its free space, or a patient in it."""
+    pk = env.admit("ATT")
+    other = env.admit("ATT", "AUTRE")
+    in_sortie = env.admit("SORT", "PARTI")
+    board = env.board(qtbot)
+    qtbot.mouseClick(card_of(board, pk).move_button, Qt.MouseButton.LeftButton)
+    content = board.panels["B1"].content
+    free = QPoint(content.width() // 2, content.height() - 5)
+    assert content.childAt(free) is None
+    qtbot.mouseClick(content, Qt.MouseButton.LeftButton, pos=free)
+    assert patient(env, pk).box_code == "B1"
+    assert board.mover.moving is None
+    # A flick in the free space scrolls; it moves nobody (press and release apart).
+    qtbot.mouseClick(card_of(board, other).move_button, Qt.MouseButton.LeftButton)
+    qtbot.mousePress(board.panels["B2"].content, Qt.MouseButton.LeftButton, pos=free)
+    qtbot.mouseRelease(board.panels["B2"].content, Qt.MouseButton.LeftButton,
+                       pos=free - QPoint(0, 120))
+    assert patient(env, other).box_code == "ATT" and board.mover.moving is not None
+    # A patient's card in the box: the box, not that patient's card.
+    qtbot.mouseClick(glance_of(board, in_sortie), Qt.MouseButton.LeftButton)
+    assert env.dialogs.called("choose_destination")  # into Sorties: where to
+    assert board.open_card_panel.pk != in_sortie
 
 
 def test_move_into_full_box_is_refused(qtbot, env: BoardEnv) -> None:

@@ -269,9 +269,12 @@ class BoardWindow(QMainWindow):
     # ================================================================== the opened card
 
     def open_card(self, pk: int, task_num: int = 0) -> None:
-        """A touch on a glance card: the patient large, with every action (ui.open_card)."""
+        """A touch on a glance card: the patient large, with every action (ui.open_card);
+        during a move, the second touch (the card's box is where the patient goes)."""
         view = self.patients.get(pk)
-        if view is not None and not self.profile.read_only:
+        if view is not None and self.mover.moving is not None:
+            self.box_touched(view.box_code)
+        elif view is not None and not self.profile.read_only:
             self.open_card_panel.open(view)
 
     def close_card(self) -> None:

@@ -14,8 +14,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QScrollArea,
     QVBoxLayout,
@@ -104,6 +111,7 @@ class BoxPanel(QFrame):
         self._more_pending.timeout.connect(self.arrange)
         self.scroll_area.viewport().installEventFilter(self)
         self.content.installEventFilter(self)
+        self._pressed_at: QPoint | None = None  # a tap on the free space (see _body_touch)
         self.scroll_area.verticalScrollBar().valueChanged.connect(lambda _v: self.update_more())
 
         self.grip = ResizeGrip(self, metrics, self.resize_to, self._geometry_edited)
@@ -223,11 +231,25 @@ class BoxPanel(QFrame):
         label.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.content and isinstance(event, QMouseEvent):
+            self._body_touch(event)
         if watched is self.scroll_area.viewport() and event.type() == QEvent.Type.Resize:
             self._more_pending.start()
         elif watched is self.content and event.type() == QEvent.Type.LayoutRequest:
             self._more_pending.start()  # a card's height changed (folded, a task more)
         return super().eventFilter(watched, event)
+
+    def _body_touch(self, event: QMouseEvent) -> None:
+        """A tap on the box's free space counts as a touch on its title (the second touch
+        of a move lands anywhere in the box); a flick that scrolls the list does not."""
+        point = event.position().toPoint()
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self._pressed_at = point
+        elif event.type() == QEvent.Type.MouseButtonRelease and self._pressed_at is not None:
+            pressed, self._pressed_at = self._pressed_at, None
+            still = (point - pressed).manhattanLength() < QApplication.startDragDistance()
+            if still and self.content.childAt(point) is None:
+                self.title_touched.emit(self.box.code)
 
     def _drop_card(self, pk: int) -> None:
         card = self.cards.pop(pk)
