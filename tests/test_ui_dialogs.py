@@ -171,6 +171,40 @@ def test_destinations_show_at_once_without_scrolling(qtbot: QtBot) -> None:
     assert all(b.isVisible() for b in dialog.buttons)
 
 
+def test_a_tall_dialog_opens_whole_inside_the_board(qtbot: QtBot) -> None:
+    """Without a window manager (a wall's kiosk session) Qt centred the destination dialog
+    on the size it had before its layout grew: it ran off the bottom of a 1080-pixel screen,
+    its Valider and Annuler buttons out of reach."""
+    from PySide6.QtCore import QPoint, QRect
+
+    from synoptic.domain import BoxType
+
+    board = QWidget()
+    qtbot.addWidget(board)
+    board.setGeometry(0, 0, 1920, 1080)
+    board.show()
+    qtbot.waitExposed(board)
+    many = [DestinationView(n, f"Destination {n}", BoxType.EXIT) for n in range(1, 10)]
+    dialog = DestinationDialog(M1, "Sorties", many, ask_exit_time=True, now=NOW, parent=board)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    area = QRect(board.mapToGlobal(QPoint(0, 0)), board.size())
+    assert dialog.height() > area.height() // 2  # a tall one
+    assert area.contains(dialog.geometry()), (dialog.geometry(), area)
+    cancel = dialog.findChild(QPushButton, "DialogCancel")
+    assert area.contains(cancel.mapToGlobal(cancel.rect().bottomRight()))
+    dialog.close()
+
+
+def test_a_dialog_is_centred_and_kept_inside_its_area() -> None:
+    from PySide6.QtCore import QRect, QSize
+
+    from ui.dialogs.base import placed
+
+    assert placed(QSize(400, 300), QRect(0, 0, 1000, 800)) == QRect(300, 250, 400, 300)
+    assert placed(QSize(400, 900), QRect(10, 20, 1000, 800)) == QRect(310, 20, 400, 800)
+
+
 # --- responsable ---------------------------------------------------------------------------
 
 

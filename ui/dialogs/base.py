@@ -6,8 +6,8 @@ Sizes come from :class:`ui.metrics.Metrics` only.  Object names (``DialogOk``,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -46,10 +46,25 @@ def dialog_button(
 
 def available_area(parent: QWidget | None) -> QSize:
     """Where the dialog must fit: the board's window, else the screen."""
+    return available_rect(parent).size()
+
+
+def available_rect(parent: QWidget | None) -> QRect:
+    """The same, in screen coordinates: the board's window, else the screen's free part."""
     if parent is not None:
-        return parent.window().size()
+        window = parent.window()
+        return QRect(window.mapToGlobal(window.rect().topLeft()), window.size())
     screen = QGuiApplication.primaryScreen()
-    return screen.availableGeometry().size() if screen is not None else QSize(1280, 800)
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+
+
+def placed(size: QSize, area: QRect) -> QRect:
+    """A dialog of ``size`` centred on ``area`` and kept inside it (its top left first
+    when it is larger): its buttons at the bottom always on the screen."""
+    width, height = min(size.width(), area.width()), min(size.height(), area.height())
+    x = area.left() + (area.width() - width) // 2
+    y = area.top() + (area.height() - height) // 2
+    return QRect(x, y, width, height)
 
 
 class TouchDialog(QDialog):
@@ -80,6 +95,17 @@ class TouchDialog(QDialog):
         title_font.setBold(True)
         self.title_label.setFont(title_font)
         self.body.addWidget(self.title_label)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Placed once its layout has its final size: Qt centres a dialog on the size it
+        had before, and with no window manager (a wall's kiosk session) nothing moves it
+        back, so a tall one ran off the bottom of the screen with its Valider button."""
+        super().showEvent(event)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.adjustSize()
+        self.setGeometry(placed(self.size(), available_rect(self.parentWidget())))
 
     def button(self, text: str, object_name: str) -> QPushButton:
         return dialog_button(self.metrics, text, object_name)
