@@ -101,6 +101,25 @@ def test_a_preset_sets_the_text_which_stays_editable(qtbot: QtBot) -> None:
     assert dialog.result_value() == "Attente imagerie scanner"
 
 
+def test_a_preset_is_added_to_the_comment_not_put_in_its_place(qtbot: QtBot) -> None:
+    """A nurse's trial: "Attente imagerie" erased the reason the patient came."""
+    presets = ("Attente imagerie", "À jeun")
+    dialog = shown(qtbot, TextDialog(M1, "Commentaire", "Poignet douloureux", 45,
+                                     presets=presets))
+    assert not dialog.line_edit.hasSelectedText()  # a key typed adds, it erases nothing
+    click(qtbot, dialog.preset_button("Attente imagerie"))
+    assert dialog.line_edit.text() == "Poignet douloureux · Attente imagerie"
+    click(qtbot, dialog.preset_button("Attente imagerie"))  # twice: said once
+    assert dialog.line_edit.text() == "Poignet douloureux · Attente imagerie"
+    type_on(qtbot, dialog.keyboard, " 2")
+    click(qtbot, dialog.ok_button)
+    assert dialog.result_value() == "Poignet douloureux · Attente imagerie 2"
+    long = "x" * 40  # with the preset, over the column's 45 characters: the preset alone
+    dialog = shown(qtbot, TextDialog(M1, "Commentaire", long, 45, presets=presets))
+    click(qtbot, dialog.preset_button("À jeun"))
+    assert dialog.line_edit.text() == "À jeun"
+
+
 def test_comment_typed_on_the_keyboard_is_saved_through_the_service(
     qtbot: QtBot, env: BoardEnv
 ) -> None:
@@ -135,7 +154,7 @@ def test_comment_preset_from_the_ini_is_saved(qtbot: QtBot, env: BoardEnv) -> No
 
     answer_later(qtbot, choose)
     assert board.touch_actions.edit_comment(board.patients[pk])
-    assert board.patients[pk].comment == "Attente brancardier"
+    assert board.patients[pk].comment == "Douleur · Attente brancardier"  # added to it
 
 
 # --- destinations --------------------------------------------------------------------------

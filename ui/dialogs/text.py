@@ -1,5 +1,5 @@
 """Edit a short text (a comment) without a keyboard: the department's preset comments as
-big buttons (one touch sets the text, still editable), and a French on-screen keyboard
+big buttons (one touch adds one to the text, still editable), and a French on-screen keyboard
 (:mod:`ui.keyboard`) whose "OK" and "Annuler" end the dialog.  A physical keyboard still
 works (Enter validates)."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFocusEvent, QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from ui.dialogs.base import TouchDialog, available_area
@@ -17,6 +18,19 @@ from ui.metrics import Metrics
 from ui.plain import set_button_text
 
 PRESET_NAME = "PresetComment"
+SEPARATOR = " · "  # between what the field held and a preset added to it
+
+
+class EndCursorEdit(QLineEdit):
+    """A line edit that keeps its text when it gets the focus: Qt selects all of it when a
+    dialog gives it the focus, and the first key touched then erased the comment.  The
+    cursor goes to its end instead (a finger on the text still puts it where it touched)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.deselect()
+            self.end(False)
 
 
 class TextDialog(TouchDialog):
@@ -36,7 +50,7 @@ class TextDialog(TouchDialog):
         # Wide keys and presets on one or two rows: as wide as the screen allows, up to 1000.
         width = min(area.width() * 96 // 100, metrics.px(1000)) - margins.left() * 2
         self.setMinimumWidth(width + margins.left() * 2)
-        self.line_edit = QLineEdit()
+        self.line_edit = EndCursorEdit()
         self.line_edit.setObjectName("DialogLineEdit")
         self.line_edit.setMaxLength(max_length)  # the column's size: longer would be cut
         self.line_edit.setText(initial)
@@ -61,7 +75,7 @@ class TextDialog(TouchDialog):
                 continue
             button = self.preset_grid.add_button(text, PRESET_NAME)
             button.setProperty("preset", text)
-            button.clicked.connect(lambda _=False, t=text: self.set_text(t))
+            button.clicked.connect(lambda _=False, t=text: self.add_preset(t))
         if self.preset_grid.buttons:
             # Three rows at most: the keyboard needs the rest of the screen; a preset too
             # long for its column goes on two lines (a button holds two).
@@ -87,7 +101,7 @@ class TextDialog(TouchDialog):
         self.keyboard.rejected.connect(self.reject)
         self.line_edit.returnPressed.connect(self.accept)  # Enter on a physical keyboard
         self.line_edit.setFocus()
-        self.line_edit.selectAll()
+        self.line_edit.end(False)  # typing and presets add to the text; "Effacer tout" clears
 
     @property
     def presets(self) -> list[str]:
@@ -97,11 +111,23 @@ class TextDialog(TouchDialog):
         return next(b for b in self.preset_grid.buttons if b.property("preset") == text)
 
     def set_text(self, text: str) -> None:
-        """A preset: the whole text, cursor at the end, ready to be completed."""
+        """The whole text, cursor at the end, ready to be completed."""
         self.line_edit.setText(text[: self.line_edit.maxLength()])
         self.line_edit.deselect()
         self.line_edit.end(False)
         self.line_edit.setFocus()
+
+    def add_preset(self, preset: str) -> None:
+        """A preset after what the field holds ("Poignet douloureux · Attente imagerie"):
+        a nurse adding "Attente imagerie" does not mean to erase why the patient came.  Said
+        already, nothing changes; too long for the column together, the preset alone (the
+        field shows it before Valider)."""
+        current = self.line_edit.text().rstrip()
+        if preset in current:
+            self.set_text(current)
+            return
+        joined = f"{current}{SEPARATOR}{preset}" if current else preset
+        self.set_text(joined if len(joined) <= self.line_edit.maxLength() else preset)
 
     def _clear(self) -> None:
         self.line_edit.clear()
