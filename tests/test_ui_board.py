@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from sqlalchemy import select
 from ui_support import NOW, BoardEnv, card_of, glance_of, layout_tool
 
@@ -418,6 +418,27 @@ def test_filter_by_responsable_with_counts(qtbot, env: BoardEnv) -> None:
     board.cancel_move()
     board.tools.set_filter(None)
     assert att.cards[a].isVisibleTo(att)
+
+
+def test_the_top_buttons_stay_where_they_are(qtbot, env: BoardEnv) -> None:
+    """A nurse's trial: with a filter chosen or the names masked, "Menu" moved right and a
+    finger going back to it touched "Masquer les noms"."""
+    from PySide6.QtWidgets import QApplication
+
+    env.admit("ATT", "AAA", responsable="MARTIN")
+    board = env.board(qtbot, size=(1920, 1080))
+    bar = board.top_bar
+
+    def places() -> list[QRect]:
+        QApplication.processEvents()
+        return [b.geometry() for b in (bar.filter_button, bar.names_button, bar.menu_button)]
+
+    before = places()
+    board.tools.set_filter("IAO")  # the longest name: "IAO (infirmière d'accueil)"
+    assert bar.filter_button.text() == "Responsable : IAO (infirmière d'accueil) ▾"
+    qtbot.mouseClick(bar.names_button, Qt.MouseButton.LeftButton)
+    assert bar.names_button.text() == "Afficher les noms"
+    assert places() == before
 
 
 # ---------------------------------------------------------------- window mode, positions

@@ -3,9 +3,11 @@ status bar.  They only display and forward touches; the board decides."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,6 +24,32 @@ from ui.profile import ScreenProfile
 from ui.widgets import set_prop, touch_button
 
 CLOCK_NAME = "ClockLabel"  # a long press on it toggles full screen (ui.startup)
+
+NAMES_HIDE = "Masquer les noms"
+NAMES_SHOW = "Afficher les noms"
+
+
+class StableButton(QPushButton):
+    """A button as wide as the longest of the texts it may show (:attr:`texts`, in bold
+    too: the filter in use is bold), so that a new text moves no button beside it; it is
+    narrower only when the bar lacks room (never below its minimum, a touch target)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if not self.texts:
+            return hint
+        padding = hint.width() - self.fontMetrics().horizontalAdvance(self.text())
+        bold_font = QFont(self.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
+        widest = max(bold.horizontalAdvance(t) for t in self.texts) + padding
+        return QSize(max(hint.width(), widest), hint.height())
+
 
 class TopBar(QFrame):
     """Filter, names, "Menu" and the clock; during a move, the move hint instead (in the
@@ -42,8 +70,11 @@ class TopBar(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(m.margin, m.px(4), m.margin, m.px(4))
         row.setSpacing(m.margin)
-        self.filter_button = touch_button(m, "Responsable : Tous ▾", "FilterButton")
-        self.names_button = touch_button(m, "", "NamesButton")
+        self.filter_button = StableButton()
+        touch_button(m, "Responsable : Tous ▾", "FilterButton", button=self.filter_button)
+        self.names_button = StableButton()
+        touch_button(m, "", "NamesButton", button=self.names_button)
+        self.names_button.texts = [NAMES_SHOW, NAMES_HIDE]
         self.menu_button = touch_button(m, "☰ Menu", "MenuButton")
         self.admin_button = touch_button(m, "Administration", "AdminButton")
         self.clock_label = plain_label(name=CLOCK_NAME)
@@ -83,16 +114,23 @@ class TopBar(QFrame):
         self,
         filter_label: str,
         *,
+        filter_labels: Sequence[str] = (),
         filter_active: bool,
         screen_masked: bool,
         now: datetime,
     ) -> None:
-        """Each tool's text says what a touch does; the filter in use is marked."""
+        """Each tool's text says what a touch does; the filter in use is marked.  Each
+        button is as wide as the longest of its texts (``filter_labels``: every filter's),
+        so that choosing a filter or masking the names moves no button: a finger going back
+        to "Menu" finds it where it was."""
         if self.filter_button in self.tools:
             set_button_text(self.filter_button, filter_label)
             set_prop(self.filter_button, "active", filter_active)
-            self.names_button.setText(
-                "Afficher les noms" if screen_masked else "Masquer les noms")
+            self.names_button.setText(NAMES_SHOW if screen_masked else NAMES_HIDE)
+            texts = [filter_label, *filter_labels]
+            if texts != self.filter_button.texts:
+                self.filter_button.texts = texts
+                self.filter_button.updateGeometry()
         self.set_clock(now)
 
     def set_touch_height(self, height: int) -> None:

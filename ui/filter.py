@@ -16,6 +16,10 @@ from ui.plain import add_plain_action
 ALL = None  # the "Tous" filter
 
 
+
+def filter_label(who: str | None) -> str:
+    return f"Responsable : {'Tous' if who is None else who} ▾"
+
 class ResponsableFilter:
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
@@ -38,8 +42,13 @@ class ResponsableFilter:
 
     def label(self, reference: Reference) -> str:
         """ "Responsable : Tous ▾" or the chosen one's name."""
-        who = self.who(reference)
-        return f"Responsable : {'Tous' if who is None else who} ▾"
+        return filter_label(self.who(reference))
+
+    @staticmethod
+    def all_labels(reference: Reference) -> list[str]:
+        """The button's text for each filter it may show (its width is the longest's)."""
+        return [filter_label(None), *(filter_label(r.name) for r in
+                                      reference.responsables.values())]
 
     @staticmethod
     def choices(

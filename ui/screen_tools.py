@@ -67,6 +67,7 @@ class ScreenTools:
     def show_state(self) -> None:
         self.bar.show_state(
             self.filter.label(self.wall.reference),
+            filter_labels=self.filter.all_labels(self.wall.reference),
             filter_active=self.filter.active,
             screen_masked=self.wall.names.screen_masked,
             now=self.ctx.clock(),

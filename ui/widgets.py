@@ -66,11 +66,13 @@ def touch_button(
     square: bool = False,
     tooltip: str = "",
     focus: bool = False,
+    button: QPushButton | None = None,
 ) -> QPushButton:
     """A plain button at least ``metrics.touch`` high (and wide when ``square``); Enter
     never fires it.  ``focus``: it takes the keyboard focus when touched (dialogs); the
-    board's and the keyboard's never do (a text field keeps its cursor)."""
-    button = QPushButton()
+    board's and the keyboard's never do (a text field keeps its cursor).  ``button``: one
+    of a subclass to set up (else a new QPushButton)."""
+    button = QPushButton() if button is None else button
     set_button_text(button, text)
     button.setObjectName(name)
     button.setMinimumHeight(metrics.touch)
