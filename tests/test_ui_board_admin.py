@@ -117,13 +117,17 @@ def test_a_fresh_install_reaches_the_layout_tools_without_a_password(
 
     def look(menu: Any) -> None:
         assert isinstance(menu, AdminMenu)
-        texts.extend(label.text() for label in menu.findChildren(type(menu.title_label)))
+        texts.extend(label.text() for label in menu.findChildren(type(menu.title_label))
+                     if label.isVisible())
         assert list(menu.entries) == ["mode", "reorganize", "positions"]  # nothing else
         menu.close_button.click()
 
     seen = when_modal(look)
     board.tools.admin.open()
     assert seen and NOBODY_YET in texts
+    assert "Configuration du service" not in texts  # a heading over nothing is not shown
+    assert "Disposition du tableau" in texts
+    assert "défini\u00a0: seule" in NOBODY_YET  # the colon never starts a line
 
 
 def test_an_administration_screen_has_administration_at_hand(

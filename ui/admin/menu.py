@@ -38,7 +38,7 @@ from ui.profile import PUBLIC
 
 __all__ = ["NOBODY_YET", "AdminMenu", "LayoutTools", "admin_tools", "open_admin"]
 
-NOBODY_YET = ("Aucun mot de passe administrateur ni code PIN n'est encore défini : seule la "
+NOBODY_YET = ("Aucun mot de passe administrateur ni code PIN n'est encore défini\u00a0: seule la "
               "disposition du tableau est proposée. Pour le reste, définissez un mot de passe "
               "(synoptux set-admin-password).")
 
@@ -106,15 +106,19 @@ class AdminMenu(TouchDialog):
         add_admin_rules(self, ctx.metrics)
 
     def _group(self, title: str) -> ButtonGrid:
-        self.body.addWidget(self.text_label(title, "FieldLabel"))
+        self.group_title = self.text_label(title, "FieldLabel")
+        self.body.addWidget(self.group_title)
         grid = ButtonGrid(self.metrics, self)
         self.body.addWidget(grid)
         return grid
 
     def _arrange(self) -> None:
+        """The group as arranged; a group with no entry for this person, title included,
+        is not shown (a heading over nothing)."""
         m = self.metrics
         self.grid.arrange(m.px(720), m.px(300), m.px(300))
         self.grid.setVisible(bool(self.grid.buttons))
+        self.group_title.setVisible(bool(self.grid.buttons))
 
     def _entry(self, key: str, text: str, shown: bool, run: Callable[[], None], *,
                closes: bool = False) -> None:
