@@ -56,9 +56,10 @@ def test_every_action_of_the_day_newest_first(open_window: Any) -> None:
     w = open_window()
     rows = w.texts()
     assert len(rows) == 16
-    assert rows[0] == ["21/11/2026 11:30", "Sortie", "SORT", "BRAVO Bruno", "",
+    # Boxes by the names the board gives them, not their codes (SORT, ATT).
+    assert rows[0] == ["21/11/2026 11:30", "Sortie", "Sorties", "BRAVO Bruno", "",
                        "", "sortie définitive", CARE]
-    assert rows[-1][:4] == ["21/11/2026 08:00", "Entrée", "ATT", "ALPHA Anne"]
+    assert rows[-1][:4] == ["21/11/2026 08:00", "Entrée", "Salle d'attente", "ALPHA Anne"]
     assert "=1+1 CHARLIE rappelée" in column(w, "Commentaire")  # as written: plain text
     assert w.status.text() == "16 lignes le 21/11/2026."
     assert not w.more_button.isVisible()

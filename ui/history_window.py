@@ -12,7 +12,7 @@ dropped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +49,11 @@ DEBOUNCE_MS = 300
 DATE_FORMAT = "%d/%m/%Y %H:%M"
 
 
-def row_texts(entry: HistoryEntry) -> tuple[str, ...]:
-    return (entry.date.strftime(DATE_FORMAT), entry.action_label, entry.box_code,
+def row_texts(entry: HistoryEntry, box_labels: Mapping[str, str]) -> tuple[str, ...]:
+    """A row as the window shows it: the box by its name on the board (its code when the
+    box has gone since)."""
+    box = box_labels.get(entry.box_code) or entry.box_code
+    return (entry.date.strftime(DATE_FORMAT), entry.action_label, box,
             entry.patient, entry.task, entry.state, entry.comment, entry.actor)
 
 
@@ -126,6 +129,7 @@ class HistoryWindow(AdminPage):
         self.keyboard_button.toggled.connect(self._show_keyboard)
         self.picker.changed.connect(lambda _p: self._period_changed())
         self.boxes_filter.options = [(b.code, b.label) for b in ctx.reads.reference().boxes]
+        self.box_labels = dict(self.boxes_filter.options)
         self._period_changed()
 
     def _show_keyboard(self, on: bool) -> None:
@@ -224,7 +228,7 @@ class HistoryWindow(AdminPage):
         self.next_after = page.next_after
         self.table.setRowCount(len(self.entries))
         for r, entry in enumerate(page.entries, start=first):
-            for c, text in enumerate(row_texts(entry)):
+            for c, text in enumerate(row_texts(entry, self.box_labels)):
                 item = QTableWidgetItem(text)  # item views draw plain text
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.table.setItem(r, c, item)
