@@ -96,6 +96,7 @@ def test_state_menu_changes_state(qtbot, env: BoardEnv) -> None:
     board = env.board(qtbot)
     row = card_of(board, pk).task_rows[0]
     assert row.menu_button is not None and not row.state_buttons
+    assert row.menu_button.fullText() == "État ▾"  # no state yet: what a touch chooses
     qtbot.mouseClick(row.menu_button, Qt.MouseButton.LeftButton)
     assert row.menu is not None
     actions = {a.data(): a for a in row.menu.actions()}

@@ -18,7 +18,7 @@ from ui.context import UiContext
 from ui.plain import add_plain_action
 from ui.widgets import ElideButton, set_prop, touch_button
 
-NO_STATE = "—"
+NO_STATE = "État"  # no state yet: the button says what touching it chooses
 
 
 def has_information(task: TaskView) -> bool:
