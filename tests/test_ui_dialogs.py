@@ -196,6 +196,31 @@ def test_a_tall_dialog_opens_whole_inside_the_board(qtbot: QtBot) -> None:
     dialog.close()
 
 
+def test_a_window_as_large_as_the_board_keeps_its_size_and_a_dialog_over_a_dialog_the_board(
+    qtbot: QtBot,
+) -> None:
+    """The history, statistics and administration windows take the board's size: placing
+    a dialog must not shrink them, nor squeeze a dialog opened from one into it."""
+    from PySide6.QtCore import QPoint, QRect
+
+    from ui.admin.window import AdminPage
+    from ui.dialogs.base import available_rect
+
+    board = QWidget()
+    qtbot.addWidget(board)
+    board.setGeometry(0, 0, 1920, 1080)
+    board.show()
+    qtbot.waitExposed(board)
+    page = AdminPage(M1, "Historique", "HistoryWindow", board)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.size() == board.size()
+    small = ConfirmDialog(M1, "Question", "Vraiment ?", parent=page)
+    assert available_rect(small.parentWidget()) == QRect(board.mapToGlobal(QPoint(0, 0)),
+                                                         board.size())
+    page.close()
+
+
 def test_a_dialog_is_centred_and_kept_inside_its_area() -> None:
     from PySide6.QtCore import QRect, QSize
 

@@ -53,6 +53,10 @@ def available_rect(parent: QWidget | None) -> QRect:
     """The same, in screen coordinates: the board's window, else the screen's free part."""
     if parent is not None:
         window = parent.window()
+        owner = window.parentWidget()
+        while isinstance(window, QDialog) and owner is not None:
+            window = owner.window()  # a dialog opened from a dialog: the board's window
+            owner = window.parentWidget()
         return QRect(window.mapToGlobal(window.rect().topLeft()), window.size())
     screen = QGuiApplication.primaryScreen()
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
@@ -103,8 +107,7 @@ class TouchDialog(QDialog):
         super().showEvent(event)
         layout = self.layout()
         if layout is not None:
-            layout.activate()
-        self.adjustSize()
+            layout.activate()  # grows the dialog to its layout's minimum, never shrinks it
         self.setGeometry(placed(self.size(), available_rect(self.parentWidget())))
 
     def button(self, text: str, object_name: str) -> QPushButton:
