@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from synoptic.demo_day import seed_yesterday
+from synoptic.errors import BoxFullError
 from synoptic.services import BoardServices, NewTask
 from synoptic.store.db import Store
 
@@ -50,22 +51,28 @@ def waited(box: str, age: int) -> int:
 
 
 def seed_demo_days(services: BoardServices, now: datetime) -> tuple[list[int], int]:
-    """``init-db --demo``: on a board without any demo patient, first the whole of yesterday
+    """``init-db --demo``: on a board whose history holds nothing before today (a new one:
+    never a department's real archive), first the whole of yesterday
     (:mod:`synoptic.demo_day`: patients who came and left, for the statistics window, which
     opens on yesterday), then today's patients (:func:`seed_demo`).  Returns today's new
-    keys and how many patients yesterday had (0 when the demo was there already)."""
+    keys and how many patients yesterday had (0 when the history had a past already)."""
     store = services.store
+    h = store.models.History
+    midnight = datetime.combine(now.date(), time())
     with store.read() as session:
-        guids = session.scalars(select(store.models.Patient.guid))
-        fresh = not any(g and g.startswith("demo-") for g in guids)
-    past = seed_yesterday(services, now) if fresh else 0
+        past_rows = session.scalar(select(func.count()).where(h.date < midnight))
+    oldest_today = max(age for *_, age, _tasks in DEMO_PATIENTS)
+    until = min(midnight, now - timedelta(minutes=oldest_today + 5))
+    past = seed_yesterday(services, now, until=until) if not past_rows else 0
     return seed_demo(services, now), past
 
 
 def seed_demo(services: BoardServices, now: datetime) -> list[int]:
     """Admit the demo patients not already on the board; return the new keys.  Each one
     arrives in the waiting room and moves on as patients do (into their care box, then for
-    some out again), so that the history and the statistics have a day to show."""
+    some out again), every action written in the order of its time, so that the history
+    and the statistics have a day to show.  A care box another patient holds is skipped
+    (the demo patient waits in the waiting room)."""
     store = services.store
     with store.read() as session:
         present = set(session.scalars(select(store.models.Patient.guid)))
@@ -86,18 +93,33 @@ def seed_demo(services: BoardServices, now: datetime) -> list[int]:
                    for i, (c, s, e, _) in enumerate(tasks)],
         )
         pk = result.patient_pk
+        # (time, order at the same time, what, which box or task): played in time order
+        events: list[tuple[datetime, int, str, str, int]] = []
         care = CARED_IN.get(last, box)
         if care != "ATT":
-            services.move(pk, care, now=arrived + timedelta(minutes=waited(care, age)))
+            events.append((arrived + timedelta(minutes=waited(care, age)), 0, "care", care, 0))
         for num, (_, start, _end, states) in zip(result.task_nums, tasks, strict=True):
             for j, state in enumerate(states):
-                when = at(start) or arrived
-                services.set_task_state(pk, num, state, now=when + timedelta(minutes=5 * j))
+                when = (at(start) or arrived) + timedelta(minutes=5 * j)
+                events.append((when, 1, "state", state, num))
         if box in DESTINATIONS:
-            services.move(pk, box, now=now - timedelta(minutes=age // 3),
-                          destination=DESTINATIONS[box])
+            events.append((now - timedelta(minutes=age // 3), 2, "out", box, 0))
+        for when, _order, what, code, num in sorted(events):
+            if what == "care":
+                _move_if_room(services, pk, code, when)
+            elif what == "state":
+                services.set_task_state(pk, num, code, now=when)
+            else:
+                services.move(pk, code, now=when, destination=DESTINATIONS[code])
         pks.append(pk)
     return pks
+
+
+def _move_if_room(services: BoardServices, pk: int, box: str, when: datetime) -> None:
+    try:
+        services.move(pk, box, now=when)
+    except BoxFullError:  # another patient holds it: this one stays in the waiting room
+        pass
 
 
 def open_demo_store(folder: Path, now: datetime) -> Store:

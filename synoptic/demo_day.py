@@ -14,6 +14,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import func, select
+
 from synoptic.department import COMMENTS, FIRST_NAMES, LAST_NAMES, RESPONSABLES
 from synoptic.services import BoardServices, NewTask
 
@@ -30,14 +32,37 @@ DEMANDED, DONE = "2DE", "4TE"
 GUID_PREFIX = "demo-hier-"
 
 
-def seed_yesterday(services: BoardServices, now: datetime) -> int:
+def free_places(services: BoardServices) -> list[str]:
+    """One entry per patient each care box of :data:`CARE_PLACES` can take now (none when
+    the board has no waiting room or exit box of the seeded layout)."""
+    store = services.store
+    m = store.models
+    with store.read() as session:
+        held = dict(session.execute(
+            select(m.Patient.box_code, func.count()).group_by(m.Patient.box_code)).all())
+        boxes = set(session.scalars(select(m.Box.code)))
+    if not {"ATT", "SORT"} <= boxes:
+        return []  # not the seeded layout: no day to make up
+    wanted: dict[str, int] = {}
+    for code in CARE_PLACES:
+        if code in boxes:  # another department's layout: its own boxes are left alone
+            wanted[code] = wanted.get(code, 0) + 1
+    return [code for code, count in wanted.items()
+            for _ in range(max(0, count - int(held.get(code, 0))))]
+
+
+def seed_yesterday(services: BoardServices, now: datetime, *, until: datetime) -> int:
     """Write yesterday's patients (each admitted, moved, its tasks done, gone); returns how
-    many.  A stay that would end after ``now`` (a patient who came late yesterday) is cut
-    short so that nobody of yesterday is left on the board."""
+    many.  Every stay ends by ``until`` (before today's patients of the demo arrive: no box
+    holds more than its capacity at any time), so nobody of yesterday is left on the board.
+    Only the places free now are used: a patient already on the board keeps his."""
     rng = random.Random(20261130)
     midnight = datetime.combine((now - timedelta(days=1)).date(), time())
-    latest = now - timedelta(minutes=15)
-    free_at = {place: midnight for place in range(len(CARE_PLACES))}
+    latest = min(until, now - timedelta(minutes=15))
+    places = free_places(services)
+    if not places:
+        return 0
+    free_at = {place: midnight for place in range(len(places))}
     arrivals = sorted(
         midnight + timedelta(hours=hour, minutes=rng.randrange(60))
         for hour in rng.choices(range(24), weights=ARRIVAL_WEIGHTS, k=PATIENTS)
@@ -64,7 +89,7 @@ def seed_yesterday(services: BoardServices, now: datetime) -> int:
                    for i, ((code, _, _), at) in enumerate(zip(chosen, planned, strict=True))],
         )
         pk = result.patient_pk
-        services.move(pk, CARE_PLACES[place], now=entered)
+        services.move(pk, places[place], now=entered)
         for num, (_, _, usual), at in zip(result.task_nums, chosen, planned, strict=True):
             started = min(at + timedelta(minutes=rng.randint(0, 40)), left)
             ended = min(started + timedelta(minutes=rng.randint(usual // 2, usual * 2)), left)
