@@ -9,8 +9,6 @@ connected; only the driver's module is imported, as the engine would.
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -24,8 +22,6 @@ __all__ = [
 ]
 
 SUPPORTED_BACKENDS = ("sqlite", "mysql", "mariadb")
-# The user and password of a server URL: from "://" to the last "@" before any "?".
-_CREDENTIALS_RE = re.compile(r"^([\w+.-]+://[^:/@?]*:)[^?]*@")
 BARE_AT_EXPECTED = (
     "un mot de passe et un nom d'utilisateur sans « @ » tel quel : écrivez-le %40 dans "
     "l'URL (encodage URL : %40 pour @, %3A pour :, %2F pour /, %23 pour #, %25 pour %)"
@@ -33,18 +29,28 @@ BARE_AT_EXPECTED = (
 
 
 def has_bare_at(text: str) -> bool:
-    """A server URL whose password (or user) holds an "@" not written %40: SQLAlchemy
-    would take what follows it for the host, and show it in its messages."""
+    """A server URL holding more than one "@" (the password's or the user's not written
+    %40): SQLAlchemy ends the password at the first one and takes what follows for the
+    host, and shows it in its messages.  A database name or an option with an "@" is
+    refused too: rarer than a password with one, and the URL reads the same."""
     scheme, sep, rest = text.partition("://")
     if not sep or scheme.split("+")[0].lower() not in ("mysql", "mariadb"):
         return False  # a SQLite path may hold an @
-    return rest.split("?", 1)[0].count("@") > 1
+    return rest.count("@") > 1
 
 
 def mask_password(text: str) -> str:
-    """``text`` with its password replaced by ``***``, whether it parses or not (every
-    character up to the last "@" of the credentials goes)."""
-    return _CREDENTIALS_RE.sub(r"\1***@", text)
+    """``text`` with everything up to its last "@" but the user replaced by ``***``,
+    whether it parses or not: ``mysql://u:p@ss@h/b`` gives ``mysql://u:***@h/b``; with
+    an "@" in what looks like the user, ``mysql://***@h/b``."""
+    scheme, sep, rest = text.partition("://")
+    if not sep or "@" not in rest:
+        return text
+    credentials, host = rest.rsplit("@", 1)
+    user, colon, _password = credentials.partition(":")
+    if "@" in user or "/" in user:
+        return f"{scheme}://***@{host}"
+    return f"{scheme}://{user}:***@{host}" if colon else text  # a user without password
 
 
 def normalize_url(url: str | URL) -> URL:

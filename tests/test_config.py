@@ -834,6 +834,10 @@ def test_a_password_with_a_bare_at_is_refused_and_never_shown(
     encoded = "mysql+pymysql://synoptux:p%40ss%23w%25rd@db:3306/synoptux"
     path = write_ini(tmp_path, f"[Connexion]\nURL = {encoded}\n", "encoded.ini")
     assert load_config(path).database.url == encoded  # written %40: accepted as it is
+    with pytest.raises(ConfigError) as info:  # the "@" after a "?": refused all the same
+        load_config(write_ini(tmp_path, "[Connexion]\nURL = mysql+pymysql://u:p@ss?w@h/b\n",
+                              "query.ini"))
+    assert "ss" not in info.value.value
     assert load_config(write_ini(  # a SQLite path may hold an @
         tmp_path, "[Connexion]\nURL = sqlite:////srv/a@b/x.sqlite\n", "sqlite.ini",
     )).database.url == "sqlite:////srv/a@b/x.sqlite"
@@ -844,6 +848,9 @@ def test_messages_never_show_a_password_written_with_a_bare_at() -> None:
 
     assert safe_url("mysql+pymysql://u:p@ss@h/b") == "mysql+pymysql://u:***@h/b"
     assert safe_url("mysql+pymysql://u:secret@h/b") == "mysql+pymysql://u:***@h/b"
+    # An "@" after a "?" in the password, a user holding one: nothing of the password shows.
+    assert safe_url("mysql+pymysql://u:p@ss?w@host/db") == "mysql+pymysql://u:***@host/db"
+    assert safe_url("mysql+pymysql://u@x:pw@host/db") == "mysql+pymysql://***@host/db"
     # A SQLite path as written: "/srv/hélène" read "/srv/h%C3%A9l%C3%A8ne" in every message.
     for path in ("sqlite:////srv/hélène/a@b x.sqlite", "sqlite:///relatif.sqlite", "sqlite://"):
         assert safe_url(path) == path
