@@ -194,7 +194,9 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     try:
         cfg = ctx.config
         print(f"Configuration : {cfg.path}")
-        exposed = exposed_password(cfg.path, (cfg.database.url, cfg.database.host_url))
+        from_file = (cfg.database.host_url,) if getattr(args, "db", None) else (
+            cfg.database.url, cfg.database.host_url)  # --db URL is not in the file
+        exposed = exposed_password(cfg.path, from_file)
         if exposed:
             print(f"  attention : {exposed}")
         print(f"Base : {_safe_url(ctx)} (préfixe {cfg.database.table_prefix})")

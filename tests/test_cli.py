@@ -371,8 +371,13 @@ def test_check_config_points_out_a_password_others_may_read(
     code, out, _ = run(capsys, "--config", str(ini), "check-config")
     assert code == 1  # nothing answers on port 1
     assert f"attention : ce fichier contient le mot de passe de la base et tous les comptes" \
-        f" de ce poste peuvent le lire (droits 644) : « chmod 600 {ini} »" in out
+        f" de ce poste peuvent le lire (droits 644) : « chmod 640 {ini} »" in out
     assert "secret" not in out
+    # A password given with --db is not in the file: no warning about the file.
+    ini.write_text("[Connexion]\nURL=sqlite:///x.sqlite\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--config", str(ini), "--db",
+                       "mysql+pymysql://u:secret@127.0.0.1:1/b", "check-config")
+    assert "attention : ce fichier contient" not in out
 
 
 def test_config_from_environment_variable(

@@ -122,14 +122,15 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def exposed_password(path: Path | None, urls: Iterable[str]) -> str | None:
     """A French warning when the ini file at ``path`` holds a database password (in one of
-    ``urls``) and other accounts of the machine may read it (POSIX modes); else None."""
+    ``urls``, those read from the file) and every account of the machine may read it
+    (POSIX modes); else None.  Read by its group (640) is the advised set-up: no warning."""
     if path is None or os.name != "posix":
         return None
     try:
         mode = path.stat().st_mode
     except OSError:
         return None
-    if not mode & (stat.S_IRGRP | stat.S_IROTH):
+    if not mode & stat.S_IROTH:
         return None
     for url in urls:
         try:
@@ -137,10 +138,10 @@ def exposed_password(path: Path | None, urls: Iterable[str]) -> str | None:
         except (ArgumentError, ValueError):
             password = None
         if password:
-            readers = "tous les comptes" if mode & stat.S_IROTH else "son groupe"
             return (
-                f"ce fichier contient le mot de passe de la base et {readers} de ce poste "
-                f"peuvent le lire (droits {stat.S_IMODE(mode):o}) : « chmod 600 {path} », ou "
-                "640 avec le groupe du compte qui lance le tableau ou « synoptux watch »"
+                f"ce fichier contient le mot de passe de la base et tous les comptes de ce "
+                f"poste peuvent le lire (droits {stat.S_IMODE(mode):o}) : « chmod 640 {path} » "
+                "avec le groupe des comptes qui lancent le tableau et « synoptux watch », ou "
+                "600 pour son seul propriétaire"
             )
     return None
