@@ -114,10 +114,15 @@ def test_a_preset_is_added_to_the_comment_not_put_in_its_place(qtbot: QtBot) -> 
     type_on(qtbot, dialog.keyboard, " 2")
     click(qtbot, dialog.ok_button)
     assert dialog.result_value() == "Poignet douloureux · Attente imagerie 2"
-    long = "x" * 40  # with the preset, over the column's 45 characters: the preset alone
+    long = "x" * 40  # with the preset, over the column's 45 characters: nothing is lost
     dialog = shown(qtbot, TextDialog(M1, "Commentaire", long, 45, presets=presets))
     click(qtbot, dialog.preset_button("À jeun"))
-    assert dialog.line_edit.text() == "À jeun"
+    assert dialog.line_edit.text() == long
+    # A preset said inside a longer part is not the preset: it is added.
+    dialog = shown(qtbot, TextDialog(M1, "Commentaire", "Attente imagerie faite", 45,
+                                     presets=presets))
+    click(qtbot, dialog.preset_button("Attente imagerie"))
+    assert dialog.line_edit.text() == "Attente imagerie faite · Attente imagerie"
 
 
 def test_comment_typed_on_the_keyboard_is_saved_through_the_service(

@@ -120,14 +120,12 @@ class TextDialog(TouchDialog):
     def add_preset(self, preset: str) -> None:
         """A preset after what the field holds ("Poignet douloureux · Attente imagerie"):
         a nurse adding "Attente imagerie" does not mean to erase why the patient came.  Said
-        already, nothing changes; too long for the column together, the preset alone (the
-        field shows it before Valider)."""
+        already (one of the parts between " · "), or too long for the column together,
+        nothing changes: the field shows it, and "Effacer tout" makes room."""
         current = self.line_edit.text().rstrip()
-        if preset in current:
-            self.set_text(current)
-            return
         joined = f"{current}{SEPARATOR}{preset}" if current else preset
-        self.set_text(joined if len(joined) <= self.line_edit.maxLength() else preset)
+        said = preset in (part.strip() for part in current.split(SEPARATOR.strip()))
+        self.set_text(current if said or len(joined) > self.line_edit.maxLength() else joined)
 
     def _clear(self) -> None:
         self.line_edit.clear()
