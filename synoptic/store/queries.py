@@ -13,7 +13,7 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from synoptic.domain import BoxType, parse_box_type, parse_exit_type
-from synoptic.store.archive_triggers import ENTRY_ACTION, EXIT_ACTIONS
+from synoptic.store.archive_triggers import ENTRY_ACTION
 from synoptic.store.models import HistoryColumns, Models, TaskColumns
 from synoptic.views import (
     BoardSnapshot,
@@ -184,18 +184,15 @@ def patient_history(session: Session, m: Models, patient_pk: int) -> tuple[Histo
 
     Only the key's last life: SQLite gives the key of a patient removed from the top of the
     table to the next one admitted (``synopt_encours`` has no AUTOINCREMENT, as in 2.16),
-    and the history names patients by key. Rows written before the exit row (``PATIENT_OUT``
-    or ``PATIENT_LIFEOUT``) that precedes the key's last ``PATIENT_IN`` belong to an earlier
-    patient and are left out: another patient's name and care, on a screen, otherwise."""
+    and the history names patients by key.  A life starts with its ``PATIENT_IN`` row
+    (every patient gets exactly one, whoever inserts it): rows before the key's last one
+    belong to earlier patients, whose names and care must not show on this one's screen."""
     h = m.History
     key = str(patient_pk)
     last_in = (select(func.max(h.pk)).where(h.patient_pk == key, h.action == ENTRY_ACTION)
                .scalar_subquery())
-    earlier_end = (select(func.max(h.pk))
-                   .where(h.patient_pk == key, h.action.in_(EXIT_ACTIONS), h.pk < last_in)
-                   .scalar_subquery())
     rows = session.scalars(
-        select(h).where(h.patient_pk == key, h.pk > func.coalesce(earlier_end, 0))
+        select(h).where(h.patient_pk == key, h.pk >= func.coalesce(last_in, 0))
         .order_by(h.date, h.pk)
     )
     return tuple(history_view(r) for r in rows)
