@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
+    QLabel,
     QPushButton,
     QScrollArea,
     QScroller,
@@ -590,3 +591,22 @@ def test_facade_frees_its_dialogs(qtbot: QtBot) -> None:
     assert dialogs.confirm(board, "Sortie", "Sortir ?") is False
     assert seen == ["ErrorDialog"]
     qtbot.waitUntil(lambda: not board.findChildren(QDialog))
+
+
+# --- late tasks ----------------------------------------------------------------------------
+
+
+def test_the_late_tasks_dialog_answers_the_patient_touched(qtbot: QtBot) -> None:
+    from ui.dialogs.late import LateTasksDialog
+
+    rows = [(7, "⚠ ECG +1 h 10 — BBB Bob · Box 2"), (3, "⚠ Radiographie +25 min — AAA · Box 1")]
+    dialog = shown(qtbot, LateTasksDialog(M1, rows))
+    assert [b.text() for b in dialog.buttons] == [text for _, text in rows]
+    assert all(b.height() >= M1.touch for b in dialog.buttons)
+    click(qtbot, by_text(dialog, rows[1][1]))
+    assert dialog.result_value() == 3
+    dialog = shown(qtbot, LateTasksDialog(M1, rows))
+    click(qtbot, dialog.close_button)
+    assert dialog.result_value() is None
+    empty = shown(qtbot, LateTasksDialog(M1, []))
+    assert "Aucune tâche en retard." in [w.text() for w in empty.findChildren(QLabel)]

@@ -122,6 +122,35 @@ def test_late_count_follows_the_filter_and_ignores_sortie(qtbot, env: BoardEnv) 
     assert glance_of(board, out).detail_text() == "→ Retour domicile · sortie 14:00"
 
 
+def test_a_touch_on_the_late_count_lists_the_late_tasks_and_opens_one(
+    qtbot, env: BoardEnv
+) -> None:
+    """A nurse at 3 a.m.: which tasks are late, where, the latest first; one touch more
+    opens that patient.  The filter and masked names apply; Sortie never counts."""
+    a = env.admit("B1", "AAA", "Anne", responsable="MARTIN",
+                  tasks=(NewTask("RX", planned_start=NOW - timedelta(minutes=25)),))
+    b = env.admit("B2", "BBB", "Bob", responsable="PETIT",
+                  tasks=(NewTask("ECG", planned_start=NOW - timedelta(minutes=70)),
+                         NewTask("RX", planned_start=NOW + timedelta(minutes=30))))
+    out = env.admit("B3", "CCC", responsable="MARTIN",
+                    tasks=(NewTask("RX", planned_start=NOW - timedelta(minutes=90)),))
+    env.services.move(out, "SORT", now=NOW, destination="Retour domicile")
+    board = settled(qtbot, env, (1920, 1080))
+    env.dialogs.script("choose_late_task", b)
+    qtbot.mouseClick(board.status.late_label, Qt.MouseButton.LeftButton)
+    (rows,), _ = env.dialogs.called("choose_late_task")[-1]
+    assert rows == ((b, "⚠ ECG +1 h 10 — BBB Bob · Box 2"),
+                    (a, "⚠ Radiographie +25 min — AAA Anne · Box 1"))
+    assert board.open_card_panel.pk == b  # the one touched, opened
+    board.close_card()
+    board.tools.set_filter("MARTIN")
+    qtbot.mouseClick(board.top_bar.names_button, Qt.MouseButton.LeftButton)  # masked
+    qtbot.mouseClick(board.status.late_label, Qt.MouseButton.LeftButton)
+    (rows,), _ = env.dialogs.called("choose_late_task")[-1]
+    assert [pk for pk, _ in rows] == [a] and "AAA" not in rows[0][1]
+    assert board.open_card_panel.pk != a  # closed without a choice: nothing opens
+
+
 def test_a_touch_shows_it_was_pressed_then_opens_the_large_card(qtbot, env: BoardEnv) -> None:
     pk = env.admit("B1", tasks=(NewTask("RX"),))
     board = settled(qtbot, env, (1920, 1080))

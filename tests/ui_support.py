@@ -86,6 +86,9 @@ class FakeDialogs:
             **extra,
         )
 
+    def choose_late_task(self, parent, rows):  # type: ignore[no-untyped-def]
+        return self._reply("choose_late_task", tuple(rows))
+
     def choose_responsable(self, parent, responsables, current, **extra):  # type: ignore[no-untyped-def]
         return self._reply("choose_responsable", tuple(responsables), current, **extra)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
@@ -178,7 +178,10 @@ class OutageBanner(QLabel):
 
 
 class BoardStatusBar(QStatusBar):
-    """Late tasks, inbox and database listening, rejected entry files."""
+    """Late tasks, inbox and database listening, rejected entry files.  A touch on the
+    late count emits :attr:`late_touched` (the board lists them)."""
+
+    late_touched = Signal()
 
     def __init__(
         self, metrics: Metrics, parent: QWidget | None = None, *, read_only: bool = False
@@ -204,6 +207,16 @@ class BoardStatusBar(QStatusBar):
             self.addWidget(widget)
         self.addWidget(self.rejected_button)
         self.addPermanentWidget(self.message_label)
+        if not read_only:  # a public screen: counted, not listed
+            self.late_label.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        late = getattr(self, "late_label", None)  # QStatusBar filters events before it exists
+        if (late is not None and watched is late
+                and event.type() == QEvent.Type.MouseButtonRelease and late.property("alarm")):
+            self.late_touched.emit()
+            return True
+        return super().eventFilter(watched, event)
 
     def set_late(self, count: int, total: int | None = None, who: str | None = None) -> None:
         """Late tasks shown; with a filter (``who``), out of every late task of the board."""

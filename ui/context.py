@@ -47,6 +47,8 @@ class DialogsLike(Protocol):
         patient: str = "",
         confirm_labels: Collection[str] = (),
     ) -> DestinationChoice | None: ...
+    def choose_late_task(self, parent: Any, rows: Sequence[tuple[int, str]]) -> int | None: ...
+
     def choose_responsable(
         self,
         parent: Any,

@@ -19,6 +19,7 @@ from ui.box import MODE_FRAME, MODE_WINDOW
 from ui.context import UiContext
 from ui.filter import ResponsableFilter
 from ui.history_window import open_history
+from ui.late_list import late_rows
 from ui.open_card import OpenCard
 from ui.placement import Placement
 from ui.stats_window import open_statistics
@@ -62,7 +63,21 @@ class ScreenTools:
         ):
             if button in bar.tools:
                 button.clicked.connect(run)
+        status.late_touched.connect(self.open_late_list)
         self.show_state()
+
+    def open_late_list(self) -> None:
+        """A touch on the late count: every late task it counts, the latest first; a touch
+        on one opens that patient's card (not during a move: its banner holds the bar)."""
+        if self.bar.move_banner.isVisible():
+            return
+        rows = late_rows(self.wall.patients.values(), self.wall.reference, self.ctx.clock(),
+                         self.filter.visible,
+                         lambda view: self.wall.names_of(view, with_box=True)[0])
+        pk = self.ctx.dialogs.choose_late_task(self.parent, rows)
+        view = self.wall.patients.get(pk) if pk is not None else None
+        if view is not None:
+            self.opened.open(view)
 
     def show_state(self) -> None:
         self.bar.show_state(

@@ -19,6 +19,7 @@ from ui.dialogs.destination import DestinationChoice, DestinationDialog
 from ui.dialogs.error import ErrorDialog
 from ui.dialogs.history import HistoryDialog
 from ui.dialogs.info import InfoDialog, LiveText
+from ui.dialogs.late import LateTasksDialog
 from ui.dialogs.responsable import ResponsableDialog
 from ui.dialogs.text import TextDialog
 from ui.dialogs.time_adjuster import Clock
@@ -92,6 +93,14 @@ class Dialogs:
     ) -> tuple[bool, str | None]:
         title = f"Responsable — {patient}" if patient else "Responsable"
         dialog = ResponsableDialog(self.metrics, responsables, current, parent, title=title)
+        with _running(dialog):
+            return dialog.result_value()
+
+    def choose_late_task(
+        self, parent: QWidget | None, rows: Sequence[tuple[int, str]]
+    ) -> int | None:
+        """The late tasks listed (patient key, text); the key of the one touched."""
+        dialog = LateTasksDialog(self.metrics, rows, parent)
         with _running(dialog):
             return dialog.result_value()
 
