@@ -148,6 +148,7 @@ def test_a_touch_on_the_late_count_lists_the_late_tasks_and_opens_one(
     qtbot.mouseClick(board.status.late_label, Qt.MouseButton.LeftButton)
     (rows,), _ = env.dialogs.called("choose_late_task")[-1]
     assert [pk for pk, _ in rows] == [a] and "AAA" not in rows[0][1]
+    assert rows[0][1].count("Box 1") == 1  # the box named once, masked name or not
     assert board.open_card_panel.pk != a  # closed without a choice: nothing opens
 
 

@@ -16,9 +16,9 @@ from ui.plain import add_plain_action
 ALL = None  # the "Tous" filter
 
 
-
 def filter_label(who: str | None) -> str:
     return f"Responsable : {'Tous' if who is None else who} ▾"
+
 
 class ResponsableFilter:
     def __init__(self, metrics: Metrics) -> None:

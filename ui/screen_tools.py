@@ -73,7 +73,7 @@ class ScreenTools:
             return
         rows = late_rows(self.wall.patients.values(), self.wall.reference, self.ctx.clock(),
                          self.filter.visible,
-                         lambda view: self.wall.names_of(view, with_box=True)[0])
+                         lambda view: self.wall.names_of(view)[0])  # late_rows adds the box
         pk = self.ctx.dialogs.choose_late_task(self.parent, rows)
         view = self.wall.patients.get(pk) if pk is not None else None
         if view is not None:

@@ -29,6 +29,7 @@ from synoptic.stats.reports import (
     STAYS_OVER_4H,
     WEEKDAYS,
     Cell,
+    french_percent,
     headline_rows,
     summary_cells,
     task_rows,
@@ -63,9 +64,7 @@ def two_lines(text: str, longest: int = 14) -> str:
 
 def share_text(value: Cell) -> Cell:
     """A percentage with its sign (the window is read, not computed on)."""
-    if isinstance(value, float):
-        return f"{value:g} %".replace(".", ",")
-    return value
+    return french_percent(value) if isinstance(value, float) else value
 
 
 

@@ -54,10 +54,8 @@ def _url_problem(text: str) -> str | None:
 def _shown(url: str) -> str:
     """``url`` as a message shows it: without its password, even when it does not parse
     (``mysql://u:secret@h:port/b``)."""
-    if has_bare_at(url):
-        return mask_password(url)
     try:
-        return safe_url(url)
+        return safe_url(url)  # masks a password written with a bare "@" too
     except (ArgumentError, ValueError):
         return mask_password(url)
 

@@ -47,7 +47,12 @@ def percent(value: float | None) -> float | None:
 def percent_text(value: float | None) -> str | None:
     """``percent`` written the French way: ``12,5 %``."""
     shown = percent(value)
-    return None if shown is None else f"{shown:g} %".replace(".", ",")
+    return None if shown is None else french_percent(shown)
+
+
+def french_percent(value: float) -> str:
+    """A percentage as a French reader writes it: ``12,5 %``."""
+    return f"{value:g} %".replace(".", ",")
 
 
 def durations_json(d: Durations) -> dict[str, Any]:

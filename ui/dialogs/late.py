@@ -28,7 +28,7 @@ class LateTasksDialog(TouchDialog):
         title: str = "Tâches en retard",
     ) -> None:
         super().__init__(metrics, title, "LateTasksDialog", parent)
-        self.setMinimumWidth(metrics.px(760))  # "⚠ Radiographie +1 h 10 — DUPONT Jean — Box 1"
+        self.setMinimumWidth(metrics.px(760))  # "⚠ Radiographie +1 h 10 — DUPONT Jean · Box 1"
         self._chosen: int | None = None
         self.late_list = TouchList(metrics, self)
         for pk, text in rows:
