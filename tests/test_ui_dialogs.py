@@ -610,3 +610,25 @@ def test_the_late_tasks_dialog_answers_the_patient_touched(qtbot: QtBot) -> None
     assert dialog.result_value() is None
     empty = shown(qtbot, LateTasksDialog(M1, []))
     assert "Aucune tâche en retard." in [w.text() for w in empty.findChildren(QLabel)]
+
+
+def test_many_late_tasks_keep_fermer_on_a_1280x800_board(qtbot: QtBot) -> None:
+    """Thirteen late tasks at 1280x800: the list asked for ten rows and pushed "Fermer"
+    below the screen's edge; it now flicks, and "Fermer" stays in the board."""
+    from PySide6.QtCore import QPoint, QRect
+
+    from ui.dialogs.late import LateTasksDialog
+
+    board = QWidget()
+    qtbot.addWidget(board)
+    board.setGeometry(0, 0, 1280, 800)
+    board.show()
+    qtbot.waitExposed(board)
+    rows = [(n, f"⚠ Biologie +{n} min — Patient {n} · Box 1") for n in range(20)]
+    dialog = LateTasksDialog(M1, rows, board)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    area = QRect(board.mapToGlobal(QPoint(0, 0)), board.size())
+    close = dialog.close_button
+    assert area.contains(close.mapToGlobal(close.rect().bottomRight())), dialog.geometry()
+    dialog.close()

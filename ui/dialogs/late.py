@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QWidget
 
-from ui.dialogs.base import CANCEL_NAME, TouchDialog
+from ui.dialogs.base import CANCEL_NAME, TouchDialog, available_area
 from ui.dialogs.touch_list import TouchList
 from ui.metrics import Metrics
 
@@ -37,7 +37,11 @@ class LateTasksDialog(TouchDialog):
             button.clicked.connect(lambda _=False, key=pk: self._choose(key))
         if not rows:
             self.body.addWidget(self.text_label("Aucune tâche en retard."))
-        self.late_list.visible_rows_hint(10)
+        # As many rows as fit in six tenths of the board (the title and "Fermer" take the
+        # rest, at 1280x800 too); the list flicks for more.
+        per_row = metrics.dialog_button + metrics.spacing
+        self.late_list.visible_rows_hint(
+            max(3, min(10, available_area(parent).height() * 6 // 10 // per_row)))
         self.body.addWidget(self.late_list, 1)
         self.close_button = self.button("Fermer", CANCEL_NAME)
         self.close_button.clicked.connect(self.reject)
